@@ -1,0 +1,79 @@
+"""Update emails (E1-E6) filled in from an assessment, or a plain reason not to send one."""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+from .assessment import Assessment
+from .data import table
+
+PLACEHOLDERS = ("name", "aamc_id", "program", "director", "specialty", "step2", "step1",
+                "interview_date", "test_date", "expected_date", "reason")
+BLANKS = {"name": "[your name]", "aamc_id": "[AAMC ID]", "program": "[program]", "director": "[last name]",
+          "interview_date": "[interview date]", "test_date": "[test date]",
+          "expected_date": "[expected date]", "reason": "[one specific reason you want this program]"}
+
+
+@dataclass(frozen=True)
+class EmailDraft:
+    send: bool
+    template: str | None
+    subject: str
+    body: str
+    why: str
+
+    def as_text(self) -> str:
+        if not self.send:
+            return f"No email: {self.why}"
+        return f"Subject: {self.subject}\n\n{self.body}"
+
+
+def _template_row(template: str, part: str):
+    rows = table("email_templates")
+    hit = rows[(rows["template"] == template) & (rows["part"] == part)]
+    if hit.empty:
+        raise KeyError(f"no email template {template}/{part}")
+    return hit.iloc[0]
+
+
+def _fields(a: Assessment, given: dict[str, str | None]) -> dict[str, str]:
+    p = a.profile
+    values = {"specialty": p.specialty, "step1": str(p.step1),
+              "step2": "" if p.step2 is None else str(p.step2)}
+    for key in PLACEHOLDERS:
+        text = given.get(key)
+        if text is not None and str(text).strip():
+            values[key] = " ".join(str(text).split())
+        values.setdefault(key, BLANKS.get(key, f"[{key}]"))
+    return values
+
+
+def draft_email(assessment: Assessment, name: str | None = None, aamc_id: str | None = None,
+                program: str | None = None, director: str | None = None,
+                interview_date: str | None = None, test_date: str | None = None,
+                expected_date: str | None = None, reason: str | None = None) -> EmailDraft:
+    """Fill the template the rules chose; blanks stay visible as [brackets] so nothing is guessed.
+
+    The text is plain (not HTML): whoever shows it as HTML must escape it.
+    """
+    a = assessment
+    why = next((t.reason for t in reversed(a.trace) if t.rule in ("R5", "R6", "R7", "R3", "R4", "R9", "F2", "F3",
+                                                                   "E6", "R14")
+                and t.reason), "")
+    decision = table("email_decision").sort_values("order")
+    if a.template is None:
+        reason_row = decision[decision["email"] == "none"]
+        why = next((t.reason for t in a.trace if t.reason in set(reason_row["reason"])), why)
+        return EmailDraft(False, None, "", "", why or "the rules advise updating ERAS only.")
+    part = "before" if a.template == "E6" and a.profile.step2 is None else (
+        "posted" if a.template == "E6" else "main")
+    row = _template_row(a.template, part)
+    fields = _fields(a, {"name": name, "aamc_id": aamc_id, "program": program, "director": director,
+                         "interview_date": interview_date, "test_date": test_date,
+                         "expected_date": expected_date, "reason": reason})
+    used = {f for _, f, _, _ in string.Formatter().parse(row["subject"] + row["body"]) if f}
+    unknown = used - set(PLACEHOLDERS)
+    if unknown:
+        raise KeyError(f"template {a.template}/{part} uses unknown placeholders {sorted(unknown)}")
+    return EmailDraft(True, a.template, row["subject"].format(**fields), row["body"].format(**fields),
+                      str(row["use_when"]))
