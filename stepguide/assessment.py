@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -59,7 +59,8 @@ class Assessment:
         return self.profile.step2 - self.matched_mean
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: v for k, v in asdict(self).items() if k not in ("profile", "paths", "actions", "trace")}
+        skip = ("profile", "paths", "actions", "trace")
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         out.update(asdict(self.profile))
         out["actions"] = [asdict(a) for a in self.actions]
         out["trace"] = [asdict(t) for t in self.trace]

@@ -97,20 +97,30 @@ def _lookup(series: pd.Series, keys: np.ndarray) -> np.ndarray:
     return series.reindex(keys).to_numpy()
 
 
-def first_match(rules: pd.DataFrame, columns: dict[str, np.ndarray], keys: Sequence[str]) -> np.ndarray:
-    """Index of the first rule row whose cells all match ('*' = any, 'a|b' = either)."""
+@cache
+def _compiled(name: str, keys: tuple[str, ...]) -> tuple[pd.DataFrame, list[list[tuple[str, list[str]]]]]:
+    """A decision table in order, each row as (column, allowed values) tests; '*' tests nothing."""
+    rules = table(name).sort_values("order").reset_index(drop=True)
+    tests = [[(k, str(row[k]).split("|")) for k in keys if str(row[k]) != "*"] for _, row in rules.iterrows()]
+    return rules, tests
+
+
+def first_match(name: str, columns: dict[str, np.ndarray], keys: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The decision table ``name`` and, per row of ``columns``, the position of its first matching rule.
+
+    Cells hold '*' (anything) or 'a|b' (either value); the first rule that matches wins.
+    """
+    rules, tests = _compiled(name, tuple(keys))
     n = len(next(iter(columns.values())))
     chosen = np.full(n, -1)
-    for position, (_, rule) in enumerate(rules.sort_values("order").iterrows()):
+    for position, row_tests in enumerate(tests):
         mask = chosen < 0
-        for key in keys:
-            cell = str(rule[key])
-            if cell != "*":
-                mask &= np.isin(columns[key], cell.split("|"))
+        for key, allowed in row_tests:
+            mask &= np.isin(columns[key], allowed)
         chosen[mask] = position
     if (chosen < 0).any():
-        raise LookupError(f"decision table has no row for {int((chosen < 0).sum())} profile(s)")
-    return chosen
+        raise LookupError(f"{name}: no rule matches {int((chosen < 0).sum())} profile(s)")
+    return rules, chosen
 
 
 def _yes_no(flags: np.ndarray) -> np.ndarray:
@@ -186,15 +196,14 @@ def classify(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     # R6/R9 + F2/F3: the season phase, then the email decision table.
     out["phase"] = season()["phase"].reindex(c["month"]).to_numpy()
     keyed = {**c, "phase": out["phase"], "helps": out["helps"], "requires_step2": _yes_no(c["requires_step2"])}
-    rules = table("email_decision").sort_values("order").reset_index(drop=True)
-    rule_at = first_match(rules, keyed, ["phase", "stage", "helps", "requires_step2"])
+    rules, rule_at = first_match("email_decision", keyed, ("phase", "stage", "helps", "requires_step2"))
     out["email_rule"] = rule_at
     out["email"] = rules["email"].to_numpy()[rule_at]
 
     keyed.update(email=out["email"], step2_out=_yes_no(has_s2), prior_fail=_yes_no(prior_fail),
                  redemption=out["redemption"])
-    templates = table("template_choice").sort_values("order").reset_index(drop=True)
-    template_at = first_match(templates, keyed, ["email", "helps", "step2_out", "prior_fail", "stage", "redemption"])
+    templates, template_at = first_match("template_choice", keyed,
+                                         ("email", "helps", "step2_out", "prior_fail", "stage", "redemption"))
     out["template_rule"] = template_at
     chosen = templates["template"].to_numpy()[template_at]
     out["template"] = np.array([t if isinstance(t, str) else None for t in chosen], dtype=object)

@@ -42,9 +42,9 @@ def assess_frame(df: pd.DataFrame) -> pd.DataFrame:
         for name in RESULT_COLUMNS:
             result[name][good] = verdicts[name]
     for name in RESULT_COLUMNS:
-        out[name] = result[name]
+        out[name] = pd.Series(result[name], index=out.index, dtype=object)
     out["delta"] = pd.array([None if v is None or pd.isna(v) else int(v) for v in result["delta"]], dtype="Int64")
     out["value_score"] = pd.array([None if v is None or pd.isna(v) else int(v) for v in result["value_score"]],
                                   dtype="Int64")
-    out["error"] = errors
+    out["error"] = pd.Series(errors, index=out.index, dtype=object)
     return out

@@ -1,0 +1,45 @@
+# One command to start the dashboard, one to run every test; both build .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install dashboard lab test test-fast bench chromium clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make dashboard: start the Voila dashboard on http://127.0.0.1:8866 (PORT=... to change)
+dashboard: install
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash scripts/dashboard.sh
+
+## make lab: open the guide's chapters in JupyterLab
+lab: install
+	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+## make test: install what the tests need, then run unit, notebook (nbval) and browser tests
+test: install chromium
+	$(PY) -m pytest -q -p no:cacheprovider --nbval-lax tests notebooks
+
+## make test-fast: everything but the browser tests
+test-fast: install
+	$(PY) -m pytest -q -m "not browser" --nbval-lax tests notebooks
+
+bench: install chromium
+	$(PY) benchmarks/bench_update.py
+	$(PY) benchmarks/bench_plotly_view.py
+	$(PY) benchmarks/bench_page.py --notebook notebooks/dashboard.ipynb
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,31 @@
+"""The environment files agree, and the README's two commands exist."""
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {_name(r) for r in project["dependencies"]}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "conda-forge" in env["channels"]
+    assert any(d.startswith("python=3.11") for d in env["dependencies"] if isinstance(d, str))
+    assert conda == wanted
+    assert "-e ." in pip
+
+
+def test_readme_shows_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    assert "make dashboard" in readme and "make test" in readme
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci
