@@ -43,7 +43,11 @@ def f2_path(step2_out: bool, phase: str, stage: str, helps: bool) -> tuple[str, 
     after_rank = stage == "after rank lists" or phase == "after-rank"
     if stage == "before invites" and not after_rank:
         return ("new_score", "before_invites", "helps", "targeted" if helps else "eras_only")
-    return ("new_score", "before_invites", "before_rank", "no_email" if after_rank else "email_interviewed")
+    asked = ("new_score", "before_invites", "before_rank")
+    if after_rank:
+        return asked + ("no_email",)
+    # F2 assumes a score worth sharing; one that does not help stops here and F3 decides (ERAS only).
+    return asked + ("email_interviewed",) if helps else asked
 
 
 def f3_path(step2_out: bool, phase: str, helps: bool) -> tuple[str, ...]:

@@ -195,6 +195,7 @@ def test_r15_c1_profile(kw, profile):
     (dict(step1=228, step2=248, month="Mar"), "no_email", "cycle", None),
     (dict(step1=250, step2=230, month="Oct"), "eras_only", "eras_only", "submit_early"),
     (dict(step1=270, step2=258, month="Oct"), "eras_only", "eras_only", "letters"),
+    (dict(step1=245, step2=224, month="Dec", stage="interviewed"), "before_rank", "eras_only", "submit_early"),
 ])
 def test_flow_paths(kw, f2, f3, f4):
     a = sg.assess(specialty=IM, **kw)

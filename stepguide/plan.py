@@ -1,0 +1,162 @@
+"""Words for one assessment: the verdict cards, the matched-applicant sentence and the exportable plan.
+
+The dashboard and the Markdown export say the same things, so both take their
+sentences from here; nothing in this module decides anything, it only phrases
+what :func:`stepguide.assess` and :func:`stepguide.draft_email` already decided.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .assessment import Assessment
+from .data import int_fact, table
+from .email import EmailDraft
+from .inputs import MONTH_NAMES, MONTHS
+
+EMAIL_LABELS = {
+    "none": "Don't email: update ERAS only",
+    "targeted": "Update ERAS, then email a few chosen programs",
+    "interviewed": "Update ERAS, then email programs where you interviewed or are on hold",
+    "requires_step2": "Email only programs that require Step 2 CK to rank",
+}
+READING_LABELS = {"blip": "A blip", "signal": "A signal", "problem": "A problem"}
+EVIDENCE_BLANK = "[one concrete example: an honors grade, a strong evaluation, a sub-internship]"
+NO_EMAIL_TITLE = "Don't send an email — here is why"
+
+
+@dataclass(frozen=True)
+class Card:
+    """One verdict card: what it is about, the verdict, and why in plain words."""
+
+    key: str
+    title: str
+    verdict: str
+    why: str
+
+
+def had_drop(a: Assessment) -> bool:
+    """True when Step 2 CK came in below a numeric Step 1 (the F4 flow applies)."""
+    return bool(a.paths.get("F4"))
+
+
+def _reasons(a: Assessment, rules: tuple[str, ...]) -> list[str]:
+    return [t.reason for t in a.trace if t.rule in rules]
+
+
+def email_reason(a: Assessment) -> str:
+    """The reason the email decision table gave (matched by its text, so no rule is re-derived)."""
+    known = set(table("email_decision")["reason"])
+    return next((t.reason for t in a.trace if t.reason in known), "")
+
+
+def cards(a: Assessment) -> tuple[Card, ...]:
+    """The four verdict cards: trend, asset/liability, how a drop reads, email or not."""
+    p = a.profile
+    pending = _reasons(a, ("R14",))[:1]
+    if a.trend is not None:
+        trend = Card("trend", "Score trend", f"{a.trend} ({a.delta:+d} points)", _reasons(a, ("R1",))[0])
+    elif p.step2 is None:
+        trend = Card("trend", "Score trend", "Waiting for Step 2 CK", " ".join(pending))
+    else:
+        trend = Card("trend", "Score trend", f"No numeric trend (Step 1: {p.step1})", " ".join(_reasons(a, ("R1",))))
+    if a.value is None:
+        value = Card("value", "What the score is worth", "Not out yet", " ".join(pending))
+    else:
+        value = Card("value", "What the score is worth", f"{a.value} ({a.value_score} of 5)",
+                     " ".join(_reasons(a, ("R2", "R3", "R4"))[:1]))
+    if a.reading is not None:
+        reading = Card("reading", "How programs may read the drop", READING_LABELS.get(a.reading, a.reading),
+                       " ".join(_reasons(a, ("R12", "R13"))))
+    elif p.step2 is None:
+        reading = Card("reading", "How programs may read the drop", "Not out yet", " ".join(pending))
+    elif a.delta is None:
+        reading = Card("reading", "How programs may read the drop", "No drop to read",
+                       f"Step 1 is '{p.step1}', so there is no numeric drop for programs to compare.")
+    else:
+        reading = Card("reading", "How programs may read the drop", "No drop",
+                       "Your Step 2 CK is not below your Step 1, so there is no drop for programs to read.")
+    email = Card("email", "Email programs?", EMAIL_LABELS.get(a.email, a.email),
+                 email_reason(a) or " ".join(_reasons(a, ("R5",))))
+    return trend, value, reading, email
+
+
+def matched_sentence(a: Assessment) -> str:
+    """Where Step 2 CK sits against matched applicants of the specialty, with its error band."""
+    p = a.profile
+    if p.step2 is None or a.sem_band is None:
+        return f"When your score posts, this shows where it sits against matched {p.specialty} applicants."
+    lo, hi = a.sem_band
+    noise = (f"Any score is give or take about {int_fact('sem')} points, so read your {p.step2} "
+             f"as somewhere from {lo} to {hi}.")
+    if a.vs_matched is None or a.matched_mean is None:
+        return (f"There is no published matched-applicant mean for {p.specialty}; the guide uses its usual "
+                f"range, from {a.usual_floor}. " + noise)
+    diff = a.vs_matched
+    where = "exactly at" if diff == 0 else f"{abs(diff)} points {'above' if diff > 0 else 'below'}"
+    inside = " That difference is within the measurement error." if diff and lo <= a.matched_mean <= hi else ""
+    return (f"Your {p.step2} is {where} the mean of matched {p.specialty} applicants "
+            f"({a.matched_mean}).{inside} " + noise)
+
+
+def interview_answer(evidence: str | None = None) -> list[str]:
+    """S1: the short interview answer about a drop, with the applicant's own evidence filled in."""
+    text = " ".join(str(evidence or "").split()) or EVIDENCE_BLANK
+    rows = table("lists")
+    rows = rows[rows["list"] == "S1"].sort_values("order")
+    return [line.replace("{evidence}", text) for line in rows["text"]]
+
+
+def drop_antidotes() -> list[str]:
+    """L4: what makes a drop matter less, one line each."""
+    rows = table("lists")
+    rows = rows[rows["list"] == "L4"].sort_values("order")
+    return [f"{t} {d}" for t, d in zip(rows["text"], rows["detail"])]
+
+
+def profile_summary(a: Assessment) -> list[tuple[str, str]]:
+    """The inputs as (label, value) pairs, for the plan's header."""
+    p = a.profile
+    flags = {"requires_step2": "A program requires Step 2 CK to rank", "prior_fail": "Prior USMLE fail",
+             "other_concerns": "Other concerns in the file", "credible_reason": "A credible reason for the drop"}
+    rows = [("Step 1", str(p.step1)), ("Step 2 CK", "not out yet" if p.step2 is None else str(p.step2)),
+            ("Specialty", p.specialty), ("Month the score comes out", MONTH_NAMES[MONTHS.index(p.month)].capitalize()), ("Applicant", p.applicant),
+            ("Where you are in the cycle", p.stage)]
+    rows += [(label, "yes") for key, label in flags.items() if getattr(p, key)]
+    return rows
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any backtick run in ``text``, so typed text cannot close it."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _md_inline(text: str) -> str:
+    """Keep user-typed words from turning into Markdown or HTML markup."""
+    return re.sub(r"([\\`*_{}\[\]<>#|!])", r"\\\1", text)
+
+
+def plan_markdown(a: Assessment, draft: EmailDraft, evidence: str | None = None) -> str:
+    """The whole plan as Markdown: inputs, verdict, the why, the checklist, the email draft."""
+    out = ["# My Step 2 CK plan", ""]
+    out += [f"- **{label}:** {_md_inline(value)}" for label, value in profile_summary(a)]
+    out += ["", "## Verdict", ""]
+    out += [f"- **{c.title}:** {c.verdict}" for c in cards(a)]
+    out += ["", f"**Against matched applicants:** {matched_sentence(a)}", "", "## Why", ""]
+    out += [f"{i}. {t.reason} ({t.rule})" for i, t in enumerate(a.trace, 1)]
+    out += ["", "## Checklist", ""]
+    out += [f"- [ ] {x.text}" for x in a.actions]
+    out += ["", "## Email", ""]
+    if draft.send:
+        text = draft.as_text()
+        fence = _fence(text)
+        out += [f"Template {draft.template}: {draft.why}", "", fence + "text", text, fence]
+    else:
+        out += [f"**{NO_EMAIL_TITLE}:** {draft.why}"]
+    if had_drop(a):
+        out += ["", "## If an interviewer asks about the drop", ""]
+        out += interview_answer(_md_inline(evidence) if evidence else None)
+        out += ["", "## What makes a drop matter less", ""]
+        out += [f"- {line}" for line in drop_antidotes()]
+    return "\n".join(out) + "\n"

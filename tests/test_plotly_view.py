@@ -1,0 +1,261 @@
+"""Python-side tests of PlotlyView and its static-file route (no browser)."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+from tornado import httpclient, httpserver, netutil, web
+
+from stepguide import _server
+from stepguide.plotly_view import PlotlyView, plotly_js_path, plotly_version, to_figure_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def bar(y: list[float], title: str = "Scores") -> dict[str, Any]:
+    return {"data": [{"type": "bar", "x": ["a", "b", "c"], "y": y}], "layout": {"title": {"text": title}}}
+
+
+def capture_updates(view: PlotlyView) -> list[dict[str, Any]]:
+    """Record the state-update messages the widget would put on its comm."""
+    sent: list[dict[str, Any]] = []
+    view._send = lambda msg, buffers=None: sent.append(msg)  # type: ignore[method-assign]
+    return sent
+
+
+def test_import_does_not_import_plotly() -> None:
+    code = (
+        "import sys, stepguide.plotly_view as pv\n"
+        "assert 'plotly' not in sys.modules, sorted(m for m in sys.modules if m.startswith('plotly'))\n"
+        "pv.PlotlyView({'data': [], 'layout': {}})\n"
+        "assert pv.plotly_js_path().is_file()\n"
+        "assert 'plotly' not in sys.modules\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)
+
+
+def test_plotly_js_located_without_import() -> None:
+    path = plotly_js_path()
+    assert path.name == "plotly.min.js" and path.stat().st_size > 1_000_000
+    assert plotly_version()
+
+
+def test_traits_and_sync_metadata() -> None:
+    view = PlotlyView(bar([1, 2, 3]), label="Applicants by band")
+    assert view.figure == bar([1, 2, 3])
+    assert view.label == "Applicants by band"
+    assert view._plotly_version == plotly_version()
+    state = view.get_state()
+    for key in ("figure", "label", "config", "_plotly_version", "_esm"):
+        assert key in state
+    assert "stepguide/static/plotly.min.js" in state["_esm"]
+    json.dumps(state["figure"], allow_nan=False)
+
+
+def test_default_figure_is_empty_and_not_shared() -> None:
+    a, b = PlotlyView(), PlotlyView()
+    assert a.figure == {"data": [], "layout": {}}
+    assert a.figure is not b.figure
+
+
+def test_to_figure_dict_makes_strict_json() -> None:
+    spec = {
+        "data": [{"type": "scatter", "x": np.arange(3), "y": np.array([1.5, np.nan, np.inf])}],
+        "layout": {"title": {"text": "t"}, "xaxis": {"range": (np.int64(0), np.float32(2.5))}},
+        "frames": [{"name": dt.date(2026, 1, 2)}],
+    }
+    out = to_figure_dict(spec)
+    assert out["data"][0]["x"] == [0, 1, 2]
+    assert out["data"][0]["y"] == [1.5, None, None]
+    assert out["layout"]["xaxis"]["range"] == [0, 2.5]
+    assert out["frames"] == [{"name": "2026-01-02"}]
+    json.dumps(out, allow_nan=False)
+    assert to_figure_dict({"data": []}) == {"data": [], "layout": {}}
+
+
+def test_to_figure_dict_rejects_junk() -> None:
+    with pytest.raises(TypeError):
+        to_figure_dict(42)
+    with pytest.raises(TypeError):
+        to_figure_dict({"data": [object()]})
+
+
+def test_accepts_go_figure_and_to_dict_objects() -> None:
+    go = pytest.importorskip("plotly.graph_objects")
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[3, 4]), layout={"title": {"text": "From go"}})
+    view = PlotlyView(fig)
+    assert view.figure["data"][0]["type"] == "bar"
+    assert view.figure["layout"]["title"]["text"] == "From go"
+    json.dumps(view.figure, allow_nan=False)
+
+    class HasToDict:
+        def to_dict(self) -> dict[str, Any]:
+            return bar([7, 8, 9])
+
+    view.figure = HasToDict()
+    assert view.figure == bar([7, 8, 9])
+
+
+def test_update_sends_one_message_per_change() -> None:
+    view = PlotlyView(bar([1, 2, 3]))
+    sent = capture_updates(view)
+    view.update(bar([4, 5, 6]))
+    assert [m["method"] for m in sent] == ["update"]
+    assert sent[0]["state"]["figure"] == bar([4, 5, 6])
+    view.update(bar([4, 5, 6]))  # unchanged: nothing to send
+    assert len(sent) == 1
+
+
+def test_batch_update_sends_one_message() -> None:
+    view = PlotlyView(bar([1, 2, 3]))
+    sent = capture_updates(view)
+    with view.batch_update():
+        view.update(bar([1, 1, 1]))
+        view.update(bar([2, 2, 2], title="Second"))
+        view.label = "Now labelled"
+        view.config = {"displayModeBar": True}
+        assert sent == []
+    assert len(sent) == 1
+    state = sent[0]["state"]
+    assert state["figure"] == bar([2, 2, 2], title="Second")
+    assert state["label"] == "Now labelled"
+    assert state["config"] == {"displayModeBar": True}
+
+
+def test_batch_update_applies_in_place_edits_as_one_message() -> None:
+    view = PlotlyView(bar([1, 2, 3]))
+    original = view.figure
+    sent = capture_updates(view)
+    with view.batch_update() as fig:
+        fig["data"][0]["y"] = [9, 9, 9]
+        fig["layout"]["title"]["text"] = "Edited"
+    assert len(sent) == 1
+    assert sent[0]["state"]["figure"]["data"][0]["y"] == [9, 9, 9]
+    assert view.figure["layout"]["title"]["text"] == "Edited"
+    assert original == bar([1, 2, 3])  # the previous spec was not mutated
+
+
+def test_batch_update_without_changes_sends_nothing() -> None:
+    view = PlotlyView(bar([1, 2, 3]))
+    sent = capture_updates(view)
+    with view.batch_update():
+        pass
+    assert sent == []
+
+
+def test_batch_update_prefers_explicit_update_over_draft() -> None:
+    view = PlotlyView(bar([1, 2, 3]))
+    with view.batch_update() as fig:
+        fig["data"][0]["y"] = [0, 0, 0]
+        view.update(bar([5, 5, 5]))
+    assert view.figure == bar([5, 5, 5])
+
+
+# --- static route -----------------------------------------------------------
+
+
+async def _fetch_all(app: web.Application, requests: list[tuple[str, dict[str, str]]]) -> list[httpclient.HTTPResponse]:
+    server = httpserver.HTTPServer(app)
+    [sock] = netutil.bind_sockets(0, "127.0.0.1")
+    server.add_sockets([sock])
+    port = sock.getsockname()[1]
+    client = httpclient.AsyncHTTPClient()
+    try:
+        out = []
+        for path, headers in requests:
+            req = httpclient.HTTPRequest(
+                f"http://127.0.0.1:{port}{path}", headers=headers, decompress_response=False
+            )
+            out.append(await client.fetch(req, raise_error=False))
+        return out
+    finally:
+        server.stop()
+
+
+def _run(coro):
+    """Run a coroutine on a fresh loop in its own thread: sync Playwright may own this thread's loop."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def test_server_extension_serves_cacheable_plotly_js() -> None:
+    app = web.Application(base_url="/base/")
+    serverapp = SimpleNamespace(web_app=app, log=SimpleNamespace(info=lambda *a: None))
+    assert _server._jupyter_server_extension_points() == [{"module": "stepguide._server"}]
+    _server._load_jupyter_server_extension(serverapp)
+
+    url = f"/base/stepguide/static/plotly.min.js?v={plotly_version()}"
+    plain, gz, unversioned, missing = _run(
+        _fetch_all(
+            app,
+            [
+                (url, {"Accept-Encoding": "identity"}),
+                (url, {"Accept-Encoding": "gzip"}),
+                ("/base/stepguide/static/plotly.min.js", {}),
+                ("/stepguide/static/plotly.min.js", {}),
+            ],
+        )
+    )
+    assert plain.code == 200
+    assert plain.body == plotly_js_path().read_bytes()
+    assert plain.headers["Content-Type"].startswith("text/javascript")
+    assert "max-age=31536000" in plain.headers["Cache-Control"]
+    assert plain.headers["Etag"]
+    assert gz.code == 200 and gz.headers["Content-Encoding"] == "gzip"
+    assert len(gz.body) < len(plain.body) / 2
+    assert gz.headers["Etag"] != plain.headers["Etag"]
+    assert "max-age=86400" in unversioned.headers["Cache-Control"]
+    assert missing.code == 404
+
+    [revalidated] = _run(_fetch_all(app, [(url, {"If-None-Match": plain.headers["Etag"]})]))
+    assert revalidated.code == 304 and not revalidated.body
+
+
+def test_voila_identity_provider_adds_route_only_for_standalone_voila() -> None:
+    from jupyter_server.serverapp import ServerApp
+    from voila.app import Voila
+
+    voila = Voila()
+    voila.server_url = "/proxy/"
+    routes = [r[0] for r in _server.VoilaIdentityProvider(parent=voila).get_handlers()]
+    assert "/proxy/stepguide/static/(plotly\\.min\\.js)" in routes
+
+    routes = [r[0] for r in _server.VoilaIdentityProvider(parent=ServerApp()).get_handlers()]
+    assert not any("stepguide" in r for r in routes)
+
+
+def test_jupyter_config_enables_extension() -> None:
+    cfg = json.loads((ROOT / "jupyter-config/jupyter_server_config.d/stepguide.json").read_text())
+    assert cfg == {"ServerApp": {"jpserver_extensions": {"stepguide._server": True}}}
+
+
+def test_esm_is_small() -> None:
+    """The ESM is the only code sent per widget; plotly.js must not be in it."""
+    assert len(PlotlyView()._esm) < 10_000
+
+
+def test_nodelay_connection_turns_off_nagle() -> None:
+    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+
+    calls: list[bool] = []
+    conn = _server.NoDelayKernelWebsocketConnection.__new__(_server.NoDelayKernelWebsocketConnection)
+    conn._trait_values["websocket_handler"] = SimpleNamespace(set_nodelay=calls.append)
+    original = ZMQChannelsWebsocketConnection.connect
+    ZMQChannelsWebsocketConnection.connect = lambda self: "connected"  # type: ignore[method-assign]
+    try:
+        assert conn.connect() == "connected"
+    finally:
+        ZMQChannelsWebsocketConnection.connect = original  # type: ignore[method-assign]
+    assert calls == [True]

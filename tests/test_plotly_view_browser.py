@@ -1,0 +1,242 @@
+"""PlotlyView in real Voila pages, driven by headless Chromium.
+
+Uses the session ``browser``/``page`` fixtures of tests/conftest.py (one
+Playwright per session: sync Playwright cannot nest).  Voila is started here
+with explicit options and a private config dir, so the test checks this
+module's pieces, not the project's voila.json.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+WS_BUDGET = 500_000
+
+NOTEBOOK_SOURCE = '''
+import ipywidgets as w
+from stepguide.plotly_view import PlotlyView
+
+def spec(n):
+    return {
+        "data": [{"type": "bar", "x": ["A", "B", "C"], "y": [n, 2 * n, 10 - n]}],
+        "layout": {"title": {"text": f"Round {n}"}, "height": 320, "yaxis": {"range": [0, 12]}},
+    }
+
+view = PlotlyView(spec(1), label="Applicants by score band")
+untitled = PlotlyView({"data": [{"type": "scatter", "y": [1, 3, 2]}],
+                       "layout": {"title": {"text": "Fallback <b>title</b>"}, "height": 240}})
+toolbar = PlotlyView(spec(3), label="With mode bar", config={"displayModeBar": True})
+state = {"n": 1}
+button = w.Button(description="Next round")
+
+def step(_):
+    state["n"] += 1
+    view.update(spec(state["n"]))
+
+button.on_click(step)
+w.VBox([button, view, untitled, toolbar])
+'''
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    # A private config dir keeps a developer's own config out of the test.
+    env["JUPYTER_CONFIG_DIR"] = str(tmp / "config")
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _write_notebook(path: Path) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(NOTEBOOK_SOURCE)]
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    pytest.importorskip("playwright.sync_api")
+    tmp = tmp_path_factory.mktemp("voila")
+    _write_notebook(tmp / "chart.ipynb")
+    port = _free_port()
+    env = _env(tmp)
+    log = open(tmp / "voila.log", "wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "voila", "chart.ipynb", "--no-browser",
+            f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
+            "--Voila.identity_provider_class=stepguide._server.VoilaIdentityProvider",
+            "--Voila.kernel_websocket_connection_class=stepguide._server.NoDelayKernelWebsocketConnection",
+        ],
+        cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_for(url + "stepguide/static/plotly.min.js", proc, tmp / "voila.log")
+        yield url
+    finally:
+        _stop(proc)
+        log.close()
+
+
+def _wait_for(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(log.read_text(errors="replace")) from None
+            time.sleep(0.1)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _bar_paths(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".stepguide-plotly-view >> nth=0 >> .trace.bars .point path", "els => els.map(e => e.getAttribute('d'))"
+    )
+
+
+def test_renders_updates_and_stays_small(voila_url: str, page) -> None:
+    ws_bytes = {"sent": 0, "received": 0}
+
+    def count(kind: str):
+        def on_frame(payload: str | bytes) -> None:
+            ws_bytes[kind] += len(payload.encode() if isinstance(payload, str) else payload)
+
+        return on_frame
+
+    def on_ws(ws) -> None:
+        ws.on("framesent", count("sent"))
+        ws.on("framereceived", count("received"))
+
+    page.on("websocket", on_ws)
+    with page.expect_response(lambda r: "stepguide/static/plotly.min.js" in r.url) as resp_info:
+        page.goto(voila_url)
+    resp = resp_info.value
+    assert resp.status == 200
+    assert "max-age=31536000" in resp.headers["cache-control"]
+    assert resp.headers.get("etag")
+
+    charts = page.locator(".stepguide-plotly-view")
+    charts.nth(0).locator(".main-svg").first.wait_for(timeout=20_000)
+    charts.nth(1).locator(".main-svg").first.wait_for(timeout=20_000)
+    assert charts.nth(0).get_attribute("role") == "img"
+    assert charts.nth(0).get_attribute("aria-label") == "Applicants by score band"
+    assert charts.nth(1).get_attribute("aria-label") == "Fallback title"
+    charts.nth(2).locator(".main-svg").first.wait_for(timeout=20_000)
+    # Real mode-bar buttons may not sit inside role="img".
+    assert charts.nth(2).get_attribute("role") == "figure"
+    assert charts.nth(2).get_by_role("button", name="Download plot as a PNG").count() == 1
+    assert charts.nth(2).get_by_role("button", name="Share chart...").count() == 0
+    box = charts.nth(0).bounding_box()
+    assert box and box["height"] >= 320 and box["width"] > 600
+
+    # Responsive: the plot follows its container's width.
+    page.set_viewport_size({"width": 480, "height": 900})
+    page.wait_for_function(
+        "() => { const s = document.querySelector('.stepguide-plotly-view .main-svg');"
+        " return s && s.getBoundingClientRect().width <= 480; }",
+        timeout=5_000,
+    )
+    page.set_viewport_size({"width": 1280, "height": 720})
+
+    before = _bar_paths(page)
+    assert len(before) == 3
+    page.get_by_role("button", name="Next round").click()
+    # data-renders counts Plotly.react calls that have finished.
+    page.locator('.stepguide-plotly-view[data-renders="2"]').wait_for(timeout=10_000)
+    assert charts.nth(0).locator(".gtitle").text_content() == "Round 2"
+    after = _bar_paths(page)
+    assert len(after) == 3 and after != before
+
+    # One plotly.js per page: only one <script> tag, however many charts.
+    assert page.locator("script[src*='stepguide/static/plotly.min.js']").count() == 1
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=".stepguide-plotly-view")
+    bad = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, results.generate_report()
+
+    total = ws_bytes["sent"] + ws_bytes["received"]
+    assert 0 < total < WS_BUDGET, ws_bytes
+
+
+def test_shows_message_when_plotly_cannot_load(voila_url: str, page) -> None:
+    page.route("**/stepguide/static/plotly.min.js*", lambda route: route.abort())
+    page.goto(voila_url)
+    msg = page.locator(".stepguide-plotly-view", has_text="could not be displayed").first
+    msg.wait_for(timeout=20_000)
+    assert "Applicants by score band" in msg.inner_text()
+    assert msg.get_attribute("role") is None
+
+
+def test_static_route_revalidates(voila_url: str) -> None:
+    url = voila_url + "stepguide/static/plotly.min.js"
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})) as r:
+        etag = r.headers["ETag"]
+        assert r.headers["Content-Encoding"] == "gzip"
+        assert "max-age" in r.headers["Cache-Control"]
+    req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        urllib.request.urlopen(req)
+    assert exc.value.code == 304
+
+
+
+def test_jupyter_server_extension_under_base_url(tmp_path: Path, page) -> None:
+    """JupyterLab / Binder: jupyter server + this package's jupyter-config + Voila's server extension."""
+    _write_notebook(tmp_path / "chart.ipynb")
+    port = _free_port()
+    env = _env(tmp_path)
+    env["JUPYTER_CONFIG_PATH"] = str(ROOT / "jupyter-config")  # the file the wheel installs
+    with open(tmp_path / "server.log", "wb") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
+                f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+                "--ServerApp.base_url=/hub/user/x/", "--IdentityProvider.token=", f"--ServerApp.root_dir={tmp_path}",
+            ],
+            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}/hub/user/x/"
+    try:
+        _wait_for(base + "stepguide/static/plotly.min.js?v=0", proc, tmp_path / "server.log")
+        with page.expect_response(lambda r: "stepguide/static/plotly.min.js" in r.url) as resp_info:
+            page.goto(base + "voila/render/chart.ipynb")
+        assert resp_info.value.url.startswith(base)
+        assert "max-age" in resp_info.value.headers["cache-control"]
+        page.locator(".stepguide-plotly-view .main-svg").first.wait_for(timeout=20_000)
+    finally:
+        _stop(proc)
