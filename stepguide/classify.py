@@ -182,7 +182,8 @@ def classify(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         r8 = (delta >= band("delta", "big jump")["lo"]) | (s2 >= band("step2", "very high")["lo"]) \
             | (c["applicant"] == "IMG") | np.isin(c["month"], LATE_MONTHS)
         score = out["value_score"]
-        helps = ~failed & ((value == VALUE_LABELS[0]) | ((value == VALUE_LABELS[1]) & r8)
+        # A mild asset earns an email only with an R8 reason and a score inside the field's usual range.
+        helps = ~failed & ((value == VALUE_LABELS[0]) | ((value == VALUE_LABELS[1]) & r8 & ~below_range)
                            | (prior_fail & (score >= 2)))
         out["r8"] = r8 & has_s2
         out["helps"] = np.where(has_s2, _yes_no(helps), "pending").astype(object)

@@ -26,7 +26,7 @@ import traitlets
 
 from . import charts
 from .assessment import Assessment, assess
-from .data import int_fact, season, specialties
+from .data import examples, int_fact, season, specialties
 from .email import EmailDraft, draft_email
 from .inputs import APPLICANTS, MONTH_NAMES, MONTHS, STAGES, Profile, make_profile
 from .plan import NO_EMAIL_TITLE, cards, drop_antidotes, had_drop, interview_answer, matched_sentence, plan_markdown
@@ -185,6 +185,12 @@ class Dashboard:
                                layout=w.Layout(width="calc(100% - 6px)", max_width="900px"),
                                style={"description_width": "11em"}
                                ).add_class("sg-evidence")
+        self.example = w.Dropdown(options=[("Choose an example…", "")] + [(label, key) for key, (label, _) in
+                                                                          examples().items()],
+                                  value="", description="Try an example from the articles",
+                                  style={"description_width": "15em"},
+                                  layout=w.Layout(width="calc(100% - 6px)", max_width="720px")).add_class("sg-example")
+        self._showing_example = False
         self._make_outputs()
         self.widget = self._layout()
         self._on_input = self._guarded(self._update_all)
@@ -195,6 +201,7 @@ class Dashboard:
             widget.observe(self._on_input, names="value")
         for widget in [*self.fields.values(), self.evidence]:
             widget.observe(self._on_text, names="value")
+        self.example.observe(self._guarded(self._show_example), names="value")
         self._on_input()
 
     # ---- inputs -------------------------------------------------------------------------------
@@ -266,6 +273,17 @@ class Dashboard:
                 self.inputs[key].value = value
         self._on_input()
 
+    def _show_example(self) -> None:
+        """Load one of the articles' worked examples (a workshop starting point)."""
+        key = self.example.value
+        if not key:
+            return
+        self._showing_example = True
+        try:
+            self.set(**examples()[key][1])
+        finally:
+            self._showing_example = False
+
     @contextmanager
     def _paused(self) -> Iterator[None]:
         """Let :meth:`set` change several inputs and update once at the end."""
@@ -312,6 +330,7 @@ class Dashboard:
                    "verdict and why, your checklist, the email (or why not to send one) and the charts.</p>"),
             self.error,
             _heading("1. Your scores and situation"),
+            self.example,
             w.GridBox([w.VBox([i["step1_mode"], i["step1"], i["step2"], i["step2_pending"]]),
                        w.VBox([i["specialty"], i["month"], i["applicant"], i["stage"]])],
                       layout=w.Layout(grid_template_columns="repeat(auto-fit, minmax(520px, 1fr))",
@@ -376,6 +395,8 @@ class Dashboard:
             self._show_charts(figures, a)
             self._show_text(a, draft)
         self.assessment = a
+        if self.example.value and not self._showing_example:
+            self.example.value = ""  # the inputs no longer show the example
 
     def _update_text(self) -> None:
         """Typing in the email or evidence fields only re-fills the draft, the answer and the plan."""

@@ -99,3 +99,15 @@ def band(measure: str, name: str) -> pd.Series:
 @cache
 def season() -> pd.DataFrame:
     return table("season").set_index("month", drop=False)
+
+
+@cache
+def examples() -> dict[str, tuple[str, dict[str, object]]]:
+    """The documents' worked examples: id -> (label, keyword arguments for ``assess``).
+
+    Workshops start from these so a room can compare cases the articles discuss.
+    """
+    rows = table("examples")
+    inputs = [c for c in rows.columns if c not in ("example", "label", "source")]
+    return {r["example"]: (r["label"], {k: (None if pd.isna(r[k]) else r[k]) for k in inputs})
+            for r in rows.to_dict("records")}

@@ -21,7 +21,7 @@ import pytest
 
 import stepguide as sg
 from stepguide import charts, dashboard
-from stepguide.data import chart_values
+from stepguide.data import chart_values, examples
 from stepguide.dashboard import CHARTS, Dashboard, chart_label
 from stepguide.inputs import STAGES
 from stepguide.plan import (EMAIL_LABELS, EVIDENCE_BLANK, NO_EMAIL_TITLE, READING_LABELS, cards, interview_answer,
@@ -376,3 +376,15 @@ def test_plan_markdown_pending_and_pass() -> None:
     md = plan_markdown(a, sg.draft_email(a))
     assert "- **Step 2 CK:** not out yet" in md and "Waiting for Step 2 CK" in md
     assert "- **A program requires Step 2 CK to rank:** yes" in md
+
+
+@pytest.mark.parametrize("key", list(examples()))
+def test_worked_example_picker_loads_the_articles_cases(key):
+    d = Dashboard()
+    d.example.value = key
+    expected = sg.assess(**examples()[key][1])
+    assert d.assessment == expected and d.error.value == ""
+    assert d.example.value == key  # still shows which case is loaded
+    other = "Pediatrics" if d.inputs["specialty"].value != "Pediatrics" else "Internal Medicine"
+    d.inputs["specialty"].value = other  # a change of input: the picker no longer applies
+    assert d.example.value == ""

@@ -152,6 +152,8 @@ def test_email_and_template(kw, email, template):
     (dict(step1=236, step2=256, month="Sep"), "yes"),            # strong asset
     (dict(step1=230, step2=239, month="Sep"), "no"),             # R8 needs +20: +9 is not enough
     (dict(step1=215, step2=236, month="Sep"), "yes"),            # R8: 20+ points above Step 1
+    (dict(step1=222, step2=231, month="Oct"), "no"),             # late, but under IM's usual range (235)
+    (dict(step1=205, step2=230, month="Sep", applicant="IMG"), "no"),  # IMG, but the number is not a draw
 ])
 def test_r5_r8_clearly_helps(kw, helps):
     assert sg.assess(specialty=IM, **kw).helps == helps
