@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .data import chart_info, chart_values, int_fact, season, specialties, table
-from .flows import FLOWS, flow_edges, flow_nodes, path_edges
+from .flows import FLOWS, flow_edges, flow_info, flow_nodes, path_edges
 from .inputs import parse_specialty, parse_step2
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; plotly is imported lazily
@@ -55,13 +55,6 @@ CHARTS = ("C1", "C2", "C3", "C4", "C5", "C6")
 # What the highlighted label is, in words, for the "not on this chart" note.
 _SUBJECT = {"C1": "profile", "C2": "month", "C3": "place on the scale", "C4": "month", "C5": "trend",
             "C6": "answer"}
-FLOW_TITLES = {  # no flow_info.csv yet: see the report
-    "F1": "How a program screens applications",
-    "F2": "Email or not: it depends on where the season is",
-    "F3": "Quick map: whom to email about a new score",
-    "F4": "What to do after a drop from Step 1",
-}
-FLOW_CAPTION = "The article's flowchart; the arrows are the guide's reading of its text."
 PENDING_NOTE = "Your Step 2 CK is not out yet, so nothing is marked here."
 NOTE_WIDTH, CAPTION_WIDTH = 78, 90  # characters per line (11 px notes, 10 px captions) beside wrapped labels
 LABEL_WIDTH = 18  # characters per line of a horizontal bar's label, so the plot keeps most of the width
@@ -431,10 +424,11 @@ def flow_figure(flow_id: str, path: Sequence[str] = (), *, note: str | None = No
             "bordercolor": PALETTE["highlight"] if lit else PALETTE["faded"], "borderwidth": 2 if lit else 1,
             "font": {"size": 11, "color": PALETTE["text"] if lit else PALETTE["muted"]}})
     hidden = {"visible": False, "fixedrange": True}
+    info = flow_info(flow_id)
     meta = {"chart": flow_id, "highlight": path[-1] if path else None, "path": list(path),
-            "edges": [list(e) for e in path_edges(flow_id, path)], "source": FLOW_CAPTION, "note": note}
-    layout = _layout(FLOW_TITLES[flow_id], meta, annotations, height=int(canvas) + 44 + 10 + LINE,
-                     caption=FLOW_CAPTION, below=4, notes=notes,
+            "edges": [list(e) for e in path_edges(flow_id, path)], "source": info["caption"], "note": note}
+    layout = _layout(info["title"], meta, annotations, height=int(canvas) + 44 + 10 + LINE,
+                     caption=info["caption"], below=4, notes=notes,
                      xaxis={**hidden, "range": [0, 1]}, yaxis={**hidden, "range": [-canvas, 0]})
     return {"data": traces, "layout": layout}
 

@@ -135,32 +135,6 @@ def _heading(text: str, level: int = 2) -> w.HTML:
     return w.HTML(f"<h{level}>{_e(text)}</h{level}>")
 
 
-def _strip_tags(text: str) -> str:
-    out, inside = [], False
-    for ch in text:
-        if ch == "<":
-            inside = True
-        elif ch == ">":
-            inside = False
-        elif not inside:
-            out.append(ch)
-    return " ".join("".join(out).split())
-
-
-def chart_label(spec: Mapping[str, Any]) -> str:
-    """Accessible name of a chart: its title plus where the user sits on it."""
-    layout = spec.get("layout") or {}
-    title = layout.get("title")
-    text = _strip_tags(str(title.get("text", "") if isinstance(title, Mapping) else title or ""))
-    meta = layout.get("meta") or {}
-    bits = [text or str(meta.get("chart", "Chart"))]
-    if meta.get("highlight"):
-        bits.append(f"You: {meta['highlight']}")
-    if meta.get("path"):
-        bits.append("Your path: " + " → ".join(map(str, meta["path"])))
-    return ". ".join(bits)
-
-
 def _list(items: Iterable[str], tag: str = "ul") -> str:
     return f"<{tag}>" + "".join(f"<li>{_e(x)}</li>" for x in items) + f"</{tag}>"
 
@@ -426,7 +400,7 @@ class Dashboard:
             spec = figures[key]
             if spec != self._specs.get(key):
                 view.figure = spec
-                view.label = chart_label(spec)
+                view.label = charts.describe(spec)
                 self._specs[key] = spec
         self.chart_boxes["f4"].layout.display = None if had_drop(a) else "none"
 

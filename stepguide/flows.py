@@ -20,6 +20,12 @@ def flow_nodes(flow: str) -> pd.DataFrame:
 
 
 @cache
+def flow_info(flow: str) -> dict[str, str]:
+    """Title and caption of a flow diagram (flow_info.csv)."""
+    return table("flow_info").set_index("flow").loc[flow].to_dict()
+
+
+@cache
 def flow_edges(flow: str) -> pd.DataFrame:
     edges = table("flow_edges")
     return edges[edges["flow"] == flow].reset_index(drop=True)

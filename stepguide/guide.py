@@ -337,9 +337,6 @@ def score_trends(**initial: Any) -> Chapter:
 
 # ---------------------------------------------------------------- 04 to email or not (C3, T2, F2, F3, E1-E6)
 
-_T2_ROW = {"targeted": 0, "interviewed": 1, "requires_step2": 4}  # t2_email_use.csv rows by email decision
-
-
 def _email_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
     if a.value is None:
         value = _p("Your Step 2 CK is not out yet, so it has no place on the asset scale yet.")
@@ -348,7 +345,8 @@ def _email_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
     reasons = _trace(a, "R2", "R3", "R4", "R5", "R8", "R6", "R7", "F2", "F3", "E6")
     verdict = value + f"<p>Decision: <b>{esc(EMAIL_WORDS.get(a.email, a.email))}</b>.</p>" + _ul(reasons)
     t2 = table("t2_email_use")
-    row = _T2_ROW.get(a.email, 2 if a.value_score is not None and a.value_score <= 1 else -1)
+    kind = "liability" if a.email == "none" and a.value_score is not None and a.value_score <= 1 else a.email
+    row = next((i for i, k in enumerate(t2["applies_to"]) if k == kind), -1)  # the T2 row for this person
     t2_html = _section("How programs use update emails (T2)",
                        _table(("Situation", "What programs do with it"),
                               t2[["situation", "program_reaction"]].itertuples(index=False), mark=lambda i: i == row))

@@ -22,7 +22,7 @@ import pytest
 import stepguide as sg
 from stepguide import charts, dashboard
 from stepguide.data import chart_values, examples
-from stepguide.dashboard import CHARTS, Dashboard, chart_label
+from stepguide.dashboard import CHARTS, Dashboard
 from stepguide.inputs import STAGES
 from stepguide.plan import (EMAIL_LABELS, EVIDENCE_BLANK, NO_EMAIL_TITLE, READING_LABELS, cards, interview_answer,
                             matched_sentence, plan_markdown)
@@ -294,7 +294,7 @@ def test_hooks_labels_and_landmark() -> None:
         if isinstance(widget, (w.IntSlider, w.Dropdown, w.Text, w.Checkbox, w.ToggleButtons)):
             assert widget.description.strip(), widget
     assert isinstance(d.widget.children[0], dashboard._PageSetup)  # sets role=main in the page
-    assert all(chart_label(v.figure) == v.label and v.label for v in d.views.values())
+    assert all(charts.describe(v.figure) == v.label and v.label for v in d.views.values())
     bundle = d._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
