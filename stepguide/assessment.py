@@ -15,10 +15,14 @@ from .inputs import DEFAULTS, Profile, make_profile
 
 @dataclass(frozen=True)
 class TraceItem:
-    """One rule that fired: its inventory ID and the reason in plain words."""
+    """One rule that fired: its inventory ID, the reason in plain words, and which verdict it explains.
+
+    ``topic`` is one of "pending", "trend", "value", "reading", "helps", "timing", "email", "profile".
+    """
 
     rule: str
     reason: str
+    topic: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,41 +127,42 @@ def assess_profile(profile: Profile) -> Assessment:
 def _trace(p: Profile, r: dict[str, Any], spec: Any) -> list[TraceItem]:
     """Why each verdict came out as it did, in the order a reader needs it."""
     t: list[TraceItem] = []
-    add = lambda rule, reason: t.append(TraceItem(rule, reason))  # noqa: E731
+    add = lambda rule, reason, topic: t.append(TraceItem(rule, reason, topic))  # noqa: E731
     bar, floor = int(spec["step2_bar"]), int(spec["usual_floor"])
     tier_label = table("tiers").set_index("tier").loc[spec["tier"], "label"].lower()
     if p.step2 is None:
         add("R14", "Your Step 2 CK is not out yet, so there is no trend or value to judge; "
-                   "when it posts, release it whatever it is.")
+                   "when it posts, release it whatever it is.", "pending")
     elif r["trend"] is not None:
         d = int(r["delta"])
-        add("R1", f"Step 2 CK {p.step2} minus Step 1 {p.step1} is {d:+d} points: the '{r['trend']}' bucket.")
+        add("R1", f"Step 2 CK {p.step2} minus Step 1 {p.step1} is {d:+d} points: the '{r['trend']}' bucket.", "trend")
     else:
-        add("R1", f"Step 1 is '{p.step1}', so there is no numeric trend: Step 2 CK {p.step2} is your number.")
+        add("R1", f"Step 1 is '{p.step1}', so there is no numeric trend: Step 2 CK {p.step2} is your number.", "trend")
     if r["failed"]:
         add("R4", f"{p.step2} is under the Step 2 CK passing score of {int_fact('step2_passing_current')}: "
-                  "a major liability.")
+                  "a major liability.", "value")
     elif r["value"] is not None:
-        add(_value_rule(r["value"]), _value_reason(p, r, bar, floor, tier_label))
+        add(_value_rule(r["value"]), _value_reason(p, r, bar, floor, tier_label), "value")
     if r["reading"] is not None:
-        add("R12", _reading_reason(r["reading"]))
+        add("R12", _reading_reason(r["reading"]), "reading")
         add("R11", f"A drop weighs more in competitive fields and when Step 2 CK falls below the bar "
-                   f"({bar} for {p.specialty}); {p.specialty}'s Step 2 CK weight is {spec['t4_weight'].lower()}.")
+                   f"({bar} for {p.specialty}); {p.specialty}'s Step 2 CK weight is {spec['t4_weight'].lower()}.", "reading")
         add("R13", "You have a clear, credible, contained reason: explain it briefly with evidence of recovery."
             if r["explain_drop"] else
-            "Without a clear, credible, contained reason, do not explain the drop; answer honestly if asked.")
-        add("R14", "Release the score anyway: hiding or delaying it looks evasive.")
+            "Without a clear, credible, contained reason, do not explain the drop; answer honestly if asked.",
+            "reading")
+        add("R14", "Release the score anyway: hiding or delaying it looks evasive.", "reading")
     if p.step2 is not None and not r["failed"]:
-        add("R5", _helps_reason(p, r))
-    add("R6", str(season().loc[p.month, "reason"]))
+        add("R5", _helps_reason(p, r), "helps")
+    add("R6", str(season().loc[p.month, "reason"]), "timing")
     rule = table("email_decision").sort_values("order").iloc[int(r["email_rule"])]
-    add(str(rule["source"]).split("|")[0], str(rule["reason"]))
+    add(str(rule["source"]).split("|")[0], str(rule["reason"]), "email")
     if not p.step1_numeric:
-        add("R15", "Pass/fail-era applicants are among those an unsent Step 2 CK hurts most: it is your only number.")
+        add("R15", "Pass/fail-era applicants are among those an unsent Step 2 CK hurts most: it is your only number.", "profile")
     elif r["c1_profile"] is not None and r["c1_profile"].startswith(("Low", "Average")):
-        add("R15", "A low or average Step 1 with a stronger Step 2 CK is a profile an unsent score hurts most.")
+        add("R15", "A low or average Step 1 with a stronger Step 2 CK is a profile an unsent score hurts most.", "profile")
     if p.applicant == "IMG":
-        add("R15", "IMGs rely most on numbers: make sure every program sees this score.")
+        add("R15", "IMGs rely most on numbers: make sure every program sees this score.", "profile")
     return t
 
 

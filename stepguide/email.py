@@ -57,14 +57,9 @@ def draft_email(assessment: Assessment, name: str | None = None, aamc_id: str | 
     The text is plain (not HTML): whoever shows it as HTML must escape it.
     """
     a = assessment
-    why = next((t.reason for t in reversed(a.trace) if t.rule in ("R5", "R6", "R7", "R3", "R4", "R9", "F2", "F3",
-                                                                   "E6", "R14")
-                and t.reason), "")
-    decision = table("email_decision").sort_values("order")
     if a.template is None:
-        reason_row = decision[decision["email"] == "none"]
-        why = next((t.reason for t in a.trace if t.reason in set(reason_row["reason"])), why)
-        return EmailDraft(False, None, "", "", why or "the rules advise updating ERAS only.")
+        why = next((t.reason for t in a.trace if t.topic == "email"), "the rules advise updating ERAS only.")
+        return EmailDraft(False, None, "", "", why)
     part = "before" if a.template == "E6" and a.profile.step2 is None else (
         "posted" if a.template == "E6" else "main")
     row = _template_row(a.template, part)

@@ -45,9 +45,8 @@ def _reasons(a: Assessment, rules: tuple[str, ...]) -> list[str]:
 
 
 def email_reason(a: Assessment) -> str:
-    """The reason the email decision table gave (matched by its text, so no rule is re-derived)."""
-    known = set(table("email_decision")["reason"])
-    return next((t.reason for t in a.trace if t.reason in known), "")
+    """The reason the email decision table gave for this person."""
+    return next((t.reason for t in a.trace if t.topic == "email"), "")
 
 
 def cards(a: Assessment) -> tuple[Card, ...]:

@@ -218,6 +218,9 @@ def test_trace_explains_in_plain_words():
     rules = [t.rule for t in a.trace]
     assert rules[:2] == ["R1", "R4"] and "R12" in rules and "R13" in rules
     assert all(t.reason and t.reason[0].isupper() for t in a.trace)
+    topics = {t.topic for t in a.trace}
+    assert {"trend", "value", "reading", "timing", "email"} <= topics
+    assert [t.rule for t in a.trace if t.topic == "email"] == ["R7"] or len([t for t in a.trace if t.topic == "email"]) == 1
 
 
 def test_assessment_is_immutable_and_serialisable():
