@@ -23,7 +23,11 @@ navigation start) at which all of these hold:
      manager's kernel connection is live and widget events reach Python.
   c. Every widget-view output in the served HTML has mounted a view (an
      ``.jp-OutputArea-output`` that contains ``.jupyter-widgets``).
-  d. Every displayed ``.js-plotly-plot`` contains a drawn ``.main-svg``.
+  d. At least P plotly charts have drawn (``.js-plotly-plot`` with a ``.main-svg``),
+     and every displayed ``.js-plotly-plot`` has. P comes from ``--plots``; by
+     default an unmeasured calibration load counts the charts once no new
+     chart has appeared for 3 s, because charts can draw well after the
+     widgets mount.
   e. Each ``--ready-selector`` has at least one visible match.
 For an empty notebook, c to e hold trivially, so interactive = max(a, b).
 A raf loop in the page records when each condition first held, and the
@@ -124,11 +128,12 @@ INIT_SCRIPT = r"""
 
 # Python waits on this; the timing comes from the raf loop above.
 READY_PREDICATE = r"""
-([expectedViews, selectors]) => {
+([expectedViews, expectedPlots, selectors]) => {
   const B = window.__bench;
   B.selectors = selectors;
   if (B.shownAt === null || B.kernelReadyAt === null) return false;
   if (B.widgetMounts.length < expectedViews) return false;
+  if (B.plotDrawn.length < expectedPlots) return false;
   const plots = [...document.querySelectorAll('.js-plotly-plot')].filter((p) => p.getClientRects().length > 0);
   if (!plots.every((p) => p.querySelector('.main-svg'))) return false;
   if (selectors.length && B.selectorsAt === null) return false;
@@ -182,8 +187,37 @@ def kernel_memory(server: VoilaProcess, kernel_id: str) -> dict[str, float]:
     return {"rss_mib": m.rss / mib, "uss_mib": m.uss / mib, "pss_mib": getattr(m, "pss", 0) / mib}
 
 
+def count_plots(server: VoilaProcess, browser, *, timeout: float, quiet: float = 3.0) -> int:
+    """Calibration load (not measured): how many plotly charts the page draws once it has settled.
+
+    Charts can appear well after the widgets mount (e.g. plotly.js loads
+    lazily), so a measured run must wait for this many drawn charts.
+    """
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.add_init_script(INIT_SCRIPT)
+        response = page.goto(server.url, wait_until="commit", timeout=timeout * 1000)
+        expected = expected_widget_views(response.text())
+        page.wait_for_function(READY_PREDICATE, arg=[expected, 0, []], polling=50, timeout=timeout * 1000)
+        last, since = -1, time.monotonic()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() - since < quiet and time.monotonic() < deadline:
+            n = page.evaluate("window.__bench.plotDrawn.length")
+            if n != last:
+                last, since = n, time.monotonic()
+            time.sleep(0.25)
+        kernel_id = page.evaluate(
+            "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+        page.close(run_before_unload=True)
+    finally:
+        context.close()
+    settle_server(server, kernel_id)
+    return last
+
+
 def measure_page(server: VoilaProcess, context, *, selectors: list[str], settle: float, timeout: float,
-                 network: str | None = None, cpu_throttle: float = 1.0) -> dict:
+                 network: str | None = None, cpu_throttle: float = 1.0, expected_plots: int = 0) -> dict:
     page = context.new_page()
     ws_bytes = {"sent": 0, "received": 0, "frames": 0}
 
@@ -209,15 +243,16 @@ def measure_page(server: VoilaProcess, context, *, selectors: list[str], settle:
     response = page.goto(server.url, wait_until="commit", timeout=timeout * 1000)
     html = response.text()  # resolves when Voila has streamed the whole page
     expected = expected_widget_views(html)
-    page.wait_for_function(READY_PREDICATE, arg=[expected, selectors], polling=50, timeout=timeout * 1000)
+    page.wait_for_function(READY_PREDICATE, arg=[expected, expected_plots, selectors], polling=50,
+                           timeout=timeout * 1000)
     page.wait_for_load_state("load")
     m = page.evaluate(METRICS_SCRIPT)
     b = m.pop("bench")
     parts = {"shown": b["shownAt"], "kernel_ready": b["kernelReadyAt"]}
     if expected:
         parts["widgets_mounted"] = sorted(b["widgetMounts"])[expected - 1]
-    if b["plotDrawn"]:
-        parts["plots_drawn"] = max(b["plotDrawn"])
+    if expected_plots:
+        parts["plots_drawn"] = sorted(b["plotDrawn"])[expected_plots - 1]
     if selectors:
         parts["selectors"] = b["selectorsAt"]
     tti = max(parts.values())
@@ -271,12 +306,15 @@ def run_config(name: str, notebook: Path, args: argparse.Namespace, browser, wor
         import psutil
 
         server_rss = psutil.Process(server.proc.pid).memory_info().rss / 2**20
+        expected_plots = count_plots(server, browser, timeout=args.timeout) if args.plots is None else args.plots
+        print(f"  {name}: waiting for {expected_plots} drawn plotly chart(s) per page", file=sys.stderr)
         shared = browser.new_context() if args.warm else None
         for i in range(args.runs):
             context = shared or browser.new_context()
             try:
                 r = measure_page(server, context, selectors=args.ready_selector, settle=args.settle,
-                                 timeout=args.timeout, network=args.network, cpu_throttle=args.cpu_throttle)
+                                 timeout=args.timeout, network=args.network, cpu_throttle=args.cpu_throttle,
+                                 expected_plots=expected_plots)
             finally:
                 if shared is None:
                     context.close()
@@ -291,7 +329,7 @@ def run_config(name: str, notebook: Path, args: argparse.Namespace, browser, wor
             shared.close()
     finally:
         server.stop()
-    return {"config": name, "voila_args": list(extra), "server_rss_mib": server_rss,
+    return {"config": name, "voila_args": list(extra), "server_rss_mib": server_rss, "plots": expected_plots,
             "kernels_leaked_after_close": leaks, "runs": runs, "summary": summarize(runs)}
 
 
@@ -352,6 +390,8 @@ def summarize(runs: list[dict]) -> dict:
     out = {k: _stats([r.get(k) for r in runs]) for k in keys}
     out["shown_ms"] = _stats([r["parts_ms"].get("shown") for r in runs])
     out["kernel_ready_ms"] = _stats([r["parts_ms"].get("kernel_ready") for r in runs])
+    out["widgets_mounted_ms"] = _stats([r["parts_ms"].get("widgets_mounted") for r in runs])
+    out["plots_drawn_ms"] = _stats([r["parts_ms"].get("plots_drawn") for r in runs])
     return out
 
 
@@ -374,6 +414,8 @@ def print_table(record: dict) -> None:
     row("interactive (median [min..max])", "tti_ms", ms)
     row("  Voila output shown", "shown_ms", ms)
     row("  kernel_info_reply", "kernel_ready_ms", ms)
+    row("  widgets mounted", "widgets_mounted_ms", ms)
+    row("  charts drawn", "plots_drawn_ms", ms)
     row("HTML response end", "response_end_ms", ms)
     row("load event", "load_ms", ms)
     row("HTTP bytes (transfer)", "http_bytes", _fmt_bytes)
@@ -434,6 +476,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--network", choices=sorted(NETWORKS), help="emulate a network: wifi (30 Mbit/s, "
                     "20 ms) or slow (1.6 Mbit/s, 150 ms); default: unthrottled loopback")
     ap.add_argument("--cpu-throttle", type=float, default=1.0, help="CPU slowdown factor for the page, e.g. 4")
+    ap.add_argument("--plots", type=int, help="drawn plotly charts that make the page interactive (default: "
+                    "counted by one unmeasured calibration load that waits until no new chart appears for 3 s)")
     ap.add_argument("--cold-runs", type=int, default=3, help="cold-path (no preheat) runs; 0 to skip")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for a page")
     ap.add_argument("--no-save", action="store_true", help="do not append to benchmarks/results/page.json")

@@ -29,14 +29,21 @@ Enable it in ``voila.json``::
 
     {"Voila": {"identity_provider_class": "stepguide.serving.VoilaIdentityProvider"}}
 
-Under JupyterHub (Binder) Voila runs as a server extension, and JupyterHub's
-own identity provider sets ``_xsrf`` cookies for navigation requests, so this
-class is neither needed nor used there.
+On Binder, Voila runs as a jupyter_server extension, which reads only the
+``VoilaConfiguration`` section of ``voila.json``. This class is not used there.
+JupyterHub >= 4.1 sets its own ``_xsrf`` cookie when it stores its login cookie,
+so the beacon should pass under JupyterHub. That is not tested here. A plain
+``jupyter server``/``jupyter lab`` with no JupyterHub still leaks when
+``/voila/render/...`` is opened directly.
 
-This module imports nothing heavy. The provider class is built on first
-attribute access (PEP 562), so ``jupyter_server`` is imported only inside the
-Voila process. The helpers below (:func:`start_voila` and the kernel-process
-queries) are shared by ``tests/conftest.py`` and ``benchmarks/bench_page.py``.
+:class:`VoilaKernelSpecManager` makes each kernel start leaner (see
+:data:`LEAN_KERNEL_LAUNCHER`).
+
+This module imports nothing heavy. Both classes are built on first attribute
+access (PEP 562), so ``jupyter_server`` and ``jupyter_client`` are imported
+only inside the Voila process. The helpers below (:func:`start_voila` and the
+kernel-process queries) are shared by ``tests/conftest.py`` and
+``benchmarks/bench_page.py``.
 """
 
 from __future__ import annotations
@@ -59,7 +66,9 @@ VOILA_CONFIG = REPO_ROOT / "voila.json"
 __all__ = [
     "REPO_ROOT",
     "VOILA_CONFIG",
+    "LEAN_KERNEL_LAUNCHER",
     "VoilaIdentityProvider",
+    "VoilaKernelSpecManager",
     "VoilaProcess",
     "free_port",
     "load_voila_config",
@@ -113,9 +122,69 @@ def _build_identity_provider() -> type:
     return VoilaIdentityProvider
 
 
+# --------------------------------------------------------------------------
+# Lean kernels: no debugger, no IRI-grammar build
+# --------------------------------------------------------------------------
+
+#: Replaces ``-m ipykernel_launcher`` in the python kernel's argv. It does what
+#: ipykernel_launcher does, but first makes two optional imports fail:
+#: * ``debugpy``: ipykernel imports it unconditionally when it is installed,
+#:   which costs ~8 MiB RSS and ~0.1 s per kernel. A dashboard never debugs.
+#: * ``rfc3987_syntax``: jsonschema's format checker imports it when installed
+#:   (via ``jsonschema[format-nongpl]``, which jupyter-events requires), and it
+#:   builds a Lark grammar, 0.8 to 2.4 s. Any kernel that imports
+#:   ``plotly.io``/``go.FigureWidget`` (plotly -> nbformat -> jsonschema) pays
+#:   it. Without it, jsonschema only skips validating the "iri" formats.
+#: :class:`VoilaKernelSpecManager` also passes ``--HistoryManager.enabled=False``.
+#: That saves a thread, the sqlite3 import (~1.6 MiB) and one write to the
+#: shared ``~/.ipython`` history database per cell, which many concurrent
+#: kernels would otherwise contend for.
+LEAN_KERNEL_LAUNCHER = (
+    "import sys\n"
+    "if sys.path and sys.path[0] == '':\n"
+    "    del sys.path[0]\n"
+    "sys.modules['debugpy'] = None\n"
+    "sys.modules['rfc3987_syntax'] = None\n"
+    "from ipykernel import kernelapp\n"
+    "kernelapp.launch_new_instance()\n"
+)
+
+
+LEAN_KERNEL_ARGS = ("--HistoryManager.enabled=False",)
+
+
+def _build_kernel_spec_manager() -> type:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    class VoilaKernelSpecManager(KernelSpecManager):
+        """Kernel specs as installed, except that ipykernel starts through :data:`LEAN_KERNEL_LAUNCHER`.
+
+        Enable with ``{"VoilaConfiguration": {"kernel_spec_manager_class":
+        "stepguide.serving.VoilaKernelSpecManager"}}``. Standalone Voila only;
+        the server extension ignores this setting.
+        """
+
+        def get_kernel_spec(self, kernel_name: str) -> Any:
+            spec = super().get_kernel_spec(kernel_name)
+            argv = list(spec.argv)
+            for i in range(len(argv) - 1):
+                if argv[i] == "-m" and argv[i + 1] == "ipykernel_launcher":
+                    spec.argv = [*argv[:i], "-c", LEAN_KERNEL_LAUNCHER, *argv[i + 2 :], *LEAN_KERNEL_ARGS]
+                    spec.metadata = {**spec.metadata, "debugger": False}
+                    break
+            return spec
+
+    VoilaKernelSpecManager.__module__ = __name__
+    VoilaKernelSpecManager.__qualname__ = "VoilaKernelSpecManager"
+    return VoilaKernelSpecManager
+
+
+_LAZY = {"VoilaIdentityProvider": _build_identity_provider, "VoilaKernelSpecManager": _build_kernel_spec_manager}
+
+
 def __getattr__(name: str) -> Any:
-    if name == "VoilaIdentityProvider":
-        cls = _build_identity_provider()
+    if name in _LAZY:
+        cls = _LAZY[name]()
         globals()[name] = cls
         return cls
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -220,7 +220,7 @@ def test_trace_explains_in_plain_words():
     assert all(t.reason and t.reason[0].isupper() for t in a.trace)
     topics = {t.topic for t in a.trace}
     assert {"trend", "value", "reading", "timing", "email"} <= topics
-    assert [t.rule for t in a.trace if t.topic == "email"] == ["R7"] or len([t for t in a.trace if t.topic == "email"]) == 1
+    assert len([t for t in a.trace if t.topic == "email"]) == 1  # one decision, one reason
 
 
 def test_assessment_is_immutable_and_serialisable():

@@ -215,3 +215,17 @@ def test_only_allowed_extensions_are_loaded(server, page):
     fetched = {name for name in map(_extension_of, urls) if name}
     assert fetched == allowed & installed, f"extension bundles fetched: {sorted(fetched)}"
     assert not fetched & denied
+
+
+def test_kernel_memory_per_user_under_100_mib(voila_server, make_notebook, page):
+    """A visitor's kernel, running a notebook that uses pandas and ipywidgets, stays at or under 100 MiB RSS."""
+    nb = make_notebook(
+        ["import pandas as pd\nimport ipywidgets as w\n"
+         "df = pd.DataFrame({'score': range(200, 280)})\n"
+         "w.IntSlider(value=int(df.score.median()), min=200, max=280)"],
+        name="pandas_widgets",
+    )
+    server = voila_server(nb)
+    kernel_id = _open(page, server)
+    rss_mib = server.kernel_processes()[kernel_id].memory_info().rss / 2**20
+    assert rss_mib <= 100, f"kernel RSS {rss_mib:.1f} MiB"
