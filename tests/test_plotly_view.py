@@ -48,8 +48,8 @@ def test_import_does_not_import_plotly() -> None:
 
 def test_plotly_js_located_without_import() -> None:
     path = plotly_js_path()
-    assert path.name == "plotly.min.js" and path.stat().st_size > 1_000_000
-    assert plotly_version()
+    assert path.name == "plotly-basic.min.js" and path.stat().st_size > 1_000_000
+    assert path.read_bytes()[:200].decode().count("basic") and plotly_version().startswith("basic-")
 
 
 def test_traits_and_sync_metadata() -> None:

@@ -161,4 +161,9 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+// Start fetching plotly.js as soon as the first chart model exists, before any view renders.
+function initialize({ model }) {
+  loadPlotly(model.get("_plotly_version")).catch(() => {});
+}
+
+export default { initialize, render };
