@@ -66,6 +66,7 @@ VOILA_CONFIG = REPO_ROOT / "voila.json"
 __all__ = [
     "REPO_ROOT",
     "VOILA_CONFIG",
+    "LEAN_KERNEL_ARGS",
     "LEAN_KERNEL_LAUNCHER",
     "VoilaIdentityProvider",
     "VoilaKernelSpecManager",
@@ -135,10 +136,15 @@ def _build_identity_provider() -> type:
 #:   builds a Lark grammar, 0.8 to 2.4 s. Any kernel that imports
 #:   ``plotly.io``/``go.FigureWidget`` (plotly -> nbformat -> jsonschema) pays
 #:   it. Without it, jsonschema only skips validating the "iri" formats.
-#: :class:`VoilaKernelSpecManager` also passes ``--HistoryManager.enabled=False``.
-#: That saves a thread, the sqlite3 import (~1.6 MiB) and one write to the
-#: shared ``~/.ipython`` history database per cell, which many concurrent
-#: kernels would otherwise contend for.
+#: :class:`VoilaKernelSpecManager` also passes :data:`LEAN_KERNEL_ARGS`:
+#: * ``--HistoryManager.enabled=False`` saves a thread, the sqlite3 import
+#:   (~1.6 MiB) and one write per cell to the shared ``~/.ipython`` history
+#:   database, which many concurrent kernels would otherwise contend for.
+#: * ``--InteractiveShell.xmode=Minimal``: an exception raised in a widget
+#:   callback (``interact``, or ``with output:``) is shown as one line,
+#:   ``ZeroDivisionError: division by zero``, with no code or file paths.
+#:   Voila's ``show_tracebacks=False`` only strips errors from cell outputs,
+#:   not from widget state.
 LEAN_KERNEL_LAUNCHER = (
     "import sys\n"
     "if sys.path and sys.path[0] == '':\n"
@@ -150,7 +156,7 @@ LEAN_KERNEL_LAUNCHER = (
 )
 
 
-LEAN_KERNEL_ARGS = ("--HistoryManager.enabled=False",)
+LEAN_KERNEL_ARGS = ("--HistoryManager.enabled=False", "--InteractiveShell.xmode=Minimal")
 
 
 def _build_kernel_spec_manager() -> type:

@@ -29,3 +29,11 @@ def test_readme_shows_the_two_commands():
     assert "make dashboard" in readme and "make test" in readme
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def test_server_side_imports_stay_light():
+    """The Voila server imports the plotly.js route and the xsrf fix; neither may pull in pandas."""
+    import subprocess
+    import sys
+    code = "import sys, stepguide._server, stepguide.serving; assert 'pandas' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

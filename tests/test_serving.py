@@ -229,3 +229,20 @@ def test_kernel_memory_per_user_under_100_mib(voila_server, make_notebook, page)
     kernel_id = _open(page, server)
     rss_mib = server.kernel_processes()[kernel_id].memory_info().rss / 2**20
     assert rss_mib <= 100, f"kernel RSS {rss_mib:.1f} MiB"
+
+
+def test_widget_callback_error_is_one_line(voila_server, make_notebook, page):
+    """Voila strips errors from cell outputs only. An exception in an ``interact``
+    callback lands in widget state, so the lean kernel's ``xmode=Minimal`` must keep it to one line."""
+    nb = make_notebook(
+        ["from ipywidgets import interact\n\ndef secret_helper(x):\n    return 1 / x\n\n"
+         "_ = interact(secret_helper, x=[0, 1])"],
+        name="callback_error",
+    )
+    server = voila_server(nb)
+    page.goto(server.url)
+    page.locator(".widget-dropdown").wait_for(state="visible")
+    page.get_by_text("ZeroDivisionError").first.wait_for()
+    text = page.inner_text("body")
+    for leaked in ("Traceback", "secret_helper", "site-packages", "1 / x"):
+        assert leaked not in text, f"{leaked!r} reached the page"
