@@ -162,3 +162,13 @@ def test_drop_accessibility_and_screenshot(server, page) -> None:
     expect(page.locator(".sg-drop")).to_contain_text(interview_answer()[0])
     expect(page.locator(".sg-reading")).to_contain_text(READING_LABELS[drop.reading])
     assert serious_axe_violations(page) == []
+
+
+def test_plotly_js_fetched_once_from_the_page_head(server, page) -> None:
+    """The stepguide Voila template starts the plotly.js download early; the charts reuse it, never refetch it."""
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "stepguide/static/plotly" in r.url else None)
+    open_dashboard(page, server.url)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 8")
+    assert page.evaluate("() => !!document.querySelector('head script#stepguide-plotly')")
+    assert len(fetched) == 1, fetched

@@ -33,6 +33,13 @@ function loadPlotly(version) {
   }
   if (!window[PROMISE_KEY]) {
     const promise = new Promise((resolve, reject) => {
+      // The stepguide Voila template already started fetching it from the page head.
+      const early = document.getElementById("stepguide-plotly");
+      if (early && !early.dataset.failed) {
+        early.addEventListener("load", () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("no Plotly"))));
+        early.addEventListener("error", () => reject(new Error(`could not load ${early.src}`)));
+        return;
+      }
       const script = document.createElement("script");
       const query = version ? `?v=${encodeURIComponent(version)}` : "";
       script.src = `${baseUrl()}stepguide/static/plotly.min.js${query}`;
