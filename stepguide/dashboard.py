@@ -28,6 +28,7 @@ from . import charts
 from .assessment import Assessment, assess
 from .data import examples, int_fact, season, specialties
 from .email import EmailDraft, draft_email
+from .guide import bands_html
 from .inputs import APPLICANTS, MONTH_NAMES, MONTHS, STAGES, Profile, make_profile
 from .plan import NO_EMAIL_TITLE, cards, drop_antidotes, had_drop, interview_answer, matched_sentence, plan_markdown
 from .plotly_view import PlotlyView
@@ -273,6 +274,9 @@ class Dashboard:
         self.error.layout.display = "none"
         self.cards = {key: _html(f"sg-{key}").add_class("sg-card") for key in ("trend", "value", "reading", "email")}
         self.why = _html("sg-why")
+        self.bands = _html("sg-bands")
+        self.bands_box = w.Accordion(children=[self.bands], titles=("What the words mean: the score bands "
+                                                                    "behind every verdict",)).add_class("sg-bands-box")
         self.actions = _html("sg-actions")
         self.matched_text = _html("sg-matched-text")
         self.views = {key: PlotlyView(label=heading).add_class(css) for key, (css, heading) in CHARTS.items()}
@@ -313,7 +317,7 @@ class Dashboard:
             _heading("2. The verdict"),
             w.GridBox(list(self.cards.values()), layout=w.Layout(
                 grid_template_columns="repeat(auto-fit, minmax(280px, 1fr))", grid_gap="14px")).add_class("sg-cards"),
-            _heading("Why, step by step", 3), self.why,
+            _heading("Why, step by step", 3), self.why, self.bands_box,
             _heading("3. Your checklist"), self.actions,
             _heading("4. The email"), self.email_draft, self.email_buttons, self.email_tools,
             self.drop_box,
@@ -392,6 +396,7 @@ class Dashboard:
                 f'<p class="sg-verdict">{_e(card.verdict)}</p><p class="sg-card-why">{_e(card.why)}</p></div>')
         self.why.value = "<ol>" + "".join(
             f'<li>{_e(t.reason)} <span class="sg-rule">{_e(t.rule)}</span></li>' for t in a.trace) + "</ol>"
+        self.bands.value = bands_html(a, titled=False)
         self.actions.value = _list(x.text for x in a.actions)
         self.matched_text.value = f"<p>{_e(matched_sentence(a))}</p>"
 

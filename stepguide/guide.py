@@ -17,6 +17,7 @@ import ipywidgets as w
 
 from . import charts
 from .assessment import Assessment, assess
+from .bands import band_rows
 from .classify import step1_band
 from .data import chart_values, int_fact, season, specialties, table
 from .email import draft_email
@@ -99,8 +100,7 @@ def _trace(a: Assessment, *rules: str) -> list[str]:
 
 def _decision_reason(a: Assessment) -> list[str]:
     """The email_decision.csv reason that fired, as the trace gave it."""
-    reasons = set(table("email_decision")["reason"])
-    return [t.reason for t in a.trace if t.reason in reasons]
+    return [t.reason for t in a.trace if t.topic == "email"]
 
 
 def _chart_value(chart: str, label: str | None) -> int | None:
@@ -442,6 +442,19 @@ def faq_html() -> str:
     return "".join(out)
 
 
+def bands_html(a: Assessment | None = None, titled: bool = True) -> str:
+    """The score bands behind the guide's words, in numbers with reasons; ``a``'s own bands marked."""
+    rows = band_rows(a)
+    table_html = _table(("Score", "Word", "In numbers", "Why there"),
+                        [(r.measure, r.band, r.range, r.reason) for r in rows], mark=lambda i: rows[i].yours)
+    mine = ""
+    if a is not None:
+        mine = _p(f"For {a.profile.specialty}: the bar for a strong Step 2 CK is {a.step2_bar}; "
+                  f"the usual range starts at {a.usual_floor}.")
+    title = "What the words mean: the score bands behind every verdict"
+    return _section(title, mine + table_html) if titled else mine + table_html
+
+
 def start_here() -> w.HTML:
     """Chapter 0's FAQ block (the notebook's own markdown carries the chapter index)."""
-    return w.HTML(_section("Questions people ask, with the chapter that answers each", faq_html()))
+    return w.HTML(_section("Questions people ask, with the chapter that answers each", faq_html()) + bands_html())

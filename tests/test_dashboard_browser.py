@@ -172,3 +172,15 @@ def test_plotly_js_fetched_once_from_the_page_head(server, page) -> None:
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 8")
     assert page.evaluate("() => !!document.querySelector('head script#stepguide-plotly')")
     assert len(fetched) == 1, fetched
+
+
+def test_score_bands_are_shown_with_yours_marked(server, page) -> None:
+    """Fuzzy words are numbers the user can see: the band table opens from the verdict and marks this person."""
+    open_dashboard(page, server.url)
+    page.locator(".sg-bands-box").get_by_text("What the words mean").click()
+    table = page.locator(".sg-bands table")
+    table.wait_for(state="visible")
+    marked = [row.inner_text() for row in table.locator("tr").all() if "← you" in row.inner_text()]
+    assert any("average" in r and "215–234" in r for r in marked)  # Step 1 228
+    assert any("strong" in r for r in marked) and any("big jump" in r for r in marked)  # 248 in IM, +20
+    assert serious_axe_violations(page) == []
