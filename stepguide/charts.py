@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import textwrap
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -522,3 +522,23 @@ def to_figure(spec: Spec) -> go.Figure:
     import plotly.graph_objects as go
 
     return go.Figure(spec)
+
+
+def cohort_c5_figure(shares: Mapping[str, float], n: int) -> Spec:
+    """Your group's Step 1 -> Step 2 CK buckets next to the article's C5 pattern (both in %)."""
+    rows, info = chart_values("C5"), chart_info("C5")
+    labels = [str(x) for x in rows["label"]]
+    article = rows["value"].tolist()
+    group = [float(shares.get(label, 0.0)) for label in labels]
+    traces = [{"type": "bar", "name": "The article's pattern", "x": labels, "y": article,
+               "marker": {"color": PALETTE["base"]}, "text": [str(v) for v in article], "textposition": "outside",
+               "cliponaxis": False},
+              {"type": "bar", "name": f"Your group (n={n})", "x": labels, "y": group,
+               "marker": {"color": PALETTE["highlight"]}, "text": [f"{v:g}" for v in group],
+               "textposition": "outside", "cliponaxis": False}]
+    meta = {"chart": "cohort_c5", "highlight": None, "source": info["caption"], "n": n, "shares": group}
+    layout = _layout("Your group's score trends next to the article's pattern", meta, [], height=300,
+                     caption=f"Source: {info['caption']} (C5); your group: the rows you uploaded.", below=30,
+                     xaxis=_category_axis(), yaxis=_value_axis("Share of applicants (%)", max(article + group)))
+    layout.update(showlegend=True, barmode="group", legend={"orientation": "h", "y": 1.12, "x": 0})
+    return {"data": traces, "layout": layout}
