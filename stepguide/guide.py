@@ -76,18 +76,25 @@ def _ul(items: Iterable[str], raw: bool = False) -> str:
     return "<ul>" + "".join(f"<li>{i if raw else esc(i)}</li>" for i in items) + "</ul>"
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[Any]], mark: Callable[[int], bool] = lambda i: False) -> str:
-    """An HTML table; rows where ``mark(i)`` holds are bold and flagged for screen readers too."""
+def _table(header: Sequence[str], rows: Iterable[Sequence[Any]],
+           mark: Callable[[int], bool] | None = lambda i: False) -> str:
+    """An HTML table; rows where ``mark(i)`` holds are bold and flagged for screen readers too.
+
+    ``mark=None`` drops the "Yours" column (a table about a group, not one reader).
+    """
     head = "".join(f'<th scope="col" style="text-align:left;{CELL}">{esc(h)}</th>' for h in header)
     body = []
     for i, row in enumerate(rows):
         cells = "".join(f'<td style="{CELL}">{esc(str(c))}</td>' for c in row)
-        if mark(i):
+        if mark is None:
+            body.append(f"<tr>{cells}</tr>")
+        elif mark(i):
             body.append(f'<tr style="font-weight:bold;background:{charts.PALETTE["lit_fill"]}">{cells}'
                         f'<td style="{CELL}">← you</td></tr>')
         else:
             body.append(f'<tr>{cells}<td style="{CELL}"></td></tr>')
-    head += f'<th scope="col" style="{CELL}">Yours</th>'
+    if mark is not None:
+        head += f'<th scope="col" style="{CELL}">Yours</th>'
     return (f'<table style="border-collapse:collapse;margin:4px 0"><thead><tr>{head}'
             f'</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
@@ -472,11 +479,11 @@ def cohort_html(assessed: Any) -> str:
     counts = verdict_counts(assessed)
     bad = int(assessed["error"].notna().sum())
     summary = _p(f"{len(assessed)} rows: {len(assessed) - bad} assessed, {bad} with an error to fix.")
-    tallies = "".join(_section(f"By {col}", _table(("Verdict", "Students"), list(counts[col].items())))
+    tallies = "".join(_section(f"By {col}", _table(("Verdict", "Students"), list(counts[col].items()), mark=None))
                       for col in ("value", "email"))
     shown = [c for c in COHORT_SHOWN if c in assessed.columns]
     rows = [["" if v is None or v != v else v for v in r] for r in assessed[shown].itertuples(index=False)]
-    return summary + tallies + _section("Every row", _table(shown, rows, mark=lambda i: bool(rows[i][-1])))
+    return summary + tallies + _section("Every row", _table(shown, rows, mark=None))
 
 
 def cohort(csv: bytes | str | None = None) -> w.VBox:
@@ -484,7 +491,8 @@ def cohort(csv: bytes | str | None = None) -> w.VBox:
     from .frame import INPUT_COLUMNS
 
     upload = w.FileUpload(accept=".csv", multiple=False, description="Upload a CSV").add_class("sg-cohort-upload")
-    examples_button = w.Button(description="Use the articles' examples").add_class("sg-cohort-examples")
+    examples_button = w.Button(description="Use the articles' examples",
+                               layout=w.Layout(width="auto")).add_class("sg-cohort-examples")
     message, body = w.HTML(), w.HTML().add_class("sg-cohort")
     view = PlotlyView(label="Your group's trends next to the article's")
 
