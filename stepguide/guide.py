@@ -281,7 +281,10 @@ def _risk_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
     screen = (f"<p>At a program's first screen your file ends in: <b>{esc(f1)}</b> (the guide takes "
               f"{esc(a.profile.specialty)}'s usual range, from {a.usual_floor}, as the cutoff).</p>")
     why = _trace(a, "R15")
-    return head + t1_html + screen + (_ul(why) if why else ""), ""
+    lists = (_list_section("L1", "Signs your score may still be invisible to programs (L1)")
+             + _list_section("L3", "Reasons people give for not sending it, and why they don't hold (L3)")
+             + _list_section("R10", "Who might get away without sending it (R10)"))
+    return head + t1_html + screen + (_ul(why) if why else ""), lists
 
 
 def risk_by_profile(**initial: Any) -> Chapter:
@@ -306,7 +309,7 @@ def _timing_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
     decision = _decision_reason(a)
     html_ = (f"<p>Phase: <b>{esc(str(phase['phase']))}</b>. {esc(str(phase['reason']))}</p>" + numbers
              + f"<p>What to do about email: <b>{esc(email)}</b>.</p>" + _ul(decision))
-    return html_, ""
+    return html_, _list_section("L2", "How to make sure programs see it (L2)")
 
 
 def timing(**initial: Any) -> Chapter:
@@ -386,6 +389,12 @@ def _list(name: str) -> list[tuple[str, str]]:
     return list(rows[rows["list"] == name].sort_values("order")[["text", "detail"]].itertuples(index=False))
 
 
+def _list_section(name: str, title: str) -> str:
+    """One list of lists.csv as a titled section: each item's text, then why or how."""
+    items = [f"<b>{esc(t)}</b>" + (f" {esc(d)}" if isinstance(d, str) and d else "") for t, d in _list(name)]
+    return _section(title, _ul(items, raw=True))
+
+
 def _drop_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
     if a.reading is None:
         head = _p("Your Step 2 CK is not below a numeric Step 1, so there is no drop to read; the advice below "
@@ -402,14 +411,14 @@ def _drop_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
     if group is None:
         t4_html = _p(f"{a.profile.specialty} is not in this table; the guide treats its weight as "
                      f"{spec['t4_weight'].lower()} ({spec['weight_basis']}).") + t4_html
-    antidotes = [f"<b>{esc(t)}</b> {esc(d)}" for t, d in _list("L4")]
-    today = [f"<b>{esc(t)}</b> {esc(d)}" for t, d in _list("L5")]
     evidence = " ".join(str(values.get("evidence") or "").split()) or "[one concrete example from your clinical work]"
     answer = " ".join(t.format(evidence=evidence) for t, _ in _list("S1"))
     details = (_section("If an interviewer asks (S1)", f"<blockquote>{esc(answer)}</blockquote>")
                + _section("Weight of Step 2 CK by specialty (T4)", t4_html)
-               + _section("What offsets a drop (L4)", _ul(antidotes, raw=True))
-               + _section("Two things to do today (L5)", _ul(today, raw=True)))
+               + _list_section("L4", "What offsets a drop (L4)")
+               + _list_section("L5", "Two things to do today (L5)")
+               + _list_section("R13", "Explain the drop, or not (R13)")
+               + _list_section("R14", "Release it anyway (R14)"))
     return verdict, details
 
 

@@ -173,3 +173,20 @@ def test_chapters_never_import_plotly():
     code = ("import sys\nfrom stepguide import guide\nch = guide.to_email_or_not()\n"
             "ch.inputs['month'].value = 'Dec'\nassert 'plotly' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_every_list_of_the_documents_is_shown_in_some_chapter():
+    """L1-L5, E1, R10, R13, R14 and S1 live in lists.csv; a reader must meet each of them somewhere."""
+    import html as html_lib
+
+    from stepguide.data import table
+
+    chapters = [guide.risk_by_profile(), guide.timing(), guide.score_trends(), guide.to_email_or_not(),
+                guide.after_a_drop()]
+    shown = " ".join(c.verdict.value + c.details.value for c in chapters) + guide.start_here().value
+    lists = table("lists")
+    for name, rows in lists.groupby("list"):
+        first = rows.sort_values("order")["text"].iloc[0]
+        if name == "S1":  # the interview answer is shown filled in, placeholder replaced
+            first = first.split("{")[0]
+        assert html_lib.escape(first) in shown, name
