@@ -26,8 +26,7 @@ CONDITIONS: dict[str, Callable[[Profile, Facts], bool]] = {
     "step2_out_img": lambda p, r: p.step2 is not None and p.applicant == "IMG",
     "step2_out_not_img": lambda p, r: p.step2 is not None and p.applicant != "IMG",
     "step2_out_in_season": lambda p, r: p.step2 is not None and r["phase"] in ("early", "late", "pre-rank"),
-    "late_score": lambda p, r: p.step2 is not None and r["phase"] in ("early", "late", "pre-rank")
-    and p.month in ("Oct", "Nov", "Dec", "Jan", "Feb"),
+    "late_score": lambda p, r: bool(r["late_score"]),
     "email_targeted": lambda p, r: r["email"] == "targeted",
     "email_interviewed": lambda p, r: r["email"] == "interviewed",
     "email_requires_step2": lambda p, r: r["email"] == "requires_step2",

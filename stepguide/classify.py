@@ -18,7 +18,6 @@ from .inputs import Profile
 
 VALUE_LABELS = ("Strong asset", "Mild asset", "Neutral", "Mild liability", "Major liability")
 TREND_LABELS = ("Up 15+", "Up 5-14", "Flat (±4)", "Down 5-9", "Down 10+")
-LATE_MONTHS = ("Oct", "Nov", "Dec", "Jan", "Feb")  # R9: October or later is catch-up time
 C1_PROFILES = {
     "low": "Low Step 1, strong Step 2 CK",
     "average": "Average Step 1, strong Step 2 CK",
@@ -179,8 +178,10 @@ def classify(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         # R5/R8: does the score clearly help enough to email about it?
         prior_fail = c["prior_fail"] | (c["step1_word"] == "Fail")
         out["prior_fail_any"] = prior_fail
+        late = season()["late_score"].reindex(c["month"]).to_numpy() == "yes"  # R9: October on is catch-up
+        out["late_score"] = late & has_s2
         r8 = (delta >= band("delta", "big jump")["lo"]) | (s2 >= band("step2", "very high")["lo"]) \
-            | (c["applicant"] == "IMG") | np.isin(c["month"], LATE_MONTHS)
+            | (c["applicant"] == "IMG") | late
         score = out["value_score"]
         # A mild asset earns an email only with an R8 reason and a score inside the field's usual range.
         helps = ~failed & ((value == VALUE_LABELS[0]) | ((value == VALUE_LABELS[1]) & r8 & ~below_range)
