@@ -134,7 +134,10 @@ def classify(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     numeric_s1 = ~np.isnan(s1)
     delta = s2 - s1
     out["delta"] = delta
-    out["trend"] = trend_bucket(delta)
+    out["trend"] = trend = trend_bucket(delta)
+    # The value and reading rules speak in R1's buckets, so their edges live in trend_buckets.csv only.
+    big_drop, drop_5_9, flat, big_rise = (trend == label for label in ("Down 10+", "Down 5-9", "Flat (±4)", "Up 15+"))
+    clear_drop = big_drop | drop_5_9
     s1_band = step1_band(s1)
     out["step1_band"] = s1_band
     weak_s1 = np.isin(s1_band, ["low", "average"])
@@ -153,7 +156,7 @@ def classify(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
         # R2-R4: where the new score puts the application on the C3 scale.
         num_value = np.select(
-            [failed, delta <= -10, delta <= -5, delta <= 4, strong & (weak_s1 | (delta >= 15))],
+            [failed, big_drop, drop_5_9, flat, strong & (weak_s1 | big_rise)],
             [VALUE_LABELS[4], np.where(strong, VALUE_LABELS[3], VALUE_LABELS[4]), VALUE_LABELS[3],
              np.where(below_range, VALUE_LABELS[3], VALUE_LABELS[2]), VALUE_LABELS[0]],
             default=VALUE_LABELS[1])
@@ -167,7 +170,7 @@ def classify(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
         # R11/R12: how a program reads a drop below a numeric Step 1.
         drop = numeric_s1 & has_s2 & (delta < 0)
-        signal = weak_s1 | (s2 < bar) | ((delta <= -10) & (weight >= 3)) | ((delta <= -5) & (weight >= 4))
+        signal = weak_s1 | (s2 < bar) | (big_drop & (weight >= 3)) | (clear_drop & (weight >= 4))
         reading = np.where(c["other_concerns"], "problem", np.where(signal, "signal", "blip")).astype(object)
         reading[~drop] = None
         out["reading"] = reading
@@ -188,10 +191,10 @@ def classify(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
                            | (prior_fail & (score >= 2)))
         out["r8"] = r8 & has_s2
         out["helps"] = np.where(has_s2, _yes_no(helps), "pending").astype(object)
-        out["redemption"] = _yes_no(weak_s1 & (delta >= 15))
+        out["redemption"] = _yes_no(weak_s1 & big_rise)
         out["c1_profile"] = np.select(
             [~numeric_s1, (s1_band == "low") & strong, (s1_band == "average") & strong,
-             (s1_band == "high") & has_s2 & (~strong | (delta <= -5))],
+             (s1_band == "high") & has_s2 & (~strong | clear_drop)],
             [C1_PROFILES["pass_fail"], C1_PROFILES["low"], C1_PROFILES["average"], C1_PROFILES["high_weak"]],
             default=None).astype(object)
 
