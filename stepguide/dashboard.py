@@ -20,7 +20,6 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import ipywidgets as w
 import traitlets
 
@@ -31,12 +30,12 @@ from .email import EmailDraft, draft_email
 from .guide import bands_html
 from .inputs import APPLICANTS, MONTH_NAMES, MONTHS, STAGES, Profile, make_profile
 from .plan import NO_EMAIL_TITLE, cards, drop_antidotes, had_drop, interview_answer, matched_sentence, plan_markdown
+from .page import HelperWidget, PageLandmark
 from .plotly_view import PlotlyView
 
 __all__ = ["Dashboard", "CopyButton", "DownloadLink"]
 
 _STATIC = Path(__file__).with_name("static")
-_ESM = (_STATIC / "dashboard.js").read_text(encoding="utf-8")
 _CSS = (_STATIC / "dashboard.css").read_text(encoding="utf-8")
 
 log = logging.getLogger(__name__)
@@ -87,24 +86,13 @@ class _InputError(Exception):
     """A ValueError raised by ``assess`` for the inputs (its message names the field)."""
 
 
-class _Helper(anywidget.AnyWidget):
-    """Shared front end (``static/dashboard.js``) for the small widgets below."""
-
-    _esm = _ESM
-    kind = traitlets.Unicode("").tag(sync=True)
-    label = traitlets.Unicode("").tag(sync=True)
-
-
-class _PageSetup(_Helper):
-    """Gives the dashboard box ``role=main`` and names slider handles; carries the page CSS."""
+class _PageSetup(PageLandmark):
+    """The page landmark plus the dashboard's CSS."""
 
     _css = _CSS
 
-    def __init__(self, label: str) -> None:
-        super().__init__(kind="page", label=label)
 
-
-class CopyButton(_Helper):
+class CopyButton(HelperWidget):
     """A ``<button>`` that copies ``text`` to the clipboard (works offline and on plain http)."""
 
     text = traitlets.Unicode("").tag(sync=True)
@@ -113,7 +101,7 @@ class CopyButton(_Helper):
         super().__init__(kind="copy", label=label, text=text, **kwargs)
 
 
-class DownloadLink(_Helper):
+class DownloadLink(HelperWidget):
     """An ``<a download>`` link whose data: URL always holds the current ``text``: a real file download."""
 
     text = traitlets.Unicode("").tag(sync=True)

@@ -24,6 +24,7 @@ from .data import chart_values, int_fact, season, specialties, table
 from .email import draft_email
 from .flows import flow_nodes
 from .inputs import APPLICANTS, STAGES, make_profile
+from .page import PageLandmark
 from .plotly_view import PlotlyView
 
 CHAPTERS: tuple[tuple[str, str], ...] = (
@@ -213,8 +214,10 @@ class Chapter(w.VBox):
         # Inputs that only feed the text under the charts (e.g. the email's name fields) sit next to it.
         grid = w.Layout(grid_template_columns="repeat(auto-fit, minmax(280px, 1fr))", grid_gap="2px 12px")
         later = [w.HTML(_section(late_title, "")), w.GridBox([self.inputs[f] for f in late], layout=grid)] if late else []
-        super().__init__(children=[controls, self.message, self.verdict, *self.views.values(), *later, self.details],
-                         layout=w.Layout(max_width="660px"))
+        landmark = PageLandmark("Step 2 CK guide chapter")  # role=main, named slider handles
+        super().__init__(children=[landmark, controls, self.message, self.verdict, *self.views.values(), *later,
+                                   self.details], layout=w.Layout(max_width="660px"))
+        self.add_class("sg-main")
         for widget in self.inputs.values():
             widget.observe(self.refresh, names="value")
         self.refresh()
