@@ -165,13 +165,17 @@ def test_drop_accessibility_and_screenshot(server, page) -> None:
 
 
 def test_plotly_js_fetched_once_from_the_page_head(server, page) -> None:
-    """The stepguide Voila template starts the plotly.js download early; the charts reuse it, never refetch it."""
+    """The stepguide Voila template starts the plotly.js download early (the charts reuse it) and asks
+    nothing of the internet (the lab template's CDN stylesheets are dropped)."""
     fetched: list[str] = []
+    outside: list[str] = []  # a workshop network may have no internet: the page must not need it
     page.on("request", lambda r: fetched.append(r.url) if "stepguide/static/plotly" in r.url else None)
+    page.on("request", lambda r: None if r.url.startswith((server.url, "blob:", "data:")) else outside.append(r.url))
     open_dashboard(page, server.url)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 8")
     assert page.evaluate("() => !!document.querySelector('head script#stepguide-plotly')")
     assert len(fetched) == 1, fetched
+    assert outside == []
 
 
 def test_score_bands_are_shown_with_yours_marked(server, page) -> None:
