@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from .data import table
@@ -40,11 +41,16 @@ CONDITIONS: dict[str, Callable[[Profile, Facts], bool]] = {
 }
 
 
-def checklist(profile: Profile, facts: Facts) -> tuple[Action, ...]:
-    """Ordered actions for this person; ``facts`` are the scalar verdicts from classify."""
+@cache
+def _rules() -> tuple[tuple[Callable[[Profile, Facts], bool], Action], ...]:
+    """actions.csv in order, each row paired with its condition (checked once, on first use)."""
     rows = table("actions").sort_values("order")
     unknown = set(rows["when"]) - set(CONDITIONS)
     if unknown:
         raise KeyError(f"actions.csv uses unknown conditions: {sorted(unknown)}")
-    return tuple(Action(r.action, r.text, r.source) for r in rows.itertuples()
-                 if CONDITIONS[r.when](profile, facts))
+    return tuple((CONDITIONS[r.when], Action(r.action, r.text, r.source)) for r in rows.itertuples())
+
+
+def checklist(profile: Profile, facts: Facts) -> tuple[Action, ...]:
+    """Ordered actions for this person; ``facts`` are the scalar verdicts from classify."""
+    return tuple(action for applies, action in _rules() if applies(profile, facts))

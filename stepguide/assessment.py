@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from .actions import Action, checklist
 from .classify import classify, columns_from_profiles
-from .data import int_fact, season, specialties, table
+from .data import int_fact, season, specialties
 from .flows import f1_path, f2_path, f3_path, f4_path
 from .inputs import DEFAULTS, Profile, make_profile
 
@@ -129,7 +129,7 @@ def _trace(p: Profile, r: dict[str, Any], spec: Any) -> list[TraceItem]:
     t: list[TraceItem] = []
     add = lambda rule, reason, topic: t.append(TraceItem(rule, reason, topic))  # noqa: E731
     bar, floor = int(spec["step2_bar"]), int(spec["usual_floor"])
-    tier_label = table("tiers").set_index("tier").loc[spec["tier"], "label"].lower()
+    tier_label = str(spec["label"]).lower()
     if p.step2 is None:
         add("R14", "Your Step 2 CK is not out yet, so there is no trend or value to judge; "
                    "when it posts, release it whatever it is.", "pending")
@@ -155,8 +155,7 @@ def _trace(p: Profile, r: dict[str, Any], spec: Any) -> list[TraceItem]:
     if p.step2 is not None and not r["failed"]:
         add("R5", _helps_reason(p, r), "helps")
     add("R6", str(season().loc[p.month, "reason"]), "timing")
-    rule = table("email_decision").sort_values("order").iloc[int(r["email_rule"])]
-    add(str(rule["source"]).split("|")[0], str(rule["reason"]), "email")
+    add(str(r["email_source"]).split("|")[0], str(r["email_reason"]), "email")
     if not p.step1_numeric:
         add("R15", "Pass/fail-era applicants are among those an unsent Step 2 CK hurts most: it is your only number.", "profile")
     elif r["c1_profile"] is not None and r["c1_profile"].startswith(("Low", "Average")):

@@ -204,6 +204,8 @@ def classify(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     rules, rule_at = first_match("email_decision", keyed, ("phase", "stage", "helps", "requires_step2"))
     out["email_rule"] = rule_at
     out["email"] = rules["email"].to_numpy()[rule_at]
+    out["email_reason"] = rules["reason"].to_numpy()[rule_at]
+    out["email_source"] = rules["source"].to_numpy()[rule_at]
 
     keyed.update(email=out["email"], step2_out=_yes_no(has_s2), prior_fail=_yes_no(prior_fail),
                  redemption=out["redemption"])

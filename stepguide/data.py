@@ -63,7 +63,8 @@ def specialties() -> pd.DataFrame:
     The floor is the matched mean minus one national SD where a mean is
     published, else the tier's documented fallback (see score_bands.csv).
     """
-    spec = table("specialties").merge(table("tiers"), on="tier", how="left", validate="many_to_one")
+    spec = table("specialties").merge(table("tiers"), on="tier", how="left", validate="many_to_one",
+                                      suffixes=("", "_tier"))
     sd = int_fact("step2_sd")
     spec["usual_floor"] = (spec["matched_mean_step2"] - sd).fillna(spec["fallback_floor"]).astype(int)
     spec["weight_rank"] = spec["t4_weight"].map(_weight_ranks())
