@@ -98,6 +98,16 @@ def band(measure: str, name: str) -> pd.Series:
 
 
 @cache
+def list_items(name: str) -> tuple[tuple[str, str], ...]:
+    """One list of ``lists.csv`` (L1-L5, E1, R10, R13, R14, S1) as (text, detail) pairs, in order."""
+    rows = table("lists")
+    rows = rows[rows["list"] == name].sort_values("order")
+    if rows.empty:
+        raise KeyError(f"lists.csv has no list {name!r}")
+    return tuple((str(t), d if isinstance(d, str) else "") for t, d in zip(rows["text"], rows["detail"]))
+
+
+@cache
 def season() -> pd.DataFrame:
     return table("season").set_index("month", drop=False)
 

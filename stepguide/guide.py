@@ -20,11 +20,12 @@ from .assessment import Assessment, assess
 from .bands import band_rows
 from .cohort import examples_csv, read_cohort_csv, trend_shares, verdict_counts
 from .classify import step1_band
-from .data import chart_values, int_fact, season, specialties, table
+from .data import chart_values, int_fact, list_items, season, specialties, table
 from .email import draft_email
 from .flows import flow_nodes
 from .inputs import APPLICANTS, STAGES, make_profile
 from .page import PageLandmark
+from .plan import email_reason, interview_answer
 from .plotly_view import PlotlyView
 
 CHAPTERS: tuple[tuple[str, str], ...] = (
@@ -106,11 +107,6 @@ def _section(title: str, body: str) -> str:
 
 def _trace(a: Assessment, *rules: str) -> list[str]:
     return [t.reason for t in a.trace if t.rule in rules]
-
-
-def _decision_reason(a: Assessment) -> list[str]:
-    """The email_decision.csv reason that fired, as the trace gave it."""
-    return [t.reason for t in a.trace if t.topic == "email"]
 
 
 def _chart_value(chart: str, label: str | None) -> int | None:
@@ -309,7 +305,7 @@ def _timing_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
     numbers = (f"<p>For a score out in {esc(m)}: {esc('; '.join(facts))}.</p>" if facts else
                _p(f"{m} is on neither timing chart: they cover the application season only."))
     email = EMAIL_WORDS.get(a.email, a.email)
-    decision = _decision_reason(a)
+    decision = [email_reason(a)]
     html_ = (f"<p>Phase: <b>{esc(str(phase['phase']))}</b>. {esc(str(phase['reason']))}</p>" + numbers
              + f"<p>What to do about email: <b>{esc(email)}</b>.</p>" + _ul(decision))
     return html_, _list_section("L2", "How to make sure programs see it (L2)")
@@ -366,8 +362,7 @@ def _email_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
                        _table(("Situation", "What programs do with it"),
                               t2[["situation", "program_reaction"]].itertuples(index=False), mark=lambda i: i == row))
     draft = draft_email(a, **{k: values.get(k) or None for k in EMAIL_FIELDS})
-    shape = table("lists")
-    tips = [f"{t} {d}" for t, d in shape[shape["list"] == "E1"][["text", "detail"]].itertuples(index=False)]
+    tips = [f"{t} {d}".strip() for t, d in list_items("E1")]
     note = _p(draft.why) if draft.send else ""
     email = _section("Your email draft" if draft.send else "Email",
                      note + f'<pre style="white-space:pre-wrap;border:1px solid #ccc;padding:8px">'
@@ -387,14 +382,9 @@ def to_email_or_not(**initial: Any) -> Chapter:
 DROP_EXAMPLE = {**EXAMPLE, "step1": 245, "step2": 224}  # doc B's 245 -> 224 example
 
 
-def _list(name: str) -> list[tuple[str, str]]:
-    rows = table("lists")
-    return list(rows[rows["list"] == name].sort_values("order")[["text", "detail"]].itertuples(index=False))
-
-
 def _list_section(name: str, title: str) -> str:
     """One list of lists.csv as a titled section: each item's text, then why or how."""
-    items = [f"<b>{esc(t)}</b>" + (f" {esc(d)}" if isinstance(d, str) and d else "") for t, d in _list(name)]
+    items = [f"<b>{esc(t)}</b>" + (f" {esc(d)}" if d else "") for t, d in list_items(name)]
     return _section(title, _ul(items, raw=True))
 
 
@@ -414,8 +404,7 @@ def _drop_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
     if group is None:
         t4_html = _p(f"{a.profile.specialty} is not in this table; the guide treats its weight as "
                      f"{spec['t4_weight'].lower()} ({spec['weight_basis']}).") + t4_html
-    evidence = " ".join(str(values.get("evidence") or "").split()) or "[one concrete example from your clinical work]"
-    answer = " ".join(t.format(evidence=evidence) for t, _ in _list("S1"))
+    answer = " ".join(interview_answer(values.get("evidence")))
     details = (_section("If an interviewer asks (S1)", f"<blockquote>{esc(answer)}</blockquote>")
                + _section("Weight of Step 2 CK by specialty (T4)", t4_html)
                + _list_section("L4", "What offsets a drop (L4)")

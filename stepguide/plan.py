@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .assessment import Assessment
-from .data import int_fact, table
+from .data import int_fact, list_items
 from .email import EmailDraft
 from .inputs import MONTH_NAMES, MONTHS
 
@@ -101,16 +101,12 @@ def matched_sentence(a: Assessment) -> str:
 def interview_answer(evidence: str | None = None) -> list[str]:
     """S1: the short interview answer about a drop, with the applicant's own evidence filled in."""
     text = " ".join(str(evidence or "").split()) or EVIDENCE_BLANK
-    rows = table("lists")
-    rows = rows[rows["list"] == "S1"].sort_values("order")
-    return [line.replace("{evidence}", text) for line in rows["text"]]
+    return [line.replace("{evidence}", text) for line, _ in list_items("S1")]
 
 
 def drop_antidotes() -> list[str]:
     """L4: what makes a drop matter less, one line each."""
-    rows = table("lists")
-    rows = rows[rows["list"] == "L4"].sort_values("order")
-    return [f"{t} {d}" for t, d in zip(rows["text"], rows["detail"])]
+    return [f"{t} {d}".strip() for t, d in list_items("L4")]
 
 
 def profile_summary(a: Assessment) -> list[tuple[str, str]]:
