@@ -12,6 +12,7 @@ import pandas as pd
 
 from .data import chart_values
 from .frame import INPUT_COLUMNS, assess_frame
+from .inputs import FLAGS
 
 SUMMARY_COLUMNS = ("trend", "value", "reading", "email")
 
@@ -27,7 +28,7 @@ def read_cohort_csv(data: bytes | str) -> pd.DataFrame:
     unknown = [c for c in frame.columns if c not in INPUT_COLUMNS]
     if unknown:
         raise ValueError(f"file: unknown column(s) {unknown}; allowed columns are {list(INPUT_COLUMNS)}")
-    for flag in ("requires_step2", "prior_fail", "other_concerns", "credible_reason"):
+    for flag in FLAGS:
         if flag in frame.columns:  # CSV cells are text: only an explicit true/false is accepted
             frame[flag] = frame[flag].map(lambda v: {"true": True, "false": False, "": False}.get(v.strip().lower(), v))
     if "step2" in frame.columns:

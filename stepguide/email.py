@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from .assessment import Assessment
 from .data import table
 
-PLACEHOLDERS = ("name", "aamc_id", "program", "director", "specialty", "step2", "step1",
-                "interview_date", "test_date", "expected_date", "reason")
+# What the applicant types in, shown as a visible [blank] until they do (nothing is guessed).
 BLANKS = {"name": "[your name]", "aamc_id": "[AAMC ID]", "program": "[program]", "director": "[last name]",
           "interview_date": "[interview date]", "test_date": "[test date]",
           "expected_date": "[expected date]", "reason": "[one specific reason you want this program]"}
+USER_FIELDS = tuple(BLANKS)
+PLACEHOLDERS = (*USER_FIELDS, "specialty", "step2", "step1")  # the last three come from the assessment
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,8 @@ def _fields(a: Assessment, given: dict[str, str | None]) -> dict[str, str]:
     p = a.profile
     values = {"specialty": p.specialty, "step1": str(p.step1),
               "step2": "" if p.step2 is None else str(p.step2)}
-    for key in PLACEHOLDERS:
-        text = given.get(key)
-        if text is not None and str(text).strip():
-            values[key] = " ".join(str(text).split())
-        values.setdefault(key, BLANKS.get(key, f"[{key}]"))
+    for key in USER_FIELDS:
+        values[key] = " ".join(str(given.get(key) or "").split()) or BLANKS[key]
     return values
 
 

@@ -21,7 +21,7 @@ from .bands import band_rows
 from .cohort import examples_csv, read_cohort_csv, trend_shares, verdict_counts
 from .classify import step1_band
 from .data import chart_values, int_fact, list_items, season, specialties, table
-from .email import draft_email
+from .email import USER_FIELDS, draft_email
 from .flows import flow_nodes
 from .inputs import APPLICANTS, STAGES, make_profile
 from .page import PageLandmark
@@ -56,7 +56,7 @@ EXAMPLE = {"step1_kind": "Score", "step1": 228, "step2_out": True, "step2": 248,
            "month": "Oct", "applicant": "US MD", "stage": "before invites", "requires_step2": False,
            "prior_fail": False, "other_concerns": False, "credible_reason": False}  # doc B's 228 -> 248 example
 PROFILE = ("step1_kind", "step1", "step2_out", "step2", "specialty")
-EMAIL_FIELDS = ("name", "aamc_id", "program", "director", "interview_date", "test_date", "expected_date", "reason")
+EMAIL_FIELDS = USER_FIELDS
 _ASSESS_KEYS = ("step1", "step2", "specialty", "month", "applicant", "stage", "requires_step2", "prior_fail",
                 "other_concerns", "credible_reason")
 EMAIL_WORDS = {"targeted": "Email a few chosen programs", "interviewed": "Email programs where you interviewed "
