@@ -18,8 +18,8 @@ import ipywidgets as w
 from . import charts
 from .assessment import Assessment, assess
 from .bands import band_rows
-from .cohort import examples_csv, read_cohort_csv, trend_shares, verdict_counts
 from .classify import step1_band
+from .cohort_page import cohort  # noqa: F401  (chapter 6's page, re-exported for the notebook)
 from .data import chart_values, int_fact, list_items, season, specialties, table
 from .email import USER_FIELDS, draft_email
 from .flows import flow_nodes
@@ -468,55 +468,3 @@ def bands_html(a: Assessment | None = None, titled: bool = True) -> str:
 def start_here() -> w.HTML:
     """Chapter 0's FAQ block (the notebook's own markdown carries the chapter index)."""
     return w.HTML(_section("Questions people ask, with the chapter that answers each", faq_html()) + bands_html())
-
-
-# ---------------------------------------------------------------- 06 for advisers (assess_frame on a cohort)
-
-COHORT_SHOWN = ("step1", "step2", "specialty", "month", "trend", "value", "reading", "email", "template", "error")
-
-
-def cohort_html(assessed: Any) -> str:
-    """The verdict counts and every row's verdict (or its error), escaped."""
-    counts = verdict_counts(assessed)
-    bad = int(assessed["error"].notna().sum())
-    summary = _p(f"{len(assessed)} rows: {len(assessed) - bad} assessed, {bad} with an error to fix.")
-    tallies = "".join(_section(f"By {col}", _table(("Verdict", "Students"), list(counts[col].items()), mark=None))
-                      for col in ("value", "email"))
-    shown = [c for c in COHORT_SHOWN if c in assessed.columns]
-    rows = [["" if v is None or v != v else v for v in r] for r in assessed[shown].itertuples(index=False)]
-    return summary + tallies + _section("Every row", _table(shown, rows, mark=None))
-
-
-def cohort(csv: bytes | str | None = None) -> w.VBox:
-    """Upload an anonymised CSV (one student per row, assess's column names) and see the room at once."""
-    from .frame import INPUT_COLUMNS
-
-    upload = w.FileUpload(accept=".csv", multiple=False, description="Upload a CSV").add_class("sg-cohort-upload")
-    examples_button = w.Button(description="Use the articles' examples",
-                               layout=w.Layout(width="auto")).add_class("sg-cohort-examples")
-    message, body = w.HTML(), w.HTML().add_class("sg-cohort")
-    view = PlotlyView(label="Your group's trends next to the article's")
-
-    def show(data: bytes | str) -> None:
-        try:
-            assessed = read_cohort_csv(data)
-        except ValueError as exc:
-            message.value = f"<p role='alert'><b>Please check the file.</b> {esc(str(exc))}</p>"
-            return
-        message.value = ""
-        body.value = cohort_html(assessed)
-        n = int(assessed["trend"].notna().sum())
-        spec = charts.cohort_c5_figure(trend_shares(assessed), n)
-        with view.batch_update():
-            view.figure, view.label = spec, charts.describe(spec)
-
-    def on_upload(change: dict) -> None:
-        if change["new"]:
-            show(bytes(change["new"][0]["content"]))
-
-    upload.observe(on_upload, names="value")
-    examples_button.on_click(lambda _: show(examples_csv()))
-    show(csv if csv is not None else examples_csv())
-    columns = _p("Columns: " + ", ".join(INPUT_COLUMNS) + " (only step1, step2 and specialty are required; "
-                 "flags are true/false; leave step2 empty when the score is not out).")
-    return w.VBox([w.HTML(columns), w.HBox([upload, examples_button]), message, view, body])

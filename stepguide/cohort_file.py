@@ -1,0 +1,102 @@
+"""The file as bytes: its size limit, then UTF-8 and a separator, each found from the file and said out loud.
+
+Limits come from measurements (benchmarks/README.md): 200,000 rows are read and judged within 2 s
+and 100 MiB; the byte limit leaves room for that many rows with every column, in UTF-16 too.
+
+Encodings: a BOM decides (UTF-8, UTF-16 LE/BE); UTF-16 without a BOM shows as every other byte
+NUL; otherwise strict UTF-8, and only when that fails Windows-1252 (what Excel's plain "CSV"
+writes on Windows), reported with the line of the first non-UTF-8 byte. Workbooks (.xlsx, .xls,
+.ods) are recognised by their first bytes and refused with how to save them as CSV.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+MIB = 1024 * 1024
+MAX_ROWS = 200_000
+MAX_BYTES = 24 * MIB  # 200,000 rows with every column are ~13 MB in UTF-8, about twice that in UTF-16
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+SAVE_AS_CSV = ("Save it as CSV first: in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'; in Google Sheets, "
+               "File > Download > 'Comma-separated values'; in Numbers, File > Export To > CSV.")
+
+
+def size_error(size: int | None, max_bytes: int = MAX_BYTES) -> str:
+    """The message for a file over the byte limit; ``size=None`` leaves ``{size}`` for the page's front end."""
+    shown = "{size}" if size is None else f"{size / MIB:.1f}"
+    return (f"file: {shown} MiB is over the limit of {max_bytes / MIB:g} MiB (about {MAX_ROWS:,} rows); "
+            "split the class into smaller files or delete columns the guide does not read")
+
+
+def size_limit_text(max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> str:
+    """The limits in words, for the page."""
+    return f"up to {max_rows:,} rows and {max_bytes / MIB:g} MiB"
+
+
+def decode(raw: bytes) -> tuple[bytes, str, str]:
+    """``(utf8_bytes, encoding name, note)``: BOMs and UTF-16 are detected, not assumed."""
+    if raw.startswith(b"PK\x03\x04"):
+        raise ValueError("file: this is a spreadsheet workbook (.xlsx or .ods), not a CSV. " + SAVE_AS_CSV)
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ValueError("file: this is an old Excel workbook (.xls), not a CSV. " + SAVE_AS_CSV)
+    if raw.startswith(codecs.BOM_UTF8):
+        return _utf8(raw[3:], "UTF-8 (with BOM)"), "UTF-8 (with BOM)", ""
+    for bom, codec, label in ((codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE"),
+                              (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE")):
+        if raw.startswith(bom):
+            return _utf16(raw[2:], codec, label), label, ""
+    head = raw[:4096]
+    if b"\x00" in head:
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        if odd > 3 * max(even, 1) and odd >= len(head) // 4:
+            return _utf16(raw, "utf-16-le", "UTF-16 LE (no BOM)"), "UTF-16 LE (no BOM)", ""
+        if even > 3 * max(odd, 1) and even >= len(head) // 4:
+            return _utf16(raw, "utf-16-be", "UTF-16 BE (no BOM)"), "UTF-16 BE (no BOM)", ""
+        raise ValueError("file: contains NUL bytes, so it is not a text file. " + SAVE_AS_CSV)
+    try:
+        raw.decode("utf-8")
+        return raw, "UTF-8", ""
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+    for codec, label in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        note = (f"The file is not UTF-8 (first non-UTF-8 byte on line {line}), so it was read as {label}, "
+                "what Excel's plain 'CSV' uses on Windows. If a name looks wrong, save as 'CSV UTF-8'.")
+        return text.encode("utf-8"), label, note
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def _utf8(raw: bytes, label: str) -> bytes:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ValueError(f"file: starts with a {label} mark but line {line} is not UTF-8; "
+                         "save it again as 'CSV UTF-8'") from None
+    return raw
+
+
+def _utf16(raw: bytes, codec: str, label: str) -> bytes:
+    try:
+        return raw.decode(codec).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"file: looks like {label} but byte {exc.start} is not valid {label}; "
+                         "save it again as 'CSV UTF-8'") from None
+
+
+def find_separator(data: bytes) -> str:
+    """Comma, semicolon or tab: whichever the header line uses (outside quotes); a tie is an error."""
+    end = data.find(b"\n")
+    line = re.sub(rb'"[^"]*"', b"", data if end < 0 else data[:end])
+    counts = {sep: line.count(sep.encode()) for sep in SEPARATORS}
+    best = max(counts.values())
+    if best == 0:
+        return ","
+    top = [sep for sep, n in counts.items() if n == best]
+    if len(top) > 1:
+        names = " and ".join(f"{best} {SEPARATORS[s]}s" for s in top)
+        raise ValueError(f"file: the header line has {names}, so the separator is unclear; use one of them")
+    return top[0]
