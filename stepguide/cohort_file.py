@@ -21,16 +21,23 @@ SAVE_AS_CSV = ("Save it as CSV first: in Excel, File > Save As > 'CSV UTF-8 (Com
                "File > Download > 'Comma-separated values'; in Numbers, File > Export To > CSV.")
 
 
+def human_size(size: float) -> str:
+    """1.5 MiB, 12 KiB or 300 bytes (the front end formats sizes the same way)."""
+    if size >= MIB:
+        return f"{size / MIB:.1f} MiB".replace(".0 MiB", " MiB")
+    return f"{size / 1024:.0f} KiB" if size >= 1024 else f"{int(size)} bytes"
+
+
 def size_error(size: int | None, max_bytes: int = MAX_BYTES) -> str:
     """The message for a file over the byte limit; ``size=None`` leaves ``{size}`` for the page's front end."""
-    shown = "{size}" if size is None else f"{size / MIB:.1f}"
-    return (f"file: {shown} MiB is over the limit of {max_bytes / MIB:g} MiB (about {MAX_ROWS:,} rows); "
-            "split the class into smaller files or delete columns the guide does not read")
+    shown = "{size}" if size is None else human_size(size)
+    return (f"file: {shown} is over the limit of {human_size(max_bytes)}; split the class into smaller files "
+            "or delete columns the guide does not read")
 
 
 def size_limit_text(max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> str:
     """The limits in words, for the page."""
-    return f"up to {max_rows:,} rows and {max_bytes / MIB:g} MiB"
+    return f"up to {max_rows:,} rows and {human_size(max_bytes)}"
 
 
 def decode(raw: bytes) -> tuple[bytes, str, str]:

@@ -137,7 +137,7 @@ class CohortDownload(_CohortWidget):
             self.send({"kind": "part", "last": i == len(parts) - 1}, buffers=[data[start:start + self.part_size]])
 
 
-def intro_html() -> str:
+def intro_html(max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> str:
     """What the file should hold, which headers are read, the limits and how to turn a workbook into a CSV."""
     from .cohort_headers import accepted_headers
 
@@ -148,7 +148,7 @@ def intro_html() -> str:
             f"empty when the score is not out. Headers are matched ignoring case, spaces and punctuation:</p>"
             f"<details><summary>Column names the guide reads</summary><ul>{names}</ul></details>"
             f"<p>Files: CSV in UTF-8 (with or without BOM), UTF-16 or Windows-1252, separated by commas, semicolons "
-            f"or tabs; {esc(size_limit_text())}. Excel workbooks (.xlsx) are not read: {esc(SAVE_AS_CSV)}</p>")
+            f"or tabs; {esc(size_limit_text(max_rows, max_bytes))}. Excel workbooks (.xlsx) are not read: {esc(SAVE_AS_CSV)}</p>")
 
 
 def _stem(name: str) -> str:
@@ -156,14 +156,17 @@ def _stem(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem)[:60] or "class"
 
 
-def cohort(csv: bytes | str | None = None) -> w.VBox:
-    """Upload an anonymised class file and see every row judged, with a CSV and a one-page summary to take away."""
+def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> w.VBox:
+    """Upload an anonymised class file and see every row judged, with a CSV and a one-page summary to take away.
+
+    ``csv`` is shown first (default: the articles' worked examples); the limits default to the measured ones.
+    """
     from . import charts
     from .cohort import examples_csv
     from .cohort_read import read_cohort
     from .cohort_report import export_csv, rows_html, summary_body, summary_html, trend_shares
 
-    upload = CohortUpload()
+    upload = CohortUpload(max_bytes=max_bytes)
     examples_button = w.Button(description="Use the articles' examples",
                                layout=w.Layout(width="auto")).add_class("sg-cohort-examples")
     message, summary, table = w.HTML(), w.HTML().add_class("sg-cohort"), w.HTML().add_class("sg-cohort-rows")
@@ -173,7 +176,7 @@ def cohort(csv: bytes | str | None = None) -> w.VBox:
 
     def show(name: str, data: bytes) -> None:
         try:
-            room = read_cohort(data, name=name, max_rows=MAX_ROWS, progress=upload.report)
+            room = read_cohort(data, name=name, max_rows=max_rows, max_bytes=max_bytes, progress=upload.report)
         except ValueError as exc:
             message.value = f"<p role='alert'><b>Please check the file.</b> {esc(str(exc))}</p>"
             upload.progress, upload.status = -1.0, f"{name}: not read"
@@ -198,6 +201,6 @@ def cohort(csv: bytes | str | None = None) -> w.VBox:
     examples_button.on_click(lambda _: upload.load("examples.csv", examples_csv().encode()))
     first = csv if csv is not None else examples_csv()
     upload.load("examples.csv" if csv is None else "class.csv", first.encode() if isinstance(first, str) else first)
-    return w.VBox([w.HTML(intro_html()), w.HBox([upload, examples_button], layout=w.Layout(flex_flow="row wrap")),
+    return w.VBox([w.HTML(intro_html(max_rows, max_bytes)), w.HBox([upload, examples_button], layout=w.Layout(flex_flow="row wrap")),
                    message, w.HBox([csv_link, summary_link], layout=w.Layout(flex_flow="row wrap")),
                    summary, view, table]).add_class("sg-cohort-page")

@@ -11,8 +11,12 @@ const IN_FLIGHT = 4;
 const SEND_SHARE = 0.4; // of the bar: sending; the kernel reports the rest (reading and judging)
 let counter = 0;
 
-function mib(bytes) {
-  return (bytes / (1024 * 1024)).toFixed(1);
+// Sizes as stepguide.cohort_file.human_size writes them.
+function human(bytes) {
+  const MIB = 1024 * 1024;
+  if (bytes >= MIB) return `${(bytes / MIB).toFixed(1).replace(/\.0$/, "")} MiB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${bytes} bytes`;
 }
 
 function renderUpload({ model, el }) {
@@ -66,7 +70,7 @@ function renderUpload({ model, el }) {
       upload.acked = msg.received;
       bar.hidden = false;
       bar.value = (SEND_SHARE * msg.received) / Math.max(upload.file.size, 1);
-      status.textContent = `Sending ${upload.file.name}: ${mib(msg.received)} of ${mib(upload.file.size)} MiB`;
+      status.textContent = `Sending ${upload.file.name}: ${human(msg.received)} of ${human(upload.file.size)}`;
       if (msg.received >= upload.file.size) upload = null;
       else sendNext();
     } else if (msg.kind === "refuse") {
@@ -81,7 +85,7 @@ function renderUpload({ model, el }) {
     if (file.size > model.get("max_bytes")) {
       upload = null;
       bar.hidden = true;
-      status.textContent = model.get("too_big").replace("{size}", mib(file.size)).replace("{name}", file.name);
+      status.textContent = model.get("too_big").replace("{size}", human(file.size)).replace("{name}", file.name);
       status.classList.add("sg-refused");
       el.dataset.refused = String(file.size);
       return;
@@ -148,7 +152,7 @@ function renderDownload({ model, el }) {
     const name = model.get("filename");
     link.href = url;
     link.download = name;
-    link.textContent = `Save ${name} (${mib(blob.size)} MiB) again`;
+    link.textContent = `Save ${name} (${human(blob.size)}) again`;
     link.hidden = false;
     status.textContent = `Ready: ${name}.`;
     button.disabled = !model.get("ready");
