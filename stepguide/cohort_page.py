@@ -194,8 +194,8 @@ def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_byte
             view.figure, view.label = spec, charts.describe(spec)
         csv_link.provide(lambda: export_csv(room), f"{_stem(name)}-judged.csv")
         summary_link.provide(lambda: summary_html(room).encode("utf-8"), f"{_stem(name)}-summary.html")
-        upload.progress, upload.status = 1.0, f"{name}: {len(room.rows):,} rows, {len(room.judged):,} judged, " \
-                                              f"{len(room.named):,} to fix"
+        rows = f"{len(room.rows):,} row{'' if len(room.rows) == 1 else 's'}"
+        upload.progress, upload.status = 1.0, f"{name}: {rows}, {len(room.judged):,} judged, {len(room.named):,} to fix"
 
     upload.on_file(show)
     examples_button.on_click(lambda _: upload.load("examples.csv", examples_csv().encode()))

@@ -28,6 +28,7 @@ SUMMARY_COLUMNS = ("value", "email")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 SHOWN = ("line", "step1", "step2", "specialty", "month", "stage", "trend", "value", "reading", "email", "template",
          "attention", "error")
+NOT_OUT = "Score not out yet"  # a judged row without a value verdict: Step 2 CK is not out
 ATTENTION_ON_SUMMARY = 15  # rows listed on the one-page summary; the CSV has them all
 esc = html.escape
 
@@ -37,7 +38,7 @@ esc = html.escape
 def verdict_counts(cohort: Cohort) -> dict[str, pd.Series]:
     """How many judged students got each verdict, for each of :data:`SUMMARY_COLUMNS`."""
     ok = cohort.judged
-    return {col: ok[col].fillna("—").value_counts() for col in SUMMARY_COLUMNS}
+    return {col: ok[col].fillna(NOT_OUT).value_counts() for col in SUMMARY_COLUMNS}
 
 
 def trend_shares(cohort: Cohort) -> dict[str, float]:
@@ -59,8 +60,7 @@ def by_specialty(cohort: Cohort) -> pd.DataFrame:
     ok = cohort.judged
     labels = list(chart_values("C3")["label"])
     spec = _canonical(ok["specialty"], parse_specialty)
-    grid = pd.crosstab(spec, ok["value"].fillna("Score not out yet")).reindex(
-        columns=labels + ["Score not out yet"], fill_value=0)
+    grid = pd.crosstab(spec, ok["value"].fillna(NOT_OUT)).reindex(columns=labels + [NOT_OUT], fill_value=0)
     grid = grid.loc[:, (grid != 0).any() | grid.columns.isin(labels)]
     grid.insert(0, "Students", grid.sum(axis=1))
     return grid.sort_values("Students", ascending=False, kind="stable").rename_axis("Specialty")
@@ -147,7 +147,7 @@ def _cell(value: object) -> str:
 
 
 def html_table(header: Sequence[str], rows: Iterable[Sequence[object]], numeric: Sequence[bool] = (),
-               row_class: Sequence[str] = ()) -> str:
+               row_class: Sequence[str] = (), cls: str = "") -> str:
     """An escaped HTML table (``numeric[i]`` right-aligns column i; ``row_class[r]`` marks row r)."""
     num = list(numeric) + [False] * (len(header) - len(numeric))
     head = "".join(f'<th scope="col"{" class=num" if n else ""}>{esc(h)}</th>' for h, n in zip(header, num))
@@ -156,7 +156,8 @@ def html_table(header: Sequence[str], rows: Iterable[Sequence[object]], numeric:
         cls = f' class="{esc(row_class[r])}"' if r < len(row_class) and row_class[r] else ""
         body.append(f"<tr{cls}>" + "".join(f'<td{" class=num" if n else ""}>{_cell(v)}</td>'
                                            for v, n in zip(row, num)) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    table_class = f' class="{esc(cls)}"' if cls else ""
+    return f"<table{table_class}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def _grid_html(grid: pd.DataFrame, words: dict[str, str] | None = None) -> str:
@@ -167,9 +168,13 @@ def _grid_html(grid: pd.DataFrame, words: dict[str, str] | None = None) -> str:
     return html_table(header, rows, numeric=[False] + [True] * len(grid.columns))
 
 
+def _part(title: str, body: str) -> str:
+    return f"<section class='sg-part'><h2>{esc(title)}</h2>{body}</section>"
+
+
 def _counts_html(title: str, counts: pd.Series, words: dict[str, str] | None = None) -> str:
     rows = [((words or {}).get(str(k), str(k)), int(v)) for k, v in counts.items()]
-    return f"<div><h2>{esc(title)}</h2>{html_table(('Verdict', 'Students'), rows, numeric=(False, True))}</div>"
+    return _part(title, html_table(("Verdict", "Students"), rows, numeric=(False, True)))
 
 
 def _c5_html(cohort: Cohort) -> str:
@@ -181,21 +186,22 @@ def _c5_html(cohort: Cohort) -> str:
                             numeric=(False, True, True))
     note = (f"Source: {chart_info('C5')['caption']} (C5). A small group will not match it, and need not; "
             "students with Step 1 as Pass/Fail or no Step 2 CK yet have no trend.")
-    return f"<div><h2>Trends next to the article's (C5)</h2>{table_html}<p class='sg-note'>{esc(note)}</p></div>"
+    return _part("Trends next to the article's (C5)", f"{table_html}<p class='sg-note'>{esc(note)}</p>")
 
 
 def _attention_html(cohort: Cohort, limit: int) -> str:
     todo = attention(cohort)
     if todo.empty:
-        return "<h2>Rows needing attention</h2><p class='sg-note'>None: every row was judged and none is flagged.</p>"
+        return _part("Rows needing attention", "<p class='sg-note'>None: every row was judged and none is flagged.</p>")
     shown = todo.head(limit)
     more = len(todo) - len(shown)
     tail = f"<p class='sg-note'>…and {more:,} more: every one is in the CSV (column attention or error).</p>" \
         if more else ""
-    return ("<h2>Rows needing attention first</h2>"
-            + html_table(("Line", "What to do", "Why"), shown[["line", "kind", "why"]].itertuples(index=False),
-                         numeric=(True,), row_class=["sg-fix" if k == "Fix this row" else ""
-                                                     for k in shown["kind"]]) + tail)
+    return _part("Rows needing attention first",
+                 html_table(("Line", "What to do", "Why"), shown[["line", "kind", "why"]].itertuples(index=False),
+                            numeric=(True,), row_class=["sg-fix" if k == "Fix this row" else "" for k in shown["kind"]],
+                            cls="sg-attention")
+                 + tail)
 
 
 def summary_body(cohort: Cohort, today: datetime.date | None = None, limit: int = ATTENTION_ON_SUMMARY) -> str:
@@ -207,11 +213,10 @@ def summary_body(cohort: Cohort, today: datetime.date | None = None, limit: int 
     return (f"<div class='sg-cohort-summary'><h1>{esc(title)}</h1>"
             f"<p class='sg-note'>Made on {today.isoformat()} with the Step 2 CK guide; counts are of judged rows."
             f"</p>{notes}{_attention_html(cohort, limit)}"
-            f"<div class='sg-pair'>{_counts_html('By value of the score', counts['value'])}"
+            f"<div class='sg-grid'>{_counts_html('By value of the score', counts['value'])}"
             f"{_counts_html('By email decision', counts['email'], EMAIL_WORDS)}{_c5_html(cohort)}</div>"
-            f"<div class='sg-pair'><div><h2>By specialty</h2>{_grid_html(by_specialty(cohort))}</div>"
-            f"<div><h2>By month the score comes out</h2>{_grid_html(by_month(cohort), EMAIL_WORDS)}</div></div>"
-            "</div>")
+            f"<div class='sg-grid sg-wide'>{_part('By specialty', _grid_html(by_specialty(cohort)))}"
+            f"{_part('By month the score comes out', _grid_html(by_month(cohort), EMAIL_WORDS))}</div></div>")
 
 
 def summary_html(cohort: Cohort, today: datetime.date | None = None) -> str:
