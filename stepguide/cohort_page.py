@@ -108,6 +108,7 @@ class CohortDownload(_CohortWidget):
     filename = traitlets.Unicode("download.csv").tag(sync=True)
     mime = traitlets.Unicode("text/csv").tag(sync=True)
     ready = traitlets.Bool(False).tag(sync=True)
+    version = traitlets.Int(0).tag(sync=True)  # bumped on every provide(): the page drops an older saved file
     part_size = 1024 * 1024
 
     def __init__(self, label: str, filename: str, mime: str, **kwargs: Any) -> None:
@@ -118,9 +119,11 @@ class CohortDownload(_CohortWidget):
     def provide(self, make: Callable[[], bytes] | None, filename: str | None = None) -> None:
         """What to save from now on (None disables the button)."""
         self._make = make
-        if filename:
-            self.filename = filename
-        self.ready = make is not None
+        with self.hold_sync():
+            if filename:
+                self.filename = filename
+            self.ready = make is not None
+            self.version += 1
 
     def content(self) -> bytes:
         """The bytes a click would save now."""

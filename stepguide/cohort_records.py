@@ -33,7 +33,7 @@ def split_records(data: bytes, sep: str, max_rows: int) -> Split:
 
 
 @dataclass(frozen=True)
-class _Records:
+class Records:
     """Every record of the file: its first line, its field count, and whether it is blank (only separators)."""
 
     starts: np.ndarray
@@ -43,36 +43,58 @@ class _Records:
     blank: np.ndarray
 
 
-def _scan(data: bytes, sep: str) -> _Records | None:
-    """One vectorised pass; None when quotes are not RFC 4180 (only then the csv module reads it)."""
-    arr = np.frombuffer(data, dtype=np.uint8)
-    newlines = np.flatnonzero(arr == 10)
-    if data[-1:] != b"\n":
-        newlines = np.append(newlines, len(data))
-    is_sep = arr == ord(sep)
-    quotes = np.flatnonzero(arr == 34)
-    ends = newlines
-    if quotes.size:
-        if quotes.size % 2:
+BLOCK = 1 << 20  # bytes scanned at a time: the scan's own memory stays a few MiB whatever the file size
+
+
+def _quotes_ok(arr: np.ndarray, quotes: np.ndarray, first_opens: bool, sep: int) -> bool:
+    """RFC 4180: a quoted field opens at a field's start and closes at its end (or at an escaped quote)."""
+    opening, closing = (quotes[0::2], quotes[1::2]) if first_opens else (quotes[1::2], quotes[0::2])
+    last = len(arr) - 1
+    before, after = arr[np.maximum(opening - 1, 0)], arr[np.minimum(closing + 1, last)]
+    ok_open = (opening == 0) | (before == sep) | (before == 10) | (before == 34)
+    ok_close = (closing == last) | (after == sep) | (after == 10) | (after == 34)
+    return bool(ok_open.all() and ok_close.all())
+
+
+def _outside(positions: np.ndarray, quotes: np.ndarray, quotes_before: int) -> np.ndarray:
+    """The positions not inside a quoted field (an even number of quotes before them)."""
+    if quotes.size == 0:
+        return positions if quotes_before % 2 == 0 else positions[:0]
+    return positions[(np.searchsorted(quotes, positions) + quotes_before) % 2 == 0]
+
+
+def scan_records(data: bytes, sep: str) -> Records | None:
+    """Two vectorised passes over the bytes in blocks; None when quotes are not RFC 4180.
+
+    Pass 1 finds the newlines outside quotes (the record ends), pass 2 counts each record's
+    separators outside quotes. Only positions are kept, a few bytes per record.
+    """
+    arr, sepb = np.frombuffer(data, dtype=np.uint8), ord(sep)
+    blocks = range(0, len(arr), BLOCK)
+    newlines, ends, offsets, quotes_before = [], [], [], 0
+    for start in blocks:
+        chunk = arr[start:start + BLOCK]
+        nl = np.flatnonzero(chunk == 10) + start
+        quotes = np.flatnonzero(chunk == 34) + start
+        if quotes.size and not _quotes_ok(arr, quotes, quotes_before % 2 == 0, sepb):
             return None
-        opening, closing = quotes[0::2], quotes[1::2]
-        bounds = np.array([ord(sep), 10, 34], dtype=np.uint8)
-        ok_open = (opening == 0) | np.isin(arr[np.maximum(opening - 1, 0)], bounds)
-        ok_close = (closing == len(arr) - 1) | np.isin(arr[np.minimum(closing + 1, len(arr) - 1)], bounds)
-        if not (ok_open.all() and ok_close.all()):
-            return None
-        toggle = np.zeros(len(arr) + 1, dtype=np.int8)
-        toggle[opening] = 1
-        toggle[closing] = -1
-        inside = np.cumsum(toggle[:-1], dtype=np.int8).astype(bool)
-        del toggle
-        is_sep &= ~inside
-        ends = newlines[~inside[np.minimum(newlines, len(arr) - 1)] | (newlines == len(arr))]
-        del inside
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    fields = np.add.reduceat(is_sep, starts, dtype=np.int64) + 1
-    return _Records(starts=starts, ends=ends, fields=fields, lines=np.searchsorted(newlines, starts) + 1,
-                    blank=(ends - starts) == fields - 1)
+        newlines.append(nl)
+        ends.append(_outside(nl, quotes, quotes_before))
+        offsets.append(quotes_before)
+        quotes_before += quotes.size
+    if quotes_before % 2:
+        return None
+    tail = [np.array([len(arr)])] if data[-1:] != b"\n" else []
+    all_newlines, record_ends = np.concatenate(newlines + tail), np.concatenate(ends + tail)
+    seps = np.zeros(len(record_ends), dtype=np.int64)
+    for start, before in zip(blocks, offsets):
+        chunk = arr[start:start + BLOCK]
+        found = _outside(np.flatnonzero(chunk == sepb) + start, np.flatnonzero(chunk == 34) + start, before)
+        if found.size:
+            seps += np.bincount(np.searchsorted(record_ends, found), minlength=len(record_ends))
+    starts = np.concatenate(([0], record_ends[:-1] + 1))
+    return Records(starts=starts, ends=record_ends, fields=seps + 1,
+                    lines=np.searchsorted(all_newlines, starts) + 1, blank=(record_ends - starts) == seps)
 
 
 def _check_rows(count: int, max_rows: int) -> None:
@@ -87,7 +109,7 @@ def _csv_fields(text: str, sep: str) -> list[str]:
 
 def _fast_split(data: bytes, sep: str, max_rows: int) -> Split | None:
     """The split through the C reader, or None when the exact reader must do it."""
-    recs = _scan(data, sep)
+    recs = scan_records(data, sep)
     if recs is None:
         return None
     filled = np.flatnonzero(~recs.blank)

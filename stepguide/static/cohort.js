@@ -158,7 +158,7 @@ function renderDownload({ model, el }) {
     button.disabled = !model.get("ready");
     link.click();
   };
-  const names = ["label", "ready", "filename"];
+  const names = ["label", "ready", "filename", "version"];
   for (const n of names) model.on(`change:${n}`, sync);
   model.on("msg:custom", onMessage);
   sync();
