@@ -117,7 +117,7 @@ def neutralise(value: object) -> object:
 
 def export_table(cohort: Cohort) -> pd.DataFrame:
     """The judged table as exported: every row, its verdicts, why it needs attention, text cells neutralised."""
-    out = cohort.rows.copy()
+    out = cohort.rows.copy(deep=False)  # columns are replaced, never edited in place
     out.insert(len(out.columns) - 1, "attention", attention_reasons(cohort))
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
@@ -130,9 +130,9 @@ def export_table(cohort: Cohort) -> pd.DataFrame:
 
 def export_csv(cohort: Cohort) -> bytes:
     """The judged table as a CSV (UTF-8 with BOM, so Excel shows ± right; the file's own separator)."""
-    buffer = io.StringIO()
-    export_table(cohort).to_csv(buffer, index=False, sep=cohort.separator, lineterminator="\r\n")
-    return buffer.getvalue().encode("utf-8-sig")
+    buffer = io.BytesIO()
+    export_table(cohort).to_csv(buffer, index=False, sep=cohort.separator, lineterminator="\r\n", encoding="utf-8-sig")
+    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- HTML
