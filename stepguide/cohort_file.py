@@ -51,7 +51,7 @@ def decode(raw: bytes) -> tuple[bytes, str, str]:
     for bom, codec, label in ((codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE"),
                               (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE")):
         if raw.startswith(bom):
-            return _utf16(raw[2:], codec, label), label, ""
+            return _utf16(memoryview(raw)[2:], codec, label), label, ""
     head = raw[:4096]
     if b"\x00" in head:
         odd, even = head[1::2].count(0), head[0::2].count(0)
@@ -60,37 +60,54 @@ def decode(raw: bytes) -> tuple[bytes, str, str]:
         if even > 3 * max(odd, 1) and even >= len(head) // 4:
             return _utf16(raw, "utf-16-be", "UTF-16 BE (no BOM)"), "UTF-16 BE (no BOM)", ""
         raise ValueError("file: contains NUL bytes, so it is not a text file. " + SAVE_AS_CSV)
-    try:
-        raw.decode("utf-8")
+    bad = _first_bad_byte(raw, "utf-8")
+    if bad is None:
         return raw, "UTF-8", ""
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-    for codec, label in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
+    line = raw.count(b"\n", 0, bad) + 1
+    label = "Windows-1252" if _first_bad_byte(raw, "cp1252") is None else "Latin-1"
+    note = (f"The file is not UTF-8 (first non-UTF-8 byte on line {line}), so it was read as {label}, "
+            "what Excel's plain 'CSV' uses on Windows. If a name looks wrong, save as 'CSV UTF-8'.")
+    return _transcode(raw, "cp1252" if label == "Windows-1252" else "latin-1"), label, note
+
+
+BLOCK = 1 << 20  # decoded a block at a time: no full-size text copy next to the bytes
+
+
+def _first_bad_byte(raw: bytes | memoryview, codec: str) -> int | None:
+    """Position of the first byte ``codec`` cannot decode, or None (pure ASCII is checked without decoding)."""
+    if isinstance(raw, bytes) and raw.isascii():
+        return None
+    decoder, view = codecs.getincrementaldecoder(codec)(), memoryview(raw)
+    for start in range(0, len(raw), BLOCK):
+        pending = len(decoder.getstate()[0])
         try:
-            text = raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        note = (f"The file is not UTF-8 (first non-UTF-8 byte on line {line}), so it was read as {label}, "
-                "what Excel's plain 'CSV' uses on Windows. If a name looks wrong, save as 'CSV UTF-8'.")
-        return text.encode("utf-8"), label, note
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+            decoder.decode(view[start:start + BLOCK], final=start + BLOCK >= len(raw))
+        except UnicodeDecodeError as exc:
+            return start - pending + exc.start
+    return None
+
+
+def _transcode(raw: bytes | memoryview, codec: str) -> bytes:
+    """``raw`` re-encoded as UTF-8, block by block."""
+    decoder, view = codecs.getincrementaldecoder(codec)(), memoryview(raw)
+    return b"".join(decoder.decode(view[start:start + BLOCK], final=start + BLOCK >= len(raw)).encode("utf-8")
+                    for start in range(0, len(raw), BLOCK))
 
 
 def _utf8(raw: bytes, label: str) -> bytes:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+    bad = _first_bad_byte(raw, "utf-8")
+    if bad is not None:
+        line = raw.count(b"\n", 0, bad) + 1
         raise ValueError(f"file: starts with a {label} mark but line {line} is not UTF-8; "
-                         "save it again as 'CSV UTF-8'") from None
+                         "save it again as 'CSV UTF-8'")
     return raw
 
 
-def _utf16(raw: bytes, codec: str, label: str) -> bytes:
+def _utf16(raw: bytes | memoryview, codec: str, label: str) -> bytes:
     try:
-        return raw.decode(codec).encode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"file: looks like {label} but byte {exc.start} is not valid {label}; "
+        return _transcode(raw, codec)
+    except UnicodeDecodeError:
+        raise ValueError(f"file: looks like {label} but byte {_first_bad_byte(raw, codec)} is not valid {label}; "
                          "save it again as 'CSV UTF-8'") from None
 
 

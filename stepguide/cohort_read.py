@@ -116,8 +116,8 @@ def parse_cohort(source: bytes | bytearray | memoryview | str | os.PathLike[str]
         raise ValueError("file: is empty")
     data, encoding, note = decode(raw)
     del raw
-    if b"\r" in data:  # Windows and old Mac line ends
-        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if b"\n" not in data and b"\r" in data:  # old Mac line ends; CRLF is read as it is
+        data = data.replace(b"\r", b"\n")
     sep = find_separator(data)
     split = split_records(data, sep, max_rows)
     header, lines, fields, blank, frame = split.header, split.lines, split.fields, split.blank, split.frame
@@ -138,7 +138,7 @@ def parse_cohort(source: bytes | bytearray | memoryview | str | os.PathLike[str]
                              f"{lines[filled.argmax()]}); give it one of the names the guide reads or delete it")
         ignored.append(j + 1)
     del frame
-    return ParsedCohort(inputs=pd.DataFrame(keep), lines=lines, fields=fields, width=len(header),
+    return ParsedCohort(inputs=pd.DataFrame(keep, copy=False), lines=lines, fields=fields, width=len(header),
                         encoding=encoding, separator=sep, blank_lines=blank, ignored_columns=tuple(ignored),
                         headers=tuple((h.strip(), c) for h, c in zip(header, columns) if c), name=name, note=note)
 

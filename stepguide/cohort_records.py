@@ -93,8 +93,10 @@ def scan_records(data: bytes, sep: str) -> Records | None:
         if found.size:
             seps += np.bincount(np.searchsorted(record_ends, found), minlength=len(record_ends))
     starts = np.concatenate(([0], record_ends[:-1] + 1))
+    length = record_ends - starts
+    length -= (length > 0) & (arr[np.maximum(record_ends - 1, 0)] == 13)  # CRLF: the CR is not content
     return Records(starts=starts, ends=record_ends, fields=seps + 1,
-                    lines=np.searchsorted(all_newlines, starts) + 1, blank=(record_ends - starts) == seps)
+                   lines=np.searchsorted(all_newlines, starts) + 1, blank=length == seps)
 
 
 def _check_rows(count: int, max_rows: int) -> None:
