@@ -26,7 +26,7 @@ from .cohort_records import split_records
 from .frame import assess_frame
 from .inputs import FLAGS
 
-CHUNK_ROWS = 20_000  # judged this many at a time: progress steps and a bounded peak
+CHUNK_ROWS = 10_000  # judged this many at a time: progress steps, and the peak of judging stays small
 FLAG_WORDS = {"true": True, "false": False, "yes": True, "no": False, "": False}
 Progress = Callable[[float, str], None]
 

@@ -52,7 +52,7 @@ def _quotes_ok(arr: np.ndarray, quotes: np.ndarray, first_opens: bool, sep: int)
     last = len(arr) - 1
     before, after = arr[np.maximum(opening - 1, 0)], arr[np.minimum(closing + 1, last)]
     ok_open = (opening == 0) | (before == sep) | (before == 10) | (before == 34)
-    ok_close = (closing == last) | (after == sep) | (after == 10) | (after == 34)
+    ok_close = (closing == last) | (after == sep) | (after == 10) | (after == 13) | (after == 34)
     return bool(ok_open.all() and ok_close.all())
 
 

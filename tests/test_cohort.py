@@ -352,3 +352,12 @@ def test_the_vectorised_scan_handles_quotes_across_its_blocks():
     expected = _oracle(text)
     assert recs.lines[1:].tolist() == [line for line, _ in expected] and set(recs.fields.tolist()) == {2}
     assert scan_records(b'x,y\n5\'10",1\n', ",") is None  # a quote inside a value: the exact reader's job
+
+
+def test_a_quoted_crlf_file_takes_the_vectorised_path():
+    from stepguide.cohort_records import scan_records
+
+    data = b'"step1","step2","specialty"\r\n"228","248","IM"\r\n,,\r\n"245","224","IM"\r\n'
+    recs = scan_records(data, ",")
+    assert recs is not None and recs.blank.tolist() == [False, False, True, False]
+    assert judged_lines(read_cohort(data)) == [2, 4]
