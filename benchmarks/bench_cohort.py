@@ -133,18 +133,21 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 200_000])
     parser.add_argument("--kinds", nargs="+", default=list(KINDS), choices=list(KINDS))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--steps", nargs="+", default=list(STEPS), choices=list(STEPS))
     parser.add_argument("--json", type=Path, help="also write every run to this file")
     args = parser.parse_args()
     results = []
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; median of {args.runs} runs, each a fresh process")
-    print(f"{'rows':>8} {'kind':<7} {'MB':>5} {'step':<7} {'seconds':>8} {'extra MiB':>10}  ratio")
+    load = os.getloadavg()[0]
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {load:.1f}; {args.runs} runs, "
+          "each a fresh process; seconds: median (fastest), extra memory: largest")
+    print(f"{'rows':>8} {'kind':<7} {'MB':>5} {'step':<7} {'seconds':>16} {'extra MiB':>10}  ratio (medians)")
     with tempfile.TemporaryDirectory() as tmp:
         for rows in args.rows:
             for kind in args.kinds:
                 path = Path(tmp) / f"{kind}-{rows}.csv"
                 path.write_bytes(make_file(rows, kind))
                 medians = {}
-                for step in steps_for(kind):
+                for step in [s for s in steps_for(kind) if s in args.steps]:
                     runs = [run_child(step, path) for _ in range(args.runs)]
                     assert all(r["clean_peak"] for r in runs), f"{step}: peak before the call exceeds its RSS"
                     seconds = statistics.median(r["seconds"] for r in runs)
@@ -152,8 +155,9 @@ def main() -> None:
                     medians[step] = seconds
                     base = BASELINE.get(step)
                     ratio = f"{seconds / medians[base]:.2f}x {base}" if base in medians else ""
-                    print(f"{rows:>8} {kind:<7} {path.stat().st_size / 1e6:>5.1f} {step:<7} {seconds:>8.3f} "
-                          f"{extra:>10.1f}  {ratio}")
+                    fastest = min(r["seconds"] for r in runs)
+                    print(f"{rows:>8} {kind:<7} {path.stat().st_size / 1e6:>5.1f} {step:<7} {seconds:>7.3f} "
+                          f"({fastest:6.3f}) {extra:>10.1f}  {ratio}")
                     results.append({"rows": rows, "kind": kind, "bytes": path.stat().st_size, "step": step,
                                     "runs": runs, "median_seconds": seconds, "max_extra_mib": extra})
     if args.json:
