@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .data import chart_info, chart_values, int_fact, season, specialties, table
-from .flows import FLOWS, flow_edges, flow_info, flow_nodes, path_edges
+from .data import chart_info, chart_values, int_fact, specialties, table
+from .flows import FLOWS, flow_edges, flow_info, flow_nodes, node_labels, path_edges
 from .inputs import parse_specialty, parse_step2
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; plotly is imported lazily
@@ -147,14 +147,16 @@ def _emphasis(n: int, hit: int | None) -> tuple[list[str], list[float]]:
 def chart_figure(chart_id: str, highlight: str | None = None, *, note: str | None = None) -> Spec:
     """One document chart (C1-C6) with the person's bar/point highlighted.
 
-    ``highlight`` is a label of the chart; a label that is not on it (a
+    ``highlight`` is the stable id of a bar or point (charts.csv ``id``: a
+    trend bucket, a C3 level, a month...); an id that is not on the chart (a
     December score on C2, say) highlights nothing and adds a note saying so.
     ``note`` replaces that note, e.g. to say why there is no label at all.
     """
     rows, info = chart_values(chart_id), chart_info(chart_id)
-    labels = [str(label) for label in rows["label"]]
-    values = rows["value"].tolist()
-    hit = labels.index(highlight) if highlight in labels else None
+    labels = [str(label) for label in rows.col("label")]
+    values = rows.col("value")
+    ids = rows.col("id")
+    hit = ids.index(highlight) if highlight in ids else None
     if highlight is not None and hit is None and note is None:
         note = (f"Your {_SUBJECT.get(chart_id, 'value')} ({highlight}) is not on this chart, which runs "
                 f"from {labels[0]} to {labels[-1]}, so nothing is highlighted.")
@@ -191,6 +193,7 @@ def chart_figure(chart_id: str, highlight: str | None = None, *, note: str | Non
     axes = {f"{cat}axis": _category_axis(labels if horizontal else None),
             f"{val}axis": _value_axis(axis_title, max(values))}
     meta = {"chart": chart_id, "highlight": labels[hit] if hit is not None else None,
+            "highlight_id": ids[hit] if hit is not None else None,
             "source": info["caption"], "doc": info["doc"], "note": note}
     layout = _layout(info["title"], meta, annotations, height=270 if horizontal else 290,
                      caption=f"Source: {info['caption']} ({chart_id})", below=48 if horizontal else 30,
@@ -232,8 +235,8 @@ def c6_figure() -> Spec:
 
 @cache
 def _exam_source(*keys: str) -> str:
-    facts = table("exam_facts").set_index("key")
-    return "; ".join(sorted({str(facts.loc[k, "source"]) for k in keys}))
+    facts = table("exam_facts").by("key")
+    return "; ".join(sorted({str(facts[k]["source"]) for k in keys}))
 
 
 def matched_figure(specialty: str, step2: int | None) -> Spec:
@@ -245,9 +248,9 @@ def matched_figure(specialty: str, step2: int | None) -> Spec:
     name = parse_specialty(specialty)
     score = parse_step2(step2)
     spec = specialties()
-    rows = spec[spec["matched_mean_step2"].notna()]
-    names = rows["specialty"].tolist()
-    means = [int(m) for m in rows["matched_mean_step2"]]
+    rows = [r for r in spec.values() if r["matched_mean_step2"] is not None]
+    names = [r["specialty"] for r in rows]
+    means = [int(r["matched_mean_step2"]) for r in rows]
     hit = names.index(name) if name in names else None
     colours, widths = _emphasis(len(names), hit)
     sem = int_fact("sem")
@@ -262,7 +265,7 @@ def matched_figure(specialty: str, step2: int | None) -> Spec:
     shapes: list[Spec] = [{"type": "rect", "xref": "x", "yref": "paper", "x0": nat_lo, "x1": nat_hi,
                            "y0": 0, "y1": 1, "fillcolor": PALETTE["reference"], "line": {"width": 0},
                            "layer": "below", "name": "national mean"}]
-    caption = (f"Source: matched means from {'; '.join(sorted(set(rows['mean_source'])))}. "
+    caption = (f"Source: matched means from {'; '.join(sorted({r['mean_source'] for r in rows}))}. "
                f"SEM and national mean: {_exam_source('sem', 'step2_national_mean_low')}.")
     band = None if score is None else [score - sem, score + sem]
     lows = means + [nat_lo] + (band[:1] if band else [])
@@ -287,7 +290,7 @@ def matched_figure(specialty: str, step2: int | None) -> Spec:
                             "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)", "name": "your score",
                             "font": {"size": 11, "color": PALETTE["highlight"]}})
     if hit is None:
-        notes.append(f"{name} has no published matched mean here ({spec.loc[name, 'mean_source']}).")
+        notes.append(f"{name} has no published matched mean here ({spec[name]['mean_source']}).")
     else:
         annotations.append(_you_are_here(means[hit], names[hit], dx=-60, dy=0))
     xaxis = {"title": {"text": key, "font": {"size": 11}},
@@ -327,12 +330,12 @@ def _flow_layout(flow_id: str, budget: float = FLOW_CANVAS) -> tuple[dict[str, _
     air between layers fills ``budget`` px within [MIN_GAP, MAX_GAP].
     """
     nodes, edges = flow_nodes(flow_id), flow_edges(flow_id)
-    if nodes.empty:
+    if not nodes:
         raise KeyError(f"unknown flow {flow_id!r}; choose one of {', '.join(FLOWS)}")
-    start = nodes.loc[nodes["kind"] == "start", "node"].iloc[0]
+    start = nodes.where(kind="start")[0]["node"]
     children: dict[str, list[str]] = {}
     parents: dict[str, list[str]] = {}
-    for src, dst in zip(edges["src"], edges["dst"]):
+    for src, dst in zip(edges.col("src"), edges.col("dst")):
         children.setdefault(src, []).append(dst)
         parents.setdefault(dst, []).append(src)
     depth, queue = {start: 0}, deque([start])
@@ -342,13 +345,13 @@ def _flow_layout(flow_id: str, budget: float = FLOW_CANVAS) -> tuple[dict[str, _
             if child not in depth:
                 depth[child] = depth[node] + 1
                 queue.append(child)
-    lost = set(nodes["node"]) - set(depth)
+    lost = set(nodes.col("node")) - set(depth)
     if lost:
         raise ValueError(f"{flow_id}: nodes not reachable from {start!r}: {sorted(lost)}")
     layers: dict[int, list[str]] = {}
     for node in depth:
         layers.setdefault(depth[node], []).append(node)
-    label = dict(zip(nodes["node"], nodes["label"].astype(str)))
+    label = {r["node"]: str(r["label"]) for r in nodes}
     xs: dict[str, float] = {}
     placed: list[list[tuple[str, float, list[str]]]] = []
     for d in sorted(layers):
@@ -377,7 +380,7 @@ def _flow_layout(flow_id: str, budget: float = FLOW_CANVAS) -> tuple[dict[str, _
 
 def _check_path(flow_id: str, path: Sequence[str]) -> tuple[tuple[str, ...], set[tuple[str, str]]]:
     path = tuple(path)
-    known = set(flow_nodes(flow_id)["node"])
+    known = set(flow_nodes(flow_id).col("node"))
     unknown = [n for n in path if n not in known]
     if unknown:
         raise ValueError(f"{flow_id}: path uses nodes not in the flow: {unknown}")
@@ -435,7 +438,7 @@ def flow_figure(flow_id: str, path: Sequence[str] = (), *, note: str | None = No
 
 @cache
 def _edge_rows(flow_id: str) -> tuple[tuple[str, str, Any], ...]:
-    return tuple(flow_edges(flow_id)[["src", "dst", "answer"]].itertuples(index=False, name=None))
+    return tuple((r["src"], r["dst"], r["answer"]) for r in flow_edges(flow_id))
 
 
 def _edge_span(a: _Box, b: _Box) -> float:
@@ -464,14 +467,8 @@ def _c5_note(a: Assessment) -> str | None:
 
 
 def _flow_note(a: Assessment, flow_id: str) -> str | None:
-    path = a.paths.get(flow_id, ())
-    if flow_id == "F4" and not path:
-        return "This flow is for a Step 2 CK below a numeric Step 1; yours is not, so nothing is lit."
-    if not path:
-        return PENDING_NOTE
-    if len(path) == 1:  # the season has not started: no question applies yet
-        return str(season().loc[a.profile.month, "reason"])
-    return None
+    """Why a flow is not (fully) lit for this person: the rules' own note, never re-decided here."""
+    return a.paths[flow_id].note
 
 
 FIGURES: dict[str, Callable[[Assessment], Spec]] = {
@@ -481,7 +478,7 @@ FIGURES: dict[str, Callable[[Assessment], Spec]] = {
     "c4": lambda a: chart_figure("C4", a.profile.month),
     "c5": lambda a: chart_figure("C5", a.trend, note=_c5_note(a)),
     "c6": lambda a: c6_figure(),
-    **{f.lower(): (lambda a, f=f: flow_figure(f, a.paths.get(f, ()), note=_flow_note(a, f))) for f in FLOWS},
+    **{f.lower(): (lambda a, f=f: flow_figure(f, a.paths[f].nodes, note=_flow_note(a, f))) for f in FLOWS},
     "matched": lambda a: matched_figure(a.profile.specialty, a.profile.step2),
 }
 
@@ -491,7 +488,7 @@ def describe(spec: Spec) -> str:
     layout, meta = spec["layout"], spec["layout"].get("meta", {})
     parts = [layout["title"]["text"] + "."]
     if "path" in meta:
-        labels = dict(zip(flow_nodes(meta["chart"])["node"], flow_nodes(meta["chart"])["label"]))
+        labels = node_labels(meta["chart"])
         if meta["path"]:
             parts.append("Your path: " + " → ".join(labels[n] for n in meta["path"]) + ".")
     elif spec["data"]:
@@ -527,9 +524,9 @@ def to_figure(spec: Spec) -> go.Figure:
 def cohort_c5_figure(shares: Mapping[str, float], n: int) -> Spec:
     """Your group's Step 1 -> Step 2 CK buckets next to the article's C5 pattern (both in %)."""
     rows, info = chart_values("C5"), chart_info("C5")
-    labels = [str(x) for x in rows["label"]]
-    article = rows["value"].tolist()
-    group = [float(shares.get(label, 0.0)) for label in labels]
+    labels = [str(x) for x in rows.col("label")]
+    article = rows.col("value")
+    group = [float(shares.get(key, 0.0)) for key in rows.col("id")]
     traces = [{"type": "bar", "name": "The article's pattern", "x": labels, "y": article,
                "marker": {"color": PALETTE["base"]}, "text": [str(v) for v in article], "textposition": "outside",
                "cliponaxis": False},

@@ -43,19 +43,19 @@ def verdict_counts(assessed: pd.DataFrame) -> dict[str, pd.Series]:
 
 
 def trend_shares(assessed: pd.DataFrame) -> dict[str, float]:
-    """Percent of students with a numeric trend in each C5 bucket, in the article's order."""
-    labels = list(chart_values("C5")["label"])
+    """Percent of students with a numeric trend in each C5 bucket (by bucket id), in the article's order."""
+    ids = chart_values("C5").col("id")
     trends = assessed.loc[assessed["error"].isna(), "trend"].dropna()
     if trends.empty:
-        return {label: 0.0 for label in labels}
+        return {key: 0.0 for key in ids}
     counts = trends.value_counts()
-    return {label: round(100 * float(counts.get(label, 0)) / len(trends), 1) for label in labels}
+    return {key: round(100 * float(counts.get(key, 0)) / len(trends), 1) for key in ids}
 
 
 def examples_csv() -> str:
     """The articles' worked examples as a cohort CSV: a ready-made room for a workshop."""
-    from .data import table
+    from .data import frame
 
-    rows = table("examples")[list(INPUT_COLUMNS)].copy()
+    rows = frame("examples")[list(INPUT_COLUMNS)].copy()
     rows["step2"] = rows["step2"].astype("Int64")
     return rows.to_csv(index=False)

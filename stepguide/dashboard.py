@@ -25,10 +25,11 @@ import traitlets
 
 from . import charts
 from .assessment import Assessment, assess
-from .data import examples, int_fact, season, specialties
-from .email import EmailDraft, draft_email
-from .guide import bands_html
-from .inputs import APPLICANTS, MONTH_NAMES, MONTHS, STAGES, Profile, make_profile
+from .data import examples, int_fact, season_months, specialties
+from .email import USER_FIELDS, EmailDraft, draft_email
+from .guide import bands_html, differences_html
+from .inputs import APPLICANTS, FLAGS, MONTH_NAMES, MONTHS, STAGES, Profile, make_profile
+from .vocabulary import hint, label, options
 from .plan import NO_EMAIL_TITLE, cards, drop_antidotes, had_drop, interview_answer, matched_sentence, plan_markdown
 from .page import HelperWidget, PageLandmark
 from .plotly_view import PlotlyView
@@ -47,25 +48,7 @@ if not log.handlers:  # tracebacks go to the server's stderr, never into the pag
 
 DEFAULTS: dict[str, Any] = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct",
                             "applicant": APPLICANTS[0], "stage": STAGES[0]}
-STAGE_LABELS = {"before invites": "Before interview invites", "interviewed": "Interviewed there",
-                "on hold": "On hold / waitlisted", "after rank lists": "After rank lists are certified"}
-FLAGS = {
-    "requires_step2": ("A program requires Step 2 CK to rank me", "sg-requires-step2"),
-    "prior_fail": ("I have a prior USMLE fail", "sg-prior-fail"),
-    "other_concerns": ("Other concerns in my file (weak shelf exams, lukewarm letters)", "sg-other-concerns"),
-    "credible_reason": ("A credible reason for the drop (illness, documented crisis, major life event)",
-                        "sg-credible-reason"),
-}
-EMAIL_FIELDS = {  # draft_email keyword -> (label, placeholder)
-    "name": ("Your name", "e.g. Jordan Lee"),
-    "aamc_id": ("AAMC ID", "e.g. 12345678"),
-    "program": ("Program", "e.g. City Hospital Internal Medicine"),
-    "director": ("Director's last name", "e.g. Patel"),
-    "interview_date": ("Interview date", "e.g. November 12"),
-    "test_date": ("Test date", "e.g. October 3"),
-    "expected_date": ("Score expected on", "e.g. November 1"),
-    "reason": ("Why this program", "one specific reason"),
-}
+EMAIL_FIELDS = {k: (label("email_field", k), hint("email_field", k)) for k in USER_FIELDS}  # draft keyword -> words
 # Chart key (from charts.figures_for) -> (CSS hook, heading above it).
 CHARTS = {
     "c5": ("sg-chart-c5", "How your trend compares with other applicants"),
@@ -144,7 +127,7 @@ class Dashboard:
         self.fields = {k: w.Text(description=label, placeholder=hint, layout=w.Layout(width="calc(100% - 6px)"),
                                  style={"description_width": "11em"}).add_class(f"sg-field-{k.replace('_', '-')}")
                        for k, (label, hint) in EMAIL_FIELDS.items()}
-        self.evidence = w.Text(description="Your evidence", placeholder="e.g. honors on my medicine sub-internship",
+        self.evidence = w.Text(description=label("email_field", "evidence"), placeholder=hint("email_field", "evidence"),
                                layout=w.Layout(width="calc(100% - 6px)", max_width="900px"),
                                style={"description_width": "11em"}
                                ).add_class("sg-evidence")
@@ -171,39 +154,43 @@ class Dashboard:
     def _make_inputs(self) -> dict[str, w.ValueWidget]:
         """The input widgets at the default values (the constructor then applies its profile)."""
         lo, hi = int_fact("score_min"), int_fact("score_max")
-        label, short = {"description_width": "15em"}, {"description_width": "9em"}
+        wide_label, short = {"description_width": "15em"}, {"description_width": "9em"}
         wide = w.Layout(width="calc(100% - 6px)", max_width="720px")  # minus the widgets' own margins
 
         def slider(key: str, description: str) -> w.IntSlider:
             return w.IntSlider(value=DEFAULTS[key], min=lo, max=hi, step=1, description=description,
                                continuous_update=True, readout=True, style=short, layout=wide).add_class(f"sg-{key}")
 
-        months = season().sort_values("season_order")["month"]
         names = dict(zip(MONTHS, MONTH_NAMES))
+        modes = options("step1_mode")
         inputs: dict[str, w.ValueWidget] = {
-            "step1_mode": w.ToggleButtons(options=["Score", "Pass", "Fail"], value="Score",
-                                          description="Step 1 result", style={**short, "button_width": "6em"},
-                                          layout=w.Layout(width="auto"),
-                                          tooltips=["A three-digit Step 1 score", "Step 1 pass (pass/fail era)",
-                                                    "Step 1 fail"]).add_class("sg-step1-mode"),
-            "step1": slider("step1", "Step 1 score"),
-            "step2": slider("step2", "Step 2 CK score"),
-            "step2_pending": w.Checkbox(value=False, description="My Step 2 CK is not out yet",
+            "step1_mode": w.ToggleButtons(options=modes, value="Score",
+                                          description=label("field", "step1_mode"),
+                                          style={**short, "button_width": "6em"}, layout=w.Layout(width="auto"),
+                                          tooltips=[hint("step1_mode", key) for _, key in modes]
+                                          ).add_class("sg-step1-mode"),
+            "step1": slider("step1", label("field", "step1")),
+            "step2": slider("step2", label("field", "step2")),
+            "step2_pending": w.Checkbox(value=False, description=label("field", "step2_pending"),
                                         indent=False).add_class("sg-step2-pending"),
-            "specialty": w.Dropdown(options=list(specialties().index), value=DEFAULTS["specialty"],
-                                    description="Specialty", style=label, layout=wide).add_class("sg-specialty"),
-            "month": w.Dropdown(options=[(names[m].capitalize(), m) for m in months], value=DEFAULTS["month"],
-                                description="Month the score comes out", style=label,
+            "specialty": w.Dropdown(options=list(specialties()), value=DEFAULTS["specialty"],
+                                    description=label("field", "specialty"), style=wide_label,
+                                    layout=wide).add_class("sg-specialty"),
+            "month": w.Dropdown(options=[(names[m].capitalize(), m) for m in season_months()],
+                                value=DEFAULTS["month"], description=label("field", "month"), style=wide_label,
                                 layout=wide).add_class("sg-month"),
-            "applicant": w.Dropdown(options=list(APPLICANTS), value=APPLICANTS[0],
-                                    description="Applicant type", style=label, layout=wide).add_class("sg-applicant"),
-            "stage": w.Dropdown(options=[(STAGE_LABELS.get(s, s.capitalize()), s) for s in STAGES],
-                                value=STAGES[0], description="Where you are in the cycle",
-                                style=label, layout=wide).add_class("sg-stage"),
+            "applicant": w.Dropdown(options=options("applicant"), value=APPLICANTS[0],
+                                    description=label("field", "applicant"), style=wide_label,
+                                    layout=wide).add_class("sg-applicant"),
+            "stage": w.Dropdown(options=options("stage"), value=STAGES[0], description=label("field", "stage"),
+                                style=wide_label, layout=wide).add_class("sg-stage"),
+            "failed_exam": w.Dropdown(options=options("failed_exam"), value="none",
+                                      description=label("field", "failed_exam"), style=wide_label,
+                                      layout=wide).add_class("sg-failed-exam"),
         }
-        for key, (text, css) in FLAGS.items():
-            inputs[key] = w.Checkbox(value=False, description=text,
-                                     indent=False, layout=w.Layout(width="auto")).add_class(css)
+        for key in FLAGS:
+            inputs[key] = w.Checkbox(value=False, description=label("field", key), indent=False,
+                                     layout=w.Layout(width="auto")).add_class(f"sg-{key.replace('_', '-')}")
         return inputs
 
     def values(self) -> dict[str, Any]:
@@ -211,7 +198,7 @@ class Dashboard:
         i = {k: v.value for k, v in self.inputs.items()}
         return {"step1": i["step1"] if i["step1_mode"] == "Score" else i["step1_mode"],
                 "step2": None if i["step2_pending"] else i["step2"],
-                **{k: i[k] for k in ("specialty", "month", "applicant", "stage", *FLAGS)}}
+                **{k: i[k] for k in ("specialty", "month", "applicant", "stage", "failed_exam", *FLAGS)}}
 
     @staticmethod
     def _widget_values(p: Profile) -> dict[str, Any]:
@@ -222,13 +209,13 @@ class Dashboard:
             out["step1"] = p.step1
         if p.step2 is not None:
             out["step2"] = p.step2
-        out.update({k: getattr(p, k) for k in ("specialty", "month", "applicant", "stage", *FLAGS)})
+        out.update({k: getattr(p, k) for k in ("specialty", "month", "applicant", "stage", "failed_exam", *FLAGS)})
         return out
 
     def set(self, **values: Any) -> None:
         """Set inputs as :func:`stepguide.assess` takes them (``step1="Pass"``, ``step2=None``, aliases); one update.
 
-        Raises ``ValueError`` naming the field for a bad value, ``TypeError`` for an unknown one.
+        Raises ``ValueError`` naming the field for a bad value or an unknown name (as ``assess`` does).
         """
         profile = make_profile(**{**self.values(), **values})
         with self._paused():
@@ -262,6 +249,7 @@ class Dashboard:
         self.error.layout.display = "none"
         self.cards = {key: _html(f"sg-{key}").add_class("sg-card") for key in ("trend", "value", "reading", "email")}
         self.why = _html("sg-why")
+        self.differ = _html("sg-differ")
         self.bands = _html("sg-bands")
         self.bands_box = w.Accordion(children=[self.bands], titles=("What the words mean: the score bands "
                                                                     "behind every verdict",)).add_class("sg-bands-box")
@@ -278,7 +266,7 @@ class Dashboard:
         self.email_tools = w.VBox([
             w.HTML("<p>Fill in your details: the draft updates as you type. Blanks stay in [brackets].</p>"),
             w.GridBox(list(self.fields.values()), layout=w.Layout(
-                grid_template_columns="repeat(auto-fit, minmax(480px, 1fr))", grid_gap="4px 24px")),
+                grid_template_columns="repeat(auto-fit, minmax(min(480px, 100%), 1fr))", grid_gap="4px 24px")),
         ]).add_class("sg-email-fields")
         self.email_buttons = w.HBox([self.copy, self.download]).add_class("sg-email-buttons")
         self.interview = _html("sg-interview")
@@ -286,7 +274,7 @@ class Dashboard:
                                layout=w.Layout(display="none")).add_class("sg-drop")
 
     def _layout(self) -> w.VBox:
-        charts_grid = dict(grid_template_columns="repeat(auto-fit, minmax(460px, 1fr))", grid_gap="16px")
+        charts_grid = dict(grid_template_columns="repeat(auto-fit, minmax(min(460px, 100%), 1fr))", grid_gap="16px")
         flag_boxes = [self.inputs[k] for k in FLAGS]
         i = self.inputs
         return w.VBox([
@@ -298,14 +286,15 @@ class Dashboard:
             _heading("1. Your scores and situation"),
             self.example,
             w.GridBox([w.VBox([i["step1_mode"], i["step1"], i["step2"], i["step2_pending"]]),
-                       w.VBox([i["specialty"], i["month"], i["applicant"], i["stage"]])],
-                      layout=w.Layout(grid_template_columns="repeat(auto-fit, minmax(520px, 1fr))",
+                       w.VBox([i["specialty"], i["month"], i["applicant"], i["stage"], i["failed_exam"]])],
+                      layout=w.Layout(grid_template_columns="repeat(auto-fit, minmax(min(520px, 100%), 1fr))",
                                       grid_gap="4px 24px")).add_class("sg-inputs"),
             w.VBox(flag_boxes).add_class("sg-flags"),
             _heading("2. The verdict"),
             w.GridBox(list(self.cards.values()), layout=w.Layout(
-                grid_template_columns="repeat(auto-fit, minmax(280px, 1fr))", grid_gap="14px")).add_class("sg-cards"),
-            _heading("Why, step by step", 3), self.why, self.bands_box,
+                grid_template_columns="repeat(auto-fit, minmax(min(280px, 100%), 1fr))",
+                grid_gap="14px")).add_class("sg-cards"),
+            _heading("Why, step by step", 3), self.why, self.differ, self.bands_box,
             _heading("3. Your checklist"), self.actions,
             _heading("4. The email"), self.email_draft, self.email_buttons, self.email_tools,
             self.drop_box,
@@ -383,7 +372,9 @@ class Dashboard:
                 f'<div class="sg-card-body"><h3>{_e(card.title)}</h3>'
                 f'<p class="sg-verdict">{_e(card.verdict)}</p><p class="sg-card-why">{_e(card.why)}</p></div>')
         self.why.value = "<ol>" + "".join(
-            f'<li>{_e(t.reason)} <span class="sg-rule">{_e(t.rule)}</span></li>' for t in a.trace) + "</ol>"
+            f'<li>{_e(t.reason)} <span class="sg-rule">{_e(t.rule)}</span></li>' for t in a.trace
+            if t.topic != "differ") + "</ol>"
+        self.differ.value = differences_html(a)
         self.bands.value = bands_html(a, titled=False)
         self.actions.value = _list(x.text for x in a.actions)
         self.matched_text.value = f"<p>{_e(matched_sentence(a))}</p>"

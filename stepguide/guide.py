@@ -18,12 +18,13 @@ import ipywidgets as w
 from . import charts
 from .assessment import Assessment, assess
 from .bands import band_rows
-from .cohort import examples_csv, read_cohort_csv, trend_shares, verdict_counts
-from .classify import step1_band
-from .data import chart_values, int_fact, list_items, season, specialties, table
+from .data import chart_values, int_fact, list_items, season, season_months, specialties, table
 from .email import USER_FIELDS, draft_email
-from .flows import flow_nodes
-from .inputs import APPLICANTS, STAGES, make_profile
+from .flows import node_labels
+from .inputs import APPLICANTS, FIELDS, make_profile
+from .vocabulary import hint as _hint
+from .vocabulary import label as vocab
+from .vocabulary import options
 from .page import PageLandmark
 from .plan import email_reason, interview_answer
 from .plotly_view import PlotlyView
@@ -39,29 +40,19 @@ CHAPTERS: tuple[tuple[str, str], ...] = (
 DOC_TOPICS = {"A": "Sending an updated score", "B": "Emailing programs about it",
               "C": "When Step 2 CK is lower than Step 1"}
 STEP1_KINDS = ("Score", "Pass", "Fail")
-LABELS = {  # every input's visible (and accessible) name
-    "step1_kind": "Step 1 result", "step1": "Step 1 score", "step2_out": "My Step 2 CK score is out",
-    "step2": "Step 2 CK score", "specialty": "Specialty", "month": "Month the score comes out",
-    "applicant": "Applicant", "stage": "Where you are", "requires_step2": "A program needs Step 2 CK to rank me",
-    "prior_fail": "I failed an earlier attempt",
-    "other_concerns": "Other worries in my file (weak shelf exams, lukewarm letters, professionalism)",
-    "credible_reason": "A clear, credible, contained cause (serious illness, documented crisis, major event)",
-    "name": "Your name", "aamc_id": "AAMC ID", "program": "Program", "director": "Director's last name",
-    "interview_date": "Interview date", "test_date": "Exam date", "expected_date": "Score expected",
-    "reason": "Why this program", "evidence": "Your evidence",
+LABELS = {  # every input's visible (and accessible) name, from the one vocabulary
+    **{k: vocab("field", k) for k in FIELDS}, **{k: vocab("email_field", k) for k in (*USER_FIELDS, "evidence")},
+    "step1_kind": vocab("field", "step1_mode"), "step2_out": "My Step 2 CK score is out",
 }
-PLACEHOLDERS = {"specialty": "type or pick, e.g. IM, derm", "evidence": "e.g. honours on my medicine sub-internship",
-                "reason": "one specific reason", "aamc_id": "8 digits"}
+PLACEHOLDERS = {"specialty": "type or pick, e.g. IM, derm",
+                **{k: vocab_hint for k in (*USER_FIELDS, "evidence") if (vocab_hint := _hint("email_field", k))}}
 EXAMPLE = {"step1_kind": "Score", "step1": 228, "step2_out": True, "step2": 248, "specialty": "Internal Medicine",
-           "month": "Oct", "applicant": "US MD", "stage": "before invites", "requires_step2": False,
-           "prior_fail": False, "other_concerns": False, "credible_reason": False}  # doc B's 228 -> 248 example
+           "month": "Oct", "applicant": "US MD", "stage": "before invites", "failed_exam": "none",
+           "requires_step2": False, "listed_planned": False, "other_concerns": False,
+           "credible_reason": False}  # doc B's 228 -> 248 example
 PROFILE = ("step1_kind", "step1", "step2_out", "step2", "specialty")
 EMAIL_FIELDS = USER_FIELDS
-_ASSESS_KEYS = ("step1", "step2", "specialty", "month", "applicant", "stage", "requires_step2", "prior_fail",
-                "other_concerns", "credible_reason")
-EMAIL_WORDS = {"targeted": "Email a few chosen programs", "interviewed": "Email programs where you interviewed "
-               "or are on hold", "requires_step2": "Email only programs that need Step 2 CK to rank you",
-               "none": "No email: update ERAS only"}
+_ASSESS_KEYS = FIELDS
 
 Render = Callable[[Assessment, Mapping[str, Any]], tuple[str, str]]
 esc = html.escape
@@ -109,10 +100,13 @@ def _trace(a: Assessment, *rules: str) -> list[str]:
     return [t.reason for t in a.trace if t.rule in rules]
 
 
-def _chart_value(chart: str, label: str | None) -> int | None:
-    rows = chart_values(chart)
-    hit = rows[rows["label"] == label]
-    return None if hit.empty else int(hit["value"].iloc[0])
+def _chart_value(chart: str, key: str | None) -> int | None:
+    hit = chart_values(chart).where(id=key)
+    return int(hit[0]["value"]) if hit else None
+
+
+def _chart_label(chart: str, key: str) -> str:
+    return str(chart_values(chart).where(id=key)[0]["label"])
 
 
 # ---------------------------------------------------------------- inputs
@@ -130,13 +124,12 @@ def _input(name: str, value: Any) -> w.Widget:
     if name == "applicant":
         return w.ToggleButtons(options=APPLICANTS, value=value, **common)
     if name == "specialty":  # free text (aliases like "IM" work), so it is the field that can be wrong
-        return w.Combobox(value=value, options=sorted(specialties()["specialty"]), ensure_option=False,
+        return w.Combobox(value=value, options=sorted(specialties()), ensure_option=False,
                           continuous_update=False, placeholder=PLACEHOLDERS["specialty"], **common)
     if name == "month":
-        months = season().sort_values("season_order")["month"].tolist()
-        return w.Dropdown(options=months, value=value, **common)
-    if name == "stage":
-        return w.Dropdown(options=STAGES, value=value, **common)
+        return w.Dropdown(options=list(season_months()), value=value, **common)
+    if name in ("stage", "failed_exam"):
+        return w.Dropdown(options=options(name), value=value, **common)
     if isinstance(value, bool):
         return w.Checkbox(value=value, indent=False, layout=w.Layout(width="auto"), **common)
     return w.Text(value=value, placeholder=PLACEHOLDERS.get(name, ""), continuous_update=True,
@@ -167,8 +160,9 @@ def _widget_values(initial: Mapping[str, Any], base: Mapping[str, Any]) -> tuple
     except ValueError as exc:  # keep the example's values and say what was wrong
         return {**values, **texts}, str(exc)
     values.update(texts, specialty=p.specialty, month=p.month, applicant=p.applicant, stage=p.stage,
-                  requires_step2=p.requires_step2, prior_fail=p.prior_fail, other_concerns=p.other_concerns,
-                  credible_reason=p.credible_reason, step1_kind="Score" if p.step1_numeric else p.step1,
+                  failed_exam=p.failed_exam, requires_step2=p.requires_step2, listed_planned=p.listed_planned,
+                  other_concerns=p.other_concerns, credible_reason=p.credible_reason,
+                  step1_kind="Score" if p.step1_numeric else p.step1,
                   step2_out=p.step2 is not None)
     if p.step1_numeric:
         values["step1"] = p.step1
@@ -249,7 +243,7 @@ class Chapter(w.VBox):
 # ---------------------------------------------------------------- 01 risk by profile (C1, T1, F1, R15)
 
 _T1_GROUP = {  # which T1 rows describe this person
-    "Low Step 1": lambda a: a.profile.step1_numeric and step1_band([a.profile.step1])[0] == "low",
+    "Low Step 1": lambda a: a.verdict.step1_band == "low",
     "Pass Step 1": lambda a: a.profile.step1 == "Pass",
     "IMG": lambda a: a.profile.applicant == "IMG",
 }
@@ -258,25 +252,25 @@ _T1_GROUP = {  # which T1 rows describe this person
 def _risk_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
     risk = _chart_value("C1", a.c1_profile)
     if a.c1_profile:
-        head = (f"<p>Your profile: <b>{esc(a.c1_profile)}</b>. The article's estimate: about <b>{risk}%</b> "
+        head = (f"<p>Your profile: <b>{esc(_chart_label('C1', a.c1_profile))}</b>. The article's estimate: about <b>{risk}%</b> "
                 "risk of losing interviews if programs never see this score.</p>")
     else:
         head = _p("None of the chart's four profiles fits you exactly; the point still holds: a score programs "
                   "cannot see counts as a missing score.")
     t1 = table("t1_file_perception")
-    unknown = set(t1["group"]) - set(_T1_GROUP)
+    unknown = set(t1.col("group")) - set(_T1_GROUP)
     if unknown:
         raise KeyError(f"t1_file_perception.csv has groups the guide cannot match: {sorted(unknown)}")
-    mine = [g for g in dict.fromkeys(t1["group"]) if _T1_GROUP[g](a)]
-    rows = t1[t1["group"].isin(mine)] if mine else t1
+    mine = [g for g in dict.fromkeys(t1.col("group")) if _T1_GROUP[g](a)]
+    rows = [r for r in t1 if r["group"] in mine] if mine else list(t1)
     intro = ("How your file looks to programs without and with an updated Step 2 CK:" if mine else
              "None of these groups is yours, but this is how programs read such files:")
     shown = [(g, "with Step 2 CK" if s == "yes" else "without it", looks)
-             for g, s, looks in rows[["group", "with_step2", "file_looks"]].itertuples(index=False)]
+             for g, s, looks in ((r["group"], r["with_step2"], r["file_looks"]) for r in rows)]
     out = a.profile.step2 is not None
     t1_html = _p(intro) + _table(("Group", "Step 2 CK", "How the file looks"), shown,
                                  mark=lambda i: (shown[i][1] == "with Step 2 CK") == out and bool(mine))
-    f1 = dict(zip(flow_nodes("F1")["node"], flow_nodes("F1")["label"]))[a.paths["F1"][-1]]
+    f1 = node_labels("F1")[a.paths["F1"].nodes[-1]]
     screen = (f"<p>At a program's first screen your file ends in: <b>{esc(f1)}</b> (the guide takes "
               f"{esc(a.profile.specialty)}'s usual range, from {a.usual_floor}, as the cutoff).</p>")
     why = _trace(a, "R15")
@@ -295,7 +289,7 @@ def risk_by_profile(**initial: Any) -> Chapter:
 
 def _timing_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
     m = a.profile.month
-    phase = season().loc[m]
+    phase = season()[m]
     c2, c4 = _chart_value("C2", m), _chart_value("C4", m)
     facts = []
     if c2 is not None:
@@ -304,7 +298,7 @@ def _timing_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
         facts.append(f"usefulness of an update email {c4} of 100 (C4)")
     numbers = (f"<p>For a score out in {esc(m)}: {esc('; '.join(facts))}.</p>" if facts else
                _p(f"{m} is on neither timing chart: they cover the application season only."))
-    email = EMAIL_WORDS.get(a.email, a.email)
+    email = vocab("email", a.email)
     decision = [email_reason(a)]
     html_ = (f"<p>Phase: <b>{esc(str(phase['phase']))}</b>. {esc(str(phase['reason']))}</p>" + numbers
              + f"<p>What to do about email: <b>{esc(email)}</b>.</p>" + _ul(decision))
@@ -321,10 +315,10 @@ def timing(**initial: Any) -> Chapter:
 
 def _trends_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
     sem = int_fact("sem")
-    flat = table("trend_buckets").set_index("direction").loc["flat"]
+    flat = table("trend_buckets").where(id="flat")[0]
     parts = _trace(a, "R1")
     if a.trend:
-        parts.append(f"About {_chart_value('C5', a.trend)}% of applicants land in '{a.trend}' (C5).")
+        parts.append(f"About {_chart_value('C5', a.trend)}% of applicants land in '{a.trend_label}' (C5).")
     if a.sem_band:
         lo, hi = a.sem_band
         parts.append(f"Any one score is give or take about {sem} points (the standard error of measurement): "
@@ -337,7 +331,7 @@ def _trends_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
     t3 = table("t3_score_table")
     details = _section("What programs look at in the scores table (T3)",
                        _table(("Item", "What programs look for", "Weight"),
-                              t3[["item", "what_programs_look_for", "weight"]].itertuples(index=False)))
+                              [(r["item"], r["what_programs_look_for"], r["weight"]) for r in t3]))
     return _ul(parts), details
 
 
@@ -352,15 +346,16 @@ def _email_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
     if a.value is None:
         value = _p("Your Step 2 CK is not out yet, so it has no place on the asset scale yet.")
     else:
-        value = f"<p>On the asset scale: <b>{esc(a.value)}</b> ({a.value_score} of 5).</p>"
-    reasons = _trace(a, "R2", "R3", "R4", "R5", "R8", "R6", "R7", "F2", "F3", "E6")
-    verdict = value + f"<p>Decision: <b>{esc(EMAIL_WORDS.get(a.email, a.email))}</b>.</p>" + _ul(reasons)
+        value = f"<p>On the asset scale: <b>{esc(a.value_label)}</b> ({a.value_score} of 5).</p>"
+    reasons = [t.reason for t in a.trace if t.topic in ("value", "helps", "timing", "email")]
+    verdict = (value + f"<p>Decision: <b>{esc(vocab('email', a.email))}</b>.</p>" + _ul(reasons)
+               + differences_html(a))
     t2 = table("t2_email_use")
     kind = "liability" if a.email == "none" and a.value_score is not None and a.value_score <= 1 else a.email
-    row = next((i for i, k in enumerate(t2["applies_to"]) if k == kind), -1)  # the T2 row for this person
+    row = next((i for i, k in enumerate(t2.col("applies_to")) if k == kind), -1)  # the T2 row for this person
     t2_html = _section("How programs use update emails (T2)",
                        _table(("Situation", "What programs do with it"),
-                              t2[["situation", "program_reaction"]].itertuples(index=False), mark=lambda i: i == row))
+                              [(r["situation"], r["program_reaction"]) for r in t2], mark=lambda i: i == row))
     draft = draft_email(a, **{k: values.get(k) or None for k in EMAIL_FIELDS})
     tips = [f"{t} {d}".strip() for t, d in list_items("E1")]
     note = _p(draft.why) if draft.send else ""
@@ -372,7 +367,8 @@ def _email_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
 
 def to_email_or_not(**initial: Any) -> Chapter:
     """Chapter 4: your place on C3, both email flows (F2, F3) lit, and a filled-in draft (E1-E6)."""
-    fields = PROFILE + ("month", "applicant", "stage", "requires_step2", "prior_fail")
+    fields = PROFILE + ("month", "applicant", "stage", "failed_exam", "requires_step2", "listed_planned",
+                        "credible_reason")
     return Chapter(fields, ("c3", "f2", "f3"), _email_html, initial, late=EMAIL_FIELDS,
                    late_title="Your details for the draft (they go only into the text below)")
 
@@ -393,14 +389,15 @@ def _drop_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
         head = _p("Your Step 2 CK is not below a numeric Step 1, so there is no drop to read; the advice below "
                   "is for when there is one.")
     else:
-        head = f"<p>How programs will likely read your drop ({a.delta:+d}): <b>{esc(a.reading)}</b>.</p>"
-    verdict = head + _ul(_trace(a, "R12", "R11", "R13", "R14"))
-    spec = specialties().loc[a.profile.specialty]
+        head = f"<p>How programs will likely read your drop ({a.delta:+d}): <b>{esc(vocab('reading', a.reading))}</b>.</p>"
+    note = a.paths["F4"].note
+    verdict = head + (_p(note) if note else "") + _ul([t.reason for t in a.trace if t.topic in ("value", "reading")])
+    spec = specialties()[a.profile.specialty]
     t4 = table("t4_specialty_weight")
-    group = spec["t4_group"] if isinstance(spec["t4_group"], str) else None
+    group = spec["t4_group"]
     t4_html = _table(("Specialties", "Weight of Step 2 CK", "Reaction to a drop"),
-                     t4[["group", "weight", "reaction_to_drop"]].itertuples(index=False),
-                     mark=lambda i: t4["group"].iloc[i] == group)
+                     [(r["group"], r["weight"], r["reaction_to_drop"]) for r in t4],
+                     mark=lambda i: t4[i]["group"] == group)
     if group is None:
         t4_html = _p(f"{a.profile.specialty} is not in this table; the guide treats its weight as "
                      f"{spec['t4_weight'].lower()} ({spec['weight_basis']}).") + t4_html
@@ -416,7 +413,7 @@ def _drop_html(a: Assessment, values: Mapping[str, Any]) -> tuple[str, str]:
 
 def after_a_drop(**initial: Any) -> Chapter:
     """Chapter 5: blip, signal or problem; your specialty's T4 weight; F4 lit; antidotes and a calm answer."""
-    fields = ("step1", "step2", "specialty", "other_concerns", "credible_reason")
+    fields = ("step1", "step2", "specialty", "other_concerns", "credible_reason")  # a drop needs two numbers
     return Chapter(fields, ("c6", "f4"), _drop_html, initial, base=DROP_EXAMPLE,
                    late=("evidence",), late_title="Your evidence, for the interview answer just below")
 
@@ -440,27 +437,41 @@ def faq_html() -> str:
     """Every FAQ of the three documents (faq.csv), grouped by document, each pointing to its chapter."""
     titles = dict(CHAPTERS)
     faq = table("faq")
-    unknown = set(faq["chapter"]) - set(titles)
+    unknown = set(faq.col("chapter")) - set(titles)
     if unknown:
         raise KeyError(f"faq.csv points to unknown chapters: {sorted(unknown)}")
     out = []
-    for doc, rows in faq.groupby("doc", sort=True):
+    for doc in sorted(set(faq.col("doc"))):
         items = "".join(
-            f"<details><summary>{esc(q)}</summary><p>{esc(ans)}</p><p>More in: {_link(ch, titles[ch])}</p></details>"
-            for q, ans, ch in rows.sort_values("number")[["question", "answer", "chapter"]].itertuples(index=False))
+            f"<details><summary>{esc(r['question'])}</summary><p>{esc(r['answer'])}</p>"
+            f"<p>More in: {_link(r['chapter'], titles[r['chapter']])}</p></details>"
+            for r in faq.where(doc=doc).sorted_by("number"))
         out.append(_section(DOC_TOPICS.get(doc, doc), items))
     return "".join(out)
 
 
+def differences_html(a: Assessment) -> str:
+    """'Where the articles differ' for this person: both readings, the guide's decision and why."""
+    if not a.differences:
+        return ""
+    items = [f"<b>{esc(d.topic)}.</b> {esc(d.reading_1)} {esc(d.reading_2)} <b>{esc(d.decision)}</b> {esc(d.reason)}"
+             for d in a.differences]
+    return _section("Where the articles differ", _ul(items, raw=True))
+
+
 def bands_html(a: Assessment | None = None, titled: bool = True) -> str:
-    """The score bands behind the guide's words, in numbers with reasons; ``a``'s own bands marked."""
+    """The score bands behind the guide's words, in numbers for the reader's specialty; their own bands marked.
+
+    Without a reader (chapter 0) the numbers are the worked example's specialty and nothing is marked as yours.
+    """
+    reader = a is not None
+    a = a or assess(**_assess_kwargs({}, EXAMPLE))
     rows = band_rows(a)
     table_html = _table(("Score", "Word", "In numbers", "Why there"),
-                        [(r.measure, r.band, r.range, r.reason) for r in rows], mark=lambda i: rows[i].yours)
-    mine = ""
-    if a is not None:
-        mine = _p(f"For {a.profile.specialty}: the bar for a strong Step 2 CK is {a.step2_bar}; "
-                  f"the usual range starts at {a.usual_floor}.")
+                        [(r.measure, r.band, r.range, r.reason) for r in rows],
+                        mark=lambda i: reader and rows[i].yours)
+    mine = _p(f"For {a.profile.specialty}: the matched Step 1 mean is {a.step1_mean}; the bar for a strong "
+              f"Step 2 CK is {a.step2_bar}; the usual range starts at {a.usual_floor}.")
     title = "What the words mean: the score bands behind every verdict"
     return _section(title, mine + table_html) if titled else mine + table_html
 
@@ -477,6 +488,8 @@ COHORT_SHOWN = ("step1", "step2", "specialty", "month", "trend", "value", "readi
 
 def cohort_html(assessed: Any) -> str:
     """The verdict counts and every row's verdict (or its error), escaped."""
+    from .cohort import verdict_counts
+
     counts = verdict_counts(assessed)
     bad = int(assessed["error"].notna().sum())
     summary = _p(f"{len(assessed)} rows: {len(assessed) - bad} assessed, {bad} with an error to fix.")
@@ -487,8 +500,20 @@ def cohort_html(assessed: Any) -> str:
     return summary + tallies + _section("Every row", _table(shown, rows, mark=None))
 
 
-def cohort(csv: bytes | str | None = None) -> w.VBox:
+class Cohort(w.VBox):
+    """The adviser's view; ``upload``, ``examples_button``, ``message``, ``view`` and ``body`` are public
+    so tests and notebooks can drive and read it without walking ``children``."""
+
+    upload: w.FileUpload
+    examples_button: w.Button
+    message: w.HTML
+    view: PlotlyView
+    body: w.HTML
+
+
+def cohort(csv: bytes | str | None = None) -> Cohort:
     """Upload an anonymised CSV (one student per row, assess's column names) and see the room at once."""
+    from .cohort import examples_csv, read_cohort_csv, trend_shares
     from .frame import INPUT_COLUMNS
 
     upload = w.FileUpload(accept=".csv", multiple=False, description="Upload a CSV").add_class("sg-cohort-upload")
@@ -519,4 +544,6 @@ def cohort(csv: bytes | str | None = None) -> w.VBox:
     show(csv if csv is not None else examples_csv())
     columns = _p("Columns: " + ", ".join(INPUT_COLUMNS) + " (only step1, step2 and specialty are required; "
                  "flags are true/false; leave step2 empty when the score is not out).")
-    return w.VBox([w.HTML(columns), w.HBox([upload, examples_button]), message, view, body])
+    box = Cohort([w.HTML(columns), w.HBox([upload, examples_button]), message, view, body])
+    box.upload, box.examples_button, box.message, box.view, box.body = upload, examples_button, message, view, body
+    return box
