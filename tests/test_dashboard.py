@@ -23,7 +23,7 @@ import stepguide as sg
 from stepguide import charts
 from stepguide.data import chart_values, examples
 from stepguide.dashboard import CHARTS, Dashboard
-from stepguide.guide import differences_html
+from stepguide.render import differences as differences_html
 from stepguide.inputs import FIELDS, STAGES
 from stepguide.page import PageLandmark
 from stepguide.plan import EVIDENCE_BLANK, NO_EMAIL_TITLE, cards, interview_answer, matched_sentence, plan_markdown
@@ -341,7 +341,7 @@ def test_hooks_labels_and_landmark() -> None:
               "sg-applicant", "sg-stage", "sg-failed-exam", "sg-requires-step2", "sg-listed-planned",
               "sg-other-concerns", "sg-credible-reason", "sg-trend", "sg-value", "sg-reading", "sg-email",
               "sg-email-draft", "sg-actions", "sg-why", "sg-differ", "sg-export", "sg-copy", "sg-download",
-              *(css for css, _ in CHARTS.values())}
+              *(f"sg-chart-{key}" for key in CHARTS)}
     assert wanted <= hooks
     assert "sg-prior-fail" not in hooks
     for widget in _walk(d.widget):

@@ -10,6 +10,7 @@ import ipywidgets as w
 import pytest
 
 import stepguide as sg
+from stepguide.model import TEXT_FIELDS
 from stepguide import charts, guide
 from stepguide.data import list_items, season, table
 from stepguide.plotly_view import PlotlyView, to_figure_dict
@@ -51,7 +52,8 @@ def test_builders_return_wired_widgets(name):
     assert set(ch.views) == figures and all(isinstance(v, PlotlyView) for v in ch.views.values())
     assert ch.message.value == "" and ch.verdict.value
     for field, widget in ch.inputs.items():
-        assert widget.description == guide.LABELS[field], field  # the accessible name
+        group = "email_field" if field in TEXT_FIELDS else "field"
+        assert widget.description == label(group, field), field  # the accessible name, from the one vocabulary
         if isinstance(widget, w.IntSlider):
             assert widget.continuous_update and widget.readout
     _assert_views_match(ch, _expected(START[name]))
@@ -74,13 +76,13 @@ def test_score_trends_follow_the_sliders():  # C5, R1, SEM, matched
 
 def test_step1_pass_and_pending_step2():
     ch = guide.risk_by_profile()
-    ch.inputs["step1_kind"].value = "Pass"
+    ch.inputs["step1_mode"].value = "Pass"
     assert ch.inputs["step1"].disabled
     a = _expected(EXAMPLE, step1="Pass")
     assert a.profile.step1 == "Pass" and a.c1_profile == "pass_fail"
     _assert_views_match(ch, a)
     assert "Pass/Fail Step 1 era" in ch.verdict.value  # the chart's label, not the id
-    ch.inputs["step2_out"].value = False
+    ch.inputs["step2_pending"].value = True
     assert ch.inputs["step2"].disabled
     a = _expected(EXAMPLE, step1="Pass", step2=None)
     assert a.profile.step2 is None
@@ -129,7 +131,7 @@ def test_email_chapter_new_inputs(changes, template):  # failed_exam, listed_pla
     assert "prior_fail" not in ch.inputs
     for key, value in changes.items():
         if key == "step1" and isinstance(value, str):
-            ch.inputs["step1_kind"].value = value
+            ch.inputs["step1_mode"].value = value
         else:
             ch.inputs[key].value = value
     a = _expected(EXAMPLE, **changes)
@@ -204,7 +206,7 @@ def test_bad_input_names_the_field_and_the_range():
 
 def test_builder_keywords_are_assess_keywords():
     ch = guide.score_trends(step1="Pass", step2=None, specialty="peds")
-    assert ch.inputs["step1_kind"].value == "Pass" and ch.inputs["step2_out"].value is False
+    assert ch.inputs["step1_mode"].value == "Pass" and ch.inputs["step2_pending"].value is True
     assert ch.assessment == sg.assess(step1="Pass", step2=None, specialty="Pediatrics", month="Oct")
     ch = guide.to_email_or_not(failed_exam="Step 2 CK", listed_planned=True)
     assert ch.inputs["failed_exam"].value == "step2" and ch.inputs["listed_planned"].value is True
