@@ -1,11 +1,15 @@
-"""The personal checklist: rows of ``data/actions.csv`` whose condition holds, in order."""
+"""The personal checklist: rows of ``data/actions.csv`` whose condition holds, in order.
+
+Conditions read the typed :class:`~stepguide.classify.Verdict` (IDs and booleans),
+never display labels, and each is defined once here by the name the table uses.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
+from .classify import Verdict
 from .data import table
 from .inputs import Profile
 
@@ -17,40 +21,52 @@ class Action:
     source: str
 
 
-Facts = Mapping[str, Any]
+Condition = Callable[[Profile, Verdict], bool]
+IN_SEASON = ("early", "late", "pre-rank")
 
-CONDITIONS: dict[str, Callable[[Profile, Facts], bool]] = {
-    "always": lambda p, r: True,
-    "step2_out": lambda p, r: p.step2 is not None,
-    "step2_pending": lambda p, r: p.step2 is None,
-    "step2_fail": lambda p, r: r["value"] == "Major liability" and r["failed"],
-    "step2_out_img": lambda p, r: p.step2 is not None and p.applicant == "IMG",
-    "step2_out_not_img": lambda p, r: p.step2 is not None and p.applicant != "IMG",
-    "step2_out_in_season": lambda p, r: p.step2 is not None and r["phase"] in ("early", "late", "pre-rank"),
-    "late_score": lambda p, r: bool(r["late_score"]),
-    "email_targeted": lambda p, r: r["email"] == "targeted",
-    "email_interviewed": lambda p, r: r["email"] == "interviewed",
-    "email_requires_step2": lambda p, r: r["email"] == "requires_step2",
-    "email_none_out": lambda p, r: r["email"] == "none" and p.step2 is not None,
-    "pass_fail_era": lambda p, r: not p.step1_numeric,
-    "drop": lambda p, r: r["drop"],
-    "drop_competitive": lambda p, r: r["drop"] and r["competitive_after_drop"],
-    "drop_not_competitive": lambda p, r: r["drop"] and not r["competitive_after_drop"],
-    "explain_drop": lambda p, r: r["drop"] and r["explain_drop"],
-    "no_explain_drop": lambda p, r: r["drop"] and not r["explain_drop"],
+CONDITIONS: dict[str, Condition] = {
+    "always": lambda p, v: True,
+    "failed_now": lambda p, v: v.failed,
+    "step2_out": lambda p, v: p.step2 is not None,
+    "step2_pending": lambda p, v: p.step2 is None,
+    "step2_out_img": lambda p, v: p.step2 is not None and p.applicant == "IMG",
+    "step2_out_not_img": lambda p, v: p.step2 is not None and p.applicant != "IMG",
+    "step2_out_in_season": lambda p, v: p.step2 is not None and v.phase in IN_SEASON,
+    "in_season_not_required": lambda p, v: v.phase in IN_SEASON and not p.requires_step2
+    and p.stage != "after rank lists",
+    "late_invites": lambda p, v: v.late and v.phase == "early" and p.stage != "after rank lists",
+    "late_ranking": lambda p, v: v.late and v.phase in ("late", "pre-rank") and p.stage in ("interviewed", "on hold"),
+    "email_targeted": lambda p, v: v.email == "targeted",
+    "email_interviewed": lambda p, v: v.email == "interviewed",
+    "email_requires_out": lambda p, v: v.email == "requires_step2" and p.step2 is not None,
+    "email_requires_pending": lambda p, v: v.email == "requires_step2" and p.step2 is None,
+    "email_context": lambda p, v: v.email == "context",
+    "email_after_fail": lambda p, v: v.email in ("targeted", "interviewed")
+    and v.helps_rule in ("retake_solid", "fail_step1_solid"),
+    "email_late_season": lambda p, v: v.email in ("targeted", "interviewed") and v.phase in ("late", "pre-rank"),
+    "email_none_out": lambda p, v: v.email == "none" and p.step2 is not None,
+    "step1_pass": lambda p, v: p.step1 == "Pass" and not p.failed_step1,
+    "failed_step1": lambda p, v: p.failed_step1,
+    "drop": lambda p, v: v.drop,
+    "drop_in_range": lambda p, v: v.drop and bool(v.in_usual_range),
+    "drop_below_range": lambda p, v: v.drop and not v.in_usual_range,
+    "drop_with_concerns": lambda p, v: v.drop and p.other_concerns,
+    "explain_drop": lambda p, v: v.explain_drop,
+    "no_explain_drop": lambda p, v: v.drop and not v.explain_drop,
 }
 
 
 @cache
-def _rules() -> tuple[tuple[Callable[[Profile, Facts], bool], Action], ...]:
+def _rules() -> tuple[tuple[Condition, Mapping[str, object]], ...]:
     """actions.csv in order, each row paired with its condition (checked once, on first use)."""
-    rows = table("actions").sort_values("order")
-    unknown = set(rows["when"]) - set(CONDITIONS)
+    rows = table("actions").sorted_by("order")
+    unknown = {r["when"] for r in rows} - set(CONDITIONS)
     if unknown:
         raise KeyError(f"actions.csv uses unknown conditions: {sorted(unknown)}")
-    return tuple((CONDITIONS[r.when], Action(r.action, r.text, r.source)) for r in rows.itertuples())
+    return tuple((CONDITIONS[r["when"]], r) for r in rows)
 
 
-def checklist(profile: Profile, facts: Facts) -> tuple[Action, ...]:
-    """Ordered actions for this person; ``facts`` are the scalar verdicts from classify."""
-    return tuple(action for applies, action in _rules() if applies(profile, facts))
+def checklist(profile: Profile, verdict: Verdict, words: Mapping[str, object]) -> tuple[Action, ...]:
+    """Ordered actions for this person; ``words`` fills any {placeholder} in the table's text."""
+    return tuple(Action(r["action"], str(r["text"]).format(**words), r["source"])
+                 for applies, r in _rules() if applies(profile, verdict))

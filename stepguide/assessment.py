@@ -1,23 +1,26 @@
 """``assess``: one applicant in, one immutable verdict out, with the reasons it gives."""
 from __future__ import annotations
 
-import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
+from functools import cache
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from .actions import Action, checklist
-from .classify import classify, columns_from_profiles
-from .data import int_fact, season, specialties
-from .flows import f1_path, f2_path, f3_path, f4_path
+from .classify import Verdict, classify, email_row, helps_row, value_row
+from .data import Row, int_fact, specialties, table
+from .flows import FlowPath, paths_for, season_reason, words as flow_words
 from .inputs import DEFAULTS, Profile, make_profile
+from .scores import band_of, threshold, trend_edges, trend_labels
+
+TOPICS = ("pending", "trend", "value", "reading", "helps", "timing", "email", "differ", "profile")
 
 
 @dataclass(frozen=True)
 class TraceItem:
     """One rule that fired: its inventory ID, the reason in plain words, and which verdict it explains.
 
-    ``topic`` is one of "pending", "trend", "value", "reading", "helps", "timing", "email", "profile".
+    ``topic`` is one of :data:`TOPICS`.
     """
 
     rule: str
@@ -26,26 +29,53 @@ class TraceItem:
 
 
 @dataclass(frozen=True)
+class Difference:
+    """A place where the articles disagree for this person: both readings and the guide's decision."""
+
+    id: str
+    topic: str
+    reading_1: str
+    reading_2: str
+    decision: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Assessment:
+    """The profile, the typed verdict, the specialty's reference points and everything said about them."""
+
     profile: Profile
-    trend: str | None
-    delta: int | None
-    value: str | None
-    value_score: int | None
-    reading: str | None
-    explain_drop: bool
-    email: str
-    template: str | None
-    helps: str
-    phase: str
-    c1_profile: str | None
+    verdict: Verdict
     tier: str
+    tier_label: str
     step2_bar: int
     usual_floor: int
+    step1_mean: int
     matched_mean: int | None
     actions: tuple[Action, ...]
     trace: tuple[TraceItem, ...]
-    paths: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    paths: Mapping[str, FlowPath]
+    differences: tuple[Difference, ...]
+
+    # The verdict's facts, for readers of one assessment.
+    trend = property(lambda self: self.verdict.trend)
+    delta = property(lambda self: self.verdict.delta)
+    value = property(lambda self: self.verdict.value)
+    value_score = property(lambda self: self.verdict.value_score)
+    reading = property(lambda self: self.verdict.reading)
+    email = property(lambda self: self.verdict.email)
+    template = property(lambda self: self.verdict.template)
+    helps = property(lambda self: self.verdict.helps)
+    phase = property(lambda self: self.verdict.phase)
+    c1_profile = property(lambda self: self.verdict.c1_profile)
+
+    @property
+    def trend_label(self) -> str | None:
+        return trend_labels()[self.trend] if self.trend else None
+
+    @property
+    def value_label(self) -> str | None:
+        return _c3_labels()[self.value] if self.value else None
 
     @property
     def sem_band(self) -> tuple[int, int] | None:
@@ -63,147 +93,124 @@ class Assessment:
         return self.profile.step2 - self.matched_mean
 
     def to_dict(self) -> dict[str, Any]:
-        skip = ("profile", "paths", "actions", "trace")
-        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
+        out = {f.name: getattr(self, f.name) for f in fields(self)
+               if f.name not in ("profile", "verdict", "paths", "actions", "trace", "differences")}
         out.update(asdict(self.profile))
+        out.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self.verdict).items()})
         out["actions"] = [asdict(a) for a in self.actions]
         out["trace"] = [asdict(t) for t in self.trace]
-        out["paths"] = {k: list(v) for k, v in self.paths.items()}
+        out["differences"] = [asdict(d) for d in self.differences]
+        out["paths"] = {k: {"nodes": list(v.nodes), "note": v.note} for k, v in self.paths.items()}
         out["sem_band"] = list(self.sem_band) if self.sem_band else None
         out["vs_matched"] = self.vs_matched
         return out
 
 
-def _int_or_none(x: float) -> int | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else int(x)
+@cache
+def _c3_labels() -> dict[str, str]:
+    return {r["id"]: r["label"] for r in table("charts") if r["chart"] == "C3"}
+
+
+@cache
+def _wording() -> dict[str, Row]:
+    return table("wording").by("id")
 
 
 def assess(step1: object, step2: object, specialty: object, month: object = DEFAULTS["month"],
            applicant: object = DEFAULTS["applicant"], stage: object = DEFAULTS["stage"],
-           requires_step2: object = False, prior_fail: object = False,
-           other_concerns: object = False, credible_reason: object = False) -> Assessment:
+           failed_exam: object = DEFAULTS["failed_exam"], requires_step2: object = False,
+           listed_planned: object = False, other_concerns: object = False,
+           credible_reason: object = False, **retired: object) -> Assessment:
     """Assess one applicant; raises ``ValueError`` naming the field for bad input."""
-    profile = make_profile(step1, step2, specialty, month, applicant, stage,
-                           requires_step2, prior_fail, other_concerns, credible_reason)
+    profile = make_profile(step1, step2, specialty, month, applicant, stage, failed_exam, requires_step2,
+                           listed_planned, other_concerns, credible_reason, **retired)
     return assess_profile(profile)
 
 
-def assess_profile(profile: Profile) -> Assessment:
-    raw = classify(columns_from_profiles([profile]))
-    r = {k: v[0] for k, v in raw.items()}
-    r["failed"] = profile.step2 is not None and profile.step2 < int_fact("step2_passing_current")
-    helps = r["helps"] == "yes"
-    out = profile.step2 is not None
-    spec = specialties().loc[profile.specialty]
-    paths = {
-        "F1": f1_path(out, out and profile.step2 >= spec["usual_floor"]),
-        "F2": f2_path(out, r["phase"], profile.stage, helps),
-        "F3": f3_path(out, r["phase"], helps),
-        "F4": f4_path(bool(r["drop"]), bool(r["competitive_after_drop"])),
+def words_for(p: Profile, v: Verdict) -> dict[str, object]:
+    """Every number and name a reason may mention, from the inputs and data only."""
+    spec = specialties()[p.specialty]
+    s1_band = band_of("step1", p.step1, p.specialty) if p.step1_numeric else None
+    return {
+        **flow_words(p),
+        "step1": p.step1, "step2": "" if p.step2 is None else p.step2, "specialty": p.specialty,
+        "delta": "" if v.delta is None else f"{v.delta:+d}", "drop": v.drop_size or 0,
+        "dip": -v.delta if v.delta is not None and v.delta < 0 else 0,
+        "trend_label": trend_labels().get(v.trend or "", ""), "floor": spec["usual_floor"], "bar": spec["step2_bar"],
+        "tier": str(spec["tier_label"]).lower(), "step1_mean": spec["step1_mean"],
+        "s1_band_label": s1_band.label if s1_band else "", "passing": int_fact("step2_passing_current"),
+        "big_jump": threshold("delta", "big_jump"), "very_high": threshold("step2_r8", "very_high"),
+        "sem": int_fact("sem"), "weight": str(spec["t4_weight"]).lower(),
+        "in_range": "stays inside" if v.in_usual_range else "falls below",
+        **trend_edges(),
     }
+
+
+def assess_profile(profile: Profile) -> Assessment:
+    """Assess an already validated profile (the DataFrame API and the pages call this)."""
+    v = classify(profile)
+    spec = specialties()[profile.specialty]
+    w = words_for(profile, v)
+    paths = paths_for(profile, email_row(v), v.trend, v.drop, v.in_usual_range)
+    differences = tuple(Difference(r["id"], r["topic"], r["reading_1"], r["reading_2"], r["decision"], r["reason"])
+                        for r in table("conflicts") if r["id"] in v.conflicts)
+    mean2 = spec["matched_mean_step2"]
     return Assessment(
-        profile=profile,
-        trend=r["trend"],
-        delta=_int_or_none(r["delta"]),
-        value=r["value"],
-        value_score=_int_or_none(r["value_score"]),
-        reading=r["reading"],
-        explain_drop=bool(r["explain_drop"]),
-        email=str(r["email"]),
-        template=r["template"],
-        helps=str(r["helps"]),
-        phase=str(r["phase"]),
-        c1_profile=r["c1_profile"],
-        tier=str(spec["tier"]),
-        step2_bar=int(spec["step2_bar"]),
-        usual_floor=int(spec["usual_floor"]),
-        matched_mean=_int_or_none(float(spec["matched_mean_step2"])),
-        actions=checklist(profile, r),
-        trace=tuple(_trace(profile, r, spec)),
-        paths=MappingProxyType(paths),
-    )
+        profile=profile, verdict=v, tier=spec["tier"], tier_label=spec["tier_label"],
+        step2_bar=spec["step2_bar"], usual_floor=spec["usual_floor"], step1_mean=spec["step1_mean"],
+        matched_mean=None if mean2 is None else int(mean2),
+        actions=checklist(profile, v, w), trace=tuple(_trace(profile, v, w, differences)),
+        paths=MappingProxyType(paths), differences=differences)
 
 
-def _trace(p: Profile, r: dict[str, Any], spec: Any) -> list[TraceItem]:
+def _say(key: str, w: Mapping[str, object]) -> str:
+    return str(_wording()[key]["text"]).format(**w)
+
+
+def _first_source(source: str) -> str:
+    return source.split("|")[0]
+
+
+def _trace(p: Profile, v: Verdict, w: Mapping[str, object], differences: tuple[Difference, ...]) -> list[TraceItem]:
     """Why each verdict came out as it did, in the order a reader needs it."""
     t: list[TraceItem] = []
     add = lambda rule, reason, topic: t.append(TraceItem(rule, reason, topic))  # noqa: E731
-    bar, floor = int(spec["step2_bar"]), int(spec["usual_floor"])
-    tier_label = str(spec["label"]).lower()
     if p.step2 is None:
-        add("R14", "Your Step 2 CK is not out yet, so there is no trend or value to judge; "
-                   "when it posts, release it whatever it is.", "pending")
-    elif r["trend"] is not None:
-        d = int(r["delta"])
-        add("R1", f"Step 2 CK {p.step2} minus Step 1 {p.step1} is {d:+d} points: the '{r['trend']}' bucket.", "trend")
+        add("R14", _say("pending", w), "pending")
+    elif v.trend is not None:
+        add("R1", _say("trend", w), "trend")
+        if v.trend == "flat" and v.delta is not None and v.delta < 0:
+            add("R1", _say("dip_is_flat", w), "trend")
     else:
-        add("R1", f"Step 1 is '{p.step1}', so there is no numeric trend: Step 2 CK {p.step2} is your number.", "trend")
-    if r["failed"]:
-        add("R4", f"{p.step2} is under the Step 2 CK passing score of {int_fact('step2_passing_current')}: "
-                  "a major liability.", "value")
-    elif r["value"] is not None:
-        add(_value_rule(r["value"]), _value_reason(p, r, bar, floor, tier_label), "value")
-    if r["reading"] is not None:
-        add("R12", _reading_reason(r["reading"]), "reading")
-        add("R11", f"A drop weighs more in competitive fields and when Step 2 CK falls below the bar "
-                   f"({bar} for {p.specialty}); {p.specialty}'s Step 2 CK weight is {spec['t4_weight'].lower()}.", "reading")
-        add("R13", "You have a clear, credible, contained reason: explain it briefly with evidence of recovery."
-            if r["explain_drop"] else
-            "Without a clear, credible, contained reason, do not explain the drop; answer honestly if asked.",
-            "reading")
-        add("R14", "Release the score anyway: hiding or delaying it looks evasive.", "reading")
-    if p.step2 is not None and not r["failed"]:
-        add("R5", _helps_reason(p, r), "helps")
-    add("R6", str(season().loc[p.month, "reason"]), "timing")
-    add(str(r["email_source"]).split("|")[0], str(r["email_reason"]), "email")
-    if not p.step1_numeric:
-        add("R15", "Pass/fail-era applicants are among those an unsent Step 2 CK hurts most: it is your only number.", "profile")
-    elif r["c1_profile"] is not None and r["c1_profile"].startswith(("Low", "Average")):
-        add("R15", "A low or average Step 1 with a stronger Step 2 CK is a profile an unsent score hurts most.", "profile")
+        add("R1", _say("trend_word", w), "trend")
+    row = value_row(v)
+    if row is not None:
+        add(_first_source(row["source"]), str(row["reason"]).format(**w), "value")
+    if v.reading is not None:
+        add("R12", _say(f"reading_{v.reading}", w), "reading")
+        add("R11", _say("weight", w), "reading")
+        add("R12", _say("why_drop", w), "reading")
+        if v.explain_drop:
+            add("R13", _say("explain", w), "reading")
+        elif p.credible_reason:
+            add("R13", _say("no_explain_small", w), "reading")
+        else:
+            add("R13", _say("no_explain", w), "reading")
+        add("R14", _say("release", w), "reading")
+    help_row = helps_row(v)
+    if help_row is not None:
+        add(_first_source(help_row["source"]), str(help_row["reason"]).format(**w), "helps")
+        if v.planned_would_help and v.phase in ("early", "late"):
+            add("R5", _say("planned_hint", w), "helps")
+    add("R6", season_reason(p.month), "timing")
+    decision = email_row(v)
+    add(_first_source(decision["source"]), str(decision["reason"]).format(**w), "email")
+    for d in differences:
+        add(d.id, f"{d.topic}: {d.decision} {d.reason}", "differ")
+    if p.step1 == "Pass":
+        add("R15", _say("profile_pass", w), "profile")
+    elif v.c1_profile in ("low", "average"):
+        add("R15", _say("profile_weak", w), "profile")
     if p.applicant == "IMG":
-        add("R15", "IMGs rely most on numbers: make sure every program sees this score.", "profile")
+        add("R15", _say("profile_img", w), "profile")
     return t
-
-
-def _value_rule(value: str) -> str:
-    return {"Strong asset": "R2", "Mild asset": "R3", "Neutral": "R3"}.get(value, "R4")
-
-
-def _value_reason(p: Profile, r: dict[str, Any], bar: int, floor: int, tier: str) -> str:
-    v = r["value"]
-    head = f"{v}: "
-    if not p.step1_numeric:
-        if v == "Strong asset":
-            return head + f"with Step 1 '{p.step1}', a Step 2 CK of {p.step2} reaches the {tier} bar of {bar}."
-        if v == "Neutral":
-            return head + f"{p.step2} is in {p.specialty}'s usual range (from {floor}) but under the {tier} bar of {bar}."
-        return head + f"{p.step2} is below {p.specialty}'s usual range (from {floor})."
-    d = int(r["delta"])
-    if v == "Strong asset":
-        why = "a weaker Step 1" if r["step1_band"] in ("low", "average") else "a rise of 15+"
-        return head + f"{p.step2} reaches the {tier} bar of {bar} after {why} ({d:+d})."
-    if v == "Mild asset":
-        return head + f"a real rise ({d:+d}) that is not yet a clear asset (bar {bar})."
-    if v == "Neutral":
-        return head + f"about the same as Step 1 ({d:+d}) and inside the usual range: expected data."
-    if d <= -5:
-        return head + f"a clear drop ({d:+d}) from Step 1" + (f", ending below the bar of {bar}." if p.step2 < bar else ".")
-    return head + f"{p.step2} is below {p.specialty}'s usual range (from {floor})."
-
-
-def _reading_reason(reading: str) -> str:
-    return {
-        "blip": "Programs will likely see this drop as a blip: noticed, then set aside.",
-        "signal": "Programs may read this drop as a signal that changes where you rank.",
-        "problem": "With other concerns in the file, a drop can look like a pattern: a problem to offset now.",
-    }[reading]
-
-
-def _helps_reason(p: Profile, r: dict[str, Any]) -> str:
-    if r["helps"] == "yes":
-        if r["value"] == "Strong asset":
-            return "The score clearly changes how you are judged: worth telling programs directly."
-        if r["prior_fail_any"]:
-            return "A solid pass after a fail is news programs should hear."
-        return "A real improvement plus a reason to send it directly (R8: late score, 20+ points, 250+, or IMG)."
-    return "The score does not clearly change how programs judge you: ERAS is the place for it."

@@ -1,16 +1,18 @@
 """The score bands behind words like "low Step 1" or "strong Step 2 CK", phrased for a reader.
 
 The guide shows these next to its verdicts so nobody has to trust a fuzzy word:
-each row is a band from ``score_bands.csv`` with its range in numbers and the reason it sits there.
+each row is a band of ``score_bands.csv`` in numbers *for the reader's
+specialty*, with the reason it sits there; ``yours`` marks the band the rules
+put the reader in (read from the verdict, never re-decided here).
 """
 from __future__ import annotations
 
 from typing import NamedTuple
 
 from .assessment import Assessment
-from .data import table
+from .scores import Band, bands
 
-MEASURES = {"step1": "Step 1", "step2": "Step 2 CK", "delta": "Step 2 CK minus Step 1"}
+MEASURES = {"step1": "Step 1", "step2": "Step 2 CK", "step2_r8": "Step 2 CK", "delta": "Step 2 CK minus Step 1"}
 
 
 class BandRow(NamedTuple):
@@ -21,40 +23,30 @@ class BandRow(NamedTuple):
     yours: bool
 
 
-def _range(row: dict, bars: str) -> str:
-    lo, hi, rel = row["lo"], row["hi"], row["relative_to"]
-    if rel == "tier_bar":
-        return f"at or above your tier's bar ({bars})" if lo == 0 else f"under your tier's bar ({bars})"
-    if rel == "usual_floor":
-        return "under your specialty's usual range (matched mean minus 15)"
-    if row["measure"] == "delta":
-        return f"+{int(lo)} or more"
-    if hi != hi or hi is None:  # NaN: open-ended
-        return f"{int(lo)} or more"
-    return f"{int(lo)}–{int(hi)}"
+def _range(b: Band) -> str:
+    sign = "+" if b.measure == "delta" else ""
+    if b.hi is None:
+        return f"{sign}{b.lo} or more"
+    if b.lo is None or b.lo <= 1:
+        return f"{b.hi} or less"
+    return f"{b.lo}–{b.hi}"
 
 
-def _yours(row: dict, a: Assessment) -> bool:
-    p, name = a.profile, row["band"]
-    if row["measure"] == "step1":
-        return p.step1_numeric and row["lo"] <= p.step1 <= row["hi"]
-    if row["measure"] == "delta":
-        return a.delta is not None and a.delta >= row["lo"]
-    if p.step2 is None:
-        return False
-    if name == "strong":
-        return p.step2 >= a.step2_bar
-    if name == "weak":
-        return p.step2 < a.step2_bar
-    if name == "below usual range":
-        return p.step2 < a.usual_floor
-    return row["lo"] <= p.step2 <= row["hi"]
+def _yours(b: Band, a: Assessment) -> bool:
+    v = a.verdict
+    return {"step1": v.step1_band == b.band, "step2": v.step2_band == b.band,
+            "step2_r8": v.very_high, "delta": v.big_jump}[b.measure]
 
 
-def band_rows(a: Assessment | None = None) -> list[BandRow]:
-    """Every band in numbers, with ``yours`` set where this person's scores fall."""
-    tiers = table("tiers")
-    bars = " / ".join(f"{int(b)} {label.lower()}" for b, label in zip(tiers["step2_bar"], tiers["label"]))
-    rows = table("score_bands").to_dict("records")
-    return [BandRow(MEASURES.get(r["measure"], r["measure"]), r["band"], _range(r, bars), r["reason"],
-                    a is not None and bool(_yours(r, a))) for r in rows]
+def band_rows(a: Assessment, specialty: str | None = None) -> list[BandRow]:
+    """Every band in numbers for the reader's specialty (or ``specialty``), ``yours`` where the rules placed them.
+
+    The verdict's bands are for the reader's own specialty, so another specialty's table marks nothing.
+    """
+    name = specialty or a.profile.specialty
+    own = name == a.profile.specialty
+    out = []
+    for measure in MEASURES:
+        for b in bands(measure, name):
+            out.append(BandRow(MEASURES[measure], b.label, _range(b), b.reason, own and _yours(b, a)))
+    return out

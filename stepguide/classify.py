@@ -1,217 +1,181 @@
-"""The rules engine, written once over arrays so one person and ten thousand share it.
+"""The rules engine: one validated :class:`Profile` in, one typed :class:`Verdict` out.
 
-``classify(columns)`` takes equal-length arrays of *validated* inputs (see
-:func:`columns_from_profiles`) and returns arrays of verdicts. Thresholds come
-from ``data/``; decision tables (email, template) are matched first-row-wins,
-like a lookup a person would do by hand.
+Plain Python over the ``data/`` tables (no numpy, no pandas), so one person's
+assessment costs microseconds and the same code runs anywhere Python does.
+Every verdict is keyed on stable IDs (trend ``down10``, value ``mild_liability``,
+email ``targeted``); labels live in data and are looked up only for display.
+The decisions themselves are first-match tables: ``value_rules.csv`` (C3),
+``helps_rules.csv`` (R5/R8), ``email_decision.csv`` (R6/F2/F3) and
+``template_choice.csv`` (E2-E7).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
-import numpy as np
-import pandas as pd
-
-from .data import band, chart_values, int_fact, season, specialties, table
+from .data import season, specialties, table
+from .decision import decision_table, yes_no
 from .inputs import Profile
+from .scores import band_of, threshold, trend_of
 
-VALUE_LABELS = ("Strong asset", "Mild asset", "Neutral", "Mild liability", "Major liability")
-TREND_LABELS = ("Up 15+", "Up 5-14", "Flat (±4)", "Down 5-9", "Down 10+")
-C1_PROFILES = {
-    "low": "Low Step 1, strong Step 2 CK",
-    "average": "Average Step 1, strong Step 2 CK",
-    "pass_fail": "Pass/Fail Step 1 era",
-    "high_weak": "High Step 1, weak Step 2 CK",
-}
-
-
-def columns_from_profiles(profiles: Sequence[Profile]) -> dict[str, np.ndarray]:
-    """Lay validated profiles out as arrays: numbers as float (NaN = none), words as objects."""
-    def col(getter, dtype=object):
-        return np.array([getter(p) for p in profiles], dtype=dtype)
-
-    return {
-        "step1_num": col(lambda p: p.step1 if p.step1_numeric else np.nan, float),
-        "step1_word": col(lambda p: "" if p.step1_numeric else p.step1),
-        "step2": col(lambda p: np.nan if p.step2 is None else p.step2, float),
-        "specialty": col(lambda p: p.specialty),
-        "month": col(lambda p: p.month),
-        "applicant": col(lambda p: p.applicant),
-        "stage": col(lambda p: p.stage),
-        "requires_step2": col(lambda p: p.requires_step2, bool),
-        "prior_fail": col(lambda p: p.prior_fail, bool),
-        "other_concerns": col(lambda p: p.other_concerns, bool),
-        "credible_reason": col(lambda p: p.credible_reason, bool),
-    }
+DROPS = ("down5", "down10")  # R1 buckets that are a real drop; a 1-4 point dip is inside the error (flat)
+WHOLE_RANGE = ("range", "bar")  # Step 2 CK bands inside the specialty's usual range
+VALUE_KEYS = ("step1_kind", "trend", "s1_band", "s2_band")
+HELPS_KEYS = ("failed", "drop", "s2_band", "s1_band", "step1_kind", "value", "trend", "failed_step1", "retake",
+              "planned", "img", "late", "big_jump", "very_high", "similar")
+EMAIL_KEYS = ("phase", "stage", "score", "helps", "requires_step2", "context")
+TEMPLATE_KEYS = ("email", "score", "retake", "helps_rule", "stage", "redemption")
+REDEMPTION_RULES = ("redemption", "big_rise")  # helps_rules rows that make E3 the right note
 
 
-def _cut(values: np.ndarray | pd.Series, edges: list[float], labels: list[str]) -> np.ndarray:
-    """``pandas.cut`` with right-closed bins, giving plain labels and None for missing values."""
-    codes = pd.cut(np.asarray(values, dtype=float), bins=edges, labels=False, right=True)
-    codes = np.where(np.isnan(codes), len(labels), codes).astype(int)
-    return np.array(list(labels) + [None], dtype=object)[codes]
+@dataclass(frozen=True)
+class Verdict:
+    """What the rules concluded, as typed facts (IDs, numbers, booleans) for every view and table."""
 
-
-@cache
-def _trend_bins() -> tuple[list[float], list[str]]:
-    rows = table("trend_buckets")
-    edges = [float(rows["lower_exclusive"].iloc[0])] + [float(x) for x in rows["upper_inclusive"]]
-    return edges, list(rows["label"])
-
-
-def trend_bucket(delta: np.ndarray | pd.Series) -> np.ndarray:
-    """R1: the C5 bucket of each Step 2 - Step 1 change (None where undefined)."""
-    edges, labels = _trend_bins()
-    return _cut(delta, edges, labels)
-
-
-@cache
-def _step1_bins() -> tuple[list[float], list[str]]:
-    rows = table("score_bands")
-    rows = rows[rows["measure"] == "step1"].sort_values("lo")
-    edges = [float(rows["lo"].iloc[0]) - 1] + [float(x) for x in rows["hi"]]
-    return edges, list(rows["band"])
-
-
-def step1_band(step1: np.ndarray) -> np.ndarray:
-    """'low' / 'average' / 'high' for a numeric Step 1 (score_bands.csv), else None."""
-    edges, labels = _step1_bins()
-    return _cut(step1, edges, labels)
+    trend: str | None            # R1 bucket id (trend_buckets.csv), None without a numeric Step 1
+    delta: int | None            # Step 2 CK minus Step 1
+    step1_band: str | None       # low / average / high for the specialty (score_bands.csv)
+    step2_band: str | None       # fail / below / range / bar for the specialty
+    value: str | None            # C3 id (charts.csv), None while Step 2 CK is pending
+    value_score: int | None      # 0-5 on the C3 scale
+    value_rule: str | None       # value_rules.csv row id
+    drop: bool                   # a real drop (5+ points below a numeric Step 1)
+    drop_size: int | None        # points lost, for a real drop
+    in_usual_range: bool | None  # Step 2 CK at or above the specialty's usual-range floor
+    reading: str | None          # R12: blip / signal / problem, for a real drop
+    explain_drop: bool           # R13: a credible reason worth two or three sentences
+    context: bool                # R4: a fail or a major drop with a credible reason (one note allowed)
+    failed: bool                 # this Step 2 CK is under the passing score
+    late: bool                   # R9/R8: the score came out from October on
+    phase: str                   # season.csv phase of the month
+    similar: bool                # R3: a solid Step 1 and a similar Step 2 CK
+    big_jump: bool               # R8: 20+ points above Step 1
+    very_high: bool              # R8: 250 or more
+    helps: str                   # yes / no / pending
+    helps_rule: str | None       # helps_rules.csv row id (which R5/R8 case, or why not)
+    planned_would_help: bool     # ticking "ERAS listed it as planned" would make the score worth an email
+    email: str                   # email_decision.csv decision id
+    email_rule: str              # email_decision.csv row id
+    template: str | None         # E2-E7, None for no email
+    template_part: str | None    # which part of the template (E5 retake/step1, E6 before/posted)
+    c1_profile: str | None       # C1 bar id
+    conflicts: tuple[str, ...]   # conflicts.csv ids where the articles differ for this person
 
 
 @cache
 def _value_scores() -> dict[str, int]:
-    c3 = chart_values("C3")
-    return dict(zip(c3["label"], c3["value"].astype(int)))
+    return {r["id"]: int(r["value"]) for r in table("charts") if r["chart"] == "C3"}
 
 
 @cache
-def _specialty_arrays() -> dict[str, pd.Series]:
-    spec = specialties()
-    return {k: spec[k] for k in ("step2_bar", "usual_floor", "weight_rank", "tier", "matched_mean_step2")}
+def _rule_rows(name: str) -> dict[str, dict]:
+    return {r["id"]: r for r in table(name)}
 
 
-def _lookup(series: pd.Series, keys: np.ndarray) -> np.ndarray:
-    return series.reindex(keys).to_numpy()
+def _reading(p: Profile, trend: str | None, s1_band: str | None, s2_band: str | None, weight: int) -> str | None:
+    """R11/R12: blip, signal or problem, for a real drop only."""
+    if trend not in DROPS:
+        return None
+    if p.other_concerns:
+        return "problem"
+    relied_on_bump = s1_band in ("low", "average")
+    heavy = (trend == "down10" and weight >= 3) or (trend == "down5" and weight >= 4)
+    return "signal" if s2_band == "below" or relied_on_bump or heavy else "blip"
 
 
-@cache
-def _compiled(name: str, keys: tuple[str, ...]) -> tuple[pd.DataFrame, list[list[tuple[str, list[str]]]]]:
-    """A decision table in order, each row as (column, allowed values) tests; '*' tests nothing."""
-    rules = table(name).sort_values("order").reset_index(drop=True)
-    tests = [[(k, str(row[k]).split("|")) for k in keys if str(row[k]) != "*"] for _, row in rules.iterrows()]
-    return rules, tests
+def _c1(p: Profile, s1_band: str | None, s2_band: str | None, drop: bool) -> str | None:
+    if not p.step1_numeric:
+        return "pass_fail"
+    if s2_band == "bar" and s1_band in ("low", "average"):
+        return s1_band
+    if s1_band == "high" and s2_band is not None and (s2_band != "bar" or drop):
+        return "high_weak"
+    return None
 
 
-def first_match(name: str, columns: dict[str, np.ndarray], keys: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
-    """The decision table ``name`` and, per row of ``columns``, the position of its first matching rule.
-
-    Cells hold '*' (anything) or 'a|b' (either value); the first rule that matches wins.
-    """
-    rules, tests = _compiled(name, tuple(keys))
-    n = len(next(iter(columns.values())))
-    chosen = np.full(n, -1)
-    for position, row_tests in enumerate(tests):
-        mask = chosen < 0
-        for key, allowed in row_tests:
-            mask &= np.isin(columns[key], allowed)
-        chosen[mask] = position
-    if (chosen < 0).any():
-        raise LookupError(f"{name}: no rule matches {int((chosen < 0).sum())} profile(s)")
-    return rules, chosen
-
-
-def _yes_no(flags: np.ndarray) -> np.ndarray:
-    return np.where(flags, "yes", "no").astype(object)
+def _conflicts(f: dict, v_email_rule: str, v_email: str) -> tuple[str, ...]:
+    """conflicts.csv rows whose situation applies (their ``when`` ids are defined here, once)."""
+    when = {
+        "late_expected": f["late"] == "yes" and f["helps"] == "no" and f["value"] in ("neutral", "mild_asset")
+        and f["drop"] == "no" and f["s2_band"] != "below" and v_email == "none"
+        and f["phase"] in ("early", "late", "pre-rank") and f["stage"] != "after rank lists",
+        "very_high_similar": f["similar"] == "yes" and f["very_high"] == "yes" and f["img"] == "no",
+        "drop_still_strong": f["trend"] == "down10" and f["s2_band"] == "bar",
+        "early_interviewed": v_email_rule == "early_interviewed",
+        "late_before_invites": v_email_rule == "late_before",
+        "jump_below_range": f["big_jump"] == "yes" and f["s2_band"] == "below",
+        "img_similar": f["img"] == "yes" and f["similar"] == "yes" and f["s2_band"] == "bar",
+        "planned_similar": f["planned"] == "yes" and f["similar"] == "yes" and f["helps"] == "no",
+    }
+    return tuple(r["id"] for r in table("conflicts") if when[r["when"]])
 
 
-def classify(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Apply R1-R15 to every row at once; see the module docstring."""
-    s1, s2 = c["step1_num"], c["step2"]
-    out: dict[str, np.ndarray] = {}
-    has_s2 = ~np.isnan(s2)
-    numeric_s1 = ~np.isnan(s1)
-    delta = s2 - s1
-    out["delta"] = delta
-    out["trend"] = trend = trend_bucket(delta)
-    # The value and reading rules speak in R1's buckets, so their edges live in trend_buckets.csv only.
-    big_drop, drop_5_9, flat, big_rise = (trend == label for label in ("Down 10+", "Down 5-9", "Flat (±4)", "Up 15+"))
-    clear_drop = big_drop | drop_5_9
-    s1_band = step1_band(s1)
-    out["step1_band"] = s1_band
-    weak_s1 = np.isin(s1_band, ["low", "average"])
+def classify(p: Profile) -> Verdict:
+    """Apply R1-R15 to one profile; see the module docstring for the tables involved."""
+    spec = specialties()[p.specialty]
+    month = season()[p.month]
+    s1 = p.step1 if p.step1_numeric else None
+    s2 = p.step2
+    delta = s2 - s1 if s1 is not None and s2 is not None else None
+    trend = trend_of(delta)
+    s1_b = band_of("step1", s1, p.specialty)
+    s2_b = band_of("step2", s2, p.specialty)
+    s1_band, s2_band = (s1_b.band if s1_b else None), (s2_b.band if s2_b else None)
+    drop = trend in DROPS
+    failed = s2_band == "fail"
+    big_jump = delta is not None and delta >= threshold("delta", "big_jump")
+    very_high = s2 is not None and s2 >= threshold("step2_r8", "very_high")
+    similar = s1_band == "high" and trend in ("flat", "up5")
+    step1_kind = "score" if s1 is not None else str(p.step1).lower()
+    facts = {
+        "step1_kind": step1_kind, "trend": trend or "none", "s1_band": s1_band or "none", "s2_band": s2_band or "none",
+        "failed": yes_no(failed), "drop": yes_no(drop), "failed_step1": yes_no(p.failed_step1),
+        "retake": yes_no(p.step2_is_retake), "planned": yes_no(p.listed_planned), "img": yes_no(p.applicant == "IMG"),
+        "late": month["late_score"], "big_jump": yes_no(big_jump), "very_high": yes_no(very_high),
+        "similar": yes_no(similar), "phase": month["phase"], "stage": p.stage,
+        "score": "pending" if s2 is None else "out", "requires_step2": yes_no(p.requires_step2),
+    }
+    value = value_rule = None
+    if s2 is not None:
+        row = decision_table("value_rules", VALUE_KEYS).first(facts)
+        value, value_rule = row["value"], row["id"]
+    facts["value"] = value or "none"
+    helps, helps_rule, planned_would_help = "pending", None, False
+    if s2 is not None:
+        helps_table = decision_table("helps_rules", HELPS_KEYS)
+        row = helps_table.first(facts)
+        helps, helps_rule = row["helps"], row["id"]
+        if helps == "no" and not p.listed_planned:
+            planned_would_help = helps_table.first({**facts, "planned": "yes"})["helps"] == "yes"
+    context = p.credible_reason and s2 is not None and (failed or trend == "down10")
+    facts.update(helps=helps, helps_rule=helps_rule or "none", context=yes_no(context))
+    email_row = decision_table("email_decision", EMAIL_KEYS).first(facts)
+    facts.update(email=email_row["email"], redemption=yes_no(s1 is not None and helps_rule in REDEMPTION_RULES))
+    template_row = decision_table("template_choice", TEMPLATE_KEYS).first(facts)
+    in_range = None if s2 is None else s2_band in WHOLE_RANGE
+    return Verdict(
+        trend=trend, delta=delta, step1_band=s1_band, step2_band=s2_band,
+        value=value, value_score=_value_scores()[value] if value else None, value_rule=value_rule,
+        drop=drop, drop_size=-delta if drop and delta is not None else None, in_usual_range=in_range,
+        reading=_reading(p, trend, s1_band, s2_band, spec["weight_rank"]),
+        explain_drop=drop and p.credible_reason and not (trend == "down5" and bool(in_range)),
+        context=context, failed=failed, late=month["late_score"] == "yes" and s2 is not None,
+        phase=month["phase"], similar=similar, big_jump=big_jump, very_high=very_high,
+        helps=helps, helps_rule=helps_rule, planned_would_help=planned_would_help, email=email_row["email"], email_rule=email_row["id"],
+        template=template_row["template"], template_part=template_row["part"],
+        c1_profile=_c1(p, s1_band, s2_band, drop),
+        conflicts=_conflicts(facts, email_row["id"], email_row["email"]),
+    )
 
-    spec = _specialty_arrays()
-    bar = _lookup(spec["step2_bar"], c["specialty"]).astype(float)
-    floor = _lookup(spec["usual_floor"], c["specialty"]).astype(float)
-    weight = _lookup(spec["weight_rank"], c["specialty"]).astype(float)
-    out["tier"] = _lookup(spec["tier"], c["specialty"])
-    out["step2_bar"], out["usual_floor"] = bar, floor
-    passing = int_fact("step2_passing_current")
-    with np.errstate(invalid="ignore"):
-        failed = has_s2 & (s2 < passing)
-        strong = has_s2 & (s2 >= bar)
-        below_range = has_s2 & (s2 < floor)
 
-        # R2-R4: where the new score puts the application on the C3 scale.
-        num_value = np.select(
-            [failed, big_drop, drop_5_9, flat, strong & (weak_s1 | big_rise)],
-            [VALUE_LABELS[4], np.where(strong, VALUE_LABELS[3], VALUE_LABELS[4]), VALUE_LABELS[3],
-             np.where(below_range, VALUE_LABELS[3], VALUE_LABELS[2]), VALUE_LABELS[0]],
-            default=VALUE_LABELS[1])
-        word_value = np.select([failed, strong, ~below_range],
-                               [VALUE_LABELS[4], VALUE_LABELS[0], VALUE_LABELS[2]], default=VALUE_LABELS[3])
-        value = np.where(numeric_s1, num_value, word_value).astype(object)
-        value[~has_s2] = None
-        out["value"] = value
-        scores = _value_scores()
-        out["value_score"] = np.array([scores.get(v, np.nan) if v else np.nan for v in value], dtype=float)
+def email_row(v: Verdict) -> dict:
+    """The email_decision.csv row that made the email decision (its reason, flow paths and notes)."""
+    return _rule_rows("email_decision")[v.email_rule]
 
-        # R11/R12: how a program reads a drop below a numeric Step 1.
-        drop = numeric_s1 & has_s2 & (delta < 0)
-        signal = weak_s1 | (s2 < bar) | (big_drop & (weight >= 3)) | (clear_drop & (weight >= 4))
-        reading = np.where(c["other_concerns"], "problem", np.where(signal, "signal", "blip")).astype(object)
-        reading[~drop] = None
-        out["reading"] = reading
-        out["drop"] = drop
-        out["explain_drop"] = drop & c["credible_reason"]  # R13
-        out["competitive_after_drop"] = drop & strong  # F4's question
 
-        # R5/R8: does the score clearly help enough to email about it?
-        prior_fail = c["prior_fail"] | (c["step1_word"] == "Fail")
-        out["prior_fail_any"] = prior_fail
-        late = season()["late_score"].reindex(c["month"]).to_numpy() == "yes"  # R9: October on is catch-up
-        out["late_score"] = late & has_s2
-        r8 = (delta >= band("delta", "big jump")["lo"]) | (s2 >= band("step2", "very high")["lo"]) \
-            | (c["applicant"] == "IMG") | late
-        score = out["value_score"]
-        # A mild asset earns an email only with an R8 reason and a score inside the field's usual range.
-        helps = ~failed & ((value == VALUE_LABELS[0]) | ((value == VALUE_LABELS[1]) & r8 & ~below_range)
-                           | (prior_fail & (score >= 2)))
-        out["r8"] = r8 & has_s2
-        out["helps"] = np.where(has_s2, _yes_no(helps), "pending").astype(object)
-        out["redemption"] = _yes_no(weak_s1 & big_rise)
-        out["c1_profile"] = np.select(
-            [~numeric_s1, (s1_band == "low") & strong, (s1_band == "average") & strong,
-             (s1_band == "high") & has_s2 & (~strong | clear_drop)],
-            [C1_PROFILES["pass_fail"], C1_PROFILES["low"], C1_PROFILES["average"], C1_PROFILES["high_weak"]],
-            default=None).astype(object)
+def value_row(v: Verdict) -> dict | None:
+    return _rule_rows("value_rules")[v.value_rule] if v.value_rule else None
 
-    # R6/R9 + F2/F3: the season phase, then the email decision table.
-    out["phase"] = season()["phase"].reindex(c["month"]).to_numpy()
-    keyed = {**c, "phase": out["phase"], "helps": out["helps"], "requires_step2": _yes_no(c["requires_step2"])}
-    rules, rule_at = first_match("email_decision", keyed, ("phase", "stage", "helps", "requires_step2"))
-    out["email_rule"] = rule_at
-    out["email"] = rules["email"].to_numpy()[rule_at]
-    out["email_reason"] = rules["reason"].to_numpy()[rule_at]
-    out["email_source"] = rules["source"].to_numpy()[rule_at]
 
-    keyed.update(email=out["email"], step2_out=_yes_no(has_s2), prior_fail=_yes_no(prior_fail),
-                 redemption=out["redemption"])
-    templates, template_at = first_match("template_choice", keyed,
-                                         ("email", "helps", "step2_out", "prior_fail", "stage", "redemption"))
-    out["template_rule"] = template_at
-    chosen = templates["template"].to_numpy()[template_at]
-    out["template"] = np.array([t if isinstance(t, str) else None for t in chosen], dtype=object)
-    return out
+def helps_row(v: Verdict) -> dict | None:
+    return _rule_rows("helps_rules")[v.helps_rule] if v.helps_rule else None

@@ -17,7 +17,7 @@ from .cohort_file import MAX_BYTES, MAX_ROWS
 from .cohort_read import Cohort, judge_cohort, parse_cohort, read_cohort
 from .cohort_report import (attention, by_month, by_specialty, export_csv, export_table, neutralise, summary_html,
                             trend_shares, verdict_counts)
-from .data import table
+from .data import frame
 from .frame import INPUT_COLUMNS
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "Cohort", "attention", "by_month", "by_specialty", "examples_csv", "export_csv",
@@ -27,7 +27,7 @@ __all__ = ["MAX_BYTES", "MAX_ROWS", "Cohort", "attention", "by_month", "by_speci
 
 def examples_csv() -> str:
     """The articles' worked examples as a class CSV: a ready-made room for a workshop."""
-    examples = table("examples")
+    examples = frame("examples")
     rows = examples[[c for c in INPUT_COLUMNS if c in examples.columns]].copy()
     rows["step2"] = rows["step2"].astype("Int64")
     return rows.to_csv(index=False)

@@ -1,7 +1,9 @@
-"""Which header means which input: case, spaces and punctuation ignored, aliases from ``data/cohort_headers.csv``.
+"""Which header means which input: case, spaces and punctuation ignored; names, labels and aliases accepted.
 
-The input names come from :data:`stepguide.frame.INPUT_COLUMNS` (the same names ``assess`` takes),
-so a column the rules gain is accepted here without a code change.
+A header may be the input's name (:data:`stepguide.frame.INPUT_COLUMNS`, the keywords ``assess``
+takes), the label the chapters show for it (``data/labels.csv``, group ``field``) or an alias from
+``data/cohort_headers.csv`` (what spreadsheets call it). A column the rules gain is accepted here
+without a code change; a retired one is refused with what replaced it.
 """
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from functools import cache
 
 from .data import table
 from .frame import INPUT_COLUMNS
+from .inputs import RETIRED
+from .vocabulary import options
 
 
 def _key(name: str) -> str:
@@ -19,7 +23,10 @@ def _key(name: str) -> str:
 def accepted_headers() -> dict[str, tuple[str, ...]]:
     """Input column -> the other headers that mean it (``data/cohort_headers.csv``), for the page and errors."""
     rows = table("cohort_headers")
-    return {col: tuple(rows.loc[rows["column"] == col, "header"]) for col in INPUT_COLUMNS}
+    fields = dict(options("field"))  # label -> id
+    labels = {key: lab for lab, key in fields.items()}
+    named = {col: ([labels[col]] if col in labels else []) + rows.where(column=col).col("header") for col in INPUT_COLUMNS}
+    return {col: tuple(a for a in dict.fromkeys(aliases) if _key(a) != _key(col)) for col, aliases in named.items()}
 
 
 @cache
@@ -42,10 +49,13 @@ def allowed_text() -> str:
 def map_headers(names: list[str]) -> list[str | None]:
     """Input column for each header (None for an empty header); unknown or repeated headers are an error."""
     lookup = _header_lookup()
+    retired = {_key(old): why for old, why in RETIRED.items()}
     columns: list[str | None] = []
     unknown = []
     for j, name in enumerate(names, start=1):
         key = _key(name)
+        if key in retired:
+            raise ValueError(f"file: column {j} {name.strip()!r} is no longer read; use {retired[key]}")
         if not key:
             columns.append(None)
         elif key in lookup:

@@ -6,7 +6,6 @@ Importing this module loads neither pandas nor the readers; the page builder doe
 """
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +17,7 @@ import traitlets
 
 from .cohort_file import MAX_BYTES, MAX_ROWS, SAVE_AS_CSV, size_error, size_limit_text
 from .plotly_view import PlotlyView
+from .render import esc
 
 _STATIC = Path(__file__).with_name("static")
 _ESM = (_STATIC / "cohort.js").read_text(encoding="utf-8")
@@ -26,7 +26,6 @@ CHUNK_BYTES = 256 * 1024
 SEND_SHARE = 0.4  # of the progress bar: sending (the front end's part); the rest is reading and judging
 UNEXPECTED = "Something went wrong while reading this file. Nothing was changed: check the file and try again."
 log = logging.getLogger(__name__)
-esc = html.escape
 
 
 class _CohortWidget(anywidget.AnyWidget):
@@ -159,7 +158,20 @@ def _stem(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem)[:60] or "class"
 
 
-def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> w.VBox:
+class CohortPage(w.VBox):
+    """Chapter 6's page; its parts are public so tests and notebooks drive and read it without walking ``children``."""
+
+    upload: CohortUpload
+    examples_button: w.Button
+    message: w.HTML
+    csv_link: CohortDownload
+    summary_link: CohortDownload
+    summary: w.HTML
+    view: PlotlyView
+    table: w.HTML
+
+
+def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> CohortPage:
     """Upload an anonymised class file and see every row judged, with a CSV and a one-page summary to take away.
 
     ``csv`` is shown first (default: the articles' worked examples); the limits default to the measured ones.
@@ -204,6 +216,9 @@ def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_byte
     examples_button.on_click(lambda _: upload.load("examples.csv", examples_csv().encode()))
     first = csv if csv is not None else examples_csv()
     upload.load("examples.csv" if csv is None else "class.csv", first.encode() if isinstance(first, str) else first)
-    return w.VBox([w.HTML(intro_html(max_rows, max_bytes)), w.HBox([upload, examples_button], layout=w.Layout(flex_flow="row wrap")),
-                   message, w.HBox([csv_link, summary_link], layout=w.Layout(flex_flow="row wrap")),
-                   summary, view, table]).add_class("sg-cohort-page")
+    page = CohortPage([w.HTML(intro_html(max_rows, max_bytes)),
+                       w.HBox([upload, examples_button], layout=w.Layout(flex_flow="row wrap")), message,
+                       w.HBox([csv_link, summary_link], layout=w.Layout(flex_flow="row wrap")), summary, view, table])
+    page.upload, page.examples_button, page.message, page.view = upload, examples_button, message, view
+    page.csv_link, page.summary_link, page.summary, page.table = csv_link, summary_link, summary, table
+    return page.add_class("sg-cohort-page")

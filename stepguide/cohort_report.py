@@ -10,7 +10,6 @@ number -12: a spreadsheet reads it as a value, never as a formula. Everything in
 from __future__ import annotations
 
 import datetime
-import html
 import io
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -20,35 +19,51 @@ import numpy as np
 import pandas as pd
 
 from .cohort_read import Cohort
-from .data import chart_info, chart_values, season, table
-from .guide import EMAIL_WORDS
+from .data import chart_info, chart_values, season_months, table
 from .inputs import DEFAULTS, parse_month, parse_specialty
+from .render import esc
+from .scores import trend_labels
+from .vocabulary import options
 
 SUMMARY_COLUMNS = ("value", "email")
+WORDED = ("trend", "value", "reading", "email")  # verdict ids shown to readers in words
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 SHOWN = ("line", "step1", "step2", "specialty", "month", "stage", "trend", "value", "reading", "email", "template",
          "attention", "error")
-NOT_OUT = "Score not out yet"  # a judged row without a value verdict: Step 2 CK is not out
+NOT_OUT = "—"  # a judged row without a value verdict: Step 2 CK is not out yet
 ATTENTION_ON_SUMMARY = 15  # rows listed on the one-page summary; the CSV has them all
-esc = html.escape
+
+
+@cache
+def verdict_words() -> dict[str, dict[str, str]]:
+    """Verdict column -> id -> the words the chapters show for it (C3, C5 and ``labels.csv``)."""
+    return {"trend": dict(trend_labels()), "value": {r["id"]: r["label"] for r in chart_values("C3")},
+            "reading": {key: lab for lab, key in options("reading")},
+            "email": {key: lab for lab, key in options("email")}}
+
+
+def _word(col: str, key: object) -> object:
+    if key == NOT_OUT:
+        return "Score not out yet"
+    return verdict_words().get(col, {}).get(key, key) if isinstance(key, str) else key
 
 
 # ---------------------------------------------------------------- tallies
 
 def verdict_counts(cohort: Cohort) -> dict[str, pd.Series]:
-    """How many judged students got each verdict, for each of :data:`SUMMARY_COLUMNS`."""
+    """How many judged students got each verdict (by id), for each of :data:`SUMMARY_COLUMNS`."""
     ok = cohort.judged
     return {col: ok[col].fillna(NOT_OUT).value_counts() for col in SUMMARY_COLUMNS}
 
 
 def trend_shares(cohort: Cohort) -> dict[str, float]:
-    """Percent of judged students with a numeric trend in each C5 bucket, in the article's order."""
-    labels = list(chart_values("C5")["label"])
+    """Percent of judged students with a numeric trend in each C5 bucket (by bucket id), in the article's order."""
+    ids = chart_values("C5").col("id")
     trends = cohort.judged["trend"].dropna()
     if trends.empty:
-        return {label: 0.0 for label in labels}
+        return {key: 0.0 for key in ids}
     counts = trends.value_counts()
-    return {label: round(100 * float(counts.get(label, 0)) / len(trends), 1) for label in labels}
+    return {key: round(100 * float(counts.get(key, 0)) / len(trends), 1) for key in ids}
 
 
 def _canonical(values: pd.Series, parse) -> pd.Series:
@@ -56,44 +71,40 @@ def _canonical(values: pd.Series, parse) -> pd.Series:
 
 
 def by_specialty(cohort: Cohort) -> pd.DataFrame:
-    """Judged students per specialty (aliases folded into one name) and per value verdict (C3's order)."""
+    """Judged students per specialty (aliases folded into one name) and per value verdict id (C3's order)."""
     ok = cohort.judged
-    labels = list(chart_values("C3")["label"])
+    values = chart_values("C3").col("id")
     spec = _canonical(ok["specialty"], parse_specialty)
-    grid = pd.crosstab(spec, ok["value"].fillna(NOT_OUT)).reindex(columns=labels + [NOT_OUT], fill_value=0)
-    grid = grid.loc[:, (grid != 0).any() | grid.columns.isin(labels)]
+    grid = pd.crosstab(spec, ok["value"].fillna(NOT_OUT)).reindex(columns=values + [NOT_OUT], fill_value=0)
+    grid = grid.loc[:, (grid != 0).any() | grid.columns.isin(values)]
     grid.insert(0, "Students", grid.sum(axis=1))
     return grid.sort_values("Students", ascending=False, kind="stable").rename_axis("Specialty")
 
 
 def by_month(cohort: Cohort) -> pd.DataFrame:
-    """Judged students per month the score comes out (season order) and per email decision.
+    """Judged students per month the score comes out (season order) and per email decision id.
 
     Without a month column every row was judged with the guide's default month, so that is the one shown.
     """
     ok = cohort.judged
     months = _canonical(ok["month"], parse_month) if "month" in ok else pd.Series(DEFAULTS["month"], index=ok.index)
-    order = [m for m in season().sort_values("season_order")["month"] if m in set(months)]
-    emails = [e for e in EMAIL_WORDS if e in set(ok["email"])] + sorted(set(ok["email"]) - set(EMAIL_WORDS))
+    order = [m for m in season_months() if m in set(months)]
+    known = list(verdict_words()["email"])
+    emails = [e for e in known if e in set(ok["email"])] + sorted(set(ok["email"].dropna()) - set(known))
     grid = pd.crosstab(months, ok["email"]).reindex(index=order, columns=emails, fill_value=0)
     grid.insert(0, "Students", grid.sum(axis=1))
     return grid.rename_axis("Month")
-
-
-@cache
-def _attention_rules() -> pd.DataFrame:
-    return table("cohort_attention").sort_values("order")
 
 
 def attention_reasons(cohort: Cohort) -> pd.Series:
     """Per row: why it needs an adviser's attention ("" if it does not), from ``data/cohort_attention.csv``."""
     rows = cohort.rows
     reasons = np.full(len(rows), "", dtype=object)
-    for rule in _attention_rules().itertuples(index=False):
-        col = rows[rule.column]
-        hits = {u for u in pd.unique(col.to_numpy()) if str(u) == str(rule.value)}
+    for rule in table("cohort_attention").sorted_by("order"):
+        col = rows[rule["column"]]
+        hits = {u for u in pd.unique(col.to_numpy()) if str(u) == str(rule["value"])}
         mask = col.isin(hits).to_numpy() & rows["error"].isna().to_numpy()
-        reasons[mask] = np.where(reasons[mask] == "", rule.why, reasons[mask] + "; " + rule.why)
+        reasons[mask] = np.where(reasons[mask] == "", rule["why"], reasons[mask] + "; " + rule["why"])
     return pd.Series(reasons, index=rows.index, name="attention")
 
 
@@ -118,6 +129,9 @@ def neutralise(value: object) -> object:
 def export_table(cohort: Cohort) -> pd.DataFrame:
     """The judged table as exported: every row, its verdicts, why it needs attention, text cells neutralised."""
     out = cohort.rows.copy(deep=False)  # columns are replaced, never edited in place
+    for col in WORDED:  # the id for a program, the words for a person reading the sheet
+        if col in out.columns:
+            out.insert(out.columns.get_loc(col) + 1, f"{col}_label", out[col].map(verdict_words()[col]))
     out.insert(len(out.columns) - 1, "attention", attention_reasons(cohort))
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
@@ -153,17 +167,17 @@ def html_table(header: Sequence[str], rows: Iterable[Sequence[object]], numeric:
     head = "".join(f'<th scope="col"{" class=num" if n else ""}>{esc(h)}</th>' for h, n in zip(header, num))
     body = []
     for r, row in enumerate(rows):
-        cls = f' class="{esc(row_class[r])}"' if r < len(row_class) and row_class[r] else ""
-        body.append(f"<tr{cls}>" + "".join(f'<td{" class=num" if n else ""}>{_cell(v)}</td>'
+        marked = f' class="{esc(row_class[r])}"' if r < len(row_class) and row_class[r] else ""
+        body.append(f"<tr{marked}>" + "".join(f'<td{" class=num" if n else ""}>{_cell(v)}</td>'
                                            for v, n in zip(row, num)) + "</tr>")
     table_class = f' class="{esc(cls)}"' if cls else ""
     return f"<table{table_class}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _grid_html(grid: pd.DataFrame, words: dict[str, str] | None = None) -> str:
+def _grid_html(grid: pd.DataFrame, column: str) -> str:
     if grid.empty:
         return "<p class='sg-note'>No judged rows.</p>"
-    header = [grid.index.name or ""] + [(words or {}).get(str(c), str(c)) for c in grid.columns]
+    header = [grid.index.name or ""] + [str(_word(column, c)) for c in grid.columns]
     rows = [[i, *map(int, r)] for i, r in zip(grid.index, grid.to_numpy())]
     return html_table(header, rows, numeric=[False] + [True] * len(grid.columns))
 
@@ -172,8 +186,8 @@ def _part(title: str, body: str) -> str:
     return f"<section class='sg-part'><h2>{esc(title)}</h2>{body}</section>"
 
 
-def _counts_html(title: str, counts: pd.Series, words: dict[str, str] | None = None) -> str:
-    rows = [((words or {}).get(str(k), str(k)), int(v)) for k, v in counts.items()]
+def _counts_html(title: str, counts: pd.Series, column: str) -> str:
+    rows = [(_word(column, k), int(v)) for k, v in counts.items()]
     return _part(title, html_table(("Verdict", "Students"), rows, numeric=(False, True)))
 
 
@@ -181,7 +195,7 @@ def _c5_html(cohort: Cohort) -> str:
     article = chart_values("C5")
     shares = trend_shares(cohort)
     n = int(cohort.judged["trend"].notna().sum())
-    rows = [(label, f"{value:g}%", f"{shares[label]:g}%") for label, value in zip(article["label"], article["value"])]
+    rows = [(r["label"], f"{r['value']:g}%", f"{shares[r['id']]:g}%") for r in article]
     table_html = html_table(("Step 1 to Step 2 CK", "The article's pattern", f"Your group (n={n})"), rows,
                             numeric=(False, True, True))
     note = (f"Source: {chart_info('C5')['caption']} (C5). A small group will not match it, and need not; "
@@ -210,13 +224,14 @@ def summary_body(cohort: Cohort, today: datetime.date | None = None, limit: int 
     counts = verdict_counts(cohort)
     title = f"Class summary{': ' + cohort.name if cohort.name else ''}"
     notes = "".join(f"<p class='sg-note'>{esc(n)}</p>" for n in cohort.notes())
-    return (f"<div class='sg-cohort-summary'><h1>{esc(title)}</h1>"
+    # a region that may scroll sideways on a phone: focusable, so a keyboard can scroll it too
+    return (f"<div class='sg-cohort-summary' tabindex='0' role='region' aria-label='{esc(title)}'><h1>{esc(title)}</h1>"
             f"<p class='sg-note'>Made on {today.isoformat()} with the Step 2 CK guide; counts are of judged rows."
             f"</p>{notes}{_attention_html(cohort, limit)}"
-            f"<div class='sg-grid'>{_counts_html('By value of the score', counts['value'])}"
-            f"{_counts_html('By email decision', counts['email'], EMAIL_WORDS)}{_c5_html(cohort)}</div>"
-            f"<div class='sg-grid sg-wide'>{_part('By specialty', _grid_html(by_specialty(cohort)))}"
-            f"{_part('By month the score comes out', _grid_html(by_month(cohort), EMAIL_WORDS))}</div></div>")
+            f"<div class='sg-grid'>{_counts_html('By value of the score', counts['value'], 'value')}"
+            f"{_counts_html('By email decision', counts['email'], 'email')}{_c5_html(cohort)}</div>"
+            f"<div class='sg-grid sg-wide'>{_part('By specialty', _grid_html(by_specialty(cohort), 'value'))}"
+            f"{_part('By month the score comes out', _grid_html(by_month(cohort), 'email'))}</div></div>")
 
 
 def summary_html(cohort: Cohort, today: datetime.date | None = None) -> str:
@@ -234,6 +249,7 @@ def rows_html(cohort: Cohort, limit: int = 200) -> str:
     cols = [c for c in SHOWN if c in shown.columns]
     note = "" if len(rows) <= limit else (f"<p>Showing {limit:,} of {len(rows):,} rows, those needing attention "
                                           "first; the CSV download has every row.</p>")
-    body = html_table(cols, shown[cols].itertuples(index=False), numeric=[c == "line" for c in cols],
+    cells = ([_word(c, v) for c, v in zip(cols, row)] for row in shown[cols].itertuples(index=False))
+    body = html_table(cols, cells, numeric=[c == "line" for c in cols],
                       row_class=["sg-fix" if isinstance(e, str) else "" for e in shown["error"]])
-    return f"{note}<div class='sg-cohort-table'>{body}</div>"
+    return f"{note}<div class='sg-cohort-table' tabindex='0' role='region' aria-label='Judged rows'>{body}</div>"

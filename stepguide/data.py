@@ -1,28 +1,84 @@
-"""The guide's single door to ``data/``: every figure and threshold is read here, once.
+"""The guide's single door to ``data/``: every figure, threshold and sentence is read here, once.
 
 Rules and charts are data so that a reviewer can check them against the source
-documents without reading code. Tables are cached after the first read; treat
-the returned frames as read-only.
+documents without reading code. Tables are read with the standard ``csv``
+module into tuples of plain dicts (read once per process, treat as read-only),
+so one person's assessment never imports pandas or numpy. :func:`frame` gives
+a DataFrame for the DataFrame APIs and imports pandas only when called.
 """
 from __future__ import annotations
 
+import csv
+import math
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 _PACKAGED = Path(__file__).parent / "_data"   # inside a built wheel
 _CHECKOUT = Path(__file__).parent.parent / "data"  # in a source checkout / editable install
 DATA_DIR = _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
 
+Row = dict[str, Any]
+
+
+def _typed(values: list[str]) -> list[Any]:
+    """One CSV column with the narrowest type all its cells share: bool, int, float or text ('' -> None)."""
+    cells = [v for v in values if v != ""]
+    if cells and all(v in ("True", "False") for v in cells):
+        return [None if v == "" else v == "True" for v in values]
+    for kind in (int, float):
+        try:
+            converted = [None if v == "" else kind(v) for v in values]
+        except ValueError:
+            continue
+        if cells:
+            return converted
+    return [None if v == "" else v for v in values]
+
+
+class Table(tuple):
+    """The rows of one CSV (dicts, in file order) with the few queries the guide needs."""
+
+    def where(self, **equal: Any) -> Table:
+        return Table(r for r in self if all(r[k] == v for k, v in equal.items()))
+
+    def col(self, name: str) -> list[Any]:
+        return [r[name] for r in self]
+
+    def by(self, key: str) -> dict[Any, Row]:
+        """Rows keyed by one column (the last row wins if a key repeats; data tests check uniqueness)."""
+        return {r[key]: r for r in self}
+
+    def sorted_by(self, key: str) -> Table:
+        return Table(sorted(self, key=lambda r: r[key]))
+
+    def __iter__(self) -> Iterator[Row]:  # typed for readers
+        return super().__iter__()
+
 
 @cache
-def table(name: str) -> pd.DataFrame:
-    """Return ``data/<name>.csv`` as a DataFrame (read once per process)."""
+def table(name: str) -> Table:
+    """Return ``data/<name>.csv`` as a :class:`Table` of typed dict rows (read once per process)."""
     path = DATA_DIR / f"{name}.csv"
     if not path.is_file():
         raise FileNotFoundError(f"no data table {name!r} in {DATA_DIR}")
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    with path.open(newline="", encoding="utf-8") as fh:
+        raw = list(csv.DictReader(fh))
+    if not raw:
+        return Table()
+    columns = {k: _typed([r[k] for r in raw]) for k in raw[0]}
+    return Table({k: columns[k][i] for k in columns} for i in range(len(raw)))
+
+
+def frame(name: str) -> pd.DataFrame:
+    """``data/<name>.csv`` as a pandas DataFrame, for DataFrame APIs only (imports pandas)."""
+    import pandas as pd
+
+    return pd.DataFrame(list(table(name)))
 
 
 def table_names() -> list[str]:
@@ -30,10 +86,13 @@ def table_names() -> list[str]:
 
 
 @cache
+def _facts() -> dict[str, str]:
+    return {r["key"]: str(r["value"]) for r in table("exam_facts")}
+
+
 def fact(key: str) -> str:
     """One exam or cycle fact from ``exam_facts.csv`` as text."""
-    facts = table("exam_facts").set_index("key")["value"]
-    return str(facts[key])
+    return _facts()[key]
 
 
 def int_fact(key: str) -> int:
@@ -41,75 +100,89 @@ def int_fact(key: str) -> int:
 
 
 @cache
-def chart_values(chart: str) -> pd.DataFrame:
+def chart_values(chart: str) -> Table:
     """The label/value rows of one chart (C1..C6) in the document's order."""
-    rows = table("charts")
-    rows = rows[rows["chart"] == chart].sort_values("order")
-    if rows.empty:
+    rows = table("charts").where(chart=chart).sorted_by("order")
+    if not rows:
         raise KeyError(f"unknown chart {chart!r}")
-    return rows.reset_index(drop=True)
+    return rows
 
 
 @cache
-def chart_info(chart: str) -> dict[str, str]:
-    info = table("chart_info").set_index("chart")
-    return info.loc[chart].to_dict()
+def chart_info(chart: str) -> Row:
+    return table("chart_info").by("chart")[chart]
 
 
 @cache
-def specialties() -> pd.DataFrame:
-    """Specialties joined with their tier's bar and a usual-range floor.
+def tiers() -> dict[str, Row]:
+    return table("tiers").by("tier")
 
-    The floor is the matched mean minus one national SD where a mean is
-    published, else the tier's documented fallback (see score_bands.csv).
+
+@cache
+def specialties() -> dict[str, Row]:
+    """Specialty name -> its row joined with its tier and the derived reference points.
+
+    ``usual_floor`` is the matched Step 2 CK mean minus one national SD where a
+    mean is published, else the tier's documented fallback; ``step1_mean`` is the
+    matched Step 1 mean (or the tier's fallback) and ``step1_low`` that mean
+    minus one Step 1 SD (see score_bands.csv for why these are the edges).
     """
-    spec = table("specialties").merge(table("tiers"), on="tier", how="left", validate="many_to_one",
-                                      suffixes=("", "_tier"))
-    sd = int_fact("step2_sd")
-    spec["usual_floor"] = (spec["matched_mean_step2"] - sd).fillna(spec["fallback_floor"]).astype(int)
-    spec["weight_rank"] = spec["t4_weight"].map(_weight_ranks())
-    return spec.set_index("specialty", drop=False)
-
-
-@cache
-def _weight_ranks() -> dict[str, int]:
-    t4 = table("t4_specialty_weight")
-    return dict(zip(t4["weight"], t4["weight_rank"]))
+    sd2, sd1 = int_fact("step2_sd"), int_fact("step1_sd")
+    ranks = {r["weight"]: r["weight_rank"] for r in table("t4_specialty_weight")}
+    out: dict[str, Row] = {}
+    for r in table("specialties"):
+        tier = tiers()[r["tier"]]
+        row = dict(r)
+        row["tier_label"] = tier["label"]
+        row["step2_bar"] = int(tier["step2_bar"])
+        mean2 = r["matched_mean_step2"]
+        row["usual_floor"] = int(mean2 - sd2) if mean2 is not None else int(tier["fallback_floor"])
+        mean1 = r["matched_mean_step1"]
+        row["step1_mean"] = int(mean1) if mean1 is not None else int(tier["fallback_step1_mean"])
+        row["step1_low"] = row["step1_mean"] - sd1
+        row["weight_rank"] = ranks[r["t4_weight"]]
+        out[r["specialty"]] = row
+    return out
 
 
 @cache
 def specialty_aliases() -> dict[str, str]:
     """Lower-case name or alias -> canonical specialty name."""
     out: dict[str, str] = {}
-    for name, aliases in zip(table("specialties")["specialty"], table("specialties")["aliases"]):
-        out[name.lower()] = name
-        for alias in str(aliases).split("|"):
-            out[alias.strip().lower()] = name
+    for r in table("specialties"):
+        out[r["specialty"].lower()] = r["specialty"]
+        for alias in str(r["aliases"]).split("|"):
+            out[alias.strip().lower()] = r["specialty"]
     return out
 
 
 @cache
-def band(measure: str, name: str) -> pd.Series:
-    rows = table("score_bands")
-    hit = rows[(rows["measure"] == measure) & (rows["band"] == name)]
-    if hit.empty:
+def band(measure: str, name: str) -> Row:
+    hit = table("score_bands").where(measure=measure, band=name)
+    if not hit:
         raise KeyError(f"no band {measure}/{name}")
-    return hit.iloc[0]
+    return hit[0]
 
 
 @cache
 def list_items(name: str) -> tuple[tuple[str, str], ...]:
     """One list of ``lists.csv`` (L1-L5, E1, R10, R13, R14, S1) as (text, detail) pairs, in order."""
-    rows = table("lists")
-    rows = rows[rows["list"] == name].sort_values("order")
-    if rows.empty:
+    rows = table("lists").where(list=name).sorted_by("order")
+    if not rows:
         raise KeyError(f"lists.csv has no list {name!r}")
-    return tuple((str(t), d if isinstance(d, str) else "") for t, d in zip(rows["text"], rows["detail"]))
+    return tuple((str(r["text"]), r["detail"] or "") for r in rows)
 
 
 @cache
-def season() -> pd.DataFrame:
-    return table("season").set_index("month", drop=False)
+def season() -> dict[str, Row]:
+    """Month abbreviation -> its row of season.csv."""
+    return table("season").by("month")
+
+
+@cache
+def season_months() -> tuple[str, ...]:
+    """The months in the order of the application season (July first)."""
+    return tuple(r["month"] for r in table("season").sorted_by("season_order"))
 
 
 @cache
@@ -119,6 +192,11 @@ def examples() -> dict[str, tuple[str, dict[str, object]]]:
     Workshops start from these so a room can compare cases the articles discuss.
     """
     rows = table("examples")
-    inputs = [c for c in rows.columns if c not in ("example", "label", "source")]
-    return {r["example"]: (r["label"], {k: (None if pd.isna(r[k]) else r[k]) for k in inputs})
-            for r in rows.to_dict("records")}
+    inputs = [c for c in rows[0] if c not in ("example", "label", "source")]
+    return {r["example"]: (r["label"], {k: r[k] for k in inputs}) for r in rows}
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN or blank text: how a table or a form says "nothing here"."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or (
+        isinstance(value, str) and value.strip() == "")

@@ -10,7 +10,9 @@ from .data import table
 # What the applicant types in, shown as a visible [blank] until they do (nothing is guessed).
 BLANKS = {"name": "[your name]", "aamc_id": "[AAMC ID]", "program": "[program]", "director": "[last name]",
           "interview_date": "[interview date]", "test_date": "[test date]",
-          "expected_date": "[expected date]", "reason": "[one specific reason you want this program]"}
+          "expected_date": "[expected date]", "reason": "[one specific reason you want this program]",
+          "context": "[the reason, in one factual sentence]",
+          "recovery": "[what shows you have recovered: a recent grade, evaluation or letter]"}
 USER_FIELDS = tuple(BLANKS)
 PLACEHOLDERS = (*USER_FIELDS, "specialty", "step2", "step1")  # the last three come from the assessment
 
@@ -29,12 +31,11 @@ class EmailDraft:
         return f"Subject: {self.subject}\n\n{self.body}"
 
 
-def _template_row(template: str, part: str):
-    rows = table("email_templates")
-    hit = rows[(rows["template"] == template) & (rows["part"] == part)]
-    if hit.empty:
+def _template_row(template: str, part: str) -> dict:
+    hit = table("email_templates").where(template=template, part=part)
+    if not hit:
         raise KeyError(f"no email template {template}/{part}")
-    return hit.iloc[0]
+    return hit[0]
 
 
 def _fields(a: Assessment, given: dict[str, str | None]) -> dict[str, str]:
@@ -49,21 +50,22 @@ def _fields(a: Assessment, given: dict[str, str | None]) -> dict[str, str]:
 def draft_email(assessment: Assessment, name: str | None = None, aamc_id: str | None = None,
                 program: str | None = None, director: str | None = None,
                 interview_date: str | None = None, test_date: str | None = None,
-                expected_date: str | None = None, reason: str | None = None) -> EmailDraft:
+                expected_date: str | None = None, reason: str | None = None,
+                context: str | None = None, recovery: str | None = None) -> EmailDraft:
     """Fill the template the rules chose; blanks stay visible as [brackets] so nothing is guessed.
 
     The text is plain (not HTML): whoever shows it as HTML must escape it.
     """
     a = assessment
     if a.template is None:
-        why = next((t.reason for t in a.trace if t.topic == "email"), "the rules advise updating ERAS only.")
+        why = next(t.reason for t in a.trace if t.topic == "email")
         return EmailDraft(False, None, "", "", why)
-    part = "before" if a.template == "E6" and a.profile.step2 is None else (
-        "posted" if a.template == "E6" else "main")
+    part = a.verdict.template_part or "main"
     row = _template_row(a.template, part)
     fields = _fields(a, {"name": name, "aamc_id": aamc_id, "program": program, "director": director,
                          "interview_date": interview_date, "test_date": test_date,
-                         "expected_date": expected_date, "reason": reason})
+                         "expected_date": expected_date, "reason": reason, "context": context,
+                         "recovery": recovery})
     used = {f for _, f, _, _ in string.Formatter().parse(row["subject"] + row["body"]) if f}
     unknown = used - set(PLACEHOLDERS)
     if unknown:

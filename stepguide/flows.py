@@ -1,86 +1,117 @@
-"""Decision flows F1-F4 as graphs from data, and the path one applicant takes through each."""
+"""Decision flows F1-F4 as graphs from data, and the path one applicant takes through each.
+
+F2 and F3 are lit from the very row of ``email_decision.csv`` that made the
+email decision (its ``f2``/``f3`` columns), so a lit path can never disagree
+with the verdict; where a flow does not fit the person, the row says why
+(``f2_note``/``f3_note``) and nothing is lit.
+"""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 
-import pandas as pd
-
-from .data import table
+from .data import Row, Table, fact, season, table
+from .inputs import MONTH_NAMES, MONTHS, Profile
+from .scores import trend_edges
 
 FLOWS = ("F1", "F2", "F3", "F4")
-_F3_PHASE_NODES = {"early": ("early", "email_top"), "late": ("late", "email_interviewed"),
-                   "pre-rank": ("prerank", "email_required")}
-FLOW_PHASES = ("early", "late", "pre-rank", "after-rank")  # when F2/F3 apply at all
+
+
+@dataclass(frozen=True)
+class FlowPath:
+    """The nodes one person walks through a flow, or why the flow does not apply to them."""
+
+    nodes: tuple[str, ...]
+    note: str | None = None
 
 
 @cache
-def flow_nodes(flow: str) -> pd.DataFrame:
-    nodes = table("flow_nodes")
-    return nodes[nodes["flow"] == flow].reset_index(drop=True)
+def flow_nodes(flow: str) -> Table:
+    return table("flow_nodes").where(flow=flow)
 
 
 @cache
-def flow_info(flow: str) -> dict[str, str]:
+def node_labels(flow: str) -> dict[str, str]:
+    return {r["node"]: r["label"] for r in flow_nodes(flow)}
+
+
+@cache
+def node_decisions(flow: str) -> dict[str, str]:
+    """Terminal node -> the email decision id it stands for (F2/F3)."""
+    return {r["node"]: r["decision"] for r in flow_nodes(flow) if r["decision"]}
+
+
+@cache
+def flow_info(flow: str) -> Row:
     """Title and caption of a flow diagram (flow_info.csv)."""
-    return table("flow_info").set_index("flow").loc[flow].to_dict()
+    return table("flow_info").by("flow")[flow]
 
 
 @cache
-def flow_edges(flow: str) -> pd.DataFrame:
-    edges = table("flow_edges")
-    return edges[edges["flow"] == flow].reset_index(drop=True)
+def flow_edges(flow: str) -> Table:
+    return table("flow_edges").where(flow=flow)
 
 
-def f1_path(step2_out: bool, above_cutoff: bool) -> tuple[str, ...]:
+def words(p: Profile) -> dict[str, str]:
+    """Numbers and names a note or reason may mention, all from the inputs or data."""
+    return {"month_name": MONTH_NAMES[MONTHS.index(p.month)].capitalize(), "eras_open": fact("eras_programs_open")}
+
+
+def _from_row(row: Mapping[str, object], flow: str, p: Profile) -> FlowPath:
+    key = flow.lower()
+    nodes = tuple(str(row[key]).split(">")) if row[key] else ()
+    if nodes and p.step2 is None:  # the flows start from a score in hand
+        return FlowPath((), "Your Step 2 CK is not out yet: this flow starts when it posts.")
+    note = str(row[f"{key}_note"]).format(**words(p)) if row[f"{key}_note"] else None
+    return FlowPath(nodes, note)
+
+
+def f1_path(step2_out: bool, above_floor: bool) -> FlowPath:
     """F1: how a program's screen treats the file, taking the usual-range floor as the cutoff."""
     path = ("received", "filter", "visible")
     if not step2_out:
-        return path + ("low_priority",)
-    if not above_cutoff:
-        return path + ("cutoff", "low_priority")
-    return path + ("cutoff", "faculty", "interview_pool")
+        return FlowPath(path + ("low_priority",))
+    if not above_floor:
+        return FlowPath(path + ("cutoff", "low_priority"))
+    return FlowPath(path + ("cutoff", "faculty", "interview_pool"))
 
 
-def f2_path(step2_out: bool, phase: str, stage: str, helps: bool) -> tuple[str, ...]:
-    if not step2_out:
-        return ()
-    if phase not in FLOW_PHASES:
-        return ("new_score",)
-    after_rank = stage == "after rank lists" or phase == "after-rank"
-    if stage == "before invites" and not after_rank:
-        return ("new_score", "before_invites", "helps", "targeted" if helps else "eras_only")
-    asked = ("new_score", "before_invites", "before_rank")
-    if after_rank:
-        return asked + ("no_email",)
-    # F2 assumes a score worth sharing; one that does not help stops here and F3 decides (ERAS only).
-    return asked + ("email_interviewed",) if helps else asked
-
-
-def f3_path(step2_out: bool, phase: str, helps: bool) -> tuple[str, ...]:
-    if not step2_out:
-        return ()
-    if phase not in FLOW_PHASES:
-        return ("new_score",)
-    if not helps:
-        return ("new_score", "helps", "eras_only")
-    if phase not in _F3_PHASE_NODES:
-        return ("new_score", "helps", "cycle")
-    return ("new_score", "helps", "cycle") + _F3_PHASE_NODES[phase]
-
-
-def f4_path(drop: bool, competitive: bool) -> tuple[str, ...]:
+def f4_path(p: Profile, trend: str | None, drop: bool, in_range: bool | None) -> FlowPath:
+    """F4 starts from a real drop (5+ points below a numeric Step 1); the question is the usual range."""
+    if p.step2 is None:
+        return FlowPath((), "Your Step 2 CK is not out yet: this flow applies only if it comes in below Step 1.")
+    if not p.step1_numeric:
+        return FlowPath((), f"Your Step 1 is '{p.step1}', not a number, so there is no drop to follow.")
     if not drop:
-        return ()
-    if competitive:
-        return ("drop", "competitive", "letters")
-    return ("drop", "competitive", "broaden", "subi", "submit_early")
+        edges = trend_edges()
+        why = (f"a dip of 1 to {edges['flat_max']} points is inside the measurement error, so programs read it "
+               "as flat" if trend == "flat" and p.step2 < p.step1 else "your Step 2 CK is not below your Step 1")
+        return FlowPath((), f"This flow is for a drop of {edges['drop_min']} points or more; {why}.")
+    if in_range:
+        return FlowPath(("drop", "competitive", "letters"))
+    return FlowPath(("drop", "competitive", "broaden", "subi", "submit_early"))
+
+
+def paths_for(p: Profile, email_rule: Row, trend: str | None, drop: bool, in_range: bool | None) -> dict[str, FlowPath]:
+    """Every flow's path for one person; F2/F3 come from the email decision row itself."""
+    return {
+        "F1": f1_path(p.step2 is not None, bool(in_range)),
+        "F2": _from_row(email_rule, "F2", p),
+        "F3": _from_row(email_rule, "F3", p),
+        "F4": f4_path(p, trend, drop, in_range),
+    }
 
 
 def path_edges(flow: str, path: tuple[str, ...]) -> list[tuple[str, str]]:
     """The edges of ``flow`` that a path walks, checked against the flow's data."""
-    known = set(zip(flow_edges(flow)["src"], flow_edges(flow)["dst"]))
+    known = {(r["src"], r["dst"]) for r in flow_edges(flow)}
     pairs = list(zip(path, path[1:]))
-    missing = [p for p in pairs if p not in known]
+    missing = [pair for pair in pairs if pair not in known]
     if missing:
         raise ValueError(f"{flow}: path uses edges not in the flow: {missing}")
     return pairs
+
+
+def season_reason(month: str) -> str:
+    return str(season()[month]["reason"])

@@ -1,16 +1,32 @@
-"""``assess_frame``: the same rules as ``assess`` over a whole class or cohort at once."""
+"""``assess_frame``: the same rules as ``assess`` over a whole class or cohort at once.
+
+It runs the one engine (:func:`stepguide.classify.classify`) row by row: there is
+no second implementation of the rules to keep equal. pandas is imported only
+here, for the DataFrame in and out.
+"""
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
-from .classify import classify, columns_from_profiles
-from .inputs import DEFAULTS, Profile, make_profile
+from .classify import classify
+from .data import is_missing
+from .inputs import DEFAULTS, FIELDS, make_profile
 
-INPUT_COLUMNS = ("step1", "step2", "specialty", "month", "applicant", "stage",
-                 "requires_step2", "prior_fail", "other_concerns", "credible_reason")
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+INPUT_COLUMNS = FIELDS
+REQUIRED_COLUMNS = ("step1", "step2", "specialty")
 RESULT_COLUMNS = ("trend", "delta", "value", "value_score", "reading", "explain_drop",
                   "helps", "email", "template", "phase", "c1_profile")
+
+
+def _verdict_cells(kwargs: dict[str, Any]) -> tuple[Any, ...] | str:
+    try:
+        v = classify(make_profile(**kwargs))
+    except ValueError as exc:
+        return str(exc)
+    return tuple(getattr(v, name) for name in RESULT_COLUMNS)
 
 
 def assess_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -18,33 +34,30 @@ def assess_frame(df: pd.DataFrame) -> pd.DataFrame:
 
     Columns are the keyword arguments of :func:`stepguide.assess`; only step1,
     step2 and specialty are required, the others fall back to the same defaults.
+    Result values are the verdicts' stable IDs (trend ``up15``, value ``strong``...).
     """
-    missing = [c for c in ("step1", "step2", "specialty") if c not in df.columns]
+    import pandas as pd
+
+    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
         raise ValueError(f"assess_frame: missing required column(s) {missing}; "
                          f"allowed columns are {list(INPUT_COLUMNS)}")
-    records = df.to_dict("records")
-    profiles: list[Profile] = []
-    good: list[int] = []
-    errors: list[str | None] = [None] * len(records)
-    for i, row in enumerate(records):
-        kwargs = {k: row.get(k, DEFAULTS.get(k)) for k in INPUT_COLUMNS}
-        try:
-            profiles.append(make_profile(**kwargs))
-            good.append(i)
-        except ValueError as exc:
-            errors[i] = str(exc)
-
+    present = [c for c in INPUT_COLUMNS if c in df.columns]
+    absent = {c: DEFAULTS[c] for c in INPUT_COLUMNS if c not in df.columns}
+    cache: dict[tuple[Any, ...], tuple[Any, ...] | str] = {}
+    results: list[tuple[Any, ...] | str] = []
+    for values in zip(*(df[c].tolist() for c in present)) if present else []:
+        key = tuple(None if is_missing(x) else x for x in values)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = _verdict_cells({**absent, **dict(zip(present, key))})
+        results.append(hit)
     out = df.copy()
-    result = {name: np.full(len(df), None, dtype=object) for name in RESULT_COLUMNS}
-    if profiles:
-        verdicts = classify(columns_from_profiles(profiles))
-        for name in RESULT_COLUMNS:
-            result[name][good] = verdicts[name]
-    for name in RESULT_COLUMNS:
-        out[name] = pd.Series(result[name], index=out.index, dtype=object)
-    out["delta"] = pd.array([None if v is None or pd.isna(v) else int(v) for v in result["delta"]], dtype="Int64")
-    out["value_score"] = pd.array([None if v is None or pd.isna(v) else int(v) for v in result["value_score"]],
-                                  dtype="Int64")
-    out["error"] = pd.Series(errors, index=out.index, dtype=object)
+    blank = (None,) * len(RESULT_COLUMNS)
+    cells = [r if isinstance(r, tuple) else blank for r in results]
+    for i, name in enumerate(RESULT_COLUMNS):
+        out[name] = pd.Series([c[i] for c in cells], index=out.index, dtype=object)
+    for name in ("delta", "value_score"):
+        out[name] = pd.array(list(out[name]), dtype="Int64")
+    out["error"] = pd.Series([r if isinstance(r, str) else None for r in results], index=out.index, dtype=object)
     return out

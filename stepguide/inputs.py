@@ -5,23 +5,27 @@ says what is allowed, so the dashboard can show it as it is.
 """
 from __future__ import annotations
 
-import math
 import numbers
 from dataclasses import dataclass
 
-from .data import int_fact, specialty_aliases
+from .data import int_fact, is_missing, specialty_aliases
 
 APPLICANTS = ("US MD", "US DO", "IMG")
 STAGES = ("before invites", "interviewed", "on hold", "after rank lists")
 STAGE_ALIASES = {"waitlisted": "on hold", "on-hold": "on hold", "waitlist": "on hold"}
 STEP1_WORDS = ("Pass", "Fail")
+FAILED_EXAM_ALIASES = {"no": "none", "step 1": "step1", "step 2": "step2", "step 2 ck": "step2", "step2ck": "step2"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july",
                "august", "september", "october", "november", "december")
-FLAGS = ("requires_step2", "prior_fail", "other_concerns", "credible_reason")
-DEFAULTS = {"month": "Sep", "applicant": "US MD", "stage": "before invites",
-            "requires_step2": False, "prior_fail": False,
-            "other_concerns": False, "credible_reason": False}
+# Which earlier exam attempt failed: the wording of every draft and checklist line depends on it.
+FAILED_EXAMS = ("none", "step1", "step2")
+FLAGS = ("requires_step2", "listed_planned", "other_concerns", "credible_reason")
+FIELDS = ("step1", "step2", "specialty", "month", "applicant", "stage", "failed_exam", *FLAGS)
+DEFAULTS = {"month": "Sep", "applicant": "US MD", "stage": "before invites", "failed_exam": "none",
+            **{flag: False for flag in FLAGS}}
+RETIRED = {"prior_fail": "failed_exam: say which exam was failed, 'step1' or 'step2' (a Step 2 CK retake), "
+                         "instead of prior_fail"}
 
 
 @dataclass(frozen=True)
@@ -34,8 +38,9 @@ class Profile:
     month: str = "Sep"
     applicant: str = "US MD"
     stage: str = "before invites"
+    failed_exam: str = "none"
     requires_step2: bool = False
-    prior_fail: bool = False
+    listed_planned: bool = False
     other_concerns: bool = False
     credible_reason: bool = False
 
@@ -43,10 +48,15 @@ class Profile:
     def step1_numeric(self) -> bool:
         return isinstance(self.step1, int)
 
+    @property
+    def failed_step1(self) -> bool:
+        """Step 1 was failed at some attempt (its result reads 'Fail', or the applicant said so)."""
+        return self.step1 == "Fail" or self.failed_exam == "step1"
 
-def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (
-        isinstance(value, str) and value.strip() == "")
+    @property
+    def step2_is_retake(self) -> bool:
+        """An earlier Step 2 CK attempt failed, so the score entered is the retake."""
+        return self.failed_exam == "step2"
 
 
 def _score_range() -> tuple[int, int]:
@@ -84,7 +94,7 @@ def parse_step1(value: object) -> int | str:
 
 
 def parse_step2(value: object) -> int | None:
-    if _is_missing(value):
+    if is_missing(value):
         return None
     lo, hi = _score_range()
     if _as_int(value) is None:
@@ -132,9 +142,12 @@ def _flag(field: str, value: object) -> bool:
 
 def make_profile(step1: object, step2: object, specialty: object, month: object = DEFAULTS["month"],
                  applicant: object = DEFAULTS["applicant"], stage: object = DEFAULTS["stage"],
-                 requires_step2: object = False, prior_fail: object = False,
-                 other_concerns: object = False, credible_reason: object = False) -> Profile:
+                 failed_exam: object = DEFAULTS["failed_exam"], requires_step2: object = False,
+                 listed_planned: object = False, other_concerns: object = False,
+                 credible_reason: object = False, **retired: object) -> Profile:
     """Validate every field; raise ``ValueError`` naming the first bad one."""
+    for name in retired:
+        raise ValueError(RETIRED.get(name, f"{name}: not an input; the inputs are {', '.join(FIELDS)}"))
     return Profile(
         step1=parse_step1(step1),
         step2=parse_step2(step2),
@@ -142,8 +155,10 @@ def make_profile(step1: object, step2: object, specialty: object, month: object 
         month=parse_month(month),
         applicant=_choice("applicant", applicant, APPLICANTS),
         stage=_choice("stage", stage, STAGES, STAGE_ALIASES),
+        failed_exam=_choice("failed_exam", "none" if is_missing(failed_exam) else failed_exam, FAILED_EXAMS,
+                            FAILED_EXAM_ALIASES),
         requires_step2=_flag("requires_step2", requires_step2),
-        prior_fail=_flag("prior_fail", prior_fail),
+        listed_planned=_flag("listed_planned", listed_planned),
         other_concerns=_flag("other_concerns", other_concerns),
         credible_reason=_flag("credible_reason", credible_reason),
     )

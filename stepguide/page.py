@@ -1,29 +1,54 @@
-"""Small front-end helpers shared by the dashboard and the chapters (``static/dashboard.js``).
+"""Small front-end widgets the pages share, each with its own ES module in ``static/``.
 
 ipywidgets gives slider handles no accessible name and a page no ``main``
-landmark; :class:`PageLandmark` fixes both for the box it sits in (any box with
-the ``sg-main`` class), without any network request.
+landmark (:class:`PageLandmark` fixes both for the ``.sg-main`` box it sits in);
+:class:`CopyButton` and :class:`DownloadLink` copy and save text in the browser
+without a server round trip. None of them makes a network request.
 """
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import anywidget
 import traitlets
 
-_ESM = (Path(__file__).with_name("static") / "dashboard.js").read_text(encoding="utf-8")
+_STATIC = Path(__file__).with_name("static")
 
 
-class HelperWidget(anywidget.AnyWidget):
-    """One front end for the helpers; ``kind`` picks what it does."""
-
-    _esm = _ESM
-    kind = traitlets.Unicode("").tag(sync=True)
-    label = traitlets.Unicode("").tag(sync=True)
+def _esm(name: str) -> str:
+    return (_STATIC / name).read_text(encoding="utf-8")
 
 
-class PageLandmark(HelperWidget):
+class PageLandmark(anywidget.AnyWidget):
     """Gives the enclosing ``.sg-main`` box ``role=main`` (named ``label``) and names its slider handles."""
 
-    def __init__(self, label: str, **kwargs: object) -> None:
-        super().__init__(kind="page", label=label, **kwargs)
+    _esm = _esm("page_landmark.js")
+    label = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(label=label, **kwargs)
+
+
+class CopyButton(anywidget.AnyWidget):
+    """A ``<button>`` that copies ``text`` to the clipboard (works offline and on plain http)."""
+
+    _esm = _esm("copy_button.js")
+    label = traitlets.Unicode("").tag(sync=True)
+    text = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, label: str, text: str = "", **kwargs: Any) -> None:
+        super().__init__(label=label, text=text, **kwargs)
+
+
+class DownloadLink(anywidget.AnyWidget):
+    """An ``<a download>`` link whose data: URL always holds the current ``text``: a real file download."""
+
+    _esm = _esm("download_link.js")
+    label = traitlets.Unicode("").tag(sync=True)
+    text = traitlets.Unicode("").tag(sync=True)
+    filename = traitlets.Unicode("download.txt").tag(sync=True)
+    mime = traitlets.Unicode("text/plain").tag(sync=True)
+
+    def __init__(self, label: str, filename: str, mime: str = "text/plain", **kwargs: Any) -> None:
+        super().__init__(label=label, filename=filename, mime=mime, **kwargs)

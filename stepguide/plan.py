@@ -12,15 +12,8 @@ from dataclasses import dataclass
 from .assessment import Assessment
 from .data import int_fact, list_items
 from .email import EmailDraft
-from .inputs import MONTH_NAMES, MONTHS
-
-EMAIL_LABELS = {
-    "none": "Don't email: update ERAS only",
-    "targeted": "Update ERAS, then email a few chosen programs",
-    "interviewed": "Update ERAS, then email programs where you interviewed or are on hold",
-    "requires_step2": "Email only programs that require Step 2 CK to rank",
-}
-READING_LABELS = {"blip": "A blip", "signal": "A signal", "problem": "A problem"}
+from .inputs import FLAGS, MONTH_NAMES, MONTHS
+from .vocabulary import label
 EVIDENCE_BLANK = "[one concrete example: an honors grade, a strong evaluation, a sub-internship]"
 NO_EMAIL_TITLE = "Don't send an email — here is why"
 
@@ -36,8 +29,8 @@ class Card:
 
 
 def had_drop(a: Assessment) -> bool:
-    """True when Step 2 CK came in below a numeric Step 1 (the F4 flow applies)."""
-    return bool(a.paths.get("F4"))
+    """True for a real drop below a numeric Step 1 (the F4 flow applies)."""
+    return a.verdict.drop
 
 
 def _reasons(a: Assessment, rules: tuple[str, ...]) -> list[str]:
@@ -52,31 +45,32 @@ def email_reason(a: Assessment) -> str:
 def cards(a: Assessment) -> tuple[Card, ...]:
     """The four verdict cards: trend, asset/liability, how a drop reads, email or not."""
     p = a.profile
+    title = lambda key: label("card", key)  # noqa: E731
     pending = _reasons(a, ("R14",))[:1]
+    trend_why = " ".join(t.reason for t in a.trace if t.topic == "trend")
     if a.trend is not None:
-        trend = Card("trend", "Score trend", f"{a.trend} ({a.delta:+d} points)", _reasons(a, ("R1",))[0])
+        trend = Card("trend", title("trend"), f"{a.trend_label} ({a.delta:+d} points)", trend_why)
     elif p.step2 is None:
-        trend = Card("trend", "Score trend", "Waiting for Step 2 CK", " ".join(pending))
+        trend = Card("trend", title("trend"), "Waiting for Step 2 CK", " ".join(pending))
     else:
-        trend = Card("trend", "Score trend", f"No numeric trend (Step 1: {p.step1})", " ".join(_reasons(a, ("R1",))))
+        trend = Card("trend", title("trend"), f"No numeric trend (Step 1: {p.step1})", trend_why)
     if a.value is None:
-        value = Card("value", "What the score is worth", "Not out yet", " ".join(pending))
+        value = Card("value", title("value"), "Not out yet", " ".join(pending))
     else:
-        value = Card("value", "What the score is worth", f"{a.value} ({a.value_score} of 5)",
-                     " ".join(_reasons(a, ("R2", "R3", "R4"))[:1]))
+        value = Card("value", title("value"), f"{a.value_label} ({a.value_score} of 5)",
+                     next(t.reason for t in a.trace if t.topic == "value"))
     if a.reading is not None:
-        reading = Card("reading", "How programs may read the drop", READING_LABELS.get(a.reading, a.reading),
-                       " ".join(_reasons(a, ("R12", "R13"))))
+        reading = Card("reading", title("reading"), label("reading", a.reading),
+                       " ".join(_reasons(a, ("R12", "R13"))[:1] + _reasons(a, ("R13",))))
     elif p.step2 is None:
-        reading = Card("reading", "How programs may read the drop", "Not out yet", " ".join(pending))
+        reading = Card("reading", title("reading"), "Not out yet", " ".join(pending))
     elif a.delta is None:
-        reading = Card("reading", "How programs may read the drop", "No drop to read",
+        reading = Card("reading", title("reading"), "No drop to read",
                        f"Step 1 is '{p.step1}', so there is no numeric drop for programs to compare.")
     else:
-        reading = Card("reading", "How programs may read the drop", "No drop",
-                       "Your Step 2 CK is not below your Step 1, so there is no drop for programs to read.")
-    email = Card("email", "Email programs?", EMAIL_LABELS.get(a.email, a.email),
-                 email_reason(a) or " ".join(_reasons(a, ("R5",))))
+        reading = Card("reading", title("reading"), "No drop",
+                       a.paths["F4"].note or "Your Step 2 CK is not below your Step 1.")
+    email = Card("email", title("email"), label("email", a.email), email_reason(a))
     return trend, value, reading, email
 
 
@@ -112,12 +106,15 @@ def drop_antidotes() -> list[str]:
 def profile_summary(a: Assessment) -> list[tuple[str, str]]:
     """The inputs as (label, value) pairs, for the plan's header."""
     p = a.profile
-    flags = {"requires_step2": "A program requires Step 2 CK to rank", "prior_fail": "Prior USMLE fail",
-             "other_concerns": "Other concerns in the file", "credible_reason": "A credible reason for the drop"}
-    rows = [("Step 1", str(p.step1)), ("Step 2 CK", "not out yet" if p.step2 is None else str(p.step2)),
-            ("Specialty", p.specialty), ("Month the score comes out", MONTH_NAMES[MONTHS.index(p.month)].capitalize()), ("Applicant", p.applicant),
-            ("Where you are in the cycle", p.stage)]
-    rows += [(label, "yes") for key, label in flags.items() if getattr(p, key)]
+    rows = [(label("field", "step1_mode"), str(p.step1)),
+            (label("field", "step2"), "not out yet" if p.step2 is None else str(p.step2)),
+            (label("field", "specialty"), p.specialty),
+            (label("field", "month"), MONTH_NAMES[MONTHS.index(p.month)].capitalize()),
+            (label("field", "applicant"), label("applicant", p.applicant)),
+            (label("field", "stage"), label("stage", p.stage))]
+    if p.failed_exam != "none":
+        rows.append((label("field", "failed_exam"), label("failed_exam", p.failed_exam)))
+    rows += [(label("field", key), "yes") for key in FLAGS if getattr(p, key)]
     return rows
 
 
@@ -140,6 +137,8 @@ def plan_markdown(a: Assessment, draft: EmailDraft, evidence: str | None = None)
     out += [f"- **{c.title}:** {c.verdict}" for c in cards(a)]
     out += ["", f"**Against matched applicants:** {matched_sentence(a)}", "", "## Why", ""]
     out += [f"{i}. {t.reason} ({t.rule})" for i, t in enumerate(a.trace, 1)]
+    for d in a.differences:
+        out += ["", f"**Where the articles differ: {d.topic}.** {d.reading_1} {d.reading_2} {d.decision} {d.reason}"]
     out += ["", "## Checklist", ""]
     out += [f"- [ ] {x.text}" for x in a.actions]
     out += ["", "## Email", ""]

@@ -14,17 +14,22 @@ import stepguide as sg
 from stepguide import charts
 from stepguide.data import DATA_DIR, chart_info, int_fact, specialties
 from stepguide.flows import FLOWS, flow_edges, flow_nodes, path_edges
-from stepguide.inputs import APPLICANTS, MONTHS, STAGES
+from stepguide.inputs import APPLICANTS, FAILED_EXAMS, FLAGS, MONTHS, STAGES
 
 HL = charts.PALETTE["highlight"]
 
 
 def _csv_rows(chart: str) -> list[tuple[str, int]]:
     """charts.csv read straight from disk, independent of stepguide.data."""
+    return [(label, value) for _, label, value in _csv_items(chart)]
+
+
+def _csv_items(chart: str) -> list[tuple[str, str, int]]:
+    """(id, label, value) of one chart from charts.csv on disk, in the document's order."""
     with open(DATA_DIR / "charts.csv", newline="", encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["chart"] == chart]
     rows.sort(key=lambda r: int(r["order"]))
-    return [(r["label"], int(r["value"])) for r in rows]
+    return [(r["id"], r["label"], int(r["value"])) for r in rows]
 
 
 def _labels_values(spec: dict) -> tuple[list, list]:
@@ -70,14 +75,16 @@ def test_horizontal_charts_keep_document_order_top_down(chart):
 
 # ---------------------------------------------------------------- "You are here"
 
-HIGHLIGHT_CASES = [(chart, i, label) for chart in charts.CHARTS for i, (label, _) in enumerate(_csv_rows(chart))]
+HIGHLIGHT_CASES = [(chart, i, key, label) for chart in charts.CHARTS
+                   for i, (key, label, _) in enumerate(_csv_items(chart))]
 
 
-@pytest.mark.parametrize("chart,index,label", HIGHLIGHT_CASES)
-def test_highlight_lands_on_the_right_bar(chart, index, label):
-    spec = charts.chart_figure(chart, label)
+@pytest.mark.parametrize("chart,index,key,label", HIGHLIGHT_CASES)
+def test_highlight_lands_on_the_right_bar(chart, index, key, label):
+    spec = charts.chart_figure(chart, key)  # charts highlight by stable id, show the label
     assert _highlighted(spec) == [index]
     assert spec["layout"]["meta"]["highlight"] == label
+    assert spec["layout"]["meta"]["highlight_id"] == key
     here = _annotations(spec, "you-are-here")
     assert len(here) == 1 and here[0]["text"] == charts.YOU_ARE_HERE
     labels, values = _labels_values(spec)
@@ -98,6 +105,13 @@ def test_month_outside_chart_highlights_nothing_and_says_so(chart, month):  # C2
     assert month in note["text"] and labels[0] in note["text"] and labels[-1] in note["text"]
 
 
+@pytest.mark.parametrize("chart,label", [("C5", "Up 15+"), ("C3", "Neutral"), ("C1", "Pass/Fail Step 1 era")])
+def test_a_label_is_not_an_id(chart, label):  # code keys on ids: a display label highlights nothing
+    spec = charts.chart_figure(chart, label)
+    assert _highlighted(spec) == [] and spec["layout"]["meta"]["highlight_id"] is None
+    assert _annotations(spec, "note")
+
+
 def test_no_highlight_no_note():
     for chart in charts.CHARTS:
         spec = charts.chart_figure(chart)
@@ -105,11 +119,12 @@ def test_no_highlight_no_note():
 
 
 def test_named_builders_match_chart_figure():
-    assert charts.c1_figure("Pass/Fail Step 1 era") == charts.chart_figure("C1", "Pass/Fail Step 1 era")
+    assert charts.c1_figure("pass_fail") == charts.chart_figure("C1", "pass_fail")
     assert charts.c2_figure("Aug") == charts.chart_figure("C2", "Aug")
-    assert charts.c3_figure("Neutral") == charts.chart_figure("C3", "Neutral")
+    assert charts.c3_figure("neutral") == charts.chart_figure("C3", "neutral")
     assert charts.c4_figure("Oct") == charts.chart_figure("C4", "Oct")
-    assert charts.c5_figure("Down 5-9") == charts.chart_figure("C5", "Down 5-9")
+    assert charts.c5_figure("down5") == charts.chart_figure("C5", "down5")
+    assert charts.c5_figure("down5")["layout"]["meta"]["highlight"] == "Down 5-9"
     assert charts.c6_figure() == charts.chart_figure("C6")
 
 
@@ -127,6 +142,10 @@ EXAMPLES = {
     "pending": dict(step1=230, step2=None, specialty="IM", month="Jan", stage="interviewed", requires_step2=True),
     "after a drop, problem": dict(step1=240, step2=228, specialty="Psych", other_concerns=True),
     "fail": dict(step1=230, step2=210, specialty="FM"),
+    "252->249 dip": dict(step1=252, step2=249, specialty="IM", month="Oct"),
+    "retake": dict(step1=230, step2=236, specialty="FM", failed_exam="step2", month="Nov"),
+    "listed planned": dict(step1=228, step2=240, specialty="IM", month="Oct", listed_planned=True),
+    "drop with a reason": dict(step1=250, step2=232, specialty="EM", credible_reason=True),
 }
 EXAMPLES.update({f"228->248 in {m}": dict(step1=228, step2=248, specialty="IM", month=m) for m in MONTHS})
 EXAMPLES.update({f"after rank lists in {m}": dict(step1=228, step2=248, specialty="IM", month=m,
@@ -134,7 +153,7 @@ EXAMPLES.update({f"after rank lists in {m}": dict(step1=228, step2=248, specialt
 
 
 def _lit_nodes(spec: dict) -> set[str]:
-    nodes = set(flow_nodes(spec["layout"]["meta"]["chart"])["node"])
+    nodes = set(flow_nodes(spec["layout"]["meta"]["chart"]).col("node"))
     return {a["name"] for a in spec["layout"]["annotations"] if a.get("name") in nodes and a["bordercolor"] == HL}
 
 
@@ -147,14 +166,20 @@ def test_flow_lights_exactly_the_assessed_path(name):  # F1-F4
     a = sg.assess(**EXAMPLES[name])
     figs = charts.figures_for(a)
     for flow in FLOWS:
-        spec, path = figs[flow.lower()], a.paths[flow]
+        spec, fp = figs[flow.lower()], a.paths[flow]
+        path = fp.nodes
         assert _lit_nodes(spec) == set(path), flow
         assert _lit_edges(spec) == set(path_edges(flow, path)), flow
         assert spec["layout"]["meta"]["path"] == list(path)
         bold = {x["name"] for x in spec["layout"]["annotations"] if x["text"].startswith("<b>")}
         assert set(path) <= bold
-        if len(path) <= 1:
-            assert _annotations(spec, "note"), f"{flow}: an unlit flow must say why"
+        notes = " ".join(x["text"].replace("<br>", " ") for x in _annotations(spec, "note"))
+        if not path:
+            assert fp.note and notes, f"{flow}: an unlit flow must say why"
+        if fp.note:  # the rules' own note is what the figure says
+            assert " ".join(fp.note.split()) == notes, flow
+        else:
+            assert not notes, flow
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
@@ -162,12 +187,14 @@ def test_person_is_placed_on_every_chart(name):
     a = sg.assess(**EXAMPLES[name])
     figs = charts.figures_for(a)
     meta = {k: v["layout"]["meta"] for k, v in figs.items()}
-    assert meta["c1"]["highlight"] == a.c1_profile
-    assert meta["c3"]["highlight"] == a.value
-    assert meta["c5"]["highlight"] == a.trend
+    assert meta["c1"]["highlight_id"] == a.c1_profile
+    assert meta["c3"]["highlight_id"] == a.value
+    assert meta["c3"]["highlight"] == a.value_label
+    assert meta["c5"]["highlight_id"] == a.trend
+    assert meta["c5"]["highlight"] == a.trend_label
     for key in ("c2", "c4"):
-        labels, _ = _labels_values(figs[key])
-        assert meta[key]["highlight"] == (a.profile.month if a.profile.month in labels else None)
+        months = [k for k, _, _ in _csv_items(key.upper())]
+        assert meta[key]["highlight_id"] == (a.profile.month if a.profile.month in months else None)
     for key in ("c1", "c2", "c3", "c4", "c5"):  # nothing highlighted => a plain-words note
         assert (meta[key]["highlight"] is None) == bool(_annotations(figs[key], "note")), key
     assert meta["matched"]["specialty"] == a.profile.specialty
@@ -175,21 +202,29 @@ def test_person_is_placed_on_every_chart(name):
     assert meta["matched"]["sem_band"] == (list(a.sem_band) if a.sem_band else None)
 
 
+def test_a_small_dip_leaves_f4_unlit_and_says_why():
+    a = sg.assess(**EXAMPLES["252->249 dip"])
+    spec = charts.figure_for(a, "f4")
+    assert not _lit_nodes(spec) and not _lit_edges(spec)
+    (note,) = _annotations(spec, "note")
+    assert note["text"].replace("<br>", " ") == " ".join(a.paths["F4"].note.split())
+
+
 @pytest.mark.parametrize("flow", FLOWS)
 def test_every_node_of_the_flow_is_drawn(flow):
     spec = charts.flow_figure(flow)
     names = {a.get("name") for a in spec["layout"]["annotations"]}
-    assert set(flow_nodes(flow)["node"]) <= names
+    assert set(flow_nodes(flow).col("node")) <= names
     drawn = {tuple(t["meta"]["edge"]) for t in spec["data"]}
-    assert drawn == set(zip(flow_edges(flow)["src"], flow_edges(flow)["dst"]))
+    assert drawn == set(zip(flow_edges(flow).col("src"), flow_edges(flow).col("dst")))
     answers = {a["text"] for a in spec["layout"]["annotations"] if a.get("name", "").startswith("answer:")}
-    assert answers == {x for x in flow_edges(flow)["answer"] if isinstance(x, str) and x}
+    assert answers == {x for x in flow_edges(flow).col("answer") if isinstance(x, str) and x}
     assert not _lit_nodes(spec) and not _lit_edges(spec)
 
 
 def test_flow_layout_is_top_down_by_bfs_depth():
     spec = charts.flow_figure("F2")
-    y = {a["name"]: a["y"] for a in spec["layout"]["annotations"] if a.get("name") in set(flow_nodes("F2")["node"])}
+    y = {a["name"]: a["y"] for a in spec["layout"]["annotations"] if a.get("name") in set(flow_nodes("F2").col("node"))}
     assert y["new_score"] > y["before_invites"] > y["helps"] == y["before_rank"] > y["targeted"]
     assert y["targeted"] == y["eras_only"] == y["email_interviewed"] == y["no_email"]
 
@@ -207,11 +242,11 @@ def test_flow_rejects_a_path_off_the_flow():
 
 def test_matched_figure_uses_published_means_only():
     spec = charts.matched_figure("IM", 248)
-    table = specialties()
-    published = table[table["matched_mean_step2"].notna()]
+    with open(DATA_DIR / "specialties.csv", newline="", encoding="utf-8") as f:
+        published = [r for r in csv.DictReader(f) if r["matched_mean_step2"]]
     trace = spec["data"][0]
-    assert trace["y"] == published["specialty"].tolist()
-    assert trace["x"] == [int(m) for m in published["matched_mean_step2"]]
+    assert trace["y"] == [r["specialty"] for r in published]
+    assert trace["x"] == [int(float(r["matched_mean_step2"])) for r in published]
     assert _highlighted(spec) == [trace["y"].index("Internal Medicine")]
     meta = spec["layout"]["meta"]
     sem = int_fact("sem")
@@ -280,12 +315,12 @@ def test_importing_charts_does_not_import_plotly():
 people = st.fixed_dictionaries({
     "step1": st.one_of(st.integers(190, 270), st.sampled_from(["Pass", "Fail"])),
     "step2": st.one_of(st.none(), st.integers(200, 275)),
-    "specialty": st.sampled_from(specialties()["specialty"].tolist()),
+    "specialty": st.sampled_from(sorted(specialties())),
     "month": st.sampled_from(MONTHS),
     "applicant": st.sampled_from(APPLICANTS),
     "stage": st.sampled_from(STAGES),
-    "requires_step2": st.booleans(),
-    "other_concerns": st.booleans(),
+    "failed_exam": st.sampled_from(FAILED_EXAMS),
+    **{flag: st.booleans() for flag in FLAGS},
 })
 
 
@@ -294,8 +329,9 @@ people = st.fixed_dictionaries({
 def test_any_person_gets_consistent_figures(person):
     a = sg.assess(**person)
     figs = charts.figures_for(a)
-    assert figs["c5"]["layout"]["meta"]["highlight"] == a.trend
-    assert figs["c3"]["layout"]["meta"]["highlight"] == a.value
-    assert figs["c1"]["layout"]["meta"]["highlight"] == a.c1_profile
+    assert figs["c5"]["layout"]["meta"]["highlight_id"] == a.trend
+    assert figs["c3"]["layout"]["meta"]["highlight_id"] == a.value
+    assert figs["c1"]["layout"]["meta"]["highlight_id"] == a.c1_profile
     for flow in FLOWS:
-        assert _lit_nodes(figs[flow.lower()]) == set(a.paths[flow])
+        assert _lit_nodes(figs[flow.lower()]) == set(a.paths[flow].nodes)
+        assert figs[flow.lower()]["layout"]["meta"]["note"] == a.paths[flow].note

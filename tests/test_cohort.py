@@ -16,6 +16,7 @@ from stepguide.cohort_file import SAVE_AS_CSV
 from stepguide.cohort_headers import accepted_headers
 from stepguide.data import examples, table
 from stepguide.frame import INPUT_COLUMNS
+from stepguide.vocabulary import options
 
 ROOM = "step1,step2,specialty,month\n228,248,IM,Oct\n245,224,IM,Dec\nPass,,peds,Jan\n"
 
@@ -140,8 +141,38 @@ def test_flag_words(word, value):
 
 
 def test_an_unknown_flag_word_names_the_field():
-    room = read_cohort(b"step1,step2,specialty,prior_fail\n228,,IM,maybe\n")
-    assert room.named["error"].iloc[0].startswith("prior_fail:")
+    room = read_cohort(b"step1,step2,specialty,listed_planned\n228,,IM,maybe\n")
+    assert room.named["error"].iloc[0].startswith("listed_planned:")
+
+
+def test_a_retired_column_is_refused_with_what_replaced_it():
+    with pytest.raises(ValueError) as err:
+        read_cohort(b"step1,step2,specialty,Prior fail\n230,240,IM,true\n")
+    assert str(err.value).startswith("file: column 4 'Prior fail' is no longer read; use failed_exam:")
+
+
+def test_rows_are_what_assess_says_for_the_same_person():
+    """One engine: each judged row carries the verdict ids sg.assess gives that person."""
+    text = ("step1,step2,specialty,month,stage,failed_exam,listed_planned,credible_reason,requires_step2\n"
+            "228,248,IM,Oct,before invites,,false,false,false\n"
+            "245,224,IM,Dec,interviewed,none,false,false,FALSE\n"
+            "Pass,,peds,Jan,interviewed,,false,false,true\n"
+            "Pass,242,IM,Dec,interviewed,step2,false,false,false\n"
+            "240,210,IM,Dec,interviewed,none,false,true,false\n"
+            "228,240,IM,Oct,before invites,,true,false,false\n"
+            "230,240,IM,Oct,before invites,step3,false,false,false\n")
+    people = [dict(step1=228, step2=248, specialty="IM", month="Oct"),
+              dict(step1=245, step2=224, specialty="IM", month="Dec", stage="interviewed"),
+              dict(step1="Pass", step2=None, specialty="peds", month="Jan", stage="interviewed", requires_step2=True),
+              dict(step1="Pass", step2=242, specialty="IM", month="Dec", stage="interviewed", failed_exam="step2"),
+              dict(step1=240, step2=210, specialty="IM", month="Dec", stage="interviewed", credible_reason=True),
+              dict(step1=228, step2=240, specialty="IM", month="Oct", listed_planned=True)]
+    room = read_cohort(text.encode())
+    for (_, row), person in zip(room.judged.iterrows(), people, strict=True):
+        a = sg.assess(**person)
+        assert [row[c] for c in ("trend", "value", "reading", "email", "template")] == [
+            a.trend, a.value, a.reading, a.email, a.template], person
+    assert room.named["line"].tolist() == [8] and room.named["error"].iloc[0].startswith("failed_exam:")
 
 
 # ---------------------------------------------------------------- headers
@@ -149,10 +180,13 @@ def test_an_unknown_flag_word_names_the_field():
 @pytest.mark.parametrize("header,column", [
     ("Step 1", "step1"), ("STEP_1", "step1"), (" step-1 ", "step1"), ("USMLE Step 1", "step1"),
     ("USMLE Step 2 CK", "step2"), ("Step 2 CK score", "step2"), ("Specialty applying", "specialty"),
-    ("SPECIALTY", "specialty"), ("Requires Step 2", "requires_step2"), ("Prior fail", "prior_fail"),
+    ("SPECIALTY", "specialty"), ("Requires Step 2", "requires_step2"), ("Failed attempt", "failed_exam"),
+    ("Listed as planned", "listed_planned"), ("Month the score comes out", "month"),
+    ("A program requires Step 2 CK to rank me", "requires_step2"),  # the chapters' own label
 ])
 def test_headers_are_matched_ignoring_case_spaces_and_punctuation_and_by_alias(header, column):
-    cols = {"step1": "228", "step2": "248", "specialty": "IM", "requires_step2": "false", "prior_fail": "false"}
+    cols = {"step1": "228", "step2": "248", "specialty": "IM", "requires_step2": "false", "failed_exam": "none",
+            "listed_planned": "false", "month": "Oct"}
     names = [header] + [c for c in ("step1", "step2", "specialty") if c != column]
     values = [cols[column]] + [cols[c] for c in ("step1", "step2", "specialty") if c != column]
     room = read_cohort((",".join(names) + "\n" + ",".join(values) + "\n").encode())
@@ -190,10 +224,15 @@ def test_an_empty_column_without_a_header_is_ignored_and_said_but_one_with_value
 
 def test_the_header_alias_table_is_consistent():
     rows = table("cohort_headers")
-    assert set(rows["column"]) <= set(INPUT_COLUMNS)
-    keys = ["".join(ch for ch in h.lower() if ch.isalnum()) for h in rows["header"]]
+    assert set(rows.col("column")) <= set(INPUT_COLUMNS)
+
+    def key(h):
+        return "".join(ch for ch in h.lower() if ch.isalnum())
+
+    keys = [key(h) for h in rows.col("header")]
     assert len(set(keys)) == len(keys)  # no alias twice (and so none meaning two inputs)
-    assert not set(keys) & {c.replace("_", "") for c in INPUT_COLUMNS}  # none that matching already covers
+    covered = {key(c) for c in INPUT_COLUMNS} | {key(lab) for lab, c in options("field") if c in INPUT_COLUMNS}
+    assert not set(keys) & covered  # none that the names or the chapters' labels already give
     assert set(accepted_headers()) == set(INPUT_COLUMNS)
 
 

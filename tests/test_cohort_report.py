@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from stepguide import charts
 from stepguide.cohort import (attention, by_month, by_specialty, examples_csv, export_csv, export_table, neutralise,
                               read_cohort, summary_html, trend_shares, verdict_counts)
-from stepguide.cohort_report import FORMULA_STARTS, rows_html
+from stepguide.cohort_report import FORMULA_STARTS, rows_html, verdict_words
 from stepguide.data import chart_values, table
 
 ROOM = """step1,step2,specialty,month,stage,requires_step2,other_concerns
@@ -36,18 +36,18 @@ def room():
 
 def test_tallies_count_judged_rows_only(room):
     counts = verdict_counts(room)
-    assert counts["value"].to_dict() == {"Strong asset": 1, "Major liability": 2, "Score not out yet": 1}
+    assert counts["value"].to_dict() == {"strong": 1, "major_liability": 2, "—": 1}
     assert counts["email"].to_dict() == {"targeted": 1, "none": 2, "requires_step2": 1}
     shares = trend_shares(room)
-    assert list(shares) == list(chart_values("C5")["label"]) and shares["Down 10+"] == pytest.approx(66.7)
+    assert list(shares) == chart_values("C5").col("id") and shares["down10"] == pytest.approx(66.7)
 
 
 def test_by_specialty_folds_aliases_and_follows_c3(room):
     grid = by_specialty(room)
     assert grid.index.tolist() == ["Internal Medicine", "Pediatrics"]
-    assert grid.loc["Internal Medicine", "Students"] == 3 and grid.loc["Internal Medicine", "Major liability"] == 2
-    assert list(grid.columns[1:6]) == list(chart_values("C3")["label"])
-    assert grid.loc["Pediatrics", "Score not out yet"] == 1
+    assert grid.loc["Internal Medicine", "Students"] == 3 and grid.loc["Internal Medicine", "major_liability"] == 2
+    assert list(grid.columns[1:6]) == chart_values("C3").col("id")
+    assert grid.loc["Pediatrics", "—"] == 1
 
 
 def test_by_month_is_in_season_order(room):
@@ -68,12 +68,16 @@ def test_attention_lists_rows_to_fix_first_then_students_to_talk_to(room):
     assert todo.loc[todo["kind"] == "Fix this row", "line"].tolist() == [6, 7, 8, 9]
     talk = todo[todo["kind"] == "Talk it through"]
     assert talk["line"].tolist() == [3, 4]
-    rules = table("cohort_attention").set_index("value")["why"]
-    assert rules["problem"] in talk["why"].iloc[1] and rules["Major liability"] in talk["why"].iloc[0]
+    rules = {r["value"]: r["why"] for r in table("cohort_attention")}
+    assert rules["problem"] in talk["why"].iloc[1] and rules["major_liability"] in talk["why"].iloc[0]
 
 
 def test_attention_rules_name_real_verdict_columns(room):
-    assert set(table("cohort_attention")["column"]) <= set(room.rows.columns)
+    rules = table("cohort_attention")
+    assert set(rules.col("column")) <= set(room.rows.columns)
+    words = verdict_words()
+    for rule in rules:  # every rule names a verdict the engine gives (its id), so it can fire
+        assert rule["column"] == "explain_drop" or str(rule["value"]) in words[rule["column"]], rule
 
 
 # ---------------------------------------------------------------- formula injection
@@ -105,6 +109,8 @@ def test_the_export_has_no_cell_a_spreadsheet_would_run(room):
     assert (by_line[9]["step1"], by_line[9]["step2"], by_line[9]["specialty"], by_line[9]["stage"]) == (
         "'@SUM(A1)", "'-3", "'+derm", "'-interviewed")
     assert by_line[3]["delta"] == "-21"  # a number we computed stays a number
+    assert (by_line[3]["value"], by_line[3]["value_label"]) == ("major_liability", "Major liability")
+    assert header.index("email_label") == header.index("email") + 1
 
 
 def test_the_export_keeps_the_files_separator():
@@ -148,8 +154,9 @@ def test_summary_is_one_escaped_printable_page(room):
     order = [page.index(s) for s in ("Rows needing attention first", "By value of the score", "By email decision",
                                      "Trends next to the article", "By specialty", "By month the score comes out")]
     assert order == sorted(order)
-    for label, value in zip(chart_values("C5")["label"], chart_values("C5")["value"]):
-        assert re.search(rf"<td>{re.escape(label)}</td><td class=num>{value:g}%</td>", page)
+    for row in chart_values("C5"):
+        assert re.search(rf"<td>{re.escape(row['label'])}</td><td class=num>{row['value']:g}%</td>", page)
+    assert "<td>Major liability</td><td class=num>2</td>" in page  # words for readers, not ids
     assert "Read as UTF-8, comma-separated: 8 rows, 4 judged, 4 to fix." in page
 
 
@@ -170,5 +177,5 @@ def test_examples_room_and_its_figure_follow_the_data():
     room = read_cohort(examples_csv().encode())
     shares = trend_shares(room)
     spec = charts.cohort_c5_figure(shares, int(room.judged["trend"].notna().sum()))
-    assert spec["data"][0]["y"] == chart_values("C5")["value"].tolist()
+    assert spec["data"][0]["y"] == chart_values("C5").col("value")
     assert spec["data"][1]["y"] == list(shares.values()) and abs(sum(shares.values()) - 100) < 0.5

@@ -37,3 +37,23 @@ def test_server_side_imports_stay_light():
     import sys
     code = "import sys, stepguide._server, stepguide.serving; assert 'pandas' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_one_person_never_imports_pandas():
+    """A one-person kernel (the dashboard, a chapter) reads data/ without pandas or numpy (standards: pandas
+    only for DataFrame APIs); the cohort view is the one place that pays for it."""
+    import subprocess
+    import sys
+    code = ("import sys\n"
+            "import stepguide as sg\n"
+            "from stepguide import charts, guide, plan\n"
+            "from stepguide.dashboard import Dashboard\n"
+            "a = sg.assess(step1=245, step2=224, specialty='IM', month='Dec', stage='interviewed')\n"
+            "plan.plan_markdown(a, sg.draft_email(a)); charts.figures_for(a)\n"
+            "Dashboard(); guide.after_a_drop(); guide.to_email_or_not(); guide.start_here()\n"
+            "heavy = sorted(m for m in ('pandas', 'numpy') if m in sys.modules)\n"
+            "assert not heavy, heavy\n"
+            "sg.data.frame('tiers')\n"
+            "assert 'pandas' in sys.modules  # the DataFrame API still works, on demand\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+

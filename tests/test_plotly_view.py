@@ -13,8 +13,10 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import comm
 import numpy as np
 import pytest
+from comm.base_comm import BaseComm
 from tornado import httpclient, httpserver, netutil, web
 
 from stepguide import _server
@@ -27,11 +29,30 @@ def bar(y: list[float], title: str = "Scores") -> dict[str, Any]:
     return {"data": [{"type": "bar", "x": ["a", "b", "c"], "y": y}], "layout": {"title": {"text": title}}}
 
 
+class RecordingComm(BaseComm):
+    """A comm that keeps what the widget would send to the page (``comm.create_comm`` is meant to be replaced)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.sent: list[dict[str, Any]] = []
+        super().__init__(*args, **kwargs)
+
+    def publish_msg(self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None,
+                    **keys: Any) -> None:
+        if msg_type == "comm_msg":
+            self.sent.append(data)
+
+
+@pytest.fixture
+def recording(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Widgets made in the test talk to a RecordingComm instead of a kernel."""
+    monkeypatch.setattr(comm, "create_comm", RecordingComm)
+
+
 def capture_updates(view: PlotlyView) -> list[dict[str, Any]]:
-    """Record the state-update messages the widget would put on its comm."""
-    sent: list[dict[str, Any]] = []
-    view._send = lambda msg, buffers=None: sent.append(msg)  # type: ignore[method-assign]
-    return sent
+    """The state-update messages the widget puts on its comm from now on."""
+    assert isinstance(view.comm, RecordingComm), "use the `recording` fixture"
+    view.comm.sent.clear()
+    return view.comm.sent
 
 
 def test_import_does_not_import_plotly() -> None:
@@ -108,7 +129,7 @@ def test_accepts_go_figure_and_to_dict_objects() -> None:
     assert view.figure == bar([7, 8, 9])
 
 
-def test_update_sends_one_message_per_change() -> None:
+def test_update_sends_one_message_per_change(recording: None) -> None:
     view = PlotlyView(bar([1, 2, 3]))
     sent = capture_updates(view)
     view.update(bar([4, 5, 6]))
@@ -118,7 +139,7 @@ def test_update_sends_one_message_per_change() -> None:
     assert len(sent) == 1
 
 
-def test_batch_update_sends_one_message() -> None:
+def test_batch_update_sends_one_message(recording: None) -> None:
     view = PlotlyView(bar([1, 2, 3]))
     sent = capture_updates(view)
     with view.batch_update():
@@ -134,7 +155,7 @@ def test_batch_update_sends_one_message() -> None:
     assert state["config"] == {"displayModeBar": True}
 
 
-def test_batch_update_applies_in_place_edits_as_one_message() -> None:
+def test_batch_update_applies_in_place_edits_as_one_message(recording: None) -> None:
     view = PlotlyView(bar([1, 2, 3]))
     original = view.figure
     sent = capture_updates(view)
@@ -147,7 +168,7 @@ def test_batch_update_applies_in_place_edits_as_one_message() -> None:
     assert original == bar([1, 2, 3])  # the previous spec was not mutated
 
 
-def test_batch_update_without_changes_sends_nothing() -> None:
+def test_batch_update_without_changes_sends_nothing(recording: None) -> None:
     view = PlotlyView(bar([1, 2, 3]))
     sent = capture_updates(view)
     with view.batch_update():
@@ -248,14 +269,23 @@ def test_esm_is_small() -> None:
 
 def test_nodelay_connection_turns_off_nagle() -> None:
     from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+    from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 
-    calls: list[bool] = []
-    conn = _server.NoDelayKernelWebsocketConnection.__new__(_server.NoDelayKernelWebsocketConnection)
-    conn._trait_values["websocket_handler"] = SimpleNamespace(set_nodelay=calls.append)
-    original = ZMQChannelsWebsocketConnection.connect
-    ZMQChannelsWebsocketConnection.connect = lambda self: "connected"  # type: ignore[method-assign]
-    try:
-        assert conn.connect() == "connected"
-    finally:
-        ZMQChannelsWebsocketConnection.connect = original  # type: ignore[method-assign]
-    assert calls == [True]
+    class Handler(KernelWebsocketHandler):  # only what connect() touches: no application, no request
+        def __init__(self) -> None:
+            self.nodelay: list[bool] = []
+
+        def set_nodelay(self, value: bool) -> None:
+            self.nodelay.append(value)
+
+    class NoKernel(ZMQChannelsWebsocketConnection):
+        def connect(self) -> str:  # stands in for the ZMQ connection, after ours in the MRO
+            return "connected"
+
+    class Probe(_server.NoDelayKernelWebsocketConnection, NoKernel):
+        pass
+
+    handler = Handler()
+    conn = Probe(websocket_handler=handler)
+    assert conn.connect() == "connected"
+    assert handler.nodelay == [True]

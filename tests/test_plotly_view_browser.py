@@ -162,11 +162,11 @@ def test_renders_updates_and_stays_small(voila_url: str, page) -> None:
     box = charts.nth(0).bounding_box()
     assert box and box["height"] >= 320 and box["width"] > 600
 
-    # Responsive: the plot follows its container's width.
-    page.set_viewport_size({"width": 480, "height": 900})
+    # Responsive: the plot follows its container's width, down to a phone's.
+    page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_function(
         "() => { const s = document.querySelector('.stepguide-plotly-view .main-svg');"
-        " return s && s.getBoundingClientRect().width <= 480; }",
+        " return s && s.getBoundingClientRect().width <= 390; }",
         timeout=5_000,
     )
     page.set_viewport_size({"width": 1280, "height": 720})

@@ -1,0 +1,154 @@
+"""What each chapter says about one assessment: pure functions, assessment (and typed text) in, HTML out.
+
+Each returns ``(verdict, details)``: the lines under the chapter's charts and the
+tables and lists that follow. They phrase what the rules decided, with
+:mod:`stepguide.render` doing every bit of escaping.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .assessment import Assessment
+from .data import chart_values, int_fact, list_items, season, specialties
+from .data import table as data_table
+from .email import EmailDraft
+from .flows import node_labels
+from .plan import email_reason, interview_answer
+from .render import differences, esc, list_section, p, section, table, ul
+from .vocabulary import label as vocab
+
+
+def _trace(a: Assessment, *rules: str) -> list[str]:
+    return [t.reason for t in a.trace if t.rule in rules]
+
+
+def _chart_value(chart: str, key: str | None) -> int | None:
+    hit = chart_values(chart).where(id=key)
+    return int(hit[0]["value"]) if hit else None
+
+
+def _chart_label(chart: str, key: str) -> str:
+    return str(chart_values(chart).where(id=key)[0]["label"])
+
+
+_T1_GROUP = {  # which T1 rows describe this person
+    "Low Step 1": lambda a: a.verdict.step1_band == "low",
+    "Pass Step 1": lambda a: a.profile.step1 == "Pass",
+    "IMG": lambda a: a.profile.applicant == "IMG",
+}
+
+
+def risk(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
+    risk = _chart_value("C1", a.c1_profile)
+    if a.c1_profile:
+        head = (f"<p>Your profile: <b>{esc(_chart_label('C1', a.c1_profile))}</b>. The article's estimate: about <b>{risk}%</b> "
+                "risk of losing interviews if programs never see this score.</p>")
+    else:
+        head = p("None of the chart's four profiles fits you exactly; the point still holds: a score programs "
+                  "cannot see counts as a missing score.")
+    t1 = data_table("t1_file_perception")
+    unknown = set(t1.col("group")) - set(_T1_GROUP)
+    if unknown:
+        raise KeyError(f"t1_file_perception.csv has groups the guide cannot match: {sorted(unknown)}")
+    mine = [g for g in dict.fromkeys(t1.col("group")) if _T1_GROUP[g](a)]
+    rows = [r for r in t1 if r["group"] in mine] if mine else list(t1)
+    intro = ("How your file looks to programs without and with an updated Step 2 CK:" if mine else
+             "None of these groups is yours, but this is how programs read such files:")
+    shown = [(g, "with Step 2 CK" if s == "yes" else "without it", looks)
+             for g, s, looks in ((r["group"], r["with_step2"], r["file_looks"]) for r in rows)]
+    out = a.profile.step2 is not None
+    t1_html = p(intro) + table(("Group", "Step 2 CK", "How the file looks"), shown,
+                                 mark=lambda i: (shown[i][1] == "with Step 2 CK") == out and bool(mine))
+    f1 = node_labels("F1")[a.paths["F1"].nodes[-1]]
+    screen = (f"<p>At a program's first screen your file ends in: <b>{esc(f1)}</b> (the guide takes "
+              f"{esc(a.profile.specialty)}'s usual range, from {a.usual_floor}, as the cutoff).</p>")
+    why = _trace(a, "R15")
+    lists = (list_section("L1", "Signs your score may still be invisible to programs (L1)")
+             + list_section("L3", "Reasons people give for not sending it, and why they don't hold (L3)")
+             + list_section("R10", "Who might get away without sending it (R10)"))
+    return head + t1_html + screen + (ul(why) if why else ""), lists
+
+def timing(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
+    m = a.profile.month
+    phase = season()[m]
+    c2, c4 = _chart_value("C2", m), _chart_value("C4", m)
+    facts = []
+    if c2 is not None:
+        facts.append(f"interview opportunities index {c2} of 100 (C2)")
+    if c4 is not None:
+        facts.append(f"usefulness of an update email {c4} of 100 (C4)")
+    numbers = (f"<p>For a score out in {esc(m)}: {esc('; '.join(facts))}.</p>" if facts else
+               p(f"{m} is on neither timing chart: they cover the application season only."))
+    email = vocab("email", a.email)
+    decision = [email_reason(a)]
+    html_ = (f"<p>Phase: <b>{esc(str(phase['phase']))}</b>. {esc(str(phase['reason']))}</p>" + numbers
+             + f"<p>What to do about email: <b>{esc(email)}</b>.</p>" + ul(decision))
+    return html_, list_section("L2", "How to make sure programs see it (L2)")
+
+def trends(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
+    sem = int_fact("sem")
+    flat = data_table("trend_buckets").where(id="flat")[0]
+    parts = _trace(a, "R1")
+    if a.trend:
+        parts.append(f"About {_chart_value('C5', a.trend)}% of applicants land in '{a.trend_label}' (C5).")
+    if a.sem_band:
+        lo, hi = a.sem_band
+        parts.append(f"Any one score is give or take about {sem} points (the standard error of measurement): "
+                     f"yours is really somewhere from {lo} to {hi}. That is why a change of "
+                     f"{int(flat['upper_inclusive'])} points or less counts as flat: it is within the noise.")
+    if a.vs_matched is not None:
+        side = "above" if a.vs_matched >= 0 else "below"
+        parts.append(f"{a.profile.step2} is {abs(a.vs_matched)} points {side} the mean of matched applicants in "
+                     f"{a.profile.specialty} ({a.matched_mean}).")
+    t3 = data_table("t3_score_table")
+    details = section("What programs look at in the scores table (T3)",
+                       table(("Item", "What programs look for", "Weight"),
+                              [(r["item"], r["what_programs_look_for"], r["weight"]) for r in t3]))
+    return ul(parts), details
+
+def email(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
+    if a.value is None:
+        value = p("Your Step 2 CK is not out yet, so it has no place on the asset scale yet.")
+    else:
+        value = f"<p>On the asset scale: <b>{esc(a.value_label)}</b> ({a.value_score} of 5).</p>"
+    reasons = [t.reason for t in a.trace if t.topic in ("value", "helps", "timing", "email")]
+    verdict = (value + f"<p>Decision: <b>{esc(vocab('email', a.email))}</b>.</p>" + ul(reasons)
+               + differences(a))
+    t2 = data_table("t2_email_use")
+    kind = "liability" if a.email == "none" and a.value_score is not None and a.value_score <= 1 else a.email
+    row = next((i for i, k in enumerate(t2.col("applies_to")) if k == kind), -1)  # the T2 row for this person
+    t2_html = section("How programs use update emails (T2)",
+                       table(("Situation", "What programs do with it"),
+                              [(r["situation"], r["program_reaction"]) for r in t2], mark=lambda i: i == row))
+    tips = [f"{t} {d}".strip() for t, d in list_items("E1")]
+    note = p(draft.why) if draft.send else ""
+    email = section("Your email draft" if draft.send else "Email",
+                     note + f'<pre style="white-space:pre-wrap;border:1px solid #ccc;padding:8px">'
+                     f"{esc(draft.as_text())}</pre>" + (ul(tips) if draft.send else ""))
+    return verdict, t2_html + email
+
+def drop(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
+    if a.reading is None:
+        head = p("Your Step 2 CK is not below a numeric Step 1, so there is no drop to read; the advice below "
+                  "is for when there is one.")
+    else:
+        head = f"<p>How programs will likely read your drop ({a.delta:+d}): <b>{esc(vocab('reading', a.reading))}</b>.</p>"
+    note = a.paths["F4"].note
+    verdict = head + (p(note) if note else "") + ul([t.reason for t in a.trace if t.topic in ("value", "reading")])
+    spec = specialties()[a.profile.specialty]
+    t4 = data_table("t4_specialty_weight")
+    group = spec["t4_group"]
+    t4_html = table(("Specialties", "Weight of Step 2 CK", "Reaction to a drop"),
+                     [(r["group"], r["weight"], r["reaction_to_drop"]) for r in t4],
+                     mark=lambda i: t4[i]["group"] == group)
+    if group is None:
+        t4_html = p(f"{a.profile.specialty} is not in this table; the guide treats its weight as "
+                     f"{spec['t4_weight'].lower()} ({spec['weight_basis']}).") + t4_html
+    answer = " ".join(interview_answer(texts.get("evidence")))
+    details = (section("If an interviewer asks (S1)", f"<blockquote>{esc(answer)}</blockquote>")
+               + section("Weight of Step 2 CK by specialty (T4)", t4_html)
+               + list_section("L4", "What offsets a drop (L4)")
+               + list_section("L5", "Two things to do today (L5)")
+               + list_section("R13", "Explain the drop, or not (R13)")
+               + list_section("R14", "Release it anyway (R14)"))
+    return verdict, details

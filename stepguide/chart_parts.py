@@ -1,0 +1,126 @@
+"""The charts' shared look: palette, template, sizes and the small layout pieces every figure uses.
+
+Kept apart from the builders so that C1-C6, the matched-means chart and the
+flow diagrams all draw from one palette and one set of sizes.
+"""
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+Spec = dict[str, Any]
+
+# Okabe-Ito colours (safe for the common colour-vision deficiencies) plus greys.
+PALETTE: dict[str, str] = {
+    "base": "#0072B2",             # blue: every bar/point that is not yours
+    "highlight": "#D55E00",        # vermillion: yours (also outlined, so colour is not the only cue)
+    "faded": "#C4C4C4",            # parts of a flow you do not walk
+    "band": "rgba(230,159,0,0.25)",  # orange, translucent: your score give or take one SEM
+    "reference": "rgba(0,158,115,0.18)",  # bluish green, translucent: the national mean range
+    "reference_line": "#009E73",
+    "text": "#222222",
+    "muted": "#666666",            # >= 4.5:1 on white and on the node fill
+    "lit_fill": "#FBE3D6",         # a light tint of the highlight colour
+    "unlit_fill": "#F5F5F5",
+    "background": "#FFFFFF",
+}
+
+# A tiny explicit template, so neither plotly.py nor plotly.js substitutes its big default.
+TEMPLATE: Spec = {"layout": {
+    "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
+             "size": 12, "color": PALETTE["text"]},
+    "paper_bgcolor": PALETTE["background"], "plot_bgcolor": PALETTE["background"],
+    "hoverlabel": {"bgcolor": PALETTE["background"], "font": {"color": PALETTE["text"]}},
+}}
+
+YOU_ARE_HERE = "You are here"
+CHARTS = ("C1", "C2", "C3", "C4", "C5", "C6")
+# What the highlighted label is, in words, for the "not on this chart" note.
+SUBJECT = {"C1": "profile", "C2": "month", "C3": "place on the scale", "C4": "month", "C5": "trend",
+            "C6": "answer"}
+PENDING_NOTE = "Your Step 2 CK is not out yet, so nothing is marked here."
+NOTE_WIDTH, CAPTION_WIDTH = 78, 90  # characters per line (11 px notes, 10 px captions) beside wrapped labels
+LABEL_WIDTH = 18  # characters per line of a horizontal bar's label, so the plot keeps most of the width
+LINE = 15  # px per line of small text
+FLOW_WIDTH = 580  # px: the plot width a flow is laid out for (the guide's charts are ~600 px wide)
+CHAR_W, LINE_H, BOX_PAD = 7.0, 14, 5  # px: bold 11 px text and box padding
+FLOW_CANVAS, MIN_GAP, MAX_GAP = 270, 28, 44  # px: the flow's drawing area (340 px with title and caption)
+
+
+# ---------------------------------------------------------------- shared parts
+
+def wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width) or [""]
+
+
+def note_spec(text: str, lines_above: int = 0) -> Spec:
+    """A plain-words line under the title (e.g. why nothing is highlighted)."""
+    lines = wrap(text, NOTE_WIDTH)
+    return {"text": "<br>".join(lines), "xref": "paper", "yref": "paper", "x": 0, "y": 1, "xanchor": "left",
+            "yanchor": "bottom", "yshift": 4 + LINE * lines_above, "showarrow": False, "align": "left",
+            "font": {"size": 11, "color": PALETTE["highlight"]}, "name": "note"}
+
+
+def caption_spec(text: str, below: int, width: int = CAPTION_WIDTH) -> Spec:
+    """Where the numbers come from, in small print ``below`` px under the plot area."""
+    return {"text": "<br>".join(wrap(text, width)), "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+            "xanchor": "left", "yanchor": "top", "yshift": -below, "showarrow": False, "align": "left",
+            "font": {"size": 10, "color": PALETTE["muted"]}, "name": "source"}
+
+
+def figure_layout(title: str, meta: dict[str, Any], annotations: list[Spec], *, height: int, caption: str,
+            below: int = 28, notes: Sequence[str] = (), caption_width: int = CAPTION_WIDTH, **axes: Any) -> Spec:
+    """The layout every figure shares: plain title, notes, source caption, tight margins, tiny template.
+
+    ``below`` is the room the x axis takes under the plot (ticks, axis title);
+    the caption goes under that and the bottom margin grows to fit it.
+    """
+    note_specs, used = [], 0
+    for text in notes:
+        note_specs.append(note_spec(text, used))
+        used += len(wrap(text, NOTE_WIDTH))
+    cap = caption_spec(caption, below, caption_width)
+    cap_lines = cap["text"].count("<br>") + 1
+    return {
+        "title": {"text": title, "x": 0, "xref": "container", "xanchor": "left", "y": 1,
+                  "yref": "container", "yanchor": "top", "pad": {"t": 8, "l": 8}, "font": {"size": 14}},
+        "height": height + LINE * (used + cap_lines - 1),
+        "margin": {"l": 8, "r": 12, "t": 40 + LINE * used, "b": below + 6 + LINE * cap_lines, "pad": 2},
+        "showlegend": False,
+        "hovermode": "closest",
+        "template": TEMPLATE,
+        "annotations": annotations + note_specs + [cap],
+        "meta": meta,
+        **axes,
+    }
+
+
+def value_axis(title: str, top: float) -> Spec:
+    # Headroom above the tallest bar leaves room for value labels and "You are here".
+    return {"title": {"text": title, "font": {"size": 11}}, "range": [0, top * 1.3], "rangemode": "tozero",
+            "gridcolor": "#E6E6E6", "zeroline": True, "zerolinecolor": "#999999", "fixedrange": True,
+            "automargin": True}
+
+
+def category_axis(labels: Sequence[str] | None = None, width: int = LABEL_WIDTH) -> Spec:
+    """A category axis; with ``labels`` it is a horizontal bar's: first row on top, labels wrapped."""
+    axis: Spec = {"type": "category", "automargin": True, "fixedrange": True, "ticks": ""}
+    if labels is not None:
+        axis.update(autorange="reversed", tickvals=list(labels),
+                    ticktext=["<br>".join(wrap(label, width)) for label in labels])
+    return axis
+
+
+def you_are_here(x: Any, y: Any, *, dx: int, dy: int, standoff: int = 18) -> Spec:
+    return {"text": YOU_ARE_HERE, "x": x, "y": y, "xref": "x", "yref": "y", "ax": dx, "ay": dy,
+            "showarrow": True, "arrowhead": 2, "arrowwidth": 1.5, "arrowcolor": PALETTE["highlight"],
+            "standoff": standoff, "font": {"size": 12, "color": PALETTE["highlight"]},
+            "bgcolor": "rgba(255,255,255,0.85)", "name": "you-are-here"}
+
+
+def emphasis(n: int, hit: int | None) -> tuple[list[str], list[float]]:
+    """Per-item colour and outline width: the highlight colour plus a dark outline for yours."""
+    colours = [PALETTE["highlight"] if i == hit else PALETTE["base"] for i in range(n)]
+    widths = [2.0 if i == hit else 0.0 for i in range(n)]
+    return colours, widths

@@ -1,0 +1,196 @@
+"""Small views of a :class:`~stepguide.model.GuideModel`: each a widget with its own CSS hook that observes it.
+
+A view never calls the rules; it renders what the model holds (its
+``assessment``, ``draft``, ``texts`` or ``error``) with :mod:`stepguide.render`.
+Pages (the dashboard, the chapters) are compositions of these.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
+from typing import Any
+
+import ipywidgets as w
+
+from . import charts, render
+from .email import USER_FIELDS
+from .model import GuideModel
+from .page import CopyButton, DownloadLink
+from .plan import cards, drop_antidotes, had_drop, interview_answer, matched_sentence, plan_markdown
+from .plotly_view import PlotlyView
+from .vocabulary import hint, label
+
+Render = Callable[[GuideModel], str]
+
+
+class ModelHTML(w.HTML):
+    """HTML re-rendered from the model whenever one of ``on`` changes (blank until there is an assessment)."""
+
+    def __init__(self, model: GuideModel, draw: Render, css: str, on: Sequence[str] = ("assessment",),
+                 blank_on_error: bool = False) -> None:
+        super().__init__()
+        self.add_class(css)
+        self._model, self._draw, self._blank_on_error = model, draw, blank_on_error
+        model.observe(self.refresh, names=list({*on, "error"} if blank_on_error else on))
+        self.refresh()
+
+    def refresh(self, change: Any = None) -> None:
+        m = self._model
+        stale = self._blank_on_error and bool(m.error)  # no old advice next to a rejected input
+        value = self._draw(m) if m.assessment is not None and not stale else ""
+        if value != self.value:
+            self.value = value
+
+
+def why_list(model: GuideModel) -> ModelHTML:
+    return ModelHTML(model, lambda m: render.why(m.assessment.trace), "sg-why")
+
+
+def differences(model: GuideModel) -> ModelHTML:
+    return ModelHTML(model, lambda m: render.differences(m.assessment), "sg-differ")
+
+
+def checklist(model: GuideModel) -> ModelHTML:
+    return ModelHTML(model, lambda m: render.checklist(m.assessment), "sg-actions")
+
+
+def bands_table(model: GuideModel) -> ModelHTML:
+    return ModelHTML(model, lambda m: render.bands(m.assessment), "sg-bands")
+
+
+def matched_text(model: GuideModel) -> ModelHTML:
+    return ModelHTML(model, lambda m: render.p(matched_sentence(m.assessment)), "sg-matched-text")
+
+
+def error_line(model: GuideModel, describe: Callable[[str], str] = render.error_box) -> ModelHTML:
+    """The input problem, if any (``error`` names the field); hidden when there is none."""
+    view = ModelHTML(model, lambda m: describe(m.error) if m.error else "", "sg-error", on=("error",))
+    sync = lambda *_: setattr(view.layout, "display", None if model.error else "none")  # noqa: E731
+    model.observe(sync, names="error")
+    sync()
+    return view
+
+
+class VerdictCards(w.GridBox):
+    """The four verdict cards: trend, value, how a drop reads, email or not (``cards`` maps key -> HTML)."""
+
+    KEYS = ("trend", "value", "reading", "email")
+
+    def __init__(self, model: GuideModel) -> None:
+        self.cards = {key: w.HTML().add_class(f"sg-{key}").add_class("sg-card") for key in self.KEYS}
+        super().__init__(list(self.cards.values()), layout=w.Layout(
+            grid_template_columns="repeat(auto-fit, minmax(min(280px, 100%), 1fr))", grid_gap="14px"))
+        self.add_class("sg-cards")
+        model.observe(self.refresh, names="assessment")
+        self._model = model
+        self.refresh()
+
+    def refresh(self, change: Any = None) -> None:
+        if self._model.assessment is not None:
+            for c in cards(self._model.assessment):
+                self.cards[c.key].value = render.card(c)
+
+
+class ChartPanel(w.GridBox):
+    """The charts ``keys`` (see ``charts.FIGURES``) for the model, each redrawn in place only when its spec changes.
+
+    ``shown_if`` hides a chart's box when its test is false (e.g. F4 without a drop).
+    """
+
+    def __init__(self, model: GuideModel, keys: Sequence[str], headings: Mapping[str, str],
+                 shown_if: Mapping[str, Callable[[Any], bool]] | None = None, min_width: int = 460) -> None:
+        self._model, self._shown_if = model, dict(shown_if or {})
+        self.views = {key: PlotlyView(label=headings[key]).add_class(f"sg-chart-{key}") for key in keys}
+        self.boxes = {key: w.VBox([w.HTML(render.heading(headings[key], 3)), view], layout=w.Layout(min_width="0"))
+                      .add_class("sg-chart-box") for key, view in self.views.items()}
+        self._specs: dict[str, Any] = {}
+        super().__init__(list(self.boxes.values()), layout=w.Layout(
+            grid_template_columns=f"repeat(auto-fit, minmax(min({min_width}px, 100%), 1fr))", grid_gap="16px"))
+        model.observe(self.refresh, names="assessment")
+        self.refresh()
+
+    def refresh(self, change: Any = None) -> None:
+        a = self._model.assessment
+        if a is None:
+            return
+        with ExitStack() as stack:
+            for view in self.views.values():
+                stack.enter_context(view.hold_sync())
+            for key, view in self.views.items():
+                spec = charts.figure_for(a, key)
+                if spec != self._specs.get(key):
+                    view.figure, view.label = spec, charts.describe(spec)
+                    self._specs[key] = spec
+        for key, test in self._shown_if.items():
+            self.boxes[key].layout.display = None if test(a) else "none"
+
+
+class EmailPanel(w.VBox):
+    """The draft (or why not to send one), copy and download, and the fields the reader fills in."""
+
+    def __init__(self, model: GuideModel) -> None:
+        self._model = model
+        self.email_draft = ModelHTML(model, lambda m: render.draft(m.draft), "sg-email-draft", on=("draft",))
+        self.copy = CopyButton("Copy the email").add_class("sg-copy")
+        self.download = DownloadLink("Download the email (.txt)", "step2ck-email.txt").add_class("sg-download")
+        self.fields = {k: w.Text(description=label("email_field", k), placeholder=hint("email_field", k),
+                                 layout=w.Layout(width="calc(100% - 6px)"), style={"description_width": "11em"}
+                                 ).add_class(f"sg-field-{k.replace('_', '-')}") for k in USER_FIELDS}
+        for key, field in self.fields.items():
+            field.observe(lambda change, key=key: model.type_text(**{key: change.new}), names="value")
+        self.email_buttons = w.HBox([self.copy, self.download]).add_class("sg-email-buttons")
+        self.email_tools = w.VBox([
+            w.HTML("<p>Fill in your details: the draft updates as you type. Blanks stay in [brackets].</p>"),
+            w.GridBox(list(self.fields.values()), layout=w.Layout(
+                grid_template_columns="repeat(auto-fit, minmax(min(480px, 100%), 1fr))", grid_gap="4px 24px")),
+        ]).add_class("sg-email-fields")
+        super().__init__([self.email_draft, self.email_buttons, self.email_tools])
+        model.observe(self.refresh, names="draft")
+        self.refresh()
+
+    def refresh(self, change: Any = None) -> None:
+        d = self._model.draft
+        if d is None:
+            return
+        shown = None if d.send else "none"
+        self.email_tools.layout.display = self.email_buttons.layout.display = shown
+        with self.copy.hold_sync(), self.download.hold_sync():
+            self.copy.text = self.download.text = d.as_text() if d.send else ""
+
+
+class InterviewPanel(w.VBox):
+    """S1 and L4 after a drop: the reader's evidence goes into the calm answer; hidden when there is no drop."""
+
+    def __init__(self, model: GuideModel) -> None:
+        self._model = model
+        self.evidence = w.Text(description=label("email_field", "evidence"), placeholder=hint("email_field", "evidence"),
+                               layout=w.Layout(width="calc(100% - 6px)", max_width="900px"),
+                               style={"description_width": "11em"}).add_class("sg-evidence")
+        self.evidence.observe(lambda change: model.type_text(evidence=change.new), names="value")
+        self.interview = ModelHTML(model, lambda m: render.interview(interview_answer(m.texts.get("evidence")),
+                                                                     drop_antidotes()),
+                                   "sg-interview", on=("assessment", "texts"))
+        super().__init__([w.HTML(render.heading("If an interviewer asks about the drop")), self.evidence,
+                          self.interview])
+        self.add_class("sg-drop")
+        model.observe(self.refresh, names="assessment")
+        self.refresh()
+
+    def refresh(self, change: Any = None) -> None:
+        a = self._model.assessment
+        self.layout.display = None if a is not None and had_drop(a) else "none"
+
+
+def plan_export(model: GuideModel) -> DownloadLink:
+    """The whole plan as a Markdown download, always current."""
+    link = DownloadLink("Export my plan (Markdown)", "step2ck-plan.md", mime="text/markdown").add_class("sg-export")
+
+    def refresh(*_: Any) -> None:
+        if model.assessment is not None and model.draft is not None:
+            text = plan_markdown(model.assessment, model.draft, model.texts.get("evidence"))
+            if text != link.text:
+                link.text = text
+
+    model.observe(refresh, names=["assessment", "draft", "texts"])
+    refresh()
+    return link
