@@ -28,8 +28,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-COLUMNS = ("step1", "step2", "specialty", "month", "applicant", "stage",
-           "requires_step2", "prior_fail", "other_concerns", "credible_reason")
 KINDS = {
     "clean": "UTF-8, comma, every row good",
     "messy": "UTF-16 + tab (Excel 'Unicode text'), spreadsheet headers, 1% malformed rows, 1% bad values",
@@ -40,12 +38,17 @@ BASELINE = {"parse": "pandas", "total": "main"}  # the ratio each step is shown 
 
 
 def make_file(rows: int, kind: str, seed: int = 11) -> bytes:
-    """A class file of ``rows`` students with every column, as an adviser's spreadsheet would save it."""
+    """A class file of ``rows`` students with every input column, as an adviser's spreadsheet would save it."""
+    from stepguide.frame import INPUT_COLUMNS
+    from stepguide.inputs import FLAGS
+
     rng = random.Random(seed)
-    specialties = ["IM", "Internal Medicine", "derm", "peds", "General Surgery", "EM", "psych", "Radiology", "FM"]
-    months = ["Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb"]
-    stages = ["before invites", "interviewed", "on hold"]
-    header = list(COLUMNS)
+    choices = {"specialty": ["IM", "Internal Medicine", "derm", "peds", "General Surgery", "EM", "psych", "Radiology",
+                             "FM"],
+               "month": ["Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb"],
+               "stage": ["before invites", "interviewed", "on hold"], "applicant": ["US MD", "US DO", "IMG"],
+               "failed_exam": ["none", "none", "none", "step1", ""], **{f: ["false", "false", "true"] for f in FLAGS}}
+    header = list(INPUT_COLUMNS)
     if kind == "messy":
         header[:3] = ["USMLE Step 1", "USMLE Step 2 CK", "Specialty applying"]
     sep = "\t" if kind == "messy" else ","
@@ -53,9 +56,7 @@ def make_file(rows: int, kind: str, seed: int = 11) -> bytes:
     for i in range(rows):
         step1 = rng.choice(["Pass", str(rng.randint(200, 265))])
         step2 = rng.choice(["", str(rng.randint(205, 270)), str(rng.randint(205, 270))])
-        fields = [step1, step2, rng.choice(specialties), rng.choice(months), rng.choice(["US MD", "US DO", "IMG"]),
-                  rng.choice(stages), rng.choice(["false", "false", "true"]), "false",
-                  rng.choice(["false", "true"]), "false"]
+        fields = [step1, step2] + [rng.choice(choices[c]) for c in INPUT_COLUMNS[2:]]
         if kind == "messy" and i % 100 == 37:
             fields.append("stray")  # one field too many
         if kind == "messy" and i % 100 == 71:
@@ -118,7 +119,9 @@ print(json.dumps({"seconds": seconds, "extra_mib": (peak - rss) / 2**20, "rows":
 
 
 def run_child(step: str, path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, step, str(path)], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", CHILD, step, str(path)], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"{step} on {path.name} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
