@@ -3,7 +3,7 @@
 Budget: 200,000 rows read and judged in <= 2 s with <= 100 MiB extra. The reading part
 (:func:`stepguide.cohort.parse_cohort`: decode, separator, headers, records) is timed apart from the
 judging part (:func:`stepguide.cohort.judge_cohort`, i.e. ``assess_frame`` in chunks), because the
-rules engine is replaced separately. Baselines, run the same way in the same invocation:
+rules engine is its own work (issue 7). Baselines, run the same way in the same invocation:
 
 * ``pandas``: ``pd.read_csv(dtype=object)`` alone on the same bytes (the least any reader costs);
 * ``main``: what ``read_cohort_csv`` did before this issue (one ``read_csv`` and one ``assess_frame``),

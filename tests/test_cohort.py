@@ -256,7 +256,7 @@ def test_csv_text_where_a_path_belongs_is_a_type_error():
 
 
 def test_the_stated_limits():
-    assert (MAX_ROWS, MAX_BYTES) == (200_000, 24 * 1024 * 1024)
+    assert (MAX_ROWS, MAX_BYTES) == (200_000, 32 * 1024 * 1024)
 
 
 @pytest.mark.parametrize("as_path", [False, True])
