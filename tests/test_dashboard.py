@@ -17,7 +17,7 @@ from typing import Any
 import comm
 import ipywidgets as w
 import pytest
-from comm.base_comm import BaseComm
+from recording_comm import RecordingComm
 
 import stepguide as sg
 from stepguide import charts
@@ -93,19 +93,6 @@ def app() -> Dashboard:
 
 def text_of(widget: w.HTML) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
-
-
-class RecordingComm(BaseComm):
-    """A comm that keeps what a widget would send to the page (``comm.create_comm`` is meant to be replaced)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.sent: list[dict[str, Any]] = []
-        super().__init__(*args, **kwargs)
-
-    def publish_msg(self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None,
-                    **keys: Any) -> None:
-        if msg_type == "comm_msg":
-            self.sent.append(data)
 
 
 def check_matches(d: Dashboard, kwargs: dict[str, Any]) -> None:

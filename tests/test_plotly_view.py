@@ -16,7 +16,7 @@ from typing import Any
 import comm
 import numpy as np
 import pytest
-from comm.base_comm import BaseComm
+from recording_comm import RecordingComm
 from tornado import httpclient, httpserver, netutil, web
 
 from stepguide import _server
@@ -27,19 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def bar(y: list[float], title: str = "Scores") -> dict[str, Any]:
     return {"data": [{"type": "bar", "x": ["a", "b", "c"], "y": y}], "layout": {"title": {"text": title}}}
-
-
-class RecordingComm(BaseComm):
-    """A comm that keeps what the widget would send to the page (``comm.create_comm`` is meant to be replaced)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.sent: list[dict[str, Any]] = []
-        super().__init__(*args, **kwargs)
-
-    def publish_msg(self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None,
-                    **keys: Any) -> None:
-        if msg_type == "comm_msg":
-            self.sent.append(data)
 
 
 @pytest.fixture
