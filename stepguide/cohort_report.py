@@ -10,6 +10,7 @@ number -12: a spreadsheet reads it as a value, never as a formula. Everything in
 from __future__ import annotations
 
 import datetime
+import html
 import io
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -21,7 +22,6 @@ import pandas as pd
 from .cohort_read import Cohort
 from .data import chart_info, chart_values, season_months, table
 from .inputs import DEFAULTS, parse_month, parse_specialty
-from .render import esc
 from .scores import trend_labels
 from .vocabulary import options
 
@@ -32,6 +32,11 @@ SHOWN = ("line", "step1", "step2", "specialty", "month", "stage", "trend", "valu
          "attention", "error")
 NOT_OUT = "—"  # a judged row without a value verdict: Step 2 CK is not out yet
 ATTENTION_ON_SUMMARY = 15  # rows listed on the one-page summary; the CSV has them all
+
+
+def esc(text: object) -> str:
+    """The same escape as :func:`stepguide.render.esc` (a view, which this rules-layer module may not import)."""
+    return html.escape(str(text), quote=True)
 
 
 @cache
