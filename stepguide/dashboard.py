@@ -30,8 +30,11 @@ from .email import EmailDraft, draft_email
 from .guide import bands_html
 from .inputs import APPLICANTS, MONTH_NAMES, MONTHS, STAGES, Profile, make_profile
 from .plan import NO_EMAIL_TITLE, cards, drop_antidotes, had_drop, interview_answer, matched_sentence, plan_markdown
+from .connection import ConnectionBanner
 from .page import HelperWidget, PageLandmark
 from .plotly_view import PlotlyView
+from .theme import ThemeToggle
+from .url_state import SituationLink
 
 __all__ = ["Dashboard", "CopyButton", "DownloadLink"]
 
@@ -284,6 +287,9 @@ class Dashboard:
         self.interview = _html("sg-interview")
         self.drop_box = w.VBox([_heading("If an interviewer asks about the drop"), self.evidence, self.interview],
                                layout=w.Layout(display="none")).add_class("sg-drop")
+        self.link = SituationLink(self)  # the inputs in the URL fragment, "Copy link to this situation"
+        self.theme = ThemeToggle()
+        self.connection = ConnectionBanner()
 
     def _layout(self) -> w.VBox:
         charts_grid = dict(grid_template_columns="repeat(auto-fit, minmax(460px, 1fr))", grid_gap="16px")
@@ -291,9 +297,11 @@ class Dashboard:
         i = self.inputs
         return w.VBox([
             _PageSetup("Step 2 CK score guide"),
+            self.connection,
             w.HTML("<h1>What to do with your new Step 2 CK score</h1>"
                    "<p class='sg-lead'>Set your scores and situation. Everything below updates at once: the "
                    "verdict and why, your checklist, the email (or why not to send one) and the charts.</p>"),
+            w.HBox([self.link, self.theme]).add_class("sg-tools"),
             self.error,
             _heading("1. Your scores and situation"),
             self.example,

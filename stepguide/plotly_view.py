@@ -122,12 +122,18 @@ class PlotlyView(anywidget.AnyWidget):
     (with ``{"displayModeBar": True}`` the container becomes ``role="figure"``).
     Assigning ``figure`` or calling ``update`` sends one message; mutating the
     dict in place sends nothing (use ``batch_update``).
+
+    The page side draws the chart when it nears the viewport or the page is
+    idle (first paint), follows the page's dark theme (``<html
+    data-sg-theme="dark">``: the spec itself stays theme-free) and, with
+    ``downloads`` (default on), puts "PNG"/"SVG" save buttons under the chart.
     """
 
     _esm = _ESM
     figure = _Figure({"data": [], "layout": {}}).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
     config = traitlets.Dict({}).tag(sync=True)
+    downloads = traitlets.Bool(True).tag(sync=True)
     _plotly_version = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, figure: Any = None, *, label: str = "", **kwargs: Any) -> None:

@@ -1,9 +1,23 @@
 // Front end of stepguide.plotly_view.PlotlyView.
 // plotly.js comes from a static, cacheable URL (loaded once per page), never
 // over the kernel websocket; updates go through Plotly.react.
+//
+// On top of drawing the figure spec as given (Python specs know no theme):
+// * dark theme: when <html data-sg-theme="dark"> (stepguide.theme), the light
+//   palette is swapped for a dark one at draw time, and every chart redraws
+//   when the attribute flips;
+// * first paint: a chart draws when it nears the viewport or the page is idle,
+//   whichever comes first; its box keeps the chart's height meanwhile, so
+//   nothing jumps;
+// * keep: "PNG" and "SVG" buttons save the chart (light colours, for paper);
+//   a chart whose element sets the CSS variable --sg-print-image: 1 also keeps
+//   an <img> of itself for the print stylesheet;
+// * --sg-chart-scale (CSS variable, e.g. 1.6 in presenter mode) scales fonts
+//   and height for a projector.
 
 const DEFAULT_HEIGHT = 360;
 const PROMISE_KEY = "__stepguidePlotlyPromise";
+const VIEWS_KEY = "__stepguidePlotlyViews";
 // No mode bar by default: its buttons cannot live inside role="img", and
 // "Share chart" would upload data to Plotly Cloud.
 const DEFAULT_CONFIG = {
@@ -12,6 +26,18 @@ const DEFAULT_CONFIG = {
   displayModeBar: false,
   showSendToCloud: false,
   showLink: false,
+};
+
+// Light colours used by stepguide.charts -> their dark-theme counterparts (contrast >= 4.5:1 for
+// text and >= 3:1 for marks against the dark paper). Anything else is left as it is.
+const DARK = {
+  "#ffffff": "#1d232a", "#fff": "#1d232a", white: "#1d232a",
+  "#222222": "#eceff2", "#222": "#eceff2", "#000000": "#eceff2", black: "#eceff2",
+  "#666666": "#b9c1ca", "#444444": "#c5ccd4",
+  "#e6e6e6": "#3b444e", "#eeeeee": "#3b444e", "#999999": "#8a949e", "#c4c4c4": "#5d6670",
+  "#f5f5f5": "#262d35", "#fbe3d6": "#4a2a17",
+  "#0072b2": "#56b4e9", "#d55e00": "#ff9f5a", "#009e73": "#3fd1a6", "#e69f00": "#f5c04a",
+  "rgba(255,255,255,0.85)": "rgba(29,35,42,0.88)", "rgba(255,255,255,0.9)": "rgba(29,35,42,0.9)",
 };
 
 function baseUrl() {
@@ -66,6 +92,76 @@ function titleText(layout) {
   return text ? String(text).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim() : "";
 }
 
+function isDark() {
+  return document.documentElement.getAttribute("data-sg-theme") === "dark";
+}
+
+// Every live view registers a redraw callback; one observer re-themes them all.
+function views() {
+  if (!window[VIEWS_KEY]) {
+    const set = new Set();
+    window[VIEWS_KEY] = set;
+    new MutationObserver(() => set.forEach((redraw) => redraw())).observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ["data-sg-theme"],
+    });
+  }
+  return window[VIEWS_KEY];
+}
+
+function recolour(value) {
+  if (typeof value === "string") {
+    const swap = DARK[value.trim().toLowerCase()];
+    return swap === undefined ? value : swap;
+  }
+  if (Array.isArray(value)) return value.map(recolour);
+  if (value && typeof value === "object") {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[k] = k === "meta" ? v : recolour(v);
+    return out;
+  }
+  return value;
+}
+
+function darken(fig) {
+  const layout = recolour(fig.layout || {});
+  layout.paper_bgcolor = DARK["#ffffff"];
+  layout.plot_bgcolor = DARK["#ffffff"];
+  layout.font = { ...(layout.font || {}), color: (layout.font && layout.font.color) || "#eceff2" };
+  for (const key of Object.keys(layout)) {
+    if (/^[xy]axis\d*$/.test(key) && layout[key] && typeof layout[key] === "object") {
+      const axis = layout[key];
+      axis.gridcolor = axis.gridcolor || "#3b444e";
+      axis.linecolor = axis.linecolor || "#8a949e";
+      axis.zerolinecolor = axis.zerolinecolor || "#8a949e";
+    }
+  }
+  return { ...fig, data: recolour(fig.data || []), layout };
+}
+
+function scaleFonts(value, k) {
+  if (Array.isArray(value)) return value.map((v) => scaleFonts(v, k));
+  if (value && typeof value === "object") {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) {
+      if (key === "meta") out[key] = v;
+      else if (key === "size" && typeof v === "number") out[key] = v * k;
+      else out[key] = scaleFonts(v, k);
+    }
+    return out;
+  }
+  return value;
+}
+
+function idle(fn, timeout) {
+  if (window.requestIdleCallback) return window.requestIdleCallback(fn, { timeout });
+  return setTimeout(fn, 1);
+}
+
+function slug(text) {
+  return (text || "chart").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "chart";
+}
+
 function render({ model, el }) {
   const box = document.createElement("div");
   box.className = "stepguide-plotly-view";
@@ -76,51 +172,141 @@ function render({ model, el }) {
   box.appendChild(plot);
   el.appendChild(box);
 
+  const tools = document.createElement("div");
+  tools.className = "sg-chart-tools";
+  const buttons = ["png", "svg"].map((format) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "sg-button sg-button-quiet";
+    b.textContent = format.toUpperCase();
+    b.dataset.format = format;
+    tools.appendChild(b);
+    return b;
+  });
+  const printImage = document.createElement("img");
+  printImage.className = "sg-print-image";
+  el.appendChild(printImage);
+
   let Plotly = null;
   let alive = true;
   let renders = 0;
+  let wanted = false; // near the viewport or the page went idle: draw (and keep drawing on changes)
 
   const figure = () => model.get("figure") || {};
+  const name = () => model.get("label") || titleText(figure().layout) || "Chart";
+  const scale = () => {
+    const k = parseFloat(getComputedStyle(el).getPropertyValue("--sg-chart-scale"));
+    return k > 0 ? k : 1;
+  };
   const height = () => {
     const h = Number((figure().layout || {}).height);
-    return h > 0 ? h : DEFAULT_HEIGHT;
+    return Math.round((h > 0 ? h : DEFAULT_HEIGHT) * scale());
   };
   const setName = () => {
-    const name = model.get("label") || titleText(figure().layout) || "Chart";
+    const text = name();
     if (!box.hasAttribute("role")) box.setAttribute("role", "img");
-    box.setAttribute("aria-label", name);
+    box.setAttribute("aria-label", text);
+    buttons.forEach((b) => b.setAttribute("aria-label", `Download the chart "${text}" as ${b.textContent}`));
+    printImage.alt = text;
   };
   const sizeBox = () => {
     box.style.minHeight = `${height()}px`;
     plot.style.height = `${height()}px`;
   };
+  const showTools = () => {
+    const on = model.get("downloads") !== false;
+    if (on && !tools.parentNode) el.insertBefore(tools, printImage);
+    if (!on && tools.parentNode) tools.remove();
+  };
 
-  const draw = () => {
-    setName();
-    sizeBox();
-    if (!Plotly || !alive) return;
-    // Plotly mutates what it is given; keep the model's copy pristine.
-    const fig = structuredClone(figure());
+  // The figure as drawn on screen: theme and scale applied, the model's copy left pristine.
+  const prepared = (dark) => {
+    let fig = structuredClone(figure());
+    const k = scale();
+    if (k !== 1) fig = { ...fig, layout: scaleFonts(fig.layout || {}, k) };
+    if (dark) fig = darken(fig);
     const layout = fig.layout || {};
     delete layout.width;
     layout.autosize = true;
     layout.height = height();
+    return { data: fig.data || [], layout };
+  };
+
+  let printTimer = 0;
+  const refreshPrintImage = () => {
+    if (!Plotly || getComputedStyle(el).getPropertyValue("--sg-print-image").trim() !== "1") return;
+    cancelAnimationFrame(printTimer);
+    printTimer = requestAnimationFrame(() =>
+      idle(() => {
+        if (!alive) return;
+        const fig = structuredClone(figure());
+        const h = Number((fig.layout || {}).height) > 0 ? Number(fig.layout.height) : DEFAULT_HEIGHT;
+        Plotly.toImage({ data: fig.data || [], layout: { ...(fig.layout || {}), width: 680, height: h } },
+          { format: "svg", width: 680, height: h })
+          .then((url) => {
+            if (alive) printImage.src = url;
+          })
+          .catch(() => {});
+      }, 2000));
+  };
+
+  const draw = () => {
+    setName();
+    sizeBox();
+    showTools();
+    if (!Plotly || !alive || !wanted) return;
+    const { data, layout } = prepared(isDark());
     const config = {
       ...DEFAULT_CONFIG,
-      ...(fig.config || {}),
+      ...(figure().config || {}),
       ...(model.get("config") || {}),
     };
     // role="img" hides its descendants from assistive tech, so it is only
     // right while the chart holds no controls; with a mode bar (real
     // buttons) the container becomes a labelled figure instead.
     box.setAttribute("role", config.displayModeBar === false || config.staticPlot ? "img" : "figure");
-    Plotly.react(plot, fig.data || [], layout, config)
+    Plotly.react(plot, data, layout, config)
       .then(() => {
         renders += 1;
         box.dataset.renders = String(renders);
+        box.dataset.theme = isDark() ? "dark" : "light";
+        refreshPrintImage();
       })
       .catch((err) => console.error("stepguide PlotlyView: bad figure", err));
   };
+
+  // Save the chart as the page shows it, but in light colours (for paper and slides).
+  const download = (format) => {
+    if (!Plotly) return;
+    const fig = prepared(false);
+    const width = Math.max(480, Math.round(plot.getBoundingClientRect().width) || 800);
+    fig.layout.width = width;
+    fig.layout.autosize = false;
+    Plotly.toImage(fig, { format, width, height: fig.layout.height, scale: format === "png" ? 2 : 1 })
+      .then((url) => {
+        const a = document.createElement("a");
+        a.href = url;
+        a.download = `${slug(name())}.${format}`;
+        a.style.display = "none";
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+      })
+      .catch((err) => console.error("stepguide PlotlyView: could not save the chart", err));
+  };
+  buttons.forEach((b) => b.addEventListener("click", () => download(b.dataset.format)));
+
+  const want = () => {
+    if (wanted || !alive) return;
+    wanted = true;
+    draw();
+  };
+  // Near the viewport: draw now. Otherwise when the browser is idle (at most 1.5 s later).
+  const seen = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) want();
+  }, { rootMargin: "300px 0px" });
+  seen.observe(box);
+  const idleHandle = idle(want, 1500);
 
   // Widgets are often rendered detached or hidden (tabs, accordions); plotly
   // only follows window resizes, so follow the container too.
@@ -137,8 +323,11 @@ function render({ model, el }) {
   observer.observe(box);
 
   const onLabel = () => setName();
+  const registry = views();
+  registry.add(draw);
   model.on("change:figure", draw);
   model.on("change:config", draw);
+  model.on("change:downloads", draw);
   model.on("change:label", onLabel);
   draw();
 
@@ -150,19 +339,25 @@ function render({ model, el }) {
     .catch((err) => {
       if (!alive) return;
       console.error("stepguide PlotlyView:", err);
-      const name = box.getAttribute("aria-label") || "Chart";
+      const text = box.getAttribute("aria-label") || "Chart";
       box.removeAttribute("role");
       box.removeAttribute("aria-label");
       box.style.minHeight = "";
-      box.textContent = `${name}: chart could not be displayed (plotting library failed to load).`;
+      box.textContent = `${text}: chart could not be displayed (plotting library failed to load).`;
+      tools.remove();
     });
 
   return () => {
     alive = false;
+    registry.delete(draw);
+    seen.disconnect();
+    if (window.cancelIdleCallback) window.cancelIdleCallback(idleHandle);
     observer.disconnect();
     cancelAnimationFrame(frame);
+    cancelAnimationFrame(printTimer);
     model.off("change:figure", draw);
     model.off("change:config", draw);
+    model.off("change:downloads", draw);
     model.off("change:label", onLabel);
     if (Plotly) Plotly.purge(plot);
   };
