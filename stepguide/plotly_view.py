@@ -30,7 +30,15 @@ import traitlets
 
 __all__ = ["PlotlyView", "plotly_js_path", "plotly_version", "to_figure_dict"]
 
-_ESM = (Path(__file__).with_name("static") / "plotly_view.js").read_text(encoding="utf-8")
+
+
+def _compact(source: str) -> str:
+    """The ESM without comment lines and indentation: it is sent once per chart over the websocket."""
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+_ESM = _compact((Path(__file__).with_name("static") / "plotly_view.js").read_text(encoding="utf-8"))
 
 
 _BASIC_BUNDLE = Path(__file__).with_name("static") / "vendor" / "plotly-basic.min.js"

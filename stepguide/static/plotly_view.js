@@ -31,10 +31,8 @@ const DEFAULT_CONFIG = {
 // Light colours used by stepguide.charts -> their dark-theme counterparts (contrast >= 4.5:1 for
 // text and >= 3:1 for marks against the dark paper). Anything else is left as it is.
 const DARK = {
-  "#ffffff": "#1d232a", "#fff": "#1d232a", white: "#1d232a",
-  "#222222": "#eceff2", "#222": "#eceff2", "#000000": "#eceff2", black: "#eceff2",
-  "#666666": "#b9c1ca", "#444444": "#c5ccd4",
-  "#e6e6e6": "#3b444e", "#eeeeee": "#3b444e", "#999999": "#8a949e", "#c4c4c4": "#5d6670",
+  "#ffffff": "#1d232a", "#222222": "#eceff2", "#666666": "#b9c1ca",
+  "#e6e6e6": "#3b444e", "#999999": "#8a949e", "#c4c4c4": "#5d6670",
   "#f5f5f5": "#262d35", "#fbe3d6": "#4a2a17",
   "#0072b2": "#56b4e9", "#d55e00": "#ff9f5a", "#009e73": "#3fd1a6", "#e69f00": "#f5c04a",
   "rgba(255,255,255,0.85)": "rgba(29,35,42,0.88)", "rgba(255,255,255,0.9)": "rgba(29,35,42,0.9)",
@@ -153,14 +151,9 @@ function scaleFonts(value, k) {
   return value;
 }
 
-function idle(fn, timeout) {
-  if (window.requestIdleCallback) return window.requestIdleCallback(fn, { timeout });
-  return setTimeout(fn, 1);
-}
+const idle = (fn, timeout) => (window.requestIdleCallback || setTimeout)(fn, { timeout });
 
-function slug(text) {
-  return (text || "chart").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "chart";
-}
+const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "chart";
 
 function render({ model, el }) {
   const box = document.createElement("div");
@@ -206,7 +199,7 @@ function render({ model, el }) {
     const text = name();
     if (!box.hasAttribute("role")) box.setAttribute("role", "img");
     box.setAttribute("aria-label", text);
-    buttons.forEach((b) => b.setAttribute("aria-label", `Download the chart "${text}" as ${b.textContent}`));
+    buttons.forEach((b) => b.setAttribute("aria-label", `Download "${text}" as ${b.textContent}`));
     printImage.alt = text;
   };
   const sizeBox = () => {
@@ -214,9 +207,8 @@ function render({ model, el }) {
     plot.style.height = `${height()}px`;
   };
   const showTools = () => {
-    const on = model.get("downloads") !== false;
-    if (on && !tools.parentNode) el.insertBefore(tools, printImage);
-    if (!on && tools.parentNode) tools.remove();
+    if (model.get("downloads") !== false) el.insertBefore(tools, printImage);
+    else tools.remove();
   };
 
   // The figure as drawn on screen: theme and scale applied, the model's copy left pristine.
@@ -253,7 +245,6 @@ function render({ model, el }) {
   const draw = () => {
     setName();
     sizeBox();
-    showTools();
     if (!Plotly || !alive || !wanted) return;
     const { data, layout } = prepared(isDark());
     const config = {
@@ -272,7 +263,7 @@ function render({ model, el }) {
         box.dataset.theme = isDark() ? "dark" : "light";
         refreshPrintImage();
       })
-      .catch((err) => console.error("stepguide PlotlyView: bad figure", err));
+      .catch((err) => console.error("PlotlyView: bad figure", err));
   };
 
   // Save the chart as the page shows it, but in light colours (for paper and slides).
@@ -292,7 +283,7 @@ function render({ model, el }) {
         a.click();
         a.remove();
       })
-      .catch((err) => console.error("stepguide PlotlyView: could not save the chart", err));
+      .catch((err) => console.error("PlotlyView: save", err));
   };
   buttons.forEach((b) => b.addEventListener("click", () => download(b.dataset.format)));
 
@@ -325,9 +316,10 @@ function render({ model, el }) {
   const onLabel = () => setName();
   const registry = views();
   registry.add(draw);
+  showTools();
   model.on("change:figure", draw);
   model.on("change:config", draw);
-  model.on("change:downloads", draw);
+  model.on("change:downloads", showTools);
   model.on("change:label", onLabel);
   draw();
 
@@ -351,13 +343,13 @@ function render({ model, el }) {
     alive = false;
     registry.delete(draw);
     seen.disconnect();
-    if (window.cancelIdleCallback) window.cancelIdleCallback(idleHandle);
+    (window.cancelIdleCallback || clearTimeout)(idleHandle);
     observer.disconnect();
     cancelAnimationFrame(frame);
     cancelAnimationFrame(printTimer);
     model.off("change:figure", draw);
     model.off("change:config", draw);
-    model.off("change:downloads", draw);
+    model.off("change:downloads", showTools);
     model.off("change:label", onLabel);
     if (Plotly) Plotly.purge(plot);
   };
