@@ -2,8 +2,10 @@
 // * On first render: a non-empty URL fragment is sent to Python, which applies
 //   what it can; otherwise the current inputs are written to the fragment.
 // * Each change of the inputs (the `state` trait) is written to the fragment:
-//   the first change after a quiet second adds a history entry, changes within
-//   that second replace it, so the back button steps back one gesture at a time.
+//   the first change after a gesture ended (a key or pointer released, a
+//   select changed) or after a quiet second adds a history entry, the others
+//   replace it, so the back button steps back one gesture at a time, not one
+//   slider step of a drag at a time.
 // * Back/forward and a hand-edited fragment are sent to Python again.
 // * "Copy link to this situation" copies the page URL with the fragment.
 // Everything shown comes from textContent: nothing from the URL becomes HTML.
@@ -55,6 +57,10 @@ function render({ model, el }) {
   let lastSent = null;
   let lastPush = 0;
   let applying = false; // the next state change answers a fragment we sent: replace, do not push
+  let ended = false; // a gesture ended since the last history entry
+  const endGesture = () => {
+    ended = true;
+  };
 
   const url = (fragment) => `${window.location.pathname}${window.location.search}#${fragment}`;
   const write = (replace = false) => {
@@ -64,10 +70,11 @@ function render({ model, el }) {
       return;
     }
     const now = Date.now();
-    if (replace || applying || lastWritten === null || now - lastPush < QUIET_MS) {
+    if (replace || applying || lastWritten === null || (!ended && now - lastPush < QUIET_MS)) {
       window.history.replaceState(window.history.state, "", url(state));
     } else {
       window.history.pushState(window.history.state, "", url(state));
+      ended = false;
     }
     if (!replace && !applying) lastPush = now;
     lastWritten = state;
@@ -130,6 +137,7 @@ function render({ model, el }) {
   });
   window.addEventListener("hashchange", send);
   window.addEventListener("popstate", send);
+  for (const type of ["keyup", "pointerup", "change"]) document.addEventListener(type, endGesture, true);
   model.on("change:state", onState);
   model.on("msg:custom", onMessage);
   model.on("change:notice", onNotice);
@@ -142,6 +150,7 @@ function render({ model, el }) {
   return () => {
     window.removeEventListener("hashchange", send);
     window.removeEventListener("popstate", send);
+    for (const type of ["keyup", "pointerup", "change"]) document.removeEventListener(type, endGesture, true);
     model.off("change:state", onState);
     model.off("msg:custom", onMessage);
     model.off("change:notice", onNotice);
