@@ -3,7 +3,7 @@
 Moves the Step 2 CK slider with the keyboard and by typing into its readout,
 checks the verdict cards, the C5 highlight, the F2 path and the email draft
 against ``sg.assess``, downloads the email and the plan, copies the email,
-runs axe-core and saves ``docs/dashboard.png`` for the README.
+runs axe-core. (The README's screenshots come from ``make screenshot``, not from the tests.)
 """
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "dashboard.ipynb"
-SCREENSHOT = ROOT / "docs" / "dashboard.png"
 START = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}
 
 
@@ -131,7 +130,7 @@ def test_live_updates_downloads_and_copy(server, page) -> None:
     assert "Traceback" not in page.locator(".sg-main").inner_text()
 
 
-def test_drop_accessibility_and_screenshot(server, page) -> None:
+def test_drop_and_accessibility(server, page) -> None:
     from playwright.sync_api import expect
 
     open_dashboard(page, server.url)
@@ -139,13 +138,6 @@ def test_drop_accessibility_and_screenshot(server, page) -> None:
     page.wait_for_function(
         "() => [...document.querySelectorAll('.sg-main .stepguide-plotly-view')]"
         ".filter(e => e.offsetParent).every(e => Number(e.dataset.renders || 0) > 0)")
-    # Voila paints only what is in the viewport: make it as tall as the page for the README image.
-    height = page.evaluate("document.querySelector('.sg-main').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": height + 40})
-    page.wait_for_timeout(500)  # charts follow the resize on the next frame
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.locator(".sg-main").screenshot(path=str(SCREENSHOT))
-    page.set_viewport_size({"width": 1400, "height": 1000})
     assert serious_axe_violations(page) == []
 
     # A drop: F4 and the interview answer appear, and the page stays accessible.
