@@ -38,10 +38,10 @@ def test_charts_download_as_png_and_svg_and_the_plan_prints(server, browser) -> 
         assert drawing.startswith("<svg") and "You are here" in drawing
         assert "#1d232a" not in drawing.lower()  # saved in light colours, whatever the screen theme
 
-        # Print: the two key charts keep a picture of themselves for paper.
-        page.wait_for_function("() => ['c5', 'matched'].every(k => (document.querySelector("
-                               "`.sg-chart-${k} img.sg-print-image`) || {}).src?.startsWith('data:image/svg'))")
+        # Print (in the dark theme on screen): the two key charts redraw light for paper, then go back.
         pdf = page.pdf(format="Letter", print_background=True)
+        page.wait_for_function("() => document.querySelector('.sg-chart-c5 .stepguide-plotly-view')"
+                               ".dataset.theme === 'dark'")
     finally:
         page.context.close()
     reader = PdfReader(io.BytesIO(pdf))

@@ -10,8 +10,8 @@
 //   whichever comes first; its box keeps the chart's height meanwhile, so
 //   nothing jumps;
 // * keep: "PNG" and "SVG" buttons save the chart (light colours, for paper);
-//   a chart whose element sets the CSS variable --sg-print-image: 1 also keeps
-//   an <img> of itself for the print stylesheet;
+//   a chart whose element sets the CSS variable --sg-print: 1 is printed: on
+//   "beforeprint" it redraws in light colours at (at most) a sheet's width;
 // * --sg-chart-scale (CSS variable, e.g. 1.6 in presenter mode) scales fonts
 //   and height for a projector.
 
@@ -176,10 +176,6 @@ function render({ model, el }) {
     tools.appendChild(b);
     return b;
   });
-  const printImage = document.createElement("img");
-  printImage.className = "sg-print-image";
-  el.appendChild(printImage);
-
   let Plotly = null;
   let alive = true;
   let renders = 0;
@@ -200,14 +196,13 @@ function render({ model, el }) {
     if (!box.hasAttribute("role")) box.setAttribute("role", "img");
     box.setAttribute("aria-label", text);
     buttons.forEach((b) => b.setAttribute("aria-label", `Download "${text}" as ${b.textContent}`));
-    printImage.alt = text;
   };
   const sizeBox = () => {
     box.style.minHeight = `${height()}px`;
     plot.style.height = `${height()}px`;
   };
   const showTools = () => {
-    if (model.get("downloads") !== false) el.insertBefore(tools, printImage);
+    if (model.get("downloads") !== false) el.appendChild(tools);
     else tools.remove();
   };
 
@@ -219,34 +214,33 @@ function render({ model, el }) {
     if (dark) fig = darken(fig);
     const layout = fig.layout || {};
     delete layout.width;
-    layout.autosize = true;
+    layout.autosize = !printing;
+    if (printing) layout.width = printing;
     layout.height = height();
     return { data: fig.data || [], layout };
   };
 
-  let printTimer = 0;
-  const refreshPrintImage = () => {
-    if (!Plotly || getComputedStyle(el).getPropertyValue("--sg-print-image").trim() !== "1") return;
-    cancelAnimationFrame(printTimer);
-    printTimer = requestAnimationFrame(() =>
-      idle(() => {
-        if (!alive) return;
-        const fig = structuredClone(figure());
-        const h = Number((fig.layout || {}).height) > 0 ? Number(fig.layout.height) : DEFAULT_HEIGHT;
-        Plotly.toImage({ data: fig.data || [], layout: { ...(fig.layout || {}), width: 680, height: h } },
-          { format: "svg", width: 680, height: h })
-          .then((url) => {
-            if (alive) printImage.src = url;
-          })
-          .catch(() => {});
-      }, 2000));
+  let printing = 0; // while printing: the width to draw at, at most a sheet's
+  const printed = () => getComputedStyle(el).getPropertyValue("--sg-print").trim() === "1";
+  const beforePrint = () => {
+    if (!Plotly || !printed()) return;
+    printing = Math.min(plot.offsetWidth || 680, 680);
+    wanted = true;
+    draw();
   };
+  const afterPrint = () => {
+    if (!printing) return;
+    printing = 0;
+    draw();
+  };
+  window.addEventListener("beforeprint", beforePrint);
+  window.addEventListener("afterprint", afterPrint);
 
   const draw = () => {
     setName();
     sizeBox();
     if (!Plotly || !alive || !wanted) return;
-    const { data, layout } = prepared(isDark());
+    const { data, layout } = prepared(isDark() && !printing);
     const config = {
       ...DEFAULT_CONFIG,
       ...(figure().config || {}),
@@ -260,8 +254,7 @@ function render({ model, el }) {
       .then(() => {
         renders += 1;
         box.dataset.renders = String(renders);
-        box.dataset.theme = isDark() ? "dark" : "light";
-        refreshPrintImage();
+        box.dataset.theme = isDark() && !printing ? "dark" : "light";
       })
       .catch((err) => console.error("PlotlyView: bad figure", err));
   };
@@ -346,7 +339,8 @@ function render({ model, el }) {
     (window.cancelIdleCallback || clearTimeout)(idleHandle);
     observer.disconnect();
     cancelAnimationFrame(frame);
-    cancelAnimationFrame(printTimer);
+    window.removeEventListener("beforeprint", beforePrint);
+    window.removeEventListener("afterprint", afterPrint);
     model.off("change:figure", draw);
     model.off("change:config", draw);
     model.off("change:downloads", showTools);

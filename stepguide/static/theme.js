@@ -63,6 +63,18 @@ function render({ el }) {
     apply(next);
     sync();
   });
+  // Paper is light: print in the light theme, then come back.
+  let printedFrom = null;
+  const beforePrint = () => {
+    printedFrom = document.documentElement.getAttribute("data-sg-theme");
+    if (printedFrom === "dark") apply("light");
+  };
+  const afterPrint = () => {
+    if (printedFrom === "dark") apply("dark");
+    printedFrom = null;
+  };
+  window.addEventListener("beforeprint", beforePrint);
+  window.addEventListener("afterprint", afterPrint);
   const media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
   if (media) media.addEventListener("change", follow);
   const watch = new MutationObserver(sync);
@@ -72,6 +84,8 @@ function render({ el }) {
   el.appendChild(button);
   return () => {
     if (media) media.removeEventListener("change", follow);
+    window.removeEventListener("beforeprint", beforePrint);
+    window.removeEventListener("afterprint", afterPrint);
     watch.disconnect();
   };
 }
