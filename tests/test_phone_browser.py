@@ -53,60 +53,71 @@ def server(voila_server):
     return voila_server(NOTEBOOK)
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
+def check_layout_and_accessibility(page, theme: str) -> None:
+    assert page.evaluate("document.documentElement.dataset.sgTheme") == theme
+    found = page.evaluate(GEOMETRY)
+    assert found["problems"] == []
+    assert found["small"] == []
+    assert not found["overflow"], "the page scrolls sideways"
+    page.wait_for_function("t => [...document.querySelectorAll('.sg-main .stepguide-plotly-view[data-renders]')]"
+                           ".every(v => v.dataset.theme === t)", arg=theme)
+    assert serious_axe_violations(page) == []
+
+
 @pytest.mark.parametrize("size", list(VIEWPORTS))
-def test_inputs_fit_and_page_is_accessible(server, browser, size, theme) -> None:
-    page = new_page(browser, size, theme)
+def test_inputs_fit_and_page_is_accessible_in_both_themes(server, browser, size) -> None:
+    """Light first; then the system switches to dark and the page (charts included) follows it live."""
+    page = new_page(browser, size, "light")
     messages: list[tuple[str, str]] = []
     page.on("console", lambda m: messages.append((m.type, m.text)))
     try:
         open_dashboard(page, server.url)
-        assert page.evaluate("document.documentElement.dataset.sgTheme") == theme
-        found = page.evaluate(GEOMETRY)
-        assert found["problems"] == []
-        assert found["small"] == []
-        assert not found["overflow"], "the page scrolls sideways"
-        page.wait_for_function(
-            "t => document.querySelector('.sg-chart-c5 .stepguide-plotly-view').dataset.theme === t", arg=theme)
-        assert serious_axe_violations(page) == []
+        check_layout_and_accessibility(page, "light")
+        page.emulate_media(color_scheme="dark")
+        page.wait_for_function("() => document.documentElement.dataset.sgTheme === 'dark'")
+        check_layout_and_accessibility(page, "dark")
         assert console_problems(messages) == []
+        if size == "phone":
+            touch_keyboard_and_toggle(page)
     finally:
         page.context.close()
 
 
-def test_touch_keyboard_and_theme_toggle_on_a_phone(server, browser) -> None:
+def touch_keyboard_and_toggle(page) -> None:
     """Thumb and keyboard both work at 390 px, and the toggle re-themes page and charts at once."""
     from playwright.sync_api import expect
 
-    page = new_page(browser, "phone", "light")
-    try:
-        open_dashboard(page, server.url)
-        readout = page.locator(".sg-step2 .widget-readout")
-        page.locator(".sg-step2 [role=slider]").focus()
-        page.keyboard.press("ArrowRight")
-        expect(readout).to_have_text("249")
-        readout.tap()
-        page.keyboard.press("Control+A")
-        page.keyboard.type("236")
-        page.keyboard.press("Enter")
-        expect(readout).to_have_text("236")
-        page.wait_for_function("() => location.hash.includes('step2=236')")
-        page.locator(".sg-step1-mode .widget-toggle-button", has_text="Pass").tap()
-        expect(page.locator(".sg-step1 .noUi-target")).to_have_attribute("disabled", "true")
-        page.locator(".sg-prior-fail .widget-label-basic").tap()
-        expect(page.locator(".sg-prior-fail input")).to_be_checked()
+    readout = page.locator(".sg-step2 .widget-readout")
+    page.locator(".sg-step2 [role=slider]").focus()
+    page.keyboard.press("ArrowRight")
+    expect(readout).to_have_text("249")
+    readout.tap()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("236")
+    page.keyboard.press("Enter")
+    expect(readout).to_have_text("236")
+    page.wait_for_function("() => location.hash.includes('step2=236')")
+    page.locator(".sg-step1-mode .widget-toggle-button", has_text="Pass").tap()
+    expect(page.locator(".sg-step1 .noUi-target")).to_have_attribute("disabled", "true")
+    page.locator(".sg-prior-fail .widget-label-basic").tap()
+    expect(page.locator(".sg-prior-fail input")).to_be_checked()
 
-        toggle = page.get_by_role("button", name="Dark theme")
-        expect(toggle).to_have_attribute("aria-pressed", "false")
-        toggle.tap()
-        expect(toggle).to_have_attribute("aria-pressed", "true")
-        assert page.evaluate("document.documentElement.dataset.sgTheme") == "dark"
-        page.wait_for_function("() => [...document.querySelectorAll('.sg-chart-c5 .stepguide-plotly-view')]"
-                               ".every(v => v.dataset.theme === 'dark')")
-        paper = page.evaluate("document.querySelector('.sg-chart-c5 .js-plotly-plot')._fullLayout.paper_bgcolor")
-        assert paper != "#FFFFFF" and paper.lower() not in ("#ffffff", "white", "rgb(255, 255, 255)")
-        page.reload()
-        page.locator(".sg-main[role=main]").wait_for(timeout=60_000)
-        assert page.evaluate("document.documentElement.dataset.sgTheme") == "dark"  # the choice is remembered
-    finally:
-        page.context.close()
+    # The system is dark now; the toggle picks light, and the choice outlives a reload.
+    toggle = page.get_by_role("button", name="Dark theme")
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    toggle.tap()
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate("document.documentElement.dataset.sgTheme") == "light"
+    page.wait_for_function("() => [...document.querySelectorAll('.sg-chart-c5 .stepguide-plotly-view')]"
+                           ".every(v => v.dataset.theme === 'light')")
+    paper = page.evaluate("document.querySelector('.sg-chart-c5 .js-plotly-plot')._fullLayout.paper_bgcolor")
+    assert paper.lower() in ("#ffffff", "#fff", "white", "rgb(255, 255, 255)")
+    toggle.tap()
+    page.wait_for_function("() => document.querySelector('.sg-chart-c5 .stepguide-plotly-view').dataset.theme"
+                           " === 'dark'")
+    paper = page.evaluate("document.querySelector('.sg-chart-c5 .js-plotly-plot')._fullLayout.paper_bgcolor")
+    assert paper.lower() not in ("#ffffff", "#fff", "white", "rgb(255, 255, 255)")
+    page.emulate_media(color_scheme="light")  # a saved choice wins over the system
+    page.reload()
+    page.locator(".sg-main[role=main]").wait_for(timeout=60_000)
+    assert page.evaluate("document.documentElement.dataset.sgTheme") == "dark"

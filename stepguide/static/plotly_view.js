@@ -7,8 +7,8 @@
 //   palette is swapped for a dark one at draw time, and every chart redraws
 //   when the attribute flips;
 // * first paint: a chart draws when it nears the viewport or the page is idle,
-//   whichever comes first; its box keeps the chart's height meanwhile, so
-//   nothing jumps;
+//   whichever comes first (a hidden one when it is shown); its box keeps the
+//   chart's height meanwhile, so nothing jumps;
 // * keep: "PNG" and "SVG" buttons save the chart (light colours, for paper);
 //   a chart whose element sets the CSS variable --sg-print: 1 is printed: on
 //   "beforeprint" it redraws in light colours at (at most) a sheet's width;
@@ -153,6 +153,47 @@ function scaleFonts(value, k) {
 
 const idle = (fn, timeout) => (window.requestIdleCallback || setTimeout)(fn, { timeout });
 
+// Charts waiting for an idle moment: each idle period draws as many as fit in it.
+const QUEUE_KEY = "__stepguidePlotlyQueue";
+function enqueue(job) {
+  const q = window[QUEUE_KEY] || (window[QUEUE_KEY] = { jobs: new Set(), asked: false });
+  q.jobs.add(job);
+  if (q.asked) return;
+  q.asked = true;
+  const run = (deadline) => {
+    q.asked = false;
+    for (const next of q.jobs) {
+      q.jobs.delete(next);
+      next();
+      if (!deadline || (!deadline.didTimeout && deadline.timeRemaining() < 10)) break;
+    }
+    if (q.jobs.size && !q.asked) {
+      q.asked = true;
+      idle(run, 300);
+    }
+  };
+  idle(run, 300);
+}
+
+// Plotly's first chart on a page pays for its style sheet and text measuring: pay it while the
+// kernel connects, in a throwaway plot drawn and removed in one task (never seen on screen).
+function warmUp(Plotly) {
+  if (window.__stepguidePlotlyWarm) return;
+  window.__stepguidePlotlyWarm = true;
+  const div = document.createElement("div");
+  div.style.cssText = "position:absolute;left:-9999px;top:0;width:300px;height:200px";
+  document.body.appendChild(div);
+  try {
+    Plotly.newPlot(div, [{ type: "bar", x: ["a"], y: [1], text: ["1"] }], { width: 300, height: 200,
+      font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" },
+      annotations: [{ text: "a", x: 0, y: 1 }] }, { staticPlot: true });
+  } catch (_) {
+    /* a warm-up only */
+  }
+  Plotly.purge(div);
+  div.remove();
+}
+
 const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "chart";
 
 function render({ model, el }) {
@@ -281,22 +322,24 @@ function render({ model, el }) {
   buttons.forEach((b) => b.addEventListener("click", () => download(b.dataset.format)));
 
   const want = () => {
-    if (wanted || !alive) return;
+    // A hidden chart (display: none) waits until it is shown: the resize observer calls back.
+    if (wanted || !alive || !box.getClientRects().length) return;
     wanted = true;
     draw();
   };
-  // Near the viewport: draw now. Otherwise when the browser is idle (at most 1.5 s later).
+  // Near the viewport: draw now. Otherwise when the browser is idle.
   const seen = new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting)) want();
   }, { rootMargin: "300px 0px" });
   seen.observe(box);
-  const idleHandle = idle(want, 1500);
+  enqueue(want);
 
   // Widgets are often rendered detached or hidden (tabs, accordions); plotly
   // only follows window resizes, so follow the container too.
   let frame = 0;
   const observer = new ResizeObserver((entries) => {
     if (!Plotly || !entries.some((e) => e.contentRect.width > 0)) return;
+    if (!wanted) return want();
     cancelAnimationFrame(frame);
     frame = requestAnimationFrame(() => {
       if (alive && plot.offsetParent !== null && plot.data) {
@@ -336,7 +379,6 @@ function render({ model, el }) {
     alive = false;
     registry.delete(draw);
     seen.disconnect();
-    (window.cancelIdleCallback || clearTimeout)(idleHandle);
     observer.disconnect();
     cancelAnimationFrame(frame);
     window.removeEventListener("beforeprint", beforePrint);
@@ -351,7 +393,7 @@ function render({ model, el }) {
 
 // Start fetching plotly.js as soon as the first chart model exists, before any view renders.
 function initialize({ model }) {
-  loadPlotly(model.get("_plotly_version")).catch(() => {});
+  loadPlotly(model.get("_plotly_version")).then(warmUp).catch(() => {});
 }
 
 export default { initialize, render };
