@@ -61,7 +61,7 @@ def median(runs: list[dict], key: str) -> float | None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--before", default="main", help="git revision measured as 'before' (default main)")
+    ap.add_argument("--before", default="main", help="git revision measured as 'before' (default main; use the merge base of a branch)")
     ap.add_argument("--after", default="HEAD", help="git revision measured as 'after' (default HEAD)")
     ap.add_argument("--rounds", type=int, default=2, help="interleaved rounds (default 2)")
     ap.add_argument("--runs", type=int, default=5, help="page loads per bench_page run (default 5)")

@@ -220,13 +220,16 @@ function render({ model, el }) {
   let Plotly = null;
   let alive = true;
   let renders = 0;
+  let broken = false; // plotly.js could not load: the box says so and stays as it is
   let wanted = false; // near the viewport or the page went idle: draw (and keep drawing on changes)
 
   const figure = () => model.get("figure") || {};
   const name = () => model.get("label") || titleText(figure().layout) || "Chart";
+  // Read once, when the chart first draws (not while the page mounts: getComputedStyle forces a style pass).
+  let k = 0;
   const scale = () => {
-    const k = parseFloat(getComputedStyle(el).getPropertyValue("--sg-chart-scale"));
-    return k > 0 ? k : 1;
+    if (!k && wanted) k = parseFloat(getComputedStyle(el).getPropertyValue("--sg-chart-scale")) || 1;
+    return k || 1;
   };
   const height = () => {
     const h = Number((figure().layout || {}).height);
@@ -278,6 +281,7 @@ function render({ model, el }) {
   window.addEventListener("afterprint", afterPrint);
 
   const draw = () => {
+    if (broken) return;
     setName();
     sizeBox();
     if (!Plotly || !alive || !wanted) return;
@@ -366,6 +370,7 @@ function render({ model, el }) {
     })
     .catch((err) => {
       if (!alive) return;
+      broken = true;
       console.error("stepguide PlotlyView:", err);
       const text = box.getAttribute("aria-label") || "Chart";
       box.removeAttribute("role");
@@ -393,7 +398,7 @@ function render({ model, el }) {
 
 // Start fetching plotly.js as soon as the first chart model exists, before any view renders.
 function initialize({ model }) {
-  loadPlotly(model.get("_plotly_version")).then(warmUp).catch(() => {});
+  loadPlotly(model.get("_plotly_version")).then((lib) => idle(() => warmUp(lib), 1000)).catch(() => {});
 }
 
 export default { initialize, render };
