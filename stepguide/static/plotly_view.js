@@ -257,6 +257,23 @@ function render({ model, el }) {
     if (k !== 1) fig = { ...fig, layout: scaleFonts(fig.layout || {}, k) };
     if (dark) fig = darken(fig);
     const layout = fig.layout || {};
+    // A title longer than a phone-wide chart wraps onto more lines, and the top margin grows to fit them.
+    const t = layout.title;
+    const w = printing || plot.offsetWidth;
+    if (t && typeof t.text === "string" && !t.text.includes("<br>") && w) {
+      const size = (t.font && t.font.size) || 14;
+      const per = Math.max(12, Math.floor((w - 24) / (size * 0.56)));
+      const lines = [];
+      for (const word of t.text.split(" ")) {
+        if (lines.length && (lines[lines.length - 1] + " " + word).length <= per) lines[lines.length - 1] += " " + word;
+        else lines.push(word);
+      }
+      if (lines.length > 1) {
+        layout.title = { ...t, text: lines.join("<br>"), pad: { ...(t.pad || {}), t: ((t.pad && t.pad.t) || 0) + 8 } };
+        layout.margin = { ...(layout.margin || {}) };
+        layout.margin.t = (layout.margin.t || 80) + Math.ceil((lines.length - 1) * size * 1.25);
+      }
+    }
     delete layout.width;
     layout.autosize = !printing;
     if (printing) layout.width = printing;
