@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install dashboard lab test test-fast bench chromium clean
+.PHONY: install dashboard lab test test-fast bench chromium clean screenshot
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench: install chromium
 	$(PY) benchmarks/bench_update.py
 	$(PY) benchmarks/bench_plotly_view.py
 	$(PY) benchmarks/bench_page.py --notebook notebooks/dashboard.ipynb
+
+## make screenshot: rewrite the README's pictures (docs/*.png) from the real page
+screenshot: install chromium
+	$(PY) scripts/screenshot.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

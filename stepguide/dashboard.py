@@ -18,12 +18,15 @@ from typing import Any
 import ipywidgets as w
 
 from . import render, views
+from .connection import ConnectionBanner
 from .controls import ProfileControls
 from .data import examples
 from .inputs import FLAGS, make_profile
 from .model import GuideModel
 from .page import CopyButton, DownloadLink, PageLandmark
 from .plan import had_drop
+from .theme import ThemeToggle
+from .url_state import SituationLink
 from .vocabulary import hint, label
 
 __all__ = ["Dashboard", "CopyButton", "DownloadLink"]
@@ -92,6 +95,9 @@ class Dashboard:
         self.example.observe(lambda change: self._show_example(change.new), names="value")
         m.observe(self._leave_example, names="values")
         self._showing_example = False
+        self.link = SituationLink(self)  # the inputs in the URL fragment, "Copy link to this situation"
+        self.theme = ThemeToggle()
+        self.connection = ConnectionBanner()
         self.widget = self._layout()
 
     @property
@@ -138,9 +144,11 @@ class Dashboard:
         i = self.inputs
         return w.VBox([
             _PageSetup("Step 2 CK score guide"),
+            self.connection,
             w.HTML("<h1>What to do with your new Step 2 CK score</h1>"
                    "<p class='sg-lead'>Set your scores and situation. Everything below updates at once: the "
                    "verdict and why, your checklist, the email (or why not to send one) and the charts.</p>"),
+            w.HBox([self.link, self.theme]).add_class("sg-tools"),
             self.error,
             w.HTML(render.heading("1. Your scores and situation")),
             self.example,

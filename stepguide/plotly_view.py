@@ -30,7 +30,15 @@ import traitlets
 
 __all__ = ["PlotlyView", "plotly_js_path", "plotly_version", "to_figure_dict"]
 
-_ESM = (Path(__file__).with_name("static") / "plotly_view.js").read_text(encoding="utf-8")
+
+
+def _compact(source: str) -> str:
+    """The ESM without comment lines and indentation: it is sent once per chart over the websocket."""
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+_ESM = _compact((Path(__file__).with_name("static") / "plotly_view.js").read_text(encoding="utf-8"))
 
 
 _BASIC_BUNDLE = Path(__file__).with_name("static") / "vendor" / "plotly-basic.min.js"
@@ -122,12 +130,18 @@ class PlotlyView(anywidget.AnyWidget):
     (with ``{"displayModeBar": True}`` the container becomes ``role="figure"``).
     Assigning ``figure`` or calling ``update`` sends one message; mutating the
     dict in place sends nothing (use ``batch_update``).
+
+    The page side draws the chart when it nears the viewport or the page is
+    idle (first paint), follows the page's dark theme (``<html
+    data-sg-theme="dark">``: the spec itself stays theme-free) and, with
+    ``downloads`` (default on), puts "PNG"/"SVG" save buttons under the chart.
     """
 
     _esm = _ESM
     figure = _Figure({"data": [], "layout": {}}).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
     config = traitlets.Dict({}).tag(sync=True)
+    downloads = traitlets.Bool(True).tag(sync=True)
     _plotly_version = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, figure: Any = None, *, label: str = "", **kwargs: Any) -> None:

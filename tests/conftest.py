@@ -115,3 +115,58 @@ def page(browser) -> Iterator[object]:
         yield pg
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def voila_server_extension(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Binder/JupyterHub mode: Jupyter Server with Voila as its extension under a non-root ``base_url``.
+
+    Returns the server's base URL (``http://127.0.0.1:<port>/user/sg-test/``); the repository is its
+    root_dir, so the dashboard is at ``<base>voila/render/notebooks/dashboard.ipynb``. The server's
+    cwd is an empty folder (as under JupyterHub), so only the installed Jupyter config applies.
+    """
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    root = Path(__file__).resolve().parents[1]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/user/sg-test/"
+    cwd = tmp_path_factory.mktemp("hub-home")
+    log = open(tmp_path_factory.mktemp("hub-logs") / "jupyter-server.log", "wb")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", "--ServerApp.base_url=/user/sg-test/",
+         "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}"],
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"jupyter server exited with {proc.returncode}")
+            try:
+                with urllib.request.urlopen(f"{base}api/status", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("jupyter server did not answer") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        import psutil
+
+        kids = psutil.Process(proc.pid).children(recursive=True) if proc.poll() is None else []
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+        for kid in psutil.wait_procs(kids, timeout=5)[1]:
+            kid.kill()
+        log.close()

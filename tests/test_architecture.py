@@ -27,8 +27,13 @@ MODULES = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
 def _imports(module: str) -> set[str]:
     """The stepguide modules ``module`` imports (relative or absolute), at any depth of the file."""
     tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                   and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+                   for n in ast.walk(block)}  # imports for type hints only do not run
     out: set[str] = set()
     for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.ImportFrom):
             if node.level == 1 and node.module:
                 out.add(node.module.split(".")[0])

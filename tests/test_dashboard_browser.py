@@ -4,8 +4,7 @@ Moves the Step 2 CK slider with the keyboard and by typing into its readout,
 checks the verdict cards, the C5 highlight, the F2 path and the email draft
 against ``sg.assess``, downloads the email and the plan, copies the email,
 drives the failed-exam and listed-as-planned inputs and runs axe-core, at a
-desktop and a phone width. It writes no file into the checkout (the README's
-screenshot is ``make screenshot``'s job).
+desktop and a phone width. (The README's screenshots come from ``make screenshot``, not from the tests.)
 """
 from __future__ import annotations
 

@@ -1,0 +1,161 @@
+// Front end of stepguide.url_state.SituationLink.
+// * On first render: a non-empty URL fragment is sent to Python, which applies
+//   what it can; otherwise the current inputs are written to the fragment.
+// * Each change of the inputs (the `state` trait) is written to the fragment:
+//   the first change after a gesture ended (a key or pointer released, a
+//   select changed) or after a quiet second adds a history entry, the others
+//   replace it, so the back button steps back one gesture at a time, not one
+//   slider step of a drag at a time.
+// * Back/forward and a hand-edited fragment are sent to Python again.
+// * "Copy link to this situation" copies the page URL with the fragment.
+// Everything shown comes from textContent: nothing from the URL becomes HTML.
+
+const QUIET_MS = 1000;
+
+function currentFragment() {
+  return window.location.hash.replace(/^#/, "");
+}
+
+function legacyCopy(text) {
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.appendChild(area);
+  area.select();
+  let ok = false;
+  try {
+    ok = document.execCommand("copy");
+  } catch (_) {
+    ok = false;
+  }
+  area.remove();
+  return ok;
+}
+
+function render({ model, el }) {
+  el.classList.add("sg-link");
+  const row = document.createElement("div");
+  row.className = "sg-link-tools";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "sg-button sg-copy-link";
+  button.textContent = "Copy link to this situation";
+  const status = document.createElement("span");
+  status.className = "sg-status";
+  status.setAttribute("role", "status");
+  row.append(button, status);
+  const notice = document.createElement("p");
+  notice.className = "sg-notice";
+  notice.setAttribute("role", "status");
+  const summary = document.createElement("div");
+  summary.className = "sg-summary sg-print-only";
+  el.append(row, notice, summary);
+
+  let lastWritten = null; // the fragment this view last put in the URL
+  let lastSent = null;
+  let lastPush = 0;
+  let applying = false; // the next state change answers a fragment we sent: replace, do not push
+  let ended = false; // a gesture ended since the last history entry
+  const endGesture = () => {
+    ended = true;
+  };
+
+  const url = (fragment) => `${window.location.pathname}${window.location.search}#${fragment}`;
+  const write = (replace = false) => {
+    const state = model.get("state");
+    if (!state || state === currentFragment()) {
+      lastWritten = state;
+      return;
+    }
+    const now = Date.now();
+    if (replace || applying || lastWritten === null || (!ended && now - lastPush < QUIET_MS)) {
+      window.history.replaceState(window.history.state, "", url(state));
+    } else {
+      window.history.pushState(window.history.state, "", url(state));
+      ended = false;
+    }
+    if (!replace && !applying) lastPush = now;
+    lastWritten = state;
+    status.textContent = "";
+  };
+  const send = () => {
+    const fragment = currentFragment();
+    if (!fragment || fragment === lastWritten || fragment === lastSent) return;
+    lastSent = fragment;
+    applying = true;
+    model.send({ kind: "fragment", fragment });
+  };
+  const onState = () => {
+    lastSent = null;
+    write();
+  };
+  // Python has applied a fragment we sent: show its canonical form (bad fields dropped) in place.
+  const onMessage = (msg) => {
+    if (!msg || msg.kind !== "applied") return;
+    applying = false;
+    write(true);
+  };
+  const onNotice = () => {
+    notice.textContent = model.get("notice") || "";
+  };
+  const onSummary = () => {
+    const table = document.createElement("table");
+    const caption = document.createElement("caption");
+    caption.textContent = "Your situation";
+    table.appendChild(caption);
+    for (const [label, value] of model.get("summary") || []) {
+      const tr = document.createElement("tr");
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = label;
+      const td = document.createElement("td");
+      td.textContent = value;
+      tr.append(th, td);
+      table.appendChild(tr);
+    }
+    summary.replaceChildren(table);
+  };
+
+  button.addEventListener("click", async () => {
+    write();
+    const link = url(model.get("state") || currentFragment());
+    const full = new URL(link, window.location.href).href;
+    let ok = false;
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(full);
+        ok = true;
+      } catch (_) {
+        ok = false;
+      }
+    }
+    if (!ok) ok = legacyCopy(full);
+    el.dataset.copied = ok ? "yes" : "no";
+    status.textContent = ok ? "Link copied." : `Could not copy: the link is ${full}`;
+  });
+  window.addEventListener("hashchange", send);
+  window.addEventListener("popstate", send);
+  for (const type of ["keyup", "pointerup", "change"]) document.addEventListener(type, endGesture, true);
+  model.on("change:state", onState);
+  model.on("msg:custom", onMessage);
+  model.on("change:notice", onNotice);
+  model.on("change:summary", onSummary);
+  onNotice();
+  onSummary();
+  if (currentFragment() && currentFragment() !== model.get("state")) send();
+  else write();
+
+  return () => {
+    window.removeEventListener("hashchange", send);
+    window.removeEventListener("popstate", send);
+    for (const type of ["keyup", "pointerup", "change"]) document.removeEventListener(type, endGesture, true);
+    model.off("change:state", onState);
+    model.off("msg:custom", onMessage);
+    model.off("change:notice", onNotice);
+    model.off("change:summary", onSummary);
+  };
+}
+
+export default { render };
