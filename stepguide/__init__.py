@@ -18,6 +18,7 @@ _EXPORTS = {
     "Assessment": "assessment", "TraceItem": "assessment", "assess": "assessment", "assess_profile": "assessment",
     "assess_frame": "frame", "draft_email": "email", "EmailDraft": "email",
     "Profile": "inputs", "make_profile": "inputs", "APPLICANTS": "inputs", "STAGES": "inputs", "MONTHS": "inputs",
+    "read_cohort": "cohort_read",
 }
 _SUBMODULES = ("charts", "guide", "dashboard", "data", "plan", "flows")
 __all__ = [*_EXPORTS, *_SUBMODULES]
@@ -25,6 +26,7 @@ __all__ = [*_EXPORTS, *_SUBMODULES]
 if TYPE_CHECKING:
     from .assessment import Assessment, TraceItem, assess, assess_profile  # noqa: F401
     from .email import EmailDraft, draft_email  # noqa: F401
+    from .cohort_read import read_cohort  # noqa: F401
     from .frame import assess_frame  # noqa: F401
     from .inputs import APPLICANTS, MONTHS, STAGES, Profile, make_profile  # noqa: F401
 
