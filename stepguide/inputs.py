@@ -5,8 +5,11 @@ says what is allowed, so the dashboard can show it as it is.
 """
 from __future__ import annotations
 
+import functools
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .data import int_fact, is_missing, specialty_aliases
 
@@ -59,6 +62,32 @@ class Profile:
         return self.failed_exam == "step2"
 
 
+_MISS = object()
+
+
+def _remembered(parse: Callable[..., Any]) -> Callable[..., Any]:
+    """Parse each distinct (type, value) once: a class list repeats the same few spellings thousands of times.
+
+    Only successful parses are kept (a bad value raises its message every time); unhashable values are parsed.
+    """
+    seen: dict[tuple[Any, ...], Any] = {}
+
+    @functools.wraps(parse)
+    def run(*args: Any) -> Any:
+        key = (*args[:-1], type(args[-1]), args[-1])
+        try:
+            hit = seen.get(key, _MISS)
+        except TypeError:
+            return parse(*args)
+        if hit is _MISS:
+            hit = parse(*args)
+            if len(seen) < 50_000:
+                seen[key] = hit
+        return hit
+
+    return run
+
+
 def _score_range() -> tuple[int, int]:
     return int_fact("score_min"), int_fact("score_max")
 
@@ -84,6 +113,7 @@ def _score(field: str, value: object) -> int:
     return number
 
 
+@_remembered
 def parse_step1(value: object) -> int | str:
     lo, hi = _score_range()
     if isinstance(value, str) and value.strip().lower() in ("pass", "fail"):
@@ -93,6 +123,7 @@ def parse_step1(value: object) -> int | str:
     return _score("step1", value)
 
 
+@_remembered
 def parse_step2(value: object) -> int | None:
     if is_missing(value):
         return None
@@ -102,6 +133,7 @@ def parse_step2(value: object) -> int | None:
     return _score("step2", value)
 
 
+@_remembered
 def parse_specialty(value: object) -> str:
     key = " ".join(str(value).split()).lower() if isinstance(value, str) else None
     names = specialty_aliases()
@@ -111,6 +143,7 @@ def parse_specialty(value: object) -> str:
     raise ValueError(f"specialty: {value!r} is not a known specialty or alias; choose one of: {allowed}")
 
 
+@_remembered
 def parse_month(value: object) -> str:
     number = _as_int(value)
     if number is not None and 1 <= number <= 12:
@@ -124,16 +157,35 @@ def parse_month(value: object) -> str:
                      f"abbreviation ('Oct') or a number 1-12, got {value!r}")
 
 
-def _choice(field: str, value: object, allowed: tuple[str, ...], aliases: dict[str, str] | None = None) -> str:
+_CHOICES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {  # field -> (allowed, aliases)
+    "applicant": (APPLICANTS, {}), "stage": (STAGES, STAGE_ALIASES), "failed_exam": (FAILED_EXAMS, FAILED_EXAM_ALIASES)}
+
+
+@_remembered
+def _choice(field: str, value: object) -> str:
+    allowed, aliases = _CHOICES[field]
     if isinstance(value, str):
         key = " ".join(value.split()).lower()
-        key = (aliases or {}).get(key, key)
+        key = aliases.get(key, key)
         for option in allowed:
             if option.lower() == key:
                 return option
     raise ValueError(f"{field}: expected one of {', '.join(repr(a) for a in allowed)}, got {value!r}")
 
 
+def _applicant(value: object) -> str:
+    return _choice("applicant", value)
+
+
+def _stage(value: object) -> str:
+    return _choice("stage", value)
+
+
+def _failed_exam(value: object) -> str:
+    return _choice("failed_exam", value)
+
+
+@_remembered
 def _flag(field: str, value: object) -> bool:
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return bool(value)
@@ -153,10 +205,9 @@ def make_profile(step1: object, step2: object, specialty: object, month: object 
         step2=parse_step2(step2),
         specialty=parse_specialty(specialty),
         month=parse_month(month),
-        applicant=_choice("applicant", applicant, APPLICANTS),
-        stage=_choice("stage", stage, STAGES, STAGE_ALIASES),
-        failed_exam=_choice("failed_exam", "none" if is_missing(failed_exam) else failed_exam, FAILED_EXAMS,
-                            FAILED_EXAM_ALIASES),
+        applicant=_applicant(applicant),
+        stage=_stage(stage),
+        failed_exam=_failed_exam("none" if is_missing(failed_exam) else failed_exam),
         requires_step2=_flag("requires_step2", requires_step2),
         listed_planned=_flag("listed_planned", listed_planned),
         other_concerns=_flag("other_concerns", other_concerns),
