@@ -40,6 +40,8 @@ bench: install chromium
 	$(PY) benchmarks/bench_update.py
 	$(PY) benchmarks/bench_plotly_view.py
 	$(PY) benchmarks/bench_page.py --notebook notebooks/dashboard.ipynb
+	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_cohort.py
 
 ## make screenshot: rewrite the README's pictures (docs/*.png) from the real page
 screenshot: install chromium
