@@ -96,7 +96,7 @@ class Assessment:
         out = {f.name: getattr(self, f.name) for f in fields(self)
                if f.name not in ("profile", "verdict", "paths", "actions", "trace", "differences")}
         out.update(asdict(self.profile))
-        out.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self.verdict).items()})
+        out.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in self.verdict._asdict().items()})
         out["actions"] = [asdict(a) for a in self.actions]
         out["trace"] = [asdict(t) for t in self.trace]
         out["differences"] = [asdict(d) for d in self.differences]

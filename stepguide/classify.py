@@ -10,11 +10,11 @@ The decisions themselves are first-match tables: ``value_rules.csv`` (C3),
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from .data import season, specialties, table
-from .decision import decision_table, yes_no
+from .decision import decision_table
 from .inputs import Profile
 from .scores import band_of, threshold, trend_of
 
@@ -26,10 +26,10 @@ HELPS_KEYS = ("failed", "drop", "s2_band", "s1_band", "step1_kind", "value", "tr
 EMAIL_KEYS = ("phase", "stage", "score", "helps", "requires_step2", "context")
 TEMPLATE_KEYS = ("email", "score", "retake", "helps_rule", "stage", "redemption")
 REDEMPTION_RULES = ("redemption", "big_rise")  # helps_rules rows that make E3 the right note
+_YN = {True: "yes", False: "no"}  # yes_no as a lookup: this runs once per row of a cohort
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """What the rules concluded, as typed facts (IDs, numbers, booleans) for every view and table."""
 
     trend: str | None            # R1 bucket id (trend_buckets.csv), None without a numeric Step 1
@@ -93,8 +93,22 @@ def _c1(p: Profile, s1_band: str | None, s2_band: str | None, drop: bool) -> str
     return None
 
 
+_CONFLICT_KEYS = ("late", "helps", "value", "drop", "s2_band", "phase", "stage", "similar", "very_high", "img",
+                  "trend", "big_jump", "planned")
+_conflict_memo: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
 def _conflicts(f: dict, v_email_rule: str, v_email: str) -> tuple[str, ...]:
-    """conflicts.csv rows whose situation applies (their ``when`` ids are defined here, once)."""
+    """conflicts.csv rows whose situation applies (their ``when`` ids are defined here, once); each
+    combination of the facts they read is worked out once."""
+    key = (*(f[k] for k in _CONFLICT_KEYS), v_email_rule, v_email)
+    hit = _conflict_memo.get(key)
+    if hit is None:
+        hit = _conflict_memo[key] = _conflicts_for(f, v_email_rule, v_email)
+    return hit
+
+
+def _conflicts_for(f: dict, v_email_rule: str, v_email: str) -> tuple[str, ...]:
     when = {
         "late_expected": f["late"] == "yes" and f["helps"] == "no" and f["value"] in ("neutral", "mild_asset")
         and f["drop"] == "no" and f["s2_band"] != "below" and v_email == "none"
@@ -129,11 +143,11 @@ def classify(p: Profile) -> Verdict:
     step1_kind = "score" if s1 is not None else str(p.step1).lower()
     facts = {
         "step1_kind": step1_kind, "trend": trend or "none", "s1_band": s1_band or "none", "s2_band": s2_band or "none",
-        "failed": yes_no(failed), "drop": yes_no(drop), "failed_step1": yes_no(p.failed_step1),
-        "retake": yes_no(p.step2_is_retake), "planned": yes_no(p.listed_planned), "img": yes_no(p.applicant == "IMG"),
-        "late": month["late_score"], "big_jump": yes_no(big_jump), "very_high": yes_no(very_high),
-        "similar": yes_no(similar), "phase": month["phase"], "stage": p.stage,
-        "score": "pending" if s2 is None else "out", "requires_step2": yes_no(p.requires_step2),
+        "failed": _YN[failed], "drop": _YN[drop], "failed_step1": _YN[p.failed_step1],
+        "retake": _YN[p.step2_is_retake], "planned": _YN[p.listed_planned], "img": _YN[p.applicant == "IMG"],
+        "late": month["late_score"], "big_jump": _YN[big_jump], "very_high": _YN[very_high],
+        "similar": _YN[similar], "phase": month["phase"], "stage": p.stage,
+        "score": "pending" if s2 is None else "out", "requires_step2": _YN[p.requires_step2],
     }
     value = value_rule = None
     if s2 is not None:
@@ -143,14 +157,16 @@ def classify(p: Profile) -> Verdict:
     helps, helps_rule, planned_would_help = "pending", None, False
     if s2 is not None:
         helps_table = decision_table("helps_rules", HELPS_KEYS)
-        row = helps_table.first(facts)
+        key = helps_table.key_of(facts)
+        row = helps_table.first_key(key)
         helps, helps_rule = row["helps"], row["id"]
         if helps == "no" and not p.listed_planned:
-            planned_would_help = helps_table.first({**facts, "planned": "yes"})["helps"] == "yes"
+            i = HELPS_KEYS.index("planned")
+            planned_would_help = helps_table.first_key((*key[:i], "yes", *key[i + 1:]))["helps"] == "yes"
     context = p.credible_reason and s2 is not None and (failed or trend == "down10")
-    facts.update(helps=helps, helps_rule=helps_rule or "none", context=yes_no(context))
+    facts.update(helps=helps, helps_rule=helps_rule or "none", context=_YN[context])
     email_row = decision_table("email_decision", EMAIL_KEYS).first(facts)
-    facts.update(email=email_row["email"], redemption=yes_no(s1 is not None and helps_rule in REDEMPTION_RULES))
+    facts.update(email=email_row["email"], redemption=_YN[s1 is not None and helps_rule in REDEMPTION_RULES])
     template_row = decision_table("template_choice", TEMPLATE_KEYS).first(facts)
     in_range = None if s2 is None else s2_band in WHOLE_RANGE
     return Verdict(

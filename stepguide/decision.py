@@ -37,9 +37,16 @@ class DecisionTable:
         getter = itemgetter(*self.keys)
         self._key = (lambda facts: (getter(facts),)) if len(self.keys) == 1 else getter  # facts hold text values
 
+    def key_of(self, facts: Mapping[str, Any]) -> tuple[str, ...]:
+        """The table's key columns of ``facts``, in order (facts hold text values)."""
+        return self._key(facts)
+
     def first(self, facts: Mapping[str, Any]) -> Row:
         """The first row whose every test holds for ``facts`` (values compared as text)."""
-        key = self._key(facts)
+        return self.first_key(self._key(facts))
+
+    def first_key(self, key: tuple[str, ...]) -> Row:
+        """:meth:`first` for a key already laid out as :meth:`key_of` gives it."""
         hit = self._memo.get(key)
         if hit is None:
             hit = self._memo[key] = self._scan(key)

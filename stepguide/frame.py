@@ -6,10 +6,10 @@ here, for the DataFrame in and out.
 """
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from .classify import classify
-from .data import is_missing
 from .inputs import DEFAULTS, FIELDS, make_profile
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -21,12 +21,14 @@ RESULT_COLUMNS = ("trend", "delta", "value", "value_score", "reading", "explain_
                   "helps", "email", "template", "phase", "c1_profile")
 
 
+_cells = attrgetter(*RESULT_COLUMNS)
+
+
 def _verdict_cells(kwargs: dict[str, Any]) -> tuple[Any, ...] | str:
     try:
-        v = classify(make_profile(**kwargs))
+        return _cells(classify(make_profile(**kwargs)))
     except ValueError as exc:
         return str(exc)
-    return tuple(getattr(v, name) for name in RESULT_COLUMNS)
 
 
 def assess_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -46,9 +48,8 @@ def assess_frame(df: pd.DataFrame) -> pd.DataFrame:
     absent = {c: DEFAULTS[c] for c in INPUT_COLUMNS if c not in df.columns}
     cache: dict[tuple[Any, ...], tuple[Any, ...] | str] = {}
     results: list[tuple[Any, ...] | str] = []
-    for values in zip(*(df[c].tolist() for c in present)) if present else []:
-        key = tuple(None if is_missing(x) else x for x in values)
-        hit = cache.get(key)
+    for key in zip(*(df[c].tolist() for c in present)) if present else []:
+        hit = cache.get(key)  # a repeated row is judged once (NaN cells never match, so they are just re-judged)
         if hit is None:
             hit = cache[key] = _verdict_cells({**absent, **dict(zip(present, key))})
         results.append(hit)
