@@ -16,8 +16,9 @@ import traitlets
 _STATIC = Path(__file__).with_name("static")
 
 
-def _esm(name: str) -> str:
-    return (_STATIC / name).read_text(encoding="utf-8")
+def _esm(*names: str) -> str:
+    """An ES module from ``static/`` (shared helpers first, e.g. ``clipboard.js``)."""
+    return "\n".join((_STATIC / name).read_text(encoding="utf-8") for name in names)
 
 
 class PageLandmark(anywidget.AnyWidget):
@@ -33,7 +34,7 @@ class PageLandmark(anywidget.AnyWidget):
 class CopyButton(anywidget.AnyWidget):
     """A ``<button>`` that copies ``text`` to the clipboard (works offline and on plain http)."""
 
-    _esm = _esm("copy_button.js")
+    _esm = _esm("clipboard.js", "copy_button.js")
     label = traitlets.Unicode("").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
 

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SituationLink", "fragment_of", "parse_fragment"]
 
-_ESM = (Path(__file__).with_name("static") / "url_state.js").read_text(encoding="utf-8")
+_ESM = "\n".join((Path(__file__).with_name("static") / name).read_text(encoding="utf-8")
+                 for name in ("clipboard.js", "url_state.js"))
 MAX_FRAGMENT = 2000  # characters; a situation needs ~250
 MAX_FIELDS = 40
 YES, NO = ("yes", "true", "1", "on"), ("no", "false", "0", "off")

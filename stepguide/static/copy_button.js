@@ -1,24 +1,6 @@
 // Front end of stepguide.page.CopyButton: a real <button> copying `text` (Clipboard API, with a
 // textarea fallback for plain-http workshop servers). No network requests.
 
-function legacyCopy(text) {
-  const area = document.createElement("textarea");
-  area.value = text;
-  area.setAttribute("readonly", "");
-  area.style.position = "fixed";
-  area.style.opacity = "0";
-  document.body.appendChild(area);
-  area.select();
-  let ok = false;
-  try {
-    ok = document.execCommand("copy");
-  } catch (_) {
-    ok = false;
-  }
-  area.remove();
-  return ok;
-}
-
 function render({ model, el }) {
   const button = document.createElement("button");
   button.type = "button";
@@ -33,16 +15,7 @@ function render({ model, el }) {
   };
   button.addEventListener("click", async () => {
     const text = model.get("text");
-    let ok = false;
-    if (navigator.clipboard && window.isSecureContext) {
-      try {
-        await navigator.clipboard.writeText(text);
-        ok = true;
-      } catch (_) {
-        ok = false;
-      }
-    }
-    if (!ok) ok = legacyCopy(text);
+    const ok = await copyText(text);
     el.dataset.copied = ok ? "yes" : "no";
     status.textContent = ok ? "Copied." : "Could not copy: select the text and copy it by hand.";
   });

@@ -16,24 +16,6 @@ function currentFragment() {
   return window.location.hash.replace(/^#/, "");
 }
 
-function legacyCopy(text) {
-  const area = document.createElement("textarea");
-  area.value = text;
-  area.setAttribute("readonly", "");
-  area.style.position = "fixed";
-  area.style.opacity = "0";
-  document.body.appendChild(area);
-  area.select();
-  let ok = false;
-  try {
-    ok = document.execCommand("copy");
-  } catch (_) {
-    ok = false;
-  }
-  area.remove();
-  return ok;
-}
-
 function render({ model, el }) {
   el.classList.add("sg-link");
   const row = document.createElement("div");
@@ -122,16 +104,7 @@ function render({ model, el }) {
     write();
     const link = url(model.get("state") || currentFragment());
     const full = new URL(link, window.location.href).href;
-    let ok = false;
-    if (navigator.clipboard && window.isSecureContext) {
-      try {
-        await navigator.clipboard.writeText(full);
-        ok = true;
-      } catch (_) {
-        ok = false;
-      }
-    }
-    if (!ok) ok = legacyCopy(full);
+    const ok = await copyText(full);
     el.dataset.copied = ok ? "yes" : "no";
     status.textContent = ok ? "Link copied." : `Could not copy: the link is ${full}`;
   });
