@@ -36,6 +36,10 @@ so the beacon should pass under JupyterHub. That is not tested here. A plain
 ``jupyter server``/``jupyter lab`` with no JupyterHub still leaks when
 ``/voila/render/...`` is opened directly.
 
+The same provider mounts the room's routes (:mod:`stepguide.room`: the kernel
+cap's "room is full" page and ``stepguide/room.json``), because its
+``get_handlers()`` is standalone Voila's only config hook that adds routes.
+
 :class:`VoilaKernelSpecManager` makes each kernel start leaner (see
 :data:`LEAN_KERNEL_LAUNCHER`).
 
@@ -93,6 +97,19 @@ def _build_identity_provider() -> type:
                 handler.current_user = user
                 handler.xsrf_token  # noqa: B018 - sets the _xsrf cookie if the browser has none
             return user
+
+        def get_handlers(self) -> list[tuple[Any, ...]]:
+            """The base routes plus the room's page (kernel cap) and status routes, in standalone Voila."""
+            routes: list[tuple[Any, ...]] = list(super().get_handlers())
+            try:
+                from voila.app import Voila
+            except ImportError:  # pragma: no cover - voila is a dependency
+                return routes
+            if isinstance(self.parent, Voila):
+                from .room import page_handlers
+
+                routes[:0] = page_handlers(self.parent)
+            return routes
 
     VoilaIdentityProvider.__module__ = __name__
     VoilaIdentityProvider.__qualname__ = "VoilaIdentityProvider"
