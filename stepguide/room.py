@@ -87,6 +87,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
             self.cap = self.max_kernels
         self.reserved = 0  # starts that passed the cap check and are not yet in the kernel list
         self.blocked = 0  # pool refills waiting for a kernel to go away
+        self.warming = 0  # pool kernels starting or running the notebook (holding the pool gate)
         self._closing = False
         self._changed = asyncio.Condition()
         self._pool_gate = asyncio.Semaphore(max(1, self.pool_starts))
@@ -105,7 +106,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
         return self.cap <= 0 or pool_size - self.blocked > 0 or self.has_room()
 
     def status(self) -> dict[str, int]:
-        return {"cap": self.cap, "kernels": len(self), "starting": self.reserved, "blocked": self.blocked}
+        return {"cap": self.cap, "kernels": len(self), "starting": self.reserved, "blocked": self.blocked,
+                "warming": self.warming}
 
     # -- starting and stopping -----------------------------------------------
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
@@ -121,9 +123,11 @@ class RoomKernelManager(AsyncMappingKernelManager):
             if pooled:
                 await self._pool_gate.acquire()
                 gated = True
+                self.warming += 1
             kernel_id = await ensure_async(super().start_kernel(*args, **kwargs))
         except BaseException:
             if gated:
+                self.warming -= 1
                 self._pool_gate.release()
             raise
         finally:
@@ -162,6 +166,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
                     break
                 await asyncio.sleep(0.05)
         finally:
+            self.warming -= 1
             self._pool_gate.release()
 
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:

@@ -1,0 +1,70 @@
+"""HAProxy in front of several Voila workers: one port for the room, every core used.
+
+One Voila process serves every websocket of its visitors from one Python
+thread, so a workshop runs N workers and HAProxy spreads visitors over them.
+A page and its kernel live in one worker, so every later request of that page
+(the kernel websocket, ``api/kernels/<id>``, the shutdown beacon) must reach the
+same worker: HAProxy inserts a ``SGWORKER`` cookie on the first response and
+routes by it afterwards. New visitors (no cookie yet) go to the worker with the
+fewest open connections (``leastconn``): open websockets are open pages, so
+this evens out the kernels in use. A cookie is per browser, not per source
+address, so a whole room behind one NAT still spreads over the workers.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+
+COOKIE = "SGWORKER"
+
+_TEMPLATE = """\
+# Written by stepguide.workshop; regenerated on every start.
+global
+    maxconn {maxconn}
+
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 1h
+    timeout server 1h
+    # a kernel websocket stays open as long as the student's tab
+    timeout tunnel 12h
+    timeout http-request 30s
+
+frontend room
+    bind {host}:{port}
+    default_backend workers
+
+backend workers
+    balance leastconn
+    cookie {cookie} insert indirect nocache httponly attr "SameSite=Lax"
+    # Voila serves its scripts and styles uncompressed; a room's Wi-Fi is the narrow part.
+    compression algo gzip
+    compression type text/html text/css text/javascript application/javascript application/json
+    option httpchk GET /stepguide/room.json
+    default-server check inter 2s fall 3 rise 1
+{servers}
+"""
+
+
+def haproxy_config(host: str, port: int, worker_ports: Sequence[int], *, maxconn: int = 4096) -> str:
+    """HAProxy configuration: ``host:port`` in front of Voila workers on ``127.0.0.1:<worker_ports>``."""
+    if not worker_ports:
+        raise ValueError("worker_ports must name at least one worker port")
+    for p in (port, *worker_ports):
+        if not 0 < int(p) < 65536:
+            raise ValueError(f"port must be in 1..65535, got {p}")
+    servers = "\n".join(f"    server w{i} 127.0.0.1:{p} cookie w{i}" for i, p in enumerate(worker_ports, 1))
+    return _TEMPLATE.format(host=host, port=int(port), cookie=COOKIE, servers=servers, maxconn=int(maxconn))
+
+
+def haproxy_binary() -> str | None:
+    """Path of the ``haproxy`` executable, or None (Debian: ``apt-get install haproxy``)."""
+    return shutil.which("haproxy") or next(
+        (p for p in ("/usr/sbin/haproxy", "/usr/local/sbin/haproxy") if shutil.which(p)), None)
+
+
+def haproxy_argv(binary: str, config_path: str) -> list[str]:
+    """Run in the foreground (``-db``) in master-worker mode (``-W``), so SIGTERM stops it."""
+    return [binary, "-W", "-db", "-f", config_path]
