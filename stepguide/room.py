@@ -78,6 +78,10 @@ class RoomKernelManager(AsyncMappingKernelManager):
     reserve_mib = Float(RESERVE_MIB, config=True, help="Memory left free by the automatic cap, MiB.")
     pool_starts = Integer(1, config=True, help="Preheated-pool kernels starting (and running the notebook) at once.")
     retry_after = Integer(RETRY_AFTER_S, config=True, help="Seconds a visitor of a full room is told to wait.")
+    refill_quiet = Float(2.0, config=True, help=(
+        "A pool refill waits until no page has opened for this many seconds (at most refill_max_wait), "
+        "unless the pool has run dry: a room arriving at once keeps the CPU. 0: refill at once."))
+    refill_max_wait = Float(30.0, config=True, help="Longest a pool refill waits for a quiet moment, seconds.")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -88,6 +92,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
         self.reserved = 0  # starts that passed the cap check and are not yet in the kernel list
         self.blocked = 0  # pool refills waiting for a kernel to go away
         self.warming = 0  # pool kernels starting or running the notebook (holding the pool gate)
+        self.pool_ready = 0  # pooled kernels started and not yet handed to a visitor (estimate)
+        self.last_visit = float("-inf")
         self._closing = False
         self._changed = asyncio.Condition()
         self._pool_gate = asyncio.Semaphore(max(1, self.pool_starts))
@@ -105,9 +111,22 @@ class RoomKernelManager(AsyncMappingKernelManager):
         """True if a new page would get a kernel: a pooled one not blocked by the cap, or a fresh start."""
         return self.cap <= 0 or pool_size - self.blocked > 0 or self.has_room()
 
+    def note_visit(self, pooled: bool) -> None:
+        """A page was admitted; ``pooled``: it takes a preheated kernel."""
+        self.last_visit = asyncio.get_running_loop().time()
+        if pooled:
+            self.pool_ready = max(0, self.pool_ready - 1)
+
+    async def _wait_quiet(self) -> None:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        while (self.refill_quiet > 0 and self.pool_ready > 0 and not self._closing
+               and loop.time() - self.last_visit < self.refill_quiet and loop.time() - start < self.refill_max_wait):
+            await asyncio.sleep(0.1)
+
     def status(self) -> dict[str, int]:
         return {"cap": self.cap, "kernels": len(self), "starting": self.reserved, "blocked": self.blocked,
-                "warming": self.warming}
+                "warming": self.warming, "pool_ready": self.pool_ready}
 
     # -- starting and stopping -----------------------------------------------
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
@@ -121,6 +140,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
         gated = False
         try:
             if pooled:
+                await self._wait_quiet()
                 await self._pool_gate.acquire()
                 gated = True
                 self.warming += 1
@@ -133,6 +153,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
         finally:
             self.reserved -= 1
         if gated:
+            self.pool_ready += 1
             asyncio.ensure_future(self._release_when_executed(kernel_id))
         return kernel_id
 
@@ -215,6 +236,7 @@ def _page_handler_class() -> type:
                 pool = km.get_pool_size(nb) if hasattr(km, "get_pool_size") else 0
                 if not km.admits_visitor(pool):
                     raise RoomFull()
+                km.note_visit(pooled=pool > 0)
             await super().get(path=path)
 
         def write_error(self, status_code: int, **kwargs: Any) -> None:

@@ -145,6 +145,12 @@ class Workshop:
         self.run_dir, self.use_proxy = run_dir, use_proxy
         self.worker_ports = [_free_port() for _ in range(plan_.workers)] if use_proxy else [port]
         self.procs: list[subprocess.Popen] = []
+        self.voila_args = voila_args
+
+    def start(self) -> None:
+        """Start the workers, then the proxy; ``stop()`` ends whatever was started."""
+        notebook, plan_, host, port, run_dir = self.notebook, self.plan, self.host, self.port, self.run_dir
+        use_proxy, voila_args = self.use_proxy, self.voila_args
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
         bind = "127.0.0.1" if use_proxy else host
@@ -164,6 +170,11 @@ class Workshop:
                                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                                start_new_session=True))
             log.close()
+
+        (run_dir / "servers.json").write_text(json.dumps({
+            "url": f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}/",
+            "worker_ports": self.worker_ports, "pids": [p.pid for p in self.procs], "proxy": use_proxy,
+            "plan": {"room": plan_.room, "workers": plan_.workers, "pool": plan_.pool, "cap": plan_.cap}}))
 
     def statuses(self) -> list[dict | None]:
         return [_status(p) for p in self.worker_ports]
@@ -244,14 +255,13 @@ def main(argv: list[str] | None = None) -> int:
     if p.total_cap < p.room:
         print(f"workshop: this machine's memory fits {p.total_cap} visitors; more will see the room-full page.")
     shop = Workshop(a.notebook.resolve(), p, a.host, a.port, run_dir, a.voila_args, use_proxy=workers > 1)
-    stopping = []
 
     def _stop(*_: object) -> None:
-        stopping.append(1)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
     try:
+        shop.start()
         shown: list[int] = []
 
         def progress(n: int, of: int) -> None:

@@ -54,12 +54,22 @@ def _pack(msg: dict[str, Any], channel: str) -> bytes:
     return serialize_msg_to_ws_v1(parts, channel)
 
 
+class _Msg(dict):
+    """A received message whose ``content`` is decoded only when read (the client shares the server's CPU)."""
+
+    def __missing__(self, key: str) -> Any:
+        if key != "content":
+            raise KeyError(key)
+        value = self["content"] = json.loads(self.pop("_content") or b"{}")
+        return value
+
+
 def _unpack(frame: bytes) -> tuple[str, dict[str, Any]]:
     from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
 
     channel, parts = deserialize_msg_from_ws_v1(frame)
-    header, parent, metadata, content = (json.loads(p) if p else {} for p in parts[:4])
-    return channel, {"header": header, "parent_header": parent, "metadata": metadata, "content": content}
+    msg = _Msg(header=json.loads(parts[0]), parent_header=json.loads(parts[1] or b"{}"), _content=parts[3])
+    return channel, msg
 
 
 @dataclass
@@ -216,6 +226,12 @@ class Visit:
             if self._ws is not None:
                 self._ws.close()
                 self._ws = None
+
+    def disconnect(self) -> None:
+        """Drop the websocket without the beacon (a lost connection): the kernel keeps running."""
+        if self._ws is not None:
+            self._ws.close()
+            self._ws = None
 
     async def kernel_alive(self) -> bool:
         """True while ``api/kernels/<id>`` answers 200 (asked through the same cookies, so the same worker)."""
