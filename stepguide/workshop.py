@@ -23,6 +23,7 @@ import argparse
 import json
 import math
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -122,17 +123,29 @@ def join_page(url: str, plan_: Plan) -> str:
 <div class="url">{escape(url)}</div>{svg}<p>Room of {plan_.room}.</p></body></html>"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def pick_port(rng: random.Random | None = None) -> int:
+    """A free loopback port below Linux's ephemeral range (32768+).
+
+    Kernels bind their ZMQ ports in the ephemeral range at any moment; a port
+    picked there could be taken between this check and the worker's bind.
+    """
+    rng = rng or random.Random()
+    for _ in range(200):
+        port = rng.randrange(20000, 32768)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 20000..32767")
 
 
 def _status(port: int) -> dict | None:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/stepguide/room.json", timeout=5) as r:
             return json.load(r)
-    except OSError:
+    except Exception:  # noqa: BLE001 - not up yet (refused, reset, half-written reply): ask again later
         return None
 
 
@@ -143,7 +156,7 @@ class Workshop:
                  voila_args: list[str], use_proxy: bool) -> None:
         self.notebook, self.plan, self.host, self.port = notebook, plan_, host, port
         self.run_dir, self.use_proxy = run_dir, use_proxy
-        self.worker_ports = [_free_port() for _ in range(plan_.workers)] if use_proxy else [port]
+        self.worker_ports = [pick_port() for _ in range(plan_.workers)] if use_proxy else [port]
         self.procs: list[subprocess.Popen] = []
         self.voila_args = voila_args
 

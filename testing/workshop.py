@@ -13,7 +13,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from .voila import REPO_ROOT, free_port, kernel_id_from_cmdline, server_env
+from stepguide.workshop import pick_port
+
+from .voila import REPO_ROOT, kernel_id_from_cmdline, server_env
 
 
 class WorkshopProcess:
@@ -82,7 +84,7 @@ class WorkshopProcess:
 def start_workshop(*args: str, port: int | None = None, run_dir: Path | str | None = None,
                    env: dict[str, str] | None = None, timeout: float = 300.0) -> WorkshopProcess:
     """Start the launcher on 127.0.0.1 with ``args`` (e.g. ``"--room", "4", "--workers", "2"``); wait for "Ready."."""
-    port = port or free_port()
+    port = port or pick_port()
     run_dir = Path(run_dir or tempfile.mkdtemp(prefix="workshop-"))
     run_dir.mkdir(parents=True, exist_ok=True)
     log_path = run_dir / "launcher.log"

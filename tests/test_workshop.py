@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
 
-from stepguide.balancer import COOKIE, haproxy_config
+from stepguide.balancer import COOKIE, haproxy_binary, haproxy_config
 from stepguide.room import KERNEL_MIB, RESERVE_MIB, auto_cap, room_full_html
 from stepguide.workshop import WORKER_MIB, join_page, plan, share_url
 
@@ -78,11 +77,11 @@ def test_haproxy_config_rejects_bad_ports(port, workers):
         haproxy_config("127.0.0.1", port, workers)
 
 
-@pytest.mark.skipif(shutil.which("haproxy") is None, reason="haproxy not installed (make haproxy)")
+@pytest.mark.skipif(haproxy_binary() is None, reason="haproxy not installed (make haproxy)")
 def test_haproxy_accepts_the_config(tmp_path):
     path = tmp_path / "haproxy.cfg"
     path.write_text(haproxy_config("127.0.0.1", 8866, [9001, 9002]))
-    result = subprocess.run(["haproxy", "-c", "-f", str(path)], capture_output=True, text=True)
+    result = subprocess.run([haproxy_binary(), "-c", "-f", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
