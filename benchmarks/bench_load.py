@@ -18,8 +18,8 @@ kernels still alive ``--settle`` seconds later.
 Configs:
   workshop   ``python -m stepguide.workshop`` on loopback (what ``make workshop`` runs) with its defaults,
              or ``--room``/``--workers``/``--cap`` when given
-  dashboard  one Voila with voila.json and ``--pool_size=--baseline-pool`` (default 2), as
-             ``POOL_SIZE=2 make dashboard`` serves
+  dashboard  the issue's baseline: one Voila with voila.json as before the room manager (jupyter_server's
+             stock kernel manager: no cap, no refill throttle) and ``--pool_size=--baseline-pool`` (default 2)
 
 Prints a table and appends one JSON record to benchmarks/results/load.json.
 """
@@ -49,6 +49,7 @@ from testing.workshop import start_workshop  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "load.json"
 NOTEBOOK = ROOT / "notebooks" / "dashboard.ipynb"
+STOCK_KM = "jupyter_server.services.kernels.kernelmanager.AsyncMappingKernelManager"
 
 
 def pct(xs: list[float], q: float) -> float | None:
@@ -90,9 +91,11 @@ class Server:
             self.proc = start_workshop(*extra, run_dir=workdir / "workshop", timeout=900)
             self.settings = {"launcher_args": extra, "plan": self.proc.plan}
         elif name == "dashboard":
-            self.proc = start_voila(NOTEBOOK, f"--pool_size={args.baseline_pool}", log_path=workdir / "voila.log")
+            workdir.mkdir(parents=True, exist_ok=True)
+            vargs = [f"--pool_size={args.baseline_pool}", f"--VoilaConfiguration.multi_kernel_manager_class={STOCK_KM}"]
+            self.proc = start_voila(NOTEBOOK, *vargs, log_path=workdir / "voila.log")
             self.proc.wait_quiescent()
-            self.settings = {"voila_args": [f"--pool_size={args.baseline_pool}"]}
+            self.settings = {"voila_args": vargs}
         else:
             raise ValueError(f"config must be workshop or dashboard, got {name!r}")
         self.url = self.proc.url
@@ -141,7 +144,9 @@ async def run_room(url: str, users: int, spread: float, seed: int, assets: list[
         return await Visit(url).open(assets=assets)
 
     cpu0 = time.process_time()
+    load_before = os.getloadavg()[0]
     visits = await asyncio.gather(*(one(a) for a in arrivals))
+    load_after = os.getloadavg()[0]
     elapsed = time.monotonic() - t0
     peak = on_peak()
     await asyncio.gather(*(v.leave() for v in visits))
@@ -157,6 +162,8 @@ async def run_room(url: str, users: int, spread: float, seed: int, assets: list[
     return {
         "users": users, "spread_s": spread, "seed": seed, "assets": len(assets), "elapsed_s": round(elapsed, 1),
         "client_cpu_s": round(time.process_time() - cpu0, 1),
+        # other work on the machine skews every figure: the 1-minute load average before and after the arrivals
+        "loadavg_1min": [round(load_before, 2), round(load_after, 2)],
         "ok": len(ok), "full": sum(v.outcome == "full" for v in visits),
         "failed": sum(v.outcome == "failed" for v in visits),
         "errors": sorted({v.error for v in visits if v.error})[:5],
@@ -218,15 +225,17 @@ HEADER = False
 def print_row(r: dict[str, Any]) -> None:
     global HEADER
     if not HEADER:
+        print("times in ms unless marked s; USS/k: median kernel USS (MiB) at the peak; srv RSS: servers' RSS (MiB)")
         print(f"{'config':10} {'users':>5} {'spread':>6} {'ready p50':>9} {'ready p95':>9} {'ready max':>9} "
               f"{'upd p50':>8} {'upd p95':>8} {'ok':>4} {'full':>4} {'fail':>4} {'left':>4} {'kernels':>7} "
-              f"{'USS/k':>6} {'srv RSS':>8}")
+              f"{'USS/k':>6} {'srv RSS':>8} {'load':>9}")
         HEADER = True
     pk = r["peak"]
     print(f"{r['config']:10} {r['users']:5} {r['spread_s']:6.0f} {fmt(r['ready_ms']['p50']):>9} "
           f"{fmt(r['ready_ms']['p95']):>9} {fmt(r['ready_ms']['max']):>9} {fmt(r['update_ms']['p50']):>8} "
           f"{fmt(r['update_ms']['p95']):>8} {r['ok']:4} {r['full']:4} {r['failed']:4} {r['kernels_left']:4} "
-          f"{pk['kernels']:7} {fmt(pk['kernel_uss_mib_median']):>6} {fmt(pk['server_rss_mib']):>8}", flush=True)
+          f"{pk['kernels']:7} {fmt(pk['kernel_uss_mib_median']):>6} {fmt(pk['server_rss_mib']):>8} "
+          f"{'/'.join(f'{x:.1f}' for x in r['loadavg_1min']):>9}", flush=True)
     for e in r["errors"]:
         print("   error:", e)
 

@@ -5,10 +5,12 @@ thread, so a workshop runs N workers and HAProxy spreads visitors over them.
 A page and its kernel live in one worker, so every later request of that page
 (the kernel websocket, ``api/kernels/<id>``, the shutdown beacon) must reach the
 same worker: HAProxy inserts a ``SGWORKER`` cookie on the first response and
-routes by it afterwards. New visitors (no cookie yet) go to the worker with the
-fewest open connections (``leastconn``): open websockets are open pages, so
-this evens out the kernels in use. A cookie is per browser, not per source
-address, so a whole room behind one NAT still spreads over the workers.
+routes by it afterwards. New visitors (no cookie yet) take the workers in turn
+(``roundrobin``), which matches the plan: each worker's preheated pool holds
+an equal share of the room. (``leastconn`` was tried: a cold browser's six
+parallel asset connections skew it, and one worker's pool ran dry while the
+other's was still full.) A cookie is per browser, not per source address, so
+a whole room behind one NAT still spreads over the workers.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ frontend room
     default_backend workers
 
 backend workers
-    balance leastconn
+    balance roundrobin
     cookie {cookie} insert indirect nocache httponly attr "SameSite=Lax"
     # Voila serves its scripts and styles uncompressed; a room's Wi-Fi is the narrow part.
     compression algo gzip

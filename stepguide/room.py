@@ -76,7 +76,9 @@ class RoomKernelManager(AsyncMappingKernelManager):
         "((MemAvailable - reserve_mib) / kernel_mib); 0: no cap."))
     kernel_mib = Float(KERNEL_MIB, config=True, help="Memory budget of one kernel for the automatic cap, MiB.")
     reserve_mib = Float(RESERVE_MIB, config=True, help="Memory left free by the automatic cap, MiB.")
-    pool_starts = Integer(1, config=True, help="Preheated-pool kernels starting (and running the notebook) at once.")
+    pool_starts = Integer(os.cpu_count() or 1, config=True, help=(
+        "Preheated-pool kernels starting (and running the notebook) at once; default: cores. "
+        "make workshop gives each of its workers cores / workers."))
     retry_after = Integer(RETRY_AFTER_S, config=True, help="Seconds a visitor of a full room is told to wait.")
     refill_quiet = Float(2.0, config=True, help=(
         "A pool refill waits until no page has opened for this many seconds (at most refill_max_wait), "

@@ -170,7 +170,8 @@ class Workshop:
         for i, wport in enumerate(self.worker_ports, 1):
             argv = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={wport}",
                     f"--Voila.ip={bind}", "--Voila.port_retries=0", "--preheat_kernel=True",
-                    f"--pool_size={plan_.pool}", f"--RoomKernelManager.max_kernels={plan_.cap}", *voila_args]
+                    f"--pool_size={plan_.pool}", f"--RoomKernelManager.max_kernels={plan_.cap}",
+                    f"--RoomKernelManager.pool_starts={max(1, (os.cpu_count() or 1) // plan_.workers)}", *voila_args]
             log = open(run_dir / f"worker-{i}.log", "wb")
             self.procs.append(subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                                stdin=subprocess.DEVNULL, start_new_session=True))

@@ -66,7 +66,7 @@ def test_haproxy_config_is_sticky_and_spreads_new_visitors():
     cfg = haproxy_config("0.0.0.0", 8866, [9001, 9002])
     assert "bind 0.0.0.0:8866" in cfg
     assert f"cookie {COOKIE} insert indirect nocache" in cfg
-    assert "balance leastconn" in cfg
+    assert "balance roundrobin" in cfg  # new visitors alternate: each worker holds an equal pool
     assert "server w1 127.0.0.1:9001 cookie w1" in cfg and "server w2 127.0.0.1:9002 cookie w2" in cfg
     assert "timeout tunnel" in cfg  # websockets outlive ordinary requests
 
