@@ -25,6 +25,7 @@ import asyncio
 import json
 import os
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from jupyter_core.utils import ensure_async
@@ -54,11 +55,23 @@ def auto_cap(available_mib: float, *, kernel_mib: float = KERNEL_MIB, reserve_mi
     return max(1, int((available_mib - reserve_mib) // kernel_mib) // share)
 
 
-def available_mib() -> float:
-    """Memory the system can give to new processes now (MemAvailable), in MiB."""
+def available_mib(cgroup: Path = Path("/sys/fs/cgroup")) -> float:
+    """Memory new processes can get now, in MiB: MemAvailable, or less inside a container's memory limit.
+
+    In a container (cgroup v2 ``memory.max``), the host's free memory is not
+    ours to take: the limit minus what the cgroup already uses counts instead.
+    """
     import psutil
 
-    return psutil.virtual_memory().available / 2**20
+    free = psutil.virtual_memory().available
+    try:
+        limit = (cgroup / "memory.max").read_text().strip()
+        used = int((cgroup / "memory.current").read_text())
+    except (OSError, ValueError):
+        return free / 2**20
+    if limit.isdigit():
+        free = min(free, int(limit) - used)
+    return free / 2**20
 
 
 class RoomFull(web.HTTPError):

@@ -32,13 +32,19 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 from . import balancer
+from .join import join_page, qr_text, share_url
 from .room import KERNEL_MIB, RESERVE_MIB, auto_cap, available_mib
 
-ROOT = Path(__file__).resolve().parents[1]
+def project_root() -> Path:
+    """The folder with ``voila.json`` and ``notebooks/``: the repository, or the current folder (a container)."""
+    for folder in (Path(__file__).resolve().parents[1], Path.cwd()):
+        if (folder / "voila.json").is_file():
+            return folder
+    raise FileNotFoundError("voila.json not found next to the stepguide package or in the current folder")
+
 #: Resident memory of one Voila worker process with its pool's websockets (~140 MiB measured), rounded up.
 WORKER_MIB = 160
 DEFAULT_ROOM = 60
@@ -72,55 +78,6 @@ def plan(room: int, workers: int, *, cap: int | None = None, available: float | 
         raise ValueError(f"cap must be >= workers ({workers}) so each worker can hold a kernel, got {cap}")
     per_worker = cap // workers
     return Plan(room=room, workers=workers, pool=min(math.ceil(room / workers), per_worker), cap=per_worker)
-
-
-def lan_address() -> str:
-    """This machine's address on the room's network (no packet is sent), else 127.0.0.1."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        try:
-            s.connect(("192.0.2.1", 9))  # TEST-NET-1: only picks the outgoing interface
-            return s.getsockname()[0]
-        except OSError:
-            return "127.0.0.1"
-
-
-def share_url(host: str, port: int) -> str:
-    """The URL students type: the LAN address when listening on every interface."""
-    shown = lan_address() if host in ("0.0.0.0", "", "::") else host
-    return f"http://{shown}:{port}/"
-
-
-def qr_text(url: str) -> str | None:
-    """The URL as a QR code drawn with text characters, or None if ``segno`` is not installed."""
-    try:
-        import segno
-    except ImportError:
-        return None
-    import io
-
-    out = io.StringIO()
-    segno.make(url, error="m").terminal(out=out, compact=True, border=2)
-    return out.getvalue()
-
-
-def join_page(url: str, plan_: Plan) -> str:
-    """A page for the projector: the link in large type and a QR code (inline SVG, no request anywhere)."""
-    svg = ""
-    try:
-        import io
-
-        import segno
-
-        buf = io.BytesIO()
-        segno.make(url, error="m").save(buf, kind="svg", scale=12, border=2, xmldecl=False, svgns=True)
-        svg = buf.getvalue().decode()
-    except ImportError:
-        pass
-    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Join the workshop</title>
-<style>body{{font-family:system-ui,sans-serif;text-align:center;margin:3rem;color:#1f2933}}
-.url{{font-size:4vw;font-weight:700;margin:2rem 0}} svg{{width:min(60vh,80vw);height:auto}}</style></head>
-<body><h1>Step 2 CK score guide</h1><p>Open this link on your phone or laptop:</p>
-<div class="url">{escape(url)}</div>{svg}<p>Room of {plan_.room}.</p></body></html>"""
 
 
 def pick_port(rng: random.Random | None = None) -> int:
@@ -165,7 +122,8 @@ class Workshop:
         notebook, plan_, host, port, run_dir = self.notebook, self.plan, self.host, self.port, self.run_dir
         use_proxy, voila_args = self.use_proxy, self.voila_args
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+        root = project_root()
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
         bind = "127.0.0.1" if use_proxy else host
         for i, wport in enumerate(self.worker_ports, 1):
             argv = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={wport}",
@@ -173,7 +131,7 @@ class Workshop:
                     f"--pool_size={plan_.pool}", f"--RoomKernelManager.max_kernels={plan_.cap}",
                     f"--RoomKernelManager.pool_starts={max(1, (os.cpu_count() or 1) // plan_.workers)}", *voila_args]
             log = open(run_dir / f"worker-{i}.log", "wb")
-            self.procs.append(subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            self.procs.append(subprocess.Popen(argv, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
                                                stdin=subprocess.DEVNULL, start_new_session=True))
             log.close()
         if use_proxy:
@@ -247,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=int(env("PORT") or 8866), help="port to listen on (env PORT)")
     ap.add_argument("--cap", type=int, default=int(env("CAP")) if env("CAP") else None,
                     help="most kernels in all (env CAP; default: what memory allows)")
-    ap.add_argument("--notebook", type=Path, default=ROOT / "notebooks" / "dashboard.ipynb")
+    ap.add_argument("--notebook", type=Path, default=None, help="default: notebooks/dashboard.ipynb")
     ap.add_argument("--run-dir", type=Path, default=None, help="logs and generated files (default: a temp dir)")
     ap.add_argument("--no-qr", action="store_true", help="do not draw the QR code in the terminal")
     ap.add_argument("voila_args", nargs="*", help="further Voila options, after --")
@@ -268,7 +226,11 @@ def main(argv: list[str] | None = None) -> int:
           f"at most {p.total_cap} kernels in all (~{p.total_cap * KERNEL_MIB / 1024:.1f} GiB). Logs: {run_dir}")
     if p.total_cap < p.room:
         print(f"workshop: this machine's memory fits {p.total_cap} visitors; more will see the room-full page.")
-    shop = Workshop(a.notebook.resolve(), p, a.host, a.port, run_dir, a.voila_args, use_proxy=workers > 1)
+    notebook = (a.notebook or project_root() / "notebooks" / "dashboard.ipynb").resolve()
+    if not notebook.is_file():
+        print(f"workshop: notebook not found: {notebook}", file=sys.stderr)
+        return 2
+    shop = Workshop(notebook, p, a.host, a.port, run_dir, a.voila_args, use_proxy=workers > 1)
 
     def _stop(*_: object) -> None:
         raise KeyboardInterrupt
@@ -285,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
 
         shop.wait_ready(progress=progress)
         url = share_url(a.host, a.port)
-        (run_dir / "join.html").write_text(join_page(url, p), encoding="utf-8")
+        (run_dir / "join.html").write_text(join_page(url, p.room), encoding="utf-8")
         print(f"\nReady. Share this link with the room:\n\n    {url}\n")
         qr = None if a.no_qr else qr_text(url)
         if qr:

@@ -8,7 +8,8 @@ import pytest
 
 from stepguide.balancer import COOKIE, haproxy_binary, haproxy_config
 from stepguide.room import KERNEL_MIB, RESERVE_MIB, auto_cap, room_full_html
-from stepguide.workshop import WORKER_MIB, join_page, plan, share_url
+from stepguide.join import join_page, share_url
+from stepguide.workshop import WORKER_MIB, plan
 
 
 @pytest.mark.parametrize(
@@ -92,7 +93,7 @@ def test_share_url_names_the_machine_on_the_network():
 
 
 def test_join_page_escapes_the_url_and_draws_a_qr_code():
-    html = join_page('http://x/"><script>', plan(4, 2, cap=8))
+    html = join_page('http://x/"><script>', 4)
     assert "<script>" not in html and "&quot;&gt;&lt;script&gt;" in html
     assert "<svg" in html
 
@@ -101,3 +102,17 @@ def test_room_full_page_is_self_contained():
     html = room_full_html(45)
     assert "The room is full" in html and 'content="45"' in html
     assert "<script" not in html and "http" not in html.replace('http-equiv', '')
+
+
+@pytest.mark.parametrize(
+    ("limit", "current", "expected_at_most"),
+    [("max", "0", None), (str(3 * 2**30), str(2**30), 2048.0), ("garbage", "0", None)],
+)
+def test_available_memory_respects_a_container_limit(tmp_path, limit, current, expected_at_most):
+    from stepguide.room import available_mib
+
+    (tmp_path / "memory.max").write_text(limit + "\n")
+    (tmp_path / "memory.current").write_text(current + "\n")
+    host = available_mib(tmp_path / "absent")  # no cgroup files: the host's MemAvailable
+    got = available_mib(tmp_path)
+    assert got == pytest.approx(min(host, expected_at_most) if expected_at_most else host, rel=0.05)
