@@ -70,6 +70,9 @@ def test_haproxy_config_is_sticky_and_spreads_new_visitors():
     assert "balance roundrobin" in cfg  # new visitors alternate: each worker holds an equal pool
     assert "server w1 127.0.0.1:9001 cookie w1" in cfg and "server w2 127.0.0.1:9002 cookie w2" in cfg
     assert "timeout tunnel" in cfg  # websockets outlive ordinary requests
+    # static files are cached and compressed; pages and the kernel API never are
+    cached = next(line for line in cfg.splitlines() if line.strip().startswith("acl asset"))
+    assert "/voila/static/" in cached and "/api/" not in cached and " / " not in cached + " "
 
 
 @pytest.mark.parametrize(("port", "workers"), [(0, [9001]), (8866, []), (8866, [70000])])
