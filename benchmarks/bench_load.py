@@ -115,6 +115,34 @@ class Server:
                 pass
         return round(total, 1)
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time used so far by each server process (by its name) and by all kernels together."""
+        import psutil
+
+        pids = self.proc.server_pids if self.name == "workshop" else [self.proc.proc.pid]
+        out: dict[str, float] = {}
+        for pid in pids:
+            try:
+                proc = psutil.Process(pid)
+                t = proc.cpu_times()
+                key = "haproxy" if "haproxy" in proc.name() else "voila"
+                out[key] = out.get(key, 0.0) + t.user + t.system
+                if key == "haproxy":  # master-worker: the worker does the work
+                    for child in proc.children():
+                        ct = child.cpu_times()
+                        out[key] += ct.user + ct.system
+            except psutil.NoSuchProcess:
+                pass
+        kernels = 0.0
+        for proc in self.kernels().values():
+            try:
+                t = proc.cpu_times()
+                kernels += t.user + t.system
+            except psutil.NoSuchProcess:
+                pass
+        out["kernels"] = kernels
+        return out
+
     def stop(self) -> None:
         self.proc.stop()
 
@@ -134,7 +162,7 @@ def memory(server: Server) -> dict[str, Any]:
 
 
 async def run_room(url: str, users: int, spread: float, seed: int, assets: list[str], settle: float,
-                   on_peak) -> dict[str, Any]:
+                   on_peak, cpu) -> dict[str, Any]:
     rng = random.Random(seed)
     arrivals = sorted(rng.uniform(0, spread) for _ in range(users))
     t0 = time.monotonic()
@@ -144,10 +172,12 @@ async def run_room(url: str, users: int, spread: float, seed: int, assets: list[
         return await Visit(url).open(assets=assets)
 
     cpu0 = time.process_time()
+    server_cpu0 = cpu()
     load_before = os.getloadavg()[0]
     visits = await asyncio.gather(*(one(a) for a in arrivals))
     load_after = os.getloadavg()[0]
     elapsed = time.monotonic() - t0
+    server_cpu1 = cpu()
     peak = on_peak()
     await asyncio.gather(*(v.leave() for v in visits))
     deadline = time.monotonic() + settle
@@ -162,6 +192,8 @@ async def run_room(url: str, users: int, spread: float, seed: int, assets: list[
     return {
         "users": users, "spread_s": spread, "seed": seed, "assets": len(assets), "elapsed_s": round(elapsed, 1),
         "client_cpu_s": round(time.process_time() - cpu0, 1),
+        # kernels: those alive at the end of the arrivals (pooled kernels used before and after count)
+        "server_cpu_s": {k: round(server_cpu1.get(k, 0) - server_cpu0.get(k, 0), 1) for k in server_cpu1},
         # other work on the machine skews every figure: the 1-minute load average before and after the arrivals
         "loadavg_1min": [round(load_before, 2), round(load_after, 2)],
         "ok": len(ok), "full": sum(v.outcome == "full" for v in visits),
@@ -207,7 +239,7 @@ def main() -> None:
                         server.proc.wait_quiescent()
                     idle = memory(server)
                     run = asyncio.run(run_room(server.url, n, args.spread, args.seed, assets, args.settle,
-                                               lambda: memory(server)))
+                                               lambda: memory(server), server.cpu_seconds))
                     run.update(config=name, settings=server.settings, idle=idle)
                     record["runs"].append(run)
                 finally:
@@ -236,6 +268,8 @@ def print_row(r: dict[str, Any]) -> None:
           f"{fmt(r['update_ms']['p95']):>8} {r['ok']:4} {r['full']:4} {r['failed']:4} {r['kernels_left']:4} "
           f"{pk['kernels']:7} {fmt(pk['kernel_uss_mib_median']):>6} {fmt(pk['server_rss_mib']):>8} "
           f"{'/'.join(f'{x:.1f}' for x in r['loadavg_1min']):>9}", flush=True)
+    cpu = ", ".join(f"{k} {v:.1f}" for k, v in r["server_cpu_s"].items())
+    print(f"   CPU s during the arrivals: {cpu}, this client {r['client_cpu_s']:.1f} ({r['elapsed_s']:.1f} s wall)")
     for e in r["errors"]:
         print("   error:", e)
 

@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         shown: list[int] = []
 
         def progress(n: int, of: int) -> None:
-            if not shown or n != shown[-1]:
+            if not shown or n == of != shown[-1] or n - shown[-1] >= max(1, of // 10):
                 shown.append(n)
                 print(f"  warming kernels: {n}/{of}", flush=True)
 

@@ -103,9 +103,9 @@ class Visit:
         return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
 
     async def fetch(self, path: str, *, method: str = "GET", body: str | None = None,
-                    headers: dict[str, str] | None = None, timeout: float = 60.0) -> Any:
+                    headers: dict[str, str] | None = None, timeout: float = 60.0, decompress: bool = True) -> Any:
         req = HTTPRequest(self.base_url + path, method=method, body=body,
-                          headers={**self._cookie_header(), **(headers or {})},
+                          headers={**self._cookie_header(), **(headers or {})}, decompress_response=decompress,
                           request_timeout=timeout, connect_timeout=timeout, follow_redirects=False)
         resp = await AsyncHTTPClient().fetch(req, raise_error=False)
         self._keep_cookies(resp.headers)
@@ -207,7 +207,8 @@ class Visit:
         async def lane() -> None:
             while queue:
                 path = queue.pop(0)
-                r = await self.fetch(path, timeout=timeout, headers={"Accept-Encoding": "gzip"})
+                # Kept compressed: unpacking is the student's device's work, not this machine's.
+                r = await self.fetch(path, timeout=timeout, headers={"Accept-Encoding": "gzip"}, decompress=False)
                 if r.code not in (200, 304):
                     raise RuntimeError(f"asset {path} answered {r.code}")
 
