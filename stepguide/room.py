@@ -267,7 +267,11 @@ def _page_handler_class() -> type:
 
 
 class RoomStatusHandler(web.RequestHandler):
-    """``GET stepguide/room.json``: cap and kernel counts of this server (no per-visitor data)."""
+    """``GET stepguide/room.json``: cap and kernel counts of this server (no per-visitor data).
+
+    ``warm`` is true once the preheated pool is full and has run the notebook;
+    with ``?warm=1`` the reply is 503 until then (a container's startup probe).
+    """
 
     def get(self) -> None:
         km = self.settings.get("kernel_manager")
@@ -275,6 +279,12 @@ class RoomStatusHandler(web.RequestHandler):
         voila = self.settings.get("voila")  # Voila stores itself under its app name
         nb = os.path.relpath(voila.notebook_path, voila.root_dir) if voila is not None and voila.notebook_path else None
         body["pool"] = km.get_pool_size(nb) if nb and hasattr(km, "get_pool_size") else 0
+        conf = voila.voila_configuration if voila is not None else None
+        target = conf.default_pool_size if conf is not None and conf.preheat_kernel else 0
+        body["warm"] = (body["pool"] >= target and body["kernels"] >= target
+                        and not body.get("warming") and not body.get("starting"))
+        if self.get_argument("warm", "") and not body["warm"]:
+            self.set_status(503)
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps(body))

@@ -162,8 +162,7 @@ class Workshop:
             warm = sum(s["kernels"] for s in st if s)
             if progress:
                 progress(warm, self.plan.pool * self.plan.workers)
-            if all(s and s["pool"] >= self.plan.pool and s["kernels"] >= self.plan.pool and not s["warming"]
-                   and not s["starting"] for s in st):
+            if all(s and s["warm"] for s in st):
                 return
             time.sleep(0.5)
         raise TimeoutError(f"pools not ready after {timeout:.0f} s; logs in {self.run_dir}")

@@ -94,3 +94,10 @@ def test_past_the_cap_visitors_get_the_room_full_page(server, page):
     for v in [*inside[1:], again]:
         assert server.shutdown_kernel(v.kernel_id) == 204
     assert server.wait_for_kernel_count(server.pool_size, timeout=60) == server.pool_size
+    # The startup probe of deploy/k8s: 200 once the pool is full and has run the notebook again.
+    deadline = time.monotonic() + 60
+    status, _headers, body = _get(server.url + "stepguide/room.json?warm=1")
+    while status != 200 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        status, _headers, body = _get(server.url + "stepguide/room.json?warm=1")
+    assert status == 200 and '"warm": true' in body, body
