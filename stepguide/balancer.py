@@ -59,8 +59,10 @@ backend workers
     http-request cache-use assets if asset
     http-response cache-store assets if {{ var(txn.asset) -m bool }}
     http-response set-header X-Cache hit if {{ var(txn.asset) -m bool }} !{{ srv_id -m found }}
+    # A worker busy warming its pool can be slow to answer: mark it down only after 10 s of silence.
     option httpchk GET /stepguide/room.json
-    default-server check inter 2s fall 3 rise 1
+    timeout check 5s
+    default-server check inter 2s fall 5 rise 1
 {servers}
 """
 

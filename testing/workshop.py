@@ -59,6 +59,23 @@ class WorkshopProcess:
                     found[kid] = child
         return found
 
+    def worker_of_kernel(self, kernel_id: str) -> str | None:
+        """HAProxy's name (``w1``, ``w2``... in start order) of the worker whose process runs ``kernel_id``."""
+        import psutil
+
+        for i, pid in enumerate(self.server_pids[: len(self.worker_ports)], 1):
+            try:
+                children = psutil.Process(pid).children(recursive=True)
+            except psutil.NoSuchProcess:
+                continue
+            for child in children:
+                try:
+                    if kernel_id_from_cmdline(child.cmdline()) == kernel_id:
+                        return f"w{i}"
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    continue
+        return None
+
     def server_processes(self) -> list[Any]:
         import psutil
 

@@ -59,9 +59,16 @@ def test_pages_sliders_and_verdicts_through_the_proxy(room, browser):
             page = ctx.new_page()
             page.set_default_timeout(30_000)
             _open_and_move(page, room.url, viewport, step2)
-            workers.append({c["name"]: c["value"] for c in ctx.cookies()}.get(COOKIE))
-        assert all(workers), f"HAProxy set no {COOKIE} cookie"
-        assert sorted(workers) == ["w1", "w2"], f"both students landed on {workers}"
+            worker = {c["name"]: c["value"] for c in ctx.cookies()}.get(COOKIE)
+            assert worker, f"HAProxy set no {COOKIE} cookie"
+            kernel_id = page.evaluate(
+                "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+            # the cookie names the worker (w1, w2: in start order) whose process holds this page's kernel
+            holder = room.worker_of_kernel(kernel_id)
+            assert holder == worker, f"kernel {kernel_id} lives on {holder}, cookie says {worker}"
+            workers.append(worker)
+        log = (room.run_dir / "haproxy.log").read_text(errors="replace")[-2000:]
+        assert sorted(workers) == ["w1", "w2"], f"both students landed on {workers}\n{log}"
         in_use = sum(s["kernels"] for s in room.statuses())
         assert in_use >= 2
         for ctx in contexts:
