@@ -108,6 +108,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
         self.blocked = 0  # pool refills waiting for a kernel to go away
         self.warming = 0  # pool kernels starting or running the notebook (holding the pool gate)
         self.pool_ready = 0  # pooled kernels started and not yet handed to a visitor (estimate)
+        self.failed = 0  # pool kernels that failed to start
         self.last_visit = float("-inf")
         self._closing = False
         self._changed = asyncio.Condition()
@@ -141,7 +142,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
 
     def status(self) -> dict[str, int]:
         return {"cap": self.cap, "kernels": len(self), "starting": self.reserved, "blocked": self.blocked,
-                "warming": self.warming, "pool_ready": self.pool_ready}
+                "warming": self.warming, "pool_ready": self.pool_ready, "failed": self.failed}
 
     # -- starting and stopping -----------------------------------------------
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
@@ -164,6 +165,9 @@ class RoomKernelManager(AsyncMappingKernelManager):
             if gated:
                 self.warming -= 1
                 self._pool_gate.release()
+            if pooled:
+                self.failed += 1  # Voila keeps the failed pool entry until a visitor or the culler drops it
+                self.log.warning("stepguide room: a pool kernel failed to start", exc_info=True)
             raise
         finally:
             self.reserved -= 1
@@ -198,7 +202,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
                 kernel = self.get_kernel(kernel_id)
                 last = getattr(kernel, "last_activity", None)
                 idle_for = (_utcnow() - last).total_seconds() if last else quiet
-                if getattr(kernel, "execution_state", "") == "idle" and idle_for >= quiet:
+                # idle after running the notebook; or silent for a while if the state was never reported
+                if idle_for >= 2 or (getattr(kernel, "execution_state", "") == "idle" and idle_for >= quiet):
                     break
                 await asyncio.sleep(0.05)
         finally:
@@ -281,7 +286,7 @@ class RoomStatusHandler(web.RequestHandler):
         body["pool"] = km.get_pool_size(nb) if nb and hasattr(km, "get_pool_size") else 0
         conf = voila.voila_configuration if voila is not None else None
         target = conf.default_pool_size if conf is not None and conf.preheat_kernel else 0
-        body["warm"] = (body["pool"] >= target and body["kernels"] >= target
+        body["warm"] = (body["pool"] >= target and body["kernels"] + body.get("failed", 0) >= target
                         and not body.get("warming") and not body.get("starting"))
         if self.get_argument("warm", "") and not body["warm"]:
             self.set_status(503)

@@ -151,8 +151,11 @@ class Workshop:
     def statuses(self) -> list[dict | None]:
         return [_status(p) for p in self.worker_ports]
 
-    def wait_ready(self, timeout: float = 600.0, progress=None) -> None:
-        """Wait until every worker's pool is full and has run the notebook."""
+    def wait_ready(self, timeout: float = 600.0, progress=None) -> bool:
+        """Wait until every worker's pool is full and has run the notebook; False if ``timeout`` came first.
+
+        Serving with a pool not quite full beats not serving: the caller warns and goes on.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for p in self.procs:
@@ -163,9 +166,11 @@ class Workshop:
             if progress:
                 progress(warm, self.plan.pool * self.plan.workers)
             if all(s and s["warm"] for s in st):
-                return
+                return True
             time.sleep(0.5)
-        raise TimeoutError(f"pools not ready after {timeout:.0f} s; logs in {self.run_dir}")
+        if not all(self.statuses()):
+            raise TimeoutError(f"workers not answering after {timeout:.0f} s; logs in {self.run_dir}")
+        return False
 
     def stop(self, timeout: float = 20.0) -> None:
         """SIGTERM every server (Voila shuts its kernels down), then kill whatever is left, kernels included."""
@@ -245,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
                 shown.append(n)
                 print(f"  warming kernels: {n}/{of}", flush=True)
 
-        shop.wait_ready(progress=progress)
+        if not shop.wait_ready(timeout=300, progress=progress):
+            print(f"workshop: the warm pools are not full after 5 minutes (see {run_dir}); serving anyway")
         url = share_url(a.host, a.port)
         (run_dir / "join.html").write_text(join_page(url, p.room), encoding="utf-8")
         print(f"\nReady. Share this link with the room:\n\n    {url}\n")
