@@ -107,7 +107,9 @@ class RoomKernelManager(AsyncMappingKernelManager):
         self.reserved = 0  # starts that passed the cap check and are not yet in the kernel list
         self.blocked = 0  # pool refills waiting for a kernel to go away
         self.warming = 0  # pool kernels starting or running the notebook (holding the pool gate)
-        self.pool_ready = 0  # pooled kernels started and not yet handed to a visitor (estimate)
+        # Pool entries holding a reservation (starting or started) that no visitor has taken yet. A visitor
+        # can take an entry still in Voila's fill_delay, before it reserves: then this dips below zero.
+        self.pool_free = 0
         self.failed = 0  # pool kernels that failed to start
         self.last_visit = float("-inf")
         self._closing = False
@@ -123,32 +125,39 @@ class RoomKernelManager(AsyncMappingKernelManager):
     def has_room(self) -> bool:
         return self.cap <= 0 or self.committed() < self.cap
 
-    def admits_visitor(self, pool_size: int) -> bool:
-        """True if a new page would get a kernel: a pooled one not blocked by the cap, or a fresh start."""
-        return self.cap <= 0 or pool_size - self.blocked > 0 or self.has_room()
+    def admits_visitor(self) -> bool:
+        """True if a new page would get a kernel: a pool entry that holds a reservation, or room to start one.
+
+        Voila's pool also holds refills that have not reached :meth:`start_kernel`
+        yet (they wait ``fill_delay`` first); at the cap a visitor handed one of
+        those would wait for someone to leave, so they do not count.
+        """
+        return self.cap <= 0 or self.pool_free > 0 or self.has_room()
 
     def note_visit(self, pooled: bool) -> None:
         """A page was admitted; ``pooled``: it takes a preheated kernel."""
         self.last_visit = asyncio.get_running_loop().time()
         if pooled:
-            self.pool_ready = max(0, self.pool_ready - 1)
+            self.pool_free -= 1
 
     async def _wait_quiet(self) -> None:
         loop = asyncio.get_running_loop()
         start = loop.time()
-        while (self.refill_quiet > 0 and self.pool_ready > 0 and not self._closing
+        # pool_free counts this entry too: wait only while another one is free for the next visitor
+        while (self.refill_quiet > 0 and self.pool_free > 1 and not self._closing
                and loop.time() - self.last_visit < self.refill_quiet and loop.time() - start < self.refill_max_wait):
             await asyncio.sleep(0.1)
 
     def status(self) -> dict[str, int]:
         return {"cap": self.cap, "kernels": len(self), "starting": self.reserved, "blocked": self.blocked,
-                "warming": self.warming, "pool_ready": self.pool_ready, "failed": self.failed}
+                "warming": self.warming, "pool_free": self.pool_free, "failed": self.failed}
 
     # -- starting and stopping -----------------------------------------------
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
         pooled = kwargs.get("env", {}).get("VOILA_PREHEAT") == "True"
         if pooled:
             await self._reserve_when_room()
+            self.pool_free += 1
         elif self.has_room():
             self.reserved += 1
         else:
@@ -166,13 +175,13 @@ class RoomKernelManager(AsyncMappingKernelManager):
                 self.warming -= 1
                 self._pool_gate.release()
             if pooled:
+                self.pool_free -= 1
                 self.failed += 1  # Voila keeps the failed pool entry until a visitor or the culler drops it
                 self.log.warning("stepguide room: a pool kernel failed to start", exc_info=True)
             raise
         finally:
             self.reserved -= 1
         if gated:
-            self.pool_ready += 1
             asyncio.ensure_future(self._release_when_executed(kernel_id))
         return kernel_id
 
@@ -254,7 +263,7 @@ def _page_handler_class() -> type:
             if isinstance(km, RoomKernelManager):
                 nb = self.notebook_path or path
                 pool = km.get_pool_size(nb) if hasattr(km, "get_pool_size") else 0
-                if not km.admits_visitor(pool):
+                if not km.admits_visitor():
                     raise RoomFull()
                 km.note_visit(pooled=pool > 0)
             await super().get(path=path)
