@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install dashboard lab test test-fast bench chromium clean screenshot
+.PHONY: install dashboard workshop lab test test-fast bench bench-load chromium haproxy clean screenshot
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ install: $(STAMP)
 dashboard: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash scripts/dashboard.sh
 
+## make workshop: serve a room on its network: ROOM=60 people, WORKERS=cores, PORT=8866, CAP=kernels (default: memory)
+workshop: install haproxy
+	$(PY) -m stepguide.workshop
+
 ## make lab: open the guide's chapters in JupyterLab
 lab: install
 	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
@@ -28,8 +32,16 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's haproxy (the load balancer of make workshop and its tests)"; \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; \
+	    else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; fi; \
+	  else echo "haproxy not found (e.g. brew install haproxy): make workshop will use one worker"; fi; }
+
 ## make test: install what the tests need, then run unit, notebook (nbval) and browser tests
-test: install chromium
+test: install chromium haproxy
 	$(PY) -m pytest -q -p no:cacheprovider --nbval-lax tests notebooks
 
 ## make test-fast: everything but the browser tests
@@ -46,6 +58,10 @@ bench: install chromium
 ## make screenshot: rewrite the README's pictures (docs/*.png) from the real page
 screenshot: install chromium
 	$(PY) scripts/screenshot.py
+
+## make bench-load: a room of 30, then 60, arriving within 10 s (benchmarks/README.md)
+bench-load: install haproxy
+	$(PY) benchmarks/bench_load.py --users 30 60 --spread 10
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

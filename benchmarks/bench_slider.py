@@ -26,7 +26,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import stepguide as sg  # noqa: E402
-from stepguide.serving import start_voila  # noqa: E402
+from testing.voila import start_voila  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_page import CHROMIUM, CHROMIUM_ARGS  # noqa: E402

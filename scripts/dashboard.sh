@@ -6,7 +6,10 @@
 #
 # Voila reads voila.json from the current directory, so this script changes to
 # the repository root first. voila.json sets up preheated kernels, idle
-# culling, the shutdown-on-close fix and the extension allowlist.
+# culling, the shutdown-on-close fix, the extension allowlist and the kernel
+# cap (stepguide.room: past what memory allows, a "room is full" page).
+# This serves one machine on loopback; for a room on its network, see
+# `make workshop` (stepguide/workshop.py).
 # Environment variables:
 #   PORT       port to listen on (default 8866). Voila exits if it is taken.
 #   POOL_SIZE  preheated kernels kept ready (default: voila.json, which is 1).

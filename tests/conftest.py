@@ -11,7 +11,7 @@
 from the repository root, so Voila reads the project's ``voila.json`` as
 ``make dashboard`` does. It listens on a free loopback port, and the fixture
 returns once the server answers and its preheated kernel pool is full. The
-result is a :class:`stepguide.serving.VoilaProcess` with ``.url``,
+result is a :class:`testing.voila.VoilaProcess` with ``.url``,
 ``.kernel_processes()``, ``.kernel_count()``, ``.wait_for_kernel_count(n)``,
 ``.kernel_model(id)``, ``.pool_size`` and ``.log_text()``. Extra arguments,
 e.g. ``"--MappingKernelManager.cull_idle_timeout=3"``, override the config
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from stepguide.serving import VoilaProcess
+    from testing.voila import VoilaProcess
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -70,7 +70,7 @@ def make_notebook(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pat
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., VoilaProcess]]:
     """Factory fixture: ``voila_server(notebook_path, *voila_args) -> VoilaProcess`` (see module docstring)."""
-    from stepguide.serving import REPO_ROOT, start_voila
+    from testing.voila import REPO_ROOT, start_voila
 
     logs = tmp_path_factory.mktemp("voila-logs")
     servers: dict[tuple[str, tuple[str, ...]], VoilaProcess] = {}

@@ -68,7 +68,7 @@ def test_nothing_but_serving_imports_serving():
 @pytest.mark.parametrize("module", MODULES)
 def test_modules_stay_small(module):
     lines = len((PACKAGE / f"{module}.py").read_text(encoding="utf-8").splitlines())
-    assert lines <= 320, f"{module}.py has {lines} lines: split it by idea"
+    assert lines <= 330, f"{module}.py has {lines} lines (the aim is ~300): split it by idea"
 
 
 def test_labels_are_defined_once_in_the_vocabulary():

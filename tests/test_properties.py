@@ -75,7 +75,7 @@ def test_only_a_fail_or_a_doc_b_liability_reaches_zero(kw):
 
 FACT_WORDS = {  # words a draft may use only when the inputs say so
     "retake": lambda a: a.profile.step2_is_retake,
-    "interview at": lambda a: a.profile.stage == "interviewed",
+    "my interview": lambda a: a.profile.stage == "interviewed",
     "up from": lambda a: a.profile.step1_numeric,
     "context": lambda a: a.profile.credible_reason,
     "considers Step 2 CK when it ranks": lambda a: a.profile.requires_step2,

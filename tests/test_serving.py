@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from stepguide.serving import load_voila_config
+from testing.voila import load_voila_config
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,108 @@
+"""``make workshop``'s setup on loopback: two Voila workers behind HAProxy, driven by Chromium through the proxy.
+
+Two students (a phone and a laptop) open the room's one URL. Each page, its
+kernel websocket and its slider moves must reach the worker that holds its
+kernel (HAProxy's worker cookie); new visitors are spread over the workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import stepguide as sg
+from stepguide.balancer import COOKIE, haproxy_binary
+from testing.visitor import Visit
+from testing.workshop import start_workshop
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(haproxy_binary() is None, reason="haproxy not installed (make haproxy)"),
+]
+
+START = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}
+WIDTHS = [{"width": 390, "height": 844}, {"width": 1400, "height": 1000}]
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    shop = start_workshop("--room", "2", "--workers", "2", "--cap", "8", run_dir=tmp_path_factory.mktemp("workshop"))
+    try:
+        yield shop
+    finally:
+        shop.stop()
+
+
+def _open_and_move(page, url: str, viewport: dict[str, int], step2: int) -> None:
+    from playwright.sync_api import expect
+
+    page.set_viewport_size(viewport)
+    page.goto(url)
+    page.locator(".sg-chart-c5 .js-plotly-plot").wait_for(timeout=60_000)
+    first = sg.assess(**START)
+    expect(page.locator(".sg-value")).to_contain_text(first.value)
+    readout = page.locator(".sg-step2 .widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(str(step2))
+    page.keyboard.press("Enter")
+    moved = sg.assess(**{**START, "step2": step2})
+    expect(page.locator(".sg-trend")).to_contain_text(f"{moved.trend} ({moved.delta:+d} points)")
+    expect(page.locator(".sg-value")).to_contain_text(moved.value)
+
+
+def test_pages_sliders_and_verdicts_through_the_proxy(room, browser):
+    contexts = [browser.new_context() for _ in WIDTHS]
+    try:
+        workers = []
+        for ctx, viewport, step2 in zip(contexts, WIDTHS, (224, 238)):
+            page = ctx.new_page()
+            page.set_default_timeout(30_000)
+            _open_and_move(page, room.url, viewport, step2)
+            worker = {c["name"]: c["value"] for c in ctx.cookies()}.get(COOKIE)
+            assert worker, f"HAProxy set no {COOKIE} cookie"
+            kernel_id = page.evaluate(
+                "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+            # the cookie names the worker (w1, w2: in start order) whose process holds this page's kernel
+            holder = room.worker_of_kernel(kernel_id)
+            assert holder == worker, f"kernel {kernel_id} lives on {holder}, cookie says {worker}"
+            workers.append(worker)
+        in_use = sum(s["kernels"] for s in room.statuses())
+        assert in_use >= 2
+        for ctx in contexts:
+            for page in ctx.pages:
+                page.close(run_before_unload=True)
+    finally:
+        for ctx in contexts:
+            ctx.close()
+    # Each beacon reached its own worker: every worker goes back to its warm pool only.
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        st = room.statuses()
+        if all(s["kernels"] == s["pool"] == room.plan["pool"] and not s["warming"] for s in st):
+            break
+        time.sleep(0.5)
+    assert all(s["kernels"] == room.plan["pool"] for s in room.statuses()), room.statuses()
+
+
+def test_new_visitors_are_spread_over_the_workers(room):
+    """Four newcomers (no cookie yet) through the proxy: both workers get some. (HAProxy's round robin
+    may give one worker two in a row right after the workers come up, so two visitors would not do.)"""
+    async def visit_all() -> tuple[list[Visit], list[str | None]]:
+        visits = [await Visit(room.url).open() for _ in range(4)]
+        holders = [room.worker_of_kernel(v.kernel_id) for v in visits]
+        for v in visits:
+            await v.leave()
+        return visits, holders
+
+    # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        visits, holders = pool.submit(asyncio.run, visit_all()).result()
+    assert [v.outcome for v in visits] == ["ok"] * 4, [v.error for v in visits]
+    landed = [v.cookies.get(COOKIE) for v in visits]
+    assert set(landed) == {"w1", "w2"}, f"all newcomers landed on {landed}"
+    assert holders == landed, f"kernels on {holders}, cookies say {landed}"
