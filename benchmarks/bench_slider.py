@@ -95,7 +95,7 @@ def measure(notebook: Path, ready: str, steps: int, expect) -> list[float]:
 
 def dashboard_expectation(step2: int):
     a = sg.assess(step1=228, step2=step2, specialty="Internal Medicine", month="Oct")
-    return WAIT_DASHBOARD, [step2, a.trend, a.template is not None]
+    return WAIT_DASHBOARD, [step2, a.trend_label, a.template is not None]
 
 
 def summary(times: list[float]) -> dict[str, float]:

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 
 from stepguide.dashboard import Dashboard
+from stepguide.inputs import FLAGS
 
 
 def random_changes(d: Dashboard, rng: random.Random) -> list[Callable[[], None]]:
@@ -37,8 +38,8 @@ def random_changes(d: Dashboard, rng: random.Random) -> list[Callable[[], None]]
         return lambda: setattr(i[key], "value", not i[key].value)
 
     weighted = [step("step2")] * 12 + [step("step1")] * 4
-    weighted += [pick(k) for k in ("specialty", "month", "applicant", "stage", "step1_mode")]
-    weighted += [toggle(k) for k in ("requires_step2", "prior_fail", "other_concerns", "credible_reason")]
+    weighted += [pick(k) for k in ("specialty", "month", "applicant", "stage", "step1_mode", "failed_exam")]
+    weighted += [toggle(k) for k in FLAGS]
     return weighted
 
 

@@ -42,15 +42,15 @@ def _open_and_move(page, url: str, viewport: dict[str, int], step2: int) -> None
     page.goto(url)
     page.locator(".sg-chart-c5 .js-plotly-plot").wait_for(timeout=60_000)
     first = sg.assess(**START)
-    expect(page.locator(".sg-value")).to_contain_text(first.value)
+    expect(page.locator(".sg-value")).to_contain_text(first.value_label)
     readout = page.locator(".sg-step2 .widget-readout")
     readout.click()
     page.keyboard.press("Control+A")
     page.keyboard.type(str(step2))
     page.keyboard.press("Enter")
     moved = sg.assess(**{**START, "step2": step2})
-    expect(page.locator(".sg-trend")).to_contain_text(f"{moved.trend} ({moved.delta:+d} points)")
-    expect(page.locator(".sg-value")).to_contain_text(moved.value)
+    expect(page.locator(".sg-trend")).to_contain_text(f"{moved.trend_label} ({moved.delta:+d} points)")
+    expect(page.locator(".sg-value")).to_contain_text(moved.value_label)
 
 
 def test_pages_sliders_and_verdicts_through_the_proxy(room, browser):
