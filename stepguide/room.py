@@ -1,6 +1,6 @@
 """The room: a cap on kernels, a polite "room is full" page, and a throttled preheated pool.
 
-Every visitor of the dashboard costs one kernel (~90 MiB, ``benchmarks/README.md``).
+Every visitor of the dashboard costs one kernel (~66 MiB, ``benchmarks/README.md``).
 Nothing in Voila limits how many start, so a reload loop can fill the server's
 memory. :class:`RoomKernelManager` (``VoilaConfiguration.multi_kernel_manager_class``)
 counts every kernel, pooled or in use, against ``max_kernels``:
@@ -9,7 +9,8 @@ counts every kernel, pooled or in use, against ``max_kernels``:
   shut down (page closed, or culled), so the pool never pushes memory past
   the budget;
 * pool kernels start ``pool_starts`` at a time (start and notebook execution),
-  so a pool refilling after a wave of arrivals leaves CPU for the visitors;
+  and a refill waits until no page has opened for ``refill_quiet`` seconds
+  (unless the pool has run dry), so a wave of arrivals keeps the CPU;
 * a visitor who would need a kernel over the cap gets :data:`ROOM_FULL_PAGE`:
   HTTP 503 with ``Retry-After``, a short styled page, no traceback.
 
@@ -34,8 +35,9 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 from traitlets import Float, Integer
 
-#: Unique memory (USS) of one dashboard kernel after it ran the notebook, rounded up
-#: (88 MiB measured for a pooled kernel, ``benchmarks/README.md``).
+#: Memory budget of one dashboard kernel, MiB: its unique memory (USS) after the notebook and a
+#: slider move is 63-66 MiB here (``benchmarks/bench_load.py``; the issue measured 88 MiB on an
+#: older kernel), rounded up for what a session adds. Lower it when the kernel gets leaner.
 KERNEL_MIB = 90
 #: Memory left free for the system and everything else.
 RESERVE_MIB = 1024
