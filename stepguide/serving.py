@@ -37,7 +37,7 @@ so the beacon should pass under JupyterHub. That is not tested here. A plain
 ``/voila/render/...`` is opened directly.
 
 The same provider mounts the room's routes (:mod:`stepguide.room`: the kernel
-cap's "room is full" page and ``stepguide/room.json``), because its
+cap's "room is full" page and ``stepguide/room.json``, in :mod:`stepguide.room_pages`), because its
 ``get_handlers()`` is standalone Voila's only config hook that adds routes.
 
 :class:`VoilaKernelSpecManager` makes each kernel start leaner (see
@@ -106,7 +106,7 @@ def _build_identity_provider() -> type:
             except ImportError:  # pragma: no cover - voila is a dependency
                 return routes
             if isinstance(self.parent, Voila):
-                from .room import page_handlers
+                from .room_pages import page_handlers
 
                 routes[:0] = page_handlers(self.parent)
             return routes

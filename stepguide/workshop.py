@@ -45,7 +45,8 @@ def project_root() -> Path:
             return folder
     raise FileNotFoundError("voila.json not found next to the stepguide package or in the current folder")
 
-#: Resident memory of one Voila worker process with its pool's websockets (~140 MiB measured), rounded up.
+#: Resident memory of one Voila worker with 30 pages open, MiB (2 workers and HAProxy: 326-352 MiB,
+#: bench_load.py); its kernels are counted apart.
 WORKER_MIB = 160
 DEFAULT_ROOM = 60
 

@@ -154,7 +154,8 @@ class Visit:
                 raise RuntimeError(f"page answered {resp.code}")
             found = CONFIG_RE.search(text)
             if not found:
-                raise RuntimeError("page has no jupyter-config-data")
+                raise RuntimeError(f"page has no jupyter-config-data ({len(text)} chars: "
+                                   f"{text[:120]!r} ... {text[-200:]!r})")
             self.kernel_id = json.loads(found.group(1))["kernelId"]
             if assets:
                 await self._fetch_assets(assets, timeout)

@@ -7,7 +7,8 @@ import subprocess
 import pytest
 
 from stepguide.balancer import COOKIE, haproxy_binary, haproxy_config
-from stepguide.room import KERNEL_MIB, RESERVE_MIB, auto_cap, room_full_html
+from stepguide.room import KERNEL_MIB, RESERVE_MIB, auto_cap
+from stepguide.room_pages import room_full_html
 from stepguide.join import join_page, share_url
 from stepguide.workshop import WORKER_MIB, plan
 
