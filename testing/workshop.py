@@ -40,40 +40,34 @@ class WorkshopProcess:
                 out.append(json.load(r))
         return out
 
-    def kernel_processes(self) -> dict[str, Any]:
-        """``{kernel_id: psutil.Process}`` over every worker."""
+    @staticmethod
+    def _kernels_under(pid: int) -> dict[str, Any]:
+        """``{kernel_id: psutil.Process}`` of the kernels one worker process started."""
         import psutil
 
+        try:
+            children = psutil.Process(pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return {}
         found: dict[str, Any] = {}
-        for pid in self.server_pids:
+        for child in children:
             try:
-                children = psutil.Process(pid).children(recursive=True)
-            except psutil.NoSuchProcess:
+                kid = kernel_id_from_cmdline(child.cmdline())
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
-            for child in children:
-                try:
-                    kid = kernel_id_from_cmdline(child.cmdline())
-                except (psutil.NoSuchProcess, psutil.AccessDenied):
-                    continue
-                if kid:
-                    found[kid] = child
+            if kid:
+                found[kid] = child
         return found
+
+    def kernel_processes(self) -> dict[str, Any]:
+        """``{kernel_id: psutil.Process}`` over every worker."""
+        return {kid: proc for pid in self.server_pids for kid, proc in self._kernels_under(pid).items()}
 
     def worker_of_kernel(self, kernel_id: str) -> str | None:
         """HAProxy's name (``w1``, ``w2``... in start order) of the worker whose process runs ``kernel_id``."""
-        import psutil
-
         for i, pid in enumerate(self.server_pids[: len(self.worker_ports)], 1):
-            try:
-                children = psutil.Process(pid).children(recursive=True)
-            except psutil.NoSuchProcess:
-                continue
-            for child in children:
-                try:
-                    if kernel_id_from_cmdline(child.cmdline()) == kernel_id:
-                        return f"w{i}"
-                except (psutil.NoSuchProcess, psutil.AccessDenied):
-                    continue
+            if kernel_id in self._kernels_under(pid):
+                return f"w{i}"
         return None
 
     def server_processes(self) -> list[Any]:
