@@ -19,17 +19,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, quote, urlencode
 
 import anywidget
 import traitlets
 
-from .controls import model_values
+from .controls import ProfileControls, model_values
 from .inputs import make_profile
+from .model import GuideModel
 
-if TYPE_CHECKING:
-    from .dashboard import Dashboard
+
+
+class Page(Protocol):
+    """What a page gives the link: its input widgets, the controls that hold them, and its model."""
+
+    inputs: Mapping[str, Any]
+    controls: ProfileControls
+    model: GuideModel
 
 __all__ = ["SituationLink", "fragment_of", "parse_fragment"]
 
@@ -105,7 +112,7 @@ class SituationLink(anywidget.AnyWidget):
     notice = traitlets.Unicode("").tag(sync=True)
     summary = traitlets.List([]).tag(sync=True)
 
-    def __init__(self, dashboard: Dashboard, **kwargs: Any) -> None:
+    def __init__(self, dashboard: Page, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._dashboard = dashboard
         for widget in dashboard.inputs.values():
