@@ -71,7 +71,21 @@ def error_line(model: GuideModel, describe: Callable[[str], str] = render.error_
     return view
 
 
-class VerdictCards(w.GridBox):
+class _Follows:
+    """A view that follows one model: :meth:`refresh` runs now and whenever one of ``names`` changes."""
+
+    _model: GuideModel
+
+    def _follow(self, model: GuideModel, names: str | list[str]) -> None:
+        self._model = model
+        model.observe(self.refresh, names=names)
+        self.refresh()
+
+    def refresh(self, change: Any = None) -> None:  # pragma: no cover - each view defines it
+        raise NotImplementedError
+
+
+class VerdictCards(_Follows, w.GridBox):
     """The four verdict cards: trend, value, how a drop reads, email or not (``cards`` maps key -> HTML)."""
 
     KEYS = ("trend", "value", "reading", "email")
@@ -81,9 +95,7 @@ class VerdictCards(w.GridBox):
         super().__init__(list(self.cards.values()), layout=w.Layout(
             grid_template_columns="repeat(auto-fit, minmax(min(280px, 100%), 1fr))", grid_gap="14px"))
         self.add_class("sg-cards")
-        model.observe(self.refresh, names="assessment")
-        self._model = model
-        self.refresh()
+        self._follow(model, "assessment")
 
     def refresh(self, change: Any = None) -> None:
         if self._model.assessment is not None:
@@ -91,7 +103,7 @@ class VerdictCards(w.GridBox):
                 self.cards[c.key].value = render.card(c)
 
 
-class ChartPanel(w.GridBox):
+class ChartPanel(_Follows, w.GridBox):
     """The charts ``keys`` (see ``charts.FIGURES``) for the model, each redrawn in place only when its spec changes.
 
     ``shown_if`` hides a chart's box when its test is false (e.g. F4 without a drop).
@@ -99,15 +111,14 @@ class ChartPanel(w.GridBox):
 
     def __init__(self, model: GuideModel, keys: Sequence[str], headings: Mapping[str, str],
                  shown_if: Mapping[str, Callable[[Any], bool]] | None = None, min_width: int = 460) -> None:
-        self._model, self._shown_if = model, dict(shown_if or {})
+        self._shown_if = dict(shown_if or {})
         self.views = {key: PlotlyView(label=headings[key]).add_class(f"sg-chart-{key}") for key in keys}
         self.boxes = {key: w.VBox([w.HTML(render.heading(headings[key], 3)), view], layout=w.Layout(min_width="0"))
                       .add_class("sg-chart-box") for key, view in self.views.items()}
         self._specs: dict[str, Any] = {}
         super().__init__(list(self.boxes.values()), layout=w.Layout(
             grid_template_columns=f"repeat(auto-fit, minmax(min({min_width}px, 100%), 1fr))", grid_gap="16px"))
-        model.observe(self.refresh, names="assessment")
-        self.refresh()
+        self._follow(model, "assessment")
 
     def refresh(self, change: Any = None) -> None:
         a = self._model.assessment
@@ -125,11 +136,10 @@ class ChartPanel(w.GridBox):
             self.boxes[key].layout.display = None if test(a) else "none"
 
 
-class EmailPanel(w.VBox):
+class EmailPanel(_Follows, w.VBox):
     """The draft (or why not to send one), copy and download, and the fields the reader fills in."""
 
     def __init__(self, model: GuideModel) -> None:
-        self._model = model
         self.email_draft = ModelHTML(model, lambda m: render.draft(m.draft), "sg-email-draft", on=("draft",))
         self.copy = CopyButton("Copy the email").add_class("sg-copy")
         self.download = DownloadLink("Download the email (.txt)", "step2ck-email.txt").add_class("sg-download")
@@ -145,8 +155,7 @@ class EmailPanel(w.VBox):
                 grid_template_columns="repeat(auto-fit, minmax(min(480px, 100%), 1fr))", grid_gap="4px 24px")),
         ]).add_class("sg-email-fields")
         super().__init__([self.email_draft, self.email_buttons, self.email_tools])
-        model.observe(self.refresh, names="draft")
-        self.refresh()
+        self._follow(model, "draft")
 
     def refresh(self, change: Any = None) -> None:
         d = self._model.draft
@@ -158,11 +167,10 @@ class EmailPanel(w.VBox):
             self.copy.text = self.download.text = d.as_text() if d.send else ""
 
 
-class InterviewPanel(w.VBox):
+class InterviewPanel(_Follows, w.VBox):
     """S1 and L4 after a drop: the reader's evidence goes into the calm answer; hidden when there is no drop."""
 
     def __init__(self, model: GuideModel) -> None:
-        self._model = model
         self.evidence = w.Text(description=label("email_field", "evidence"), placeholder=hint("email_field", "evidence"),
                                layout=w.Layout(width="calc(100% - 6px)", max_width="900px"),
                                style={"description_width": "11em"}).add_class("sg-evidence")
@@ -173,8 +181,7 @@ class InterviewPanel(w.VBox):
         super().__init__([w.HTML(render.heading("If an interviewer asks about the drop")), self.evidence,
                           self.interview])
         self.add_class("sg-drop")
-        model.observe(self.refresh, names="assessment")
-        self.refresh()
+        self._follow(model, "assessment")
 
     def refresh(self, change: Any = None) -> None:
         a = self._model.assessment

@@ -18,14 +18,11 @@ function currentFragment() {
 
 function render({ model, el }) {
   el.classList.add("sg-link");
-  const row = document.createElement("div");
-  row.className = "sg-link-tools";
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "sg-button sg-copy-link";
-  button.textContent = "Copy link to this situation";
-  const status = document.createElement("span");
-  status.className = "sg-status";
+  const make = (tag, props) => Object.assign(document.createElement(tag), props);
+  const row = make("div", { className: "sg-link-tools" });
+  const button = make("button", { type: "button", className: "sg-button sg-copy-link",
+    textContent: "Copy link to this situation" });
+  const status = make("span", { className: "sg-status" });
   status.setAttribute("role", "status");
   row.append(button, status);
   const notice = document.createElement("p");
@@ -108,26 +105,21 @@ function render({ model, el }) {
     el.dataset.copied = ok ? "yes" : "no";
     status.textContent = ok ? "Link copied." : `Could not copy: the link is ${full}`;
   });
-  window.addEventListener("hashchange", send);
-  window.addEventListener("popstate", send);
-  for (const type of ["keyup", "pointerup", "change"]) document.addEventListener(type, endGesture, true);
-  model.on("change:state", onState);
-  model.on("msg:custom", onMessage);
-  model.on("change:notice", onNotice);
-  model.on("change:summary", onSummary);
+  // Every subscription in one table, so tearing down undoes exactly what was set up.
+  const pageEvents = [[window, "hashchange", send, false], [window, "popstate", send, false],
+    ...["keyup", "pointerup", "change"].map((type) => [document, type, endGesture, true])];
+  const modelEvents = { "change:state": onState, "msg:custom": onMessage, "change:notice": onNotice,
+    "change:summary": onSummary };
+  for (const [target, type, fn, capture] of pageEvents) target.addEventListener(type, fn, capture);
+  for (const [name, fn] of Object.entries(modelEvents)) model.on(name, fn);
   onNotice();
   onSummary();
   if (currentFragment() && currentFragment() !== model.get("state")) send();
   else write();
 
   return () => {
-    window.removeEventListener("hashchange", send);
-    window.removeEventListener("popstate", send);
-    for (const type of ["keyup", "pointerup", "change"]) document.removeEventListener(type, endGesture, true);
-    model.off("change:state", onState);
-    model.off("msg:custom", onMessage);
-    model.off("change:notice", onNotice);
-    model.off("change:summary", onSummary);
+    for (const [target, type, fn, capture] of pageEvents) target.removeEventListener(type, fn, capture);
+    for (const [name, fn] of Object.entries(modelEvents)) model.off(name, fn);
   };
 }
 
