@@ -33,17 +33,7 @@ __all__ = ["Dashboard", "CopyButton", "DownloadLink"]
 
 _STATIC = Path(__file__).with_name("static")
 
-CHARTS = {  # chart key (charts.FIGURES) -> heading above it
-    "c5": "How your trend compares with other applicants",
-    "c3": "What the new score adds",
-    "matched": "Against matched applicants in your specialty",
-    "c1": "Who an unsent score hurts most",
-    "c2": "When the score comes out: interview chances",
-    "c4": "When the score comes out: is an email worth it?",
-    "f2": "Timing decision (your path is lit)",
-    "f3": "Quick decision map (your path is lit)",
-    "f4": "After a drop (your path is lit)",
-}
+CHARTS = ("c5", "c3", "matched", "c1", "c2", "c4", "f2", "f3", "f4")  # the charts this page shows
 
 
 class _PageSetup(PageLandmark):
@@ -76,7 +66,7 @@ class Dashboard:
         self.bands_box = w.Accordion(children=[self.bands], titles=(
             "What the words mean: the score bands behind every verdict",)).add_class("sg-bands-box")
         self.matched_text = views.matched_text(m)
-        self.charts = {name: views.ChartPanel(m, keys, CHARTS, shown_if={"f4": had_drop} if "f4" in keys else None)
+        self.charts = {name: views.ChartPanel(m, keys, shown_if={"f4": had_drop} if "f4" in keys else None)
                        for name, keys in (("stand", ("c5", "c3")), ("matched", ("matched",)),
                                           ("timing", ("c2", "c4", "c1")), ("next", ("f2", "f3", "f4")))}
         self.views = {k: v for panel in self.charts.values() for k, v in panel.views.items()}

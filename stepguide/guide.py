@@ -15,7 +15,6 @@ import ipywidgets as w
 
 from . import chapter_text, render
 from .assessment import Assessment
-from .chart_parts import CHARTS  # noqa: F401  (re-exported for notebooks)
 from .cohort_page import cohort  # noqa: F401  (chapter 6)
 from .controls import ProfileControls
 from .data import table
@@ -23,7 +22,7 @@ from .email import USER_FIELDS, EmailDraft
 from .inputs import FIELDS
 from .model import TEXT_FIELDS, GuideModel
 from .page import PageLandmark
-from .views import ChartPanel, ModelHTML, bands_table
+from .views import ChartPanel, ModelHTML
 from .vocabulary import hint, label
 
 CHAPTERS: tuple[tuple[str, str], ...] = (
@@ -39,11 +38,6 @@ DOC_TOPICS = {"A": "Sending an updated score", "B": "Emailing programs about it"
 PROFILE = ("step1_mode", "step1", "step2_pending", "step2", "specialty")
 EXAMPLE = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}  # doc B's 228 -> 248
 DROP_EXAMPLE = {**EXAMPLE, "step1": 245, "step2": 224}  # doc B's 245 -> 224 example
-FIGURE_TITLES = {"c1": "Who an unsent score hurts most", "f1": "How a program screens your file",
-                 "c2": "When the score comes out: interview chances", "c4": "When the score comes out: email",
-                 "c5": "Your trend among applicants", "matched": "Against matched applicants",
-                 "c3": "What the new score adds", "f2": "Timing decision", "f3": "Quick decision map",
-                 "c6": "How programs weigh scores", "f4": "After a drop"}
 Text = Callable[[Assessment, Mapping[str, str], EmailDraft], tuple[str, str]]
 
 
@@ -94,7 +88,7 @@ class Chapter(w.VBox):
         draw = lambda part: (lambda model: text(model.assessment, model.texts, model.draft)[part])  # noqa: E731
         self.verdict = ModelHTML(m, draw(0), "sg-verdict-text", on=("assessment", "draft"), blank_on_error=True)
         self.details = ModelHTML(m, draw(1), "sg-details", on=("assessment", "draft", "texts"), blank_on_error=True)
-        self.panel = ChartPanel(m, figures, FIGURE_TITLES, min_width=560)
+        self.panel = ChartPanel(m, figures, min_width=560)
         self.views = self.panel.views
         grid = w.Layout(grid_template_columns="repeat(auto-fit, minmax(min(280px, 100%), 1fr))", grid_gap="2px 12px")
         extra = [w.HTML(render.section(late_title, "")), w.GridBox(list(later.values()), layout=grid)] if later else []
@@ -205,4 +199,4 @@ def start_here() -> StartHere:
 
 
 __all__ = ["Chapter", "CHAPTERS", "risk_by_profile", "timing", "score_trends", "to_email_or_not", "after_a_drop",
-           "start_here", "cohort", "chapter_index_html", "faq_html", "bands_html", "error_html", "bands_table"]
+           "start_here", "cohort", "chapter_index_html", "faq_html", "bands_html", "error_html"]

@@ -106,12 +106,15 @@ class VerdictCards(_Follows, w.GridBox):
 class ChartPanel(_Follows, w.GridBox):
     """The charts ``keys`` (see ``charts.FIGURES``) for the model, each redrawn in place only when its spec changes.
 
+    Headings come from the vocabulary (``labels.csv``, group ``chart``) unless ``headings`` is given.
+
     ``shown_if`` hides a chart's box when its test is false (e.g. F4 without a drop).
     """
 
-    def __init__(self, model: GuideModel, keys: Sequence[str], headings: Mapping[str, str],
+    def __init__(self, model: GuideModel, keys: Sequence[str], headings: Mapping[str, str] | None = None,
                  shown_if: Mapping[str, Callable[[Any], bool]] | None = None, min_width: int = 460) -> None:
         self._shown_if = dict(shown_if or {})
+        headings = headings or {key: label("chart", key) for key in keys}  # the one vocabulary by default
         self.views = {key: PlotlyView(label=headings[key]).add_class(f"sg-chart-{key}") for key in keys}
         self.boxes = {key: w.VBox([w.HTML(render.heading(headings[key], 3)), view], layout=w.Layout(min_width="0"))
                       .add_class("sg-chart-box") for key, view in self.views.items()}
