@@ -36,6 +36,7 @@ from pathlib import Path
 
 from . import balancer
 from .join import join_page, qr_text, share_url
+from .process_tree import stop_processes
 from .room import KERNEL_MIB, RESERVE_MIB, auto_cap, available_mib
 
 def project_root() -> Path:
@@ -174,30 +175,9 @@ class Workshop:
         return False
 
     def stop(self, timeout: float = 20.0) -> None:
-        """SIGTERM every server (Voila shuts its kernels down), then kill whatever is left, kernels included."""
-        import psutil
-
-        kids = []
-        for p in self.procs:
-            try:
-                kids += psutil.Process(p.pid).children(recursive=True)
-            except psutil.NoSuchProcess:
-                pass
-        for p in reversed(self.procs):  # the proxy first: no new visitors while the workers stop
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-        for p in self.procs:
-            try:
-                p.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait(5)
-        _gone, alive = psutil.wait_procs(kids, timeout=5)
-        for k in alive:
-            try:
-                k.kill()
-            except psutil.NoSuchProcess:
-                pass
+        """SIGTERM every server (Voila shuts its kernels down), the proxy first so no new visitor arrives while the
+        workers stop; then kill whatever is left, kernels included."""
+        stop_processes(list(reversed(self.procs)), timeout)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +18,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from stepguide.process_tree import stop_processes
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VOILA_CONFIG = REPO_ROOT / "voila.json"
@@ -66,6 +67,27 @@ def kernel_id_from_cmdline(cmdline: list[str]) -> str | None:
     return None
 
 
+def kernels_under(pid: int) -> dict[str, Any]:
+    """``{kernel_id: psutil.Process}`` of the live (not zombie) kernels that process ``pid`` started."""
+    import psutil
+
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return {}
+    out: dict[str, Any] = {}
+    for child in children:
+        try:
+            if child.status() == psutil.STATUS_ZOMBIE:
+                continue
+            kid = kernel_id_from_cmdline(child.cmdline())
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        if kid:
+            out[kid] = child
+    return out
+
+
 class VoilaProcess:
     """A standalone Voila server started by :func:`start_voila`."""
 
@@ -84,23 +106,7 @@ class VoilaProcess:
         the process tree. A kernel's command line names its connection file,
         ``kernel-<id>.json``.
         """
-        import psutil
-
-        out: dict[str, Any] = {}
-        try:
-            children = psutil.Process(self.proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            return out
-        for child in children:
-            try:
-                if child.status() == psutil.STATUS_ZOMBIE:
-                    continue
-                kid = kernel_id_from_cmdline(child.cmdline())
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                continue
-            if kid:
-                out[kid] = child
-        return out
+        return kernels_under(self.proc.pid)
 
     def kernel_count(self) -> int:
         return len(self.kernel_processes())
@@ -198,37 +204,9 @@ class VoilaProcess:
             raise RuntimeError(f"voila exited with {self.proc.returncode}:\n{self.log_text()[-4000:]}")
 
     def stop(self, timeout: float = 15.0) -> None:
-        """Stop the server with SIGTERM (Voila then shuts its kernels down), then kill what is left.
-
-        Kernels run in their own sessions (jupyter_client starts them with
-        ``start_new_session=True``), so killing the server's process group
-        does not reach them. Any kernel that survives is killed by pid.
-        """
-        import psutil
-
-        try:
-            leftovers = psutil.Process(self.proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            leftovers = []
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(5)
-        _gone, alive = psutil.wait_procs(leftovers, timeout=5)
-        for p in alive:
-            try:
-                p.kill()
-            except psutil.NoSuchProcess:
-                pass
+        """Stop the server with SIGTERM (Voila then shuts its kernels down), then kill what is left, kernels
+        included (see :func:`stepguide.process_tree.stop_processes`)."""
+        stop_processes([self.proc], timeout)
 
     def __enter__(self) -> VoilaProcess:
         return self

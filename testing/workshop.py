@@ -15,7 +15,7 @@ from typing import Any
 
 from stepguide.workshop import pick_port
 
-from .voila import REPO_ROOT, kernel_id_from_cmdline, server_env
+from .voila import REPO_ROOT, kernels_under, server_env
 
 
 class WorkshopProcess:
@@ -40,33 +40,14 @@ class WorkshopProcess:
                 out.append(json.load(r))
         return out
 
-    @staticmethod
-    def _kernels_under(pid: int) -> dict[str, Any]:
-        """``{kernel_id: psutil.Process}`` of the kernels one worker process started."""
-        import psutil
-
-        try:
-            children = psutil.Process(pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            return {}
-        found: dict[str, Any] = {}
-        for child in children:
-            try:
-                kid = kernel_id_from_cmdline(child.cmdline())
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                continue
-            if kid:
-                found[kid] = child
-        return found
-
     def kernel_processes(self) -> dict[str, Any]:
         """``{kernel_id: psutil.Process}`` over every worker."""
-        return {kid: proc for pid in self.server_pids for kid, proc in self._kernels_under(pid).items()}
+        return {kid: proc for pid in self.server_pids for kid, proc in kernels_under(pid).items()}
 
     def worker_of_kernel(self, kernel_id: str) -> str | None:
         """HAProxy's name (``w1``, ``w2``... in start order) of the worker whose process runs ``kernel_id``."""
         for i, pid in enumerate(self.server_pids[: len(self.worker_ports)], 1):
-            if kernel_id in self._kernels_under(pid):
+            if kernel_id in kernels_under(pid):
                 return f"w{i}"
         return None
 

@@ -17,7 +17,7 @@ LAYERS = {  # module -> layer; a module may import only from its own layer or th
     "views": ("plan", "bands", "chart_parts", "figures", "flow_chart", "charts", "render", "chapter_text",
               "plotly_view", "page", "controls", "views", "url_state", "theme", "connection"),
     "pages": ("dashboard", "guide", "cohort_page", "presenter"),
-    "serving": ("serving", "_server", "room", "room_pages", "workshop", "balancer", "join"),
+    "serving": ("serving", "_server", "room", "room_pages", "process_tree", "workshop", "balancer", "join"),
 }
 ORDER = list(LAYERS)
 LAYER_OF = {module: layer for layer, modules in LAYERS.items() for module in modules}
