@@ -11,7 +11,7 @@ from .classify import Verdict, classify, email_row, helps_row, value_row
 from .data import Row, int_fact, specialties, table
 from .flows import FlowPath, paths_for, season_reason, words as flow_words
 from .inputs import DEFAULTS, Profile, make_profile
-from .scores import band_of, threshold, trend_edges, trend_labels
+from .scores import bands, threshold, trend_edges, trend_labels
 
 TOPICS = ("pending", "trend", "value", "reading", "helps", "timing", "email", "differ", "profile")
 
@@ -130,7 +130,7 @@ def assess(step1: object, step2: object, specialty: object, month: object = DEFA
 def words_for(p: Profile, v: Verdict) -> dict[str, object]:
     """Every number and name a reason may mention, from the inputs and data only."""
     spec = specialties()[p.specialty]
-    s1_band = band_of("step1", p.step1, p.specialty) if p.step1_numeric else None
+    s1_label = next((b.label for b in bands("step1", p.specialty) if b.band == v.step1_band), "")
     return {
         **flow_words(p),
         "step1": p.step1, "step2": "" if p.step2 is None else p.step2, "specialty": p.specialty,
@@ -138,7 +138,7 @@ def words_for(p: Profile, v: Verdict) -> dict[str, object]:
         "dip": -v.delta if v.delta is not None and v.delta < 0 else 0,
         "trend_label": trend_labels().get(v.trend or "", ""), "floor": spec["usual_floor"], "bar": spec["step2_bar"],
         "tier": str(spec["tier_label"]).lower(), "step1_mean": spec["step1_mean"],
-        "s1_band_label": s1_band.label if s1_band else "", "passing": int_fact("step2_passing_current"),
+        "s1_band_label": s1_label, "passing": int_fact("step2_passing_current"),
         "big_jump": threshold("delta", "big_jump"), "very_high": threshold("step2_r8", "very_high"),
         "sem": int_fact("sem"), "weight": str(spec["t4_weight"]).lower(),
         "in_range": "stays inside" if v.in_usual_range else "falls below",

@@ -23,6 +23,7 @@ WHOLE_RANGE = ("range", "bar")  # Step 2 CK bands inside the specialty's usual r
 VALUE_KEYS = ("step1_kind", "trend", "s1_band", "s2_band")
 HELPS_KEYS = ("failed", "drop", "s2_band", "s1_band", "step1_kind", "value", "trend", "failed_step1", "retake",
               "planned", "img", "late", "big_jump", "very_high", "similar")
+_PLANNED = HELPS_KEYS.index("planned")  # where "ERAS listed it as planned" sits in a helps key
 EMAIL_KEYS = ("phase", "stage", "score", "helps", "requires_step2", "context")
 TEMPLATE_KEYS = ("email", "score", "retake", "helps_rule", "stage", "redemption")
 REDEMPTION_RULES = ("redemption", "big_rise")  # helps_rules rows that make E3 the right note
@@ -161,8 +162,7 @@ def classify(p: Profile) -> Verdict:
         row = helps_table.first_key(key)
         helps, helps_rule = row["helps"], row["id"]
         if helps == "no" and not p.listed_planned:
-            i = HELPS_KEYS.index("planned")
-            planned_would_help = helps_table.first_key((*key[:i], "yes", *key[i + 1:]))["helps"] == "yes"
+            planned_would_help = helps_table.first_key((*key[:_PLANNED], "yes", *key[_PLANNED + 1:]))["helps"] == "yes"
     context = p.credible_reason and s2 is not None and (failed or trend == "down10")
     facts.update(helps=helps, helps_rule=helps_rule or "none", context=_YN[context])
     email_row = decision_table("email_decision", EMAIL_KEYS).first(facts)

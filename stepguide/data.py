@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,9 +54,6 @@ class Table(tuple):
 
     def sorted_by(self, key: str) -> Table:
         return Table(sorted(self, key=lambda r: r[key]))
-
-    def __iter__(self) -> Iterator[Row]:  # typed for readers
-        return super().__iter__()
 
 
 @cache

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import string
+from functools import cache
 from dataclasses import dataclass
 
 from .assessment import Assessment
@@ -31,11 +32,18 @@ class EmailDraft:
         return f"Subject: {self.subject}\n\n{self.body}"
 
 
+@cache
 def _template_row(template: str, part: str) -> dict:
+    """One template part, its placeholders checked once (the draft is refilled on every keystroke)."""
     hit = table("email_templates").where(template=template, part=part)
     if not hit:
         raise KeyError(f"no email template {template}/{part}")
-    return hit[0]
+    row = hit[0]
+    used = {f for _, f, _, _ in string.Formatter().parse(row["subject"] + row["body"]) if f}
+    unknown = used - set(PLACEHOLDERS)
+    if unknown:
+        raise KeyError(f"template {template}/{part} uses unknown placeholders {sorted(unknown)}")
+    return row
 
 
 def _fields(a: Assessment, given: dict[str, str | None]) -> dict[str, str]:
@@ -66,9 +74,5 @@ def draft_email(assessment: Assessment, name: str | None = None, aamc_id: str | 
                          "interview_date": interview_date, "test_date": test_date,
                          "expected_date": expected_date, "reason": reason, "context": context,
                          "recovery": recovery})
-    used = {f for _, f, _, _ in string.Formatter().parse(row["subject"] + row["body"]) if f}
-    unknown = used - set(PLACEHOLDERS)
-    if unknown:
-        raise KeyError(f"template {a.template}/{part} uses unknown placeholders {sorted(unknown)}")
     return EmailDraft(True, a.template, row["subject"].format(**fields), row["body"].format(**fields),
                       str(row["use_when"]))

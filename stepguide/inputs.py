@@ -173,18 +173,6 @@ def _choice(field: str, value: object) -> str:
     raise ValueError(f"{field}: expected one of {', '.join(repr(a) for a in allowed)}, got {value!r}")
 
 
-def _applicant(value: object) -> str:
-    return _choice("applicant", value)
-
-
-def _stage(value: object) -> str:
-    return _choice("stage", value)
-
-
-def _failed_exam(value: object) -> str:
-    return _choice("failed_exam", value)
-
-
 @_remembered
 def _flag(field: str, value: object) -> bool:
     if isinstance(value, bool) or type(value).__name__ == "bool_":
@@ -205,9 +193,9 @@ def make_profile(step1: object, step2: object, specialty: object, month: object 
         step2=parse_step2(step2),
         specialty=parse_specialty(specialty),
         month=parse_month(month),
-        applicant=_applicant(applicant),
-        stage=_stage(stage),
-        failed_exam=_failed_exam("none" if is_missing(failed_exam) else failed_exam),
+        applicant=_choice("applicant", applicant),
+        stage=_choice("stage", stage),
+        failed_exam=_choice("failed_exam", "none" if is_missing(failed_exam) else failed_exam),
         requires_step2=_flag("requires_step2", requires_step2),
         listed_planned=_flag("listed_planned", listed_planned),
         other_concerns=_flag("other_concerns", other_concerns),

@@ -11,7 +11,6 @@ cards, checklist, email, charts...) observes a :class:`GuideModel`; only
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import traitlets
@@ -48,10 +47,6 @@ class GuideModel(traitlets.HasTraits):
         self.texts = {name: "" for name in TEXT_FIELDS}
         self._apply(start)
 
-    @property
-    def profile(self) -> Profile:
-        return make_profile(**self.values)
-
     def set(self, **changes: Any) -> bool:
         """Change some inputs (``assess``'s keywords and spellings); one reassessment. False if rejected."""
         try:
@@ -86,5 +81,4 @@ class GuideModel(traitlets.HasTraits):
 
     def _redraft(self) -> None:
         if self.assessment is not None:
-            fields: Mapping[str, str] = {k: self.texts.get(k) or "" for k in USER_FIELDS}
-            self.draft = draft_email(self.assessment, **{k: (v or None) for k, v in fields.items()})
+            self.draft = draft_email(self.assessment, **{k: self.texts.get(k) or None for k in USER_FIELDS})
