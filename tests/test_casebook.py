@@ -7,31 +7,14 @@ A failure prints the case, the cue and the field that differs.
 """
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 import stepguide as sg
-from stepguide.inputs import FIELDS
+from casebook_cases import CASES
+from casebook_cases import case_kwargs as kwargs
 
-CASEBOOK = Path(__file__).resolve().parent.parent / "data" / "casebook.csv"
-CASES = list(csv.DictReader(CASEBOOK.open(encoding="utf-8")))
 VERDICTS = ("trend", "value", "reading", "email", "template")
-
-
-def kwargs(case: dict[str, str]) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for field in FIELDS:
-        raw = case[field]
-        if raw in ("True", "False"):
-            out[field] = raw == "True"
-        elif field in ("step1", "step2") and raw.isdigit():
-            out[field] = int(raw)
-        else:
-            out[field] = raw or None
-    return out
 
 
 def where(case: dict[str, str]) -> str:

@@ -5,7 +5,6 @@ pin the edges of each rule and prove every row of every decision table is reacha
 """
 from __future__ import annotations
 
-import csv
 import json
 import re
 import subprocess
@@ -15,21 +14,13 @@ from pathlib import Path
 import pytest
 
 import stepguide as sg
+from casebook_cases import CASES, case_kwargs
 from stepguide.classify import classify
 from stepguide.data import specialties, table
-from stepguide.inputs import FIELDS, make_profile
+from stepguide.inputs import make_profile
 from stepguide.scores import band_of, trend_of
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = list(csv.DictReader((ROOT / "data" / "casebook.csv").open(encoding="utf-8")))
-
-
-def _case_kwargs(case: dict[str, str]) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for f in FIELDS:
-        raw = case[f]
-        out[f] = (raw == "True") if raw in ("True", "False") else (int(raw) if raw.isdigit() else raw or None)
-    return out
 
 
 @pytest.mark.parametrize("delta, bucket", [(-30, "down10"), (-10, "down10"), (-9, "down5"), (-5, "down5"),
@@ -89,23 +80,23 @@ def test_r14_a_pending_score_gets_no_verdicts_and_no_drop_flow():
 @pytest.mark.parametrize("table_name, key", [("value_rules", "value_rule"), ("helps_rules", "helps_rule"),
                                              ("email_decision", "email_rule")])
 def test_every_row_of_every_decision_table_is_reached_by_the_case_book(table_name, key):
-    fired = {getattr(classify(make_profile(**_case_kwargs(c))), key) for c in CASES}
+    fired = {getattr(classify(make_profile(**case_kwargs(c))), key) for c in CASES}
     unreached = [r["id"] for r in table(table_name) if r["id"] not in fired]
     assert not unreached, f"{table_name}.csv rows no case reaches (add a case or drop the row): {unreached}"
 
 
 def test_every_template_and_part_is_reached_by_the_case_book():
-    used = {(v.template, v.template_part) for v in (classify(make_profile(**_case_kwargs(c))) for c in CASES)}
+    used = {(v.template, v.template_part) for v in (classify(make_profile(**case_kwargs(c))) for c in CASES)}
     rows = {(r["template"], r["part"]) for r in table("email_templates")}
     assert rows <= used, f"templates no case uses: {sorted(rows - used)}"
 
 
 def test_every_conflict_is_shown_by_some_case():
-    shown = {d for c in CASES for d in classify(make_profile(**_case_kwargs(c))).conflicts}
+    shown = {d for c in CASES for d in classify(make_profile(**case_kwargs(c))).conflicts}
     assert set(table("conflicts").col("id")) <= shown
 
 
-@pytest.mark.parametrize("kw", [_case_kwargs(c) for c in CASES[::3]])
+@pytest.mark.parametrize("kw", [case_kwargs(c) for c in CASES[::3]])
 def test_every_reason_is_filled_in_and_names_its_rule(kw):
     a = sg.assess(**kw)
     for item in a.trace + tuple(a.actions):
