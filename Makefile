@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install dashboard workshop lab test test-fast bench bench-load chromium haproxy clean screenshot
+.PHONY: install dashboard workshop lab test test-fast bench bench-load chromium haproxy clean screenshot static static-serve
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(wildcard share/jupyter/voila/templates/stepguide/*)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q -e ".[test,static]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,6 +25,15 @@ workshop: install haproxy
 ## make lab: open the guide's chapters in JupyterLab
 lab: install
 	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+
+## make static: build the in-browser edition into _site/ (Pyodide from npm, wheels from PyPI; needs npm)
+static: install
+	$(PY) deploy/static/build_site.py --out _site
+
+## make static-serve: serve _site/ on http://127.0.0.1:8000 (PORT=... to change); builds it first if missing
+static-serve: install
+	test -f _site/index.html || $(MAKE) static
+	$(PY) -m stepguide.static_serve _site --port $(or $(PORT),8000)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -64,4 +73,4 @@ bench-load: install haproxy
 	$(PY) benchmarks/bench_load.py --users 30 60 --spread 10
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis _site

@@ -17,7 +17,9 @@ import traitlets
 
 from .cohort_file import MAX_BYTES, MAX_ROWS, SAVE_AS_CSV, size_error, size_limit_text
 from .plotly_view import PlotlyView
+from .data import has_pandas
 from .render import esc
+from .vocabulary import label
 
 _STATIC = Path(__file__).with_name("static")
 _ESM = (_STATIC / "cohort.js").read_text(encoding="utf-8")
@@ -153,6 +155,20 @@ def intro_html(max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> str:
             f"or tabs; {esc(size_limit_text(max_rows, max_bytes))}. Excel workbooks (.xlsx) are not read: {esc(SAVE_AS_CSV)}</p>")
 
 
+def cohort_example() -> str:
+    """The articles' examples as a room with one line cut short: rows, verdict and trend tallies, as text."""
+    if not has_pandas():
+        return label("message", "cohort_unavailable")
+    from .cohort import examples_csv
+    from .cohort_read import read_cohort
+    from .cohort_report import trend_shares, verdict_counts
+
+    room = read_cohort((examples_csv() + "250,,IM\n").encode())  # the last line is cut short
+    counts = verdict_counts(room)
+    return "\n".join([f"{len(room.rows)} rows: {len(room.judged)} judged, lines to fix: {room.named['line'].tolist()}",
+                      str(counts["value"].to_dict()), str(counts["email"].to_dict()), str(trend_shares(room))])
+
+
 def _stem(name: str) -> str:
     stem = Path(name).stem if name else "class"
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem)[:60] or "class"
@@ -175,7 +191,13 @@ def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_byte
     """Upload an anonymised class file and see every row judged, with a CSV and a one-page summary to take away.
 
     ``csv`` is shown first (default: the articles' worked examples); the limits default to the measured ones.
+    Without pandas (the in-browser edition) the page says so instead of offering an upload that cannot work.
     """
+    if not has_pandas():
+        notice = w.HTML(f"<p role='note' class='sg-note'>{esc(label('message', 'cohort_unavailable'))}</p>")
+        page = CohortPage([w.HTML(intro_html(max_rows, max_bytes)), notice])
+        page.message = notice
+        return page.add_class("sg-cohort-page")
     from . import charts
     from .cohort import examples_csv
     from .cohort_read import read_cohort

@@ -77,6 +77,16 @@ def frame(name: str) -> pd.DataFrame:
     return pd.DataFrame(list(table(name)))
 
 
+def has_pandas() -> bool:
+    """Whether the DataFrame APIs can run here: the in-browser edition (Pyodide core) carries no pandas."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("pandas") is not None
+    except (ImportError, ValueError):  # e.g. sys.modules["pandas"] = None, the standard way to hide a module
+        return False
+
+
 def table_names() -> list[str]:
     return sorted(p.stem for p in DATA_DIR.glob("*.csv"))
 

@@ -15,7 +15,7 @@ import ipywidgets as w
 
 from . import chapter_text, render
 from .assessment import Assessment
-from .cohort_page import cohort  # noqa: F401  (chapter 6)
+from .cohort_page import cohort, cohort_example  # noqa: F401  (chapter 6)
 from .controls import ProfileControls
 from .data import table
 from .email import USER_FIELDS, EmailDraft
@@ -199,4 +199,4 @@ def start_here() -> StartHere:
 
 
 __all__ = ["Chapter", "CHAPTERS", "risk_by_profile", "timing", "score_trends", "to_email_or_not", "after_a_drop",
-           "start_here", "cohort", "chapter_index_html", "faq_html", "bands_html", "error_html"]
+           "start_here", "cohort", "cohort_example", "chapter_index_html", "faq_html", "bands_html", "error_html"]

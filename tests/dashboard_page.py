@@ -4,6 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import stepguide as sg
+from stepguide.vocabulary import label
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "dashboard.ipynb"
 VIEWPORTS = {"phone": (390, 844), "tablet": (768, 1024), "desktop": (1366, 900)}
@@ -61,3 +64,38 @@ def input_values(page: Any) -> dict[str, str]:
         }
         return out;
     }""")
+
+
+def chart_meta(page, key: str) -> dict[str, Any]:
+    return page.evaluate(
+        "sel => { const el = document.querySelector(sel); return el && el._fullLayout ? el._fullLayout.meta : null }",
+        f".sg-chart-{key} .js-plotly-plot")
+
+
+def wait_for_state(page, a: sg.Assessment) -> None:
+    """Wait until the page shows ``a``: trend card, C5 highlight, F2 path and the email decision."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".sg-email")).to_contain_text(label("email", a.email))
+    if a.trend:
+        expect(page.locator(".sg-trend")).to_contain_text(f"{a.trend_label} ({a.delta:+d} points)")
+    if a.value:
+        expect(page.locator(".sg-value")).to_contain_text(a.value_label)
+    page.wait_for_function(
+        """([trend, path]) => {
+            const meta = sel => { const el = document.querySelector(sel);
+                                  return el && el._fullLayout && el._fullLayout.meta; };
+            const c5 = meta('.sg-chart-c5 .js-plotly-plot'), f2 = meta('.sg-chart-f2 .js-plotly-plot');
+            return c5 && f2 && c5.highlight_id === trend && JSON.stringify(f2.path) === JSON.stringify(path);
+        }""", arg=[a.trend, list(a.paths["F2"].nodes)], timeout=15_000)
+    c5 = chart_meta(page, "c5")
+    assert (c5["highlight_id"], c5["highlight"]) == (a.trend, a.trend_label)
+    assert chart_meta(page, "f2")["path"] == list(a.paths["F2"].nodes)
+
+
+def type_into_readout(page, hook: str, value: int) -> None:
+    readout = page.locator(f".{hook} .widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(str(value))
+    page.keyboard.press("Enter")

@@ -93,3 +93,24 @@ def test_importing_the_chapters_does_not_load_the_cohort_readers():
     code = ("import sys, stepguide.guide, stepguide.cohort_page; "
             "assert not [m for m in sys.modules if m.startswith(('stepguide.cohort_read', 'stepguide.cohort_report'))]")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_without_pandas_the_page_says_so_instead_of_offering_an_upload() -> None:
+    """The in-browser edition has no pandas: chapter 6 shows why and where to judge a class, not a broken upload."""
+    import subprocess
+    import sys
+
+    from stepguide.vocabulary import label
+
+    code = ("import sys; sys.modules['pandas'] = None\n"
+            "from stepguide import guide\n"
+            "page = guide.cohort()\n"
+            "print(type(page.children[-1]).__name__, page.message.value)\n"
+            "print(guide.cohort_example())\n"
+            "print('pandas' in sys.modules and sys.modules['pandas'] is not None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    notice = label("message", "cohort_unavailable")
+    first, example, loaded = out.strip().split("\n")
+    assert first.startswith("HTML <p role='note'") and "pandas" in first
+    assert example == notice
+    assert loaded == "False"

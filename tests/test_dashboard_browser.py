@@ -19,6 +19,8 @@ from stepguide.bands import band_rows
 from stepguide.plan import NO_EMAIL_TITLE, interview_answer
 from stepguide.vocabulary import label
 
+from dashboard_page import chart_meta, type_into_readout, wait_for_state
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,41 +39,6 @@ def open_dashboard(page, url: str, viewport: dict[str, int] | None = None) -> No
     page.goto(url)
     page.locator(".sg-chart-c5 .js-plotly-plot").wait_for(timeout=60_000)
     page.wait_for_function("() => document.querySelector('.sg-main[role=main]')")
-
-
-def chart_meta(page, key: str) -> dict[str, Any]:
-    return page.evaluate(
-        "sel => { const el = document.querySelector(sel); return el && el._fullLayout ? el._fullLayout.meta : null }",
-        f".sg-chart-{key} .js-plotly-plot")
-
-
-def wait_for_state(page, a: sg.Assessment) -> None:
-    """Wait until the page shows ``a``: trend card, C5 highlight, F2 path and the email decision."""
-    from playwright.sync_api import expect
-
-    expect(page.locator(".sg-email")).to_contain_text(label("email", a.email))
-    if a.trend:
-        expect(page.locator(".sg-trend")).to_contain_text(f"{a.trend_label} ({a.delta:+d} points)")
-    if a.value:
-        expect(page.locator(".sg-value")).to_contain_text(a.value_label)
-    page.wait_for_function(
-        """([trend, path]) => {
-            const meta = sel => { const el = document.querySelector(sel);
-                                  return el && el._fullLayout && el._fullLayout.meta; };
-            const c5 = meta('.sg-chart-c5 .js-plotly-plot'), f2 = meta('.sg-chart-f2 .js-plotly-plot');
-            return c5 && f2 && c5.highlight_id === trend && JSON.stringify(f2.path) === JSON.stringify(path);
-        }""", arg=[a.trend, list(a.paths["F2"].nodes)], timeout=15_000)
-    c5 = chart_meta(page, "c5")
-    assert (c5["highlight_id"], c5["highlight"]) == (a.trend, a.trend_label)
-    assert chart_meta(page, "f2")["path"] == list(a.paths["F2"].nodes)
-
-
-def type_into_readout(page, hook: str, value: int) -> None:
-    readout = page.locator(f".{hook} .widget-readout")
-    readout.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type(str(value))
-    page.keyboard.press("Enter")
 
 
 def serious_axe_violations(page) -> list[str]:

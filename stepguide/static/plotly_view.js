@@ -183,15 +183,21 @@ function warmUp(Plotly) {
   const div = document.createElement("div");
   div.style.cssText = "position:absolute;left:-9999px;top:0;width:300px;height:200px";
   document.body.appendChild(div);
+  const done = () => {
+    Plotly.purge(div);
+    div.remove();
+  };
+  // newPlot may finish asynchronously (e.g. when the page is busy): purge only once it has, or plotly's
+  // pending redraw finds no layout and throws.
+  let drawn;
   try {
-    Plotly.newPlot(div, [{ type: "bar", x: ["a"], y: [1], text: ["1"] }], { width: 300, height: 200,
+    drawn = Plotly.newPlot(div, [{ type: "bar", x: ["a"], y: [1], text: ["1"] }], { width: 300, height: 200,
       font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" },
       annotations: [{ text: "a", x: 0, y: 1 }] }, { staticPlot: true });
   } catch (_) {
     /* a warm-up only */
   }
-  Plotly.purge(div);
-  div.remove();
+  Promise.resolve(drawn).catch(() => {}).then(done);
 }
 
 const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "chart";

@@ -1,0 +1,276 @@
+"""Build the static, in-browser edition of the guide into one folder (``make static`` -> ``_site/``).
+
+Python runs in the visitor's browser (Pyodide, in a web worker), so a static host serves any number of
+students and their scores never leave the tab. Everything comes from the registries at build time:
+
+* Pyodide's core from the npm registry (``npm pack pyodide@PYODIDE``, checked by npm against the registry's
+  integrity hash); the compiled packages of a full Pyodide distribution are not in it and none is needed.
+* the kernel's pure-Python wheels from PyPI, pinned with hashes in ``browser-wheels.txt``; the JupyterLite
+  kernel's own wheels (pyodide_kernel, piplite, the ipykernel and widgetsnbextension stand-ins) from the
+  installed ``jupyterlite-pyodide-kernel`` package; stepguide's wheel built from this checkout.
+* the page (Voici's app, our Voila template, the widget front ends) from the installed Python packages.
+
+The site gets its own ``pyodide-lock.json`` listing exactly the wheels it carries, and every one is loaded at
+kernel start (``loadPyodideOptions.packages``), so neither piplite nor micropip ever looks for a package
+index. Run: ``python deploy/static/build_site.py [--out _site] [--cache DIR]``.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+
+#: The Pyodide that jupyterlite-pyodide-kernel 0.7.0 (the release built for Voici 0.10's JupyterLite 0.7.0
+#: front end) was made for: its ``constants.PYODIDE_VERSION``; checked below.
+PYODIDE = "0.29.0"
+PYODIDE_CORE = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "package.json")
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+#: The kernel's own wheels, shipped inside jupyterlite-pyodide-kernel (``static/pypi``).
+KERNEL_WHEELS = ("ipykernel-", "piplite-", "pyodide_kernel-", "widgetsnbextension-4.")
+#: What stepguide imports in the browser (one person: no pandas, numpy, plotly, voila or segno;
+#: tests/test_static_site.py checks it against a fresh interpreter).
+BROWSER_DEPENDS = ("anywidget", "ipywidgets", "traitlets")
+#: jupyterlab_widgets only carries the JupyterLab extension, which the page already has: ipywidgets'
+#: requirement on it is dropped rather than shipping the extension a second time inside a wheel.
+NOT_SHIPPED = ("jupyterlab-widgets",)
+#: The kernel asks for the standard library's sqlite3 at start (for IPython's history). Pyodide builds it as a
+#: separate compiled package that neither the npm core nor PyPI serves, so the lock names an empty
+#: placeholder (metadata only, the way JupyterLite stands in for widgetsnbextension): ``import sqlite3``
+#: then fails as in any Python built without it, and IPython keeps its history in memory.
+PLACEHOLDERS = ("sqlite3",)
+#: Loaded when the kernel starts, in one batch, with their dependencies from the lock.
+START_PACKAGES = ("micropip", "piplite", "sqlite3", "ipykernel", "comm", "pyodide_kernel", "jedi", "ipython",
+                  "ipywidgets", "anywidget", "stepguide")
+#: Front ends the page needs (everything else in the environment, e.g. plotly's own mime renderer, stays out).
+FRONT_ENDS = ("@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension", "anywidget")
+
+
+def run(*cmd: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
+    """Run a build step, echoing it, and stop the build with its output if it fails."""
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], cwd=cwd, check=True, env=env)
+
+
+def fetch_pyodide(cache: Path) -> Path:
+    """Pyodide's core files from the npm registry, unpacked once into the cache."""
+    core = cache / f"pyodide-{PYODIDE}"
+    if all((core / name).exists() for name in (*PYODIDE_CORE, "pyodide-lock.json")):
+        return core
+    cache.mkdir(parents=True, exist_ok=True)
+    run("npm", "pack", f"pyodide@{PYODIDE}", "--pack-destination", cache, "--silent", cwd=cache)
+    with tarfile.open(cache / f"pyodide-{PYODIDE}.tgz") as tgz:
+        tmp = Path(tempfile.mkdtemp(dir=cache))
+        tgz.extractall(tmp, filter="data")
+    shutil.rmtree(core, ignore_errors=True)
+    (tmp / "package").rename(core)
+    shutil.rmtree(tmp)
+    return core
+
+
+def fetch_wheels(cache: Path) -> list[Path]:
+    """The pinned pure-Python wheels, downloaded by pip (hash-checked) into the cache."""
+    dest = cache / "wheels"
+    run(sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check", "--no-deps",
+        "--only-binary=:all:", "--python-version", "3.13", "--platform", "any", "--implementation", "py",
+        "--abi", "none", "--require-hashes", "-r", HERE / "browser-wheels.txt", "-d", dest)
+    pinned = {line.split("==")[0].lower().replace("_", "-") for line in
+              (HERE / "browser-wheels.txt").read_text(encoding="utf-8").splitlines() if "==" in line}
+    return sorted(w for w in dest.glob("*.whl") if w.name.split("-")[0].lower().replace("_", "-") in pinned)
+
+
+def kernel_wheels() -> list[Path]:
+    """The JupyterLite kernel's own wheels, from the installed jupyterlite-pyodide-kernel package."""
+    pypi = Path(sys.prefix) / "share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension/static/pypi"
+    found = sorted(w for w in pypi.glob("*.whl") if w.name.startswith(KERNEL_WHEELS))
+    if len(found) != len(KERNEL_WHEELS):
+        raise SystemExit(f"expected {len(KERNEL_WHEELS)} kernel wheels in {pypi}, found {[w.name for w in found]}")
+    return found
+
+
+def stepguide_wheel(dest: Path) -> Path:
+    """stepguide's wheel, built from this checkout (its data/ goes inside as stepguide/_data)."""
+    run(sys.executable, "-m", "pip", "wheel", "-q", "--disable-pip-version-check", "--no-deps", ROOT, "-w", dest)
+    return next(dest.glob("stepguide-*.whl"))
+
+
+def placeholder_wheel(name: str, dest: Path) -> Path:
+    """A wheel with metadata and no modules, so the lock can name a package the site does not carry."""
+    info = f"{name}-1.0.0.dist-info"
+    files = {f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0.0\n"
+                                 "Summary: not in this static edition (see deploy/static/build_site.py)\n",
+             f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: stepguide\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
+    record = []
+    path = dest / f"{name}-1.0.0-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as whl:
+        for arcname, text in files.items():
+            data = text.encode()
+            whl.writestr(zipfile.ZipInfo(arcname, (1980, 1, 1, 0, 0, 0)), data)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            record.append(f"{arcname},sha256={digest},{len(data)}")
+        record.append(f"{info}/RECORD,,")
+        whl.writestr(zipfile.ZipInfo(f"{info}/RECORD", (1980, 1, 1, 0, 0, 0)), "\n".join(record) + "\n")
+    return path
+
+
+def write_lock(core: Path, pyodide_dir: Path) -> dict[str, list[str]]:
+    """Write pyodide-lock.json for the wheels in pyodide_dir: each with its hash and its dependencies."""
+    from pyodide_lock import PyodideLockSpec
+    from pyodide_lock.spec import PackageSpec
+    from pyodide_lock.utils import add_wheels_to_spec
+
+    base = PyodideLockSpec.from_json(core / "pyodide-lock.json")
+    base.packages = {}  # only what this site carries: a name the lock lists is a file the site has
+    wheels = sorted(w for w in pyodide_dir.glob("*.whl") if w.name.split("-")[0] not in PLACEHOLDERS)
+    spec = add_wheels_to_spec(base, wheels, base_path=pyodide_dir, ignore_missing_dependencies=True)
+    for name in PLACEHOLDERS:
+        path = pyodide_dir / f"{name}-1.0.0-py3-none-any.whl"
+        spec.packages[name] = PackageSpec(name=name, version="1.0.0", file_name=path.name,
+                                          sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                                          package_type="package", install_dir="site", imports=[], depends=[])
+    dropped = {}
+    for name, package in spec.packages.items():
+        if name == "stepguide":
+            missing = sorted(set(package.depends) - set(BROWSER_DEPENDS))
+            package.depends = list(BROWSER_DEPENDS)
+        else:
+            missing = sorted(d for d in package.depends if d not in spec.packages)
+            if set(missing) - set(NOT_SHIPPED):
+                raise SystemExit(f"{name} needs {missing}, which browser-wheels.txt does not list")
+            package.depends = [d for d in package.depends if d in spec.packages]
+        if missing:
+            dropped[name] = missing
+    absent = [n for n in START_PACKAGES if n.replace("_", "-") not in spec.packages]
+    if absent:
+        raise SystemExit(f"the kernel would start without {absent}")
+    spec.to_json(pyodide_dir / "pyodide-lock.json")
+    return dropped
+
+
+def lite_config(lite: Path) -> None:
+    """jupyter-lite.json: the local Pyodide, no package index, the kernel's packages loaded at start."""
+    settings = {"pyodideUrl": "./static/pyodide/pyodide.js", "disablePyPIFallback": True,
+                "loadPyodideOptions": {"packages": list(START_PACKAGES)}}
+    config = {"jupyter-lite-schema-version": 0,
+              "jupyter-config-data": {"litePluginSettings": {KERNEL_PLUGIN: settings}}}
+    (lite / "jupyter-lite.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+
+LANDING = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<script>/* a situation link (#step1=...) made for the site's root opens the dashboard with it */
+if (/(^|[#&])step2=/.test(location.hash)) location.replace("voici/render/dashboard.html" + location.hash);</script>
+<style>
+body {{ font: 17px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; margin: 0 auto;
+       max-width: 44rem; padding: 1.5rem 1rem; color: #1a1a1a; background: #fff; }}
+a {{ color: #0b5394; }} li {{ margin: .35rem 0; }}
+.open {{ display: inline-block; padding: .7rem 1.2rem; background: #0b5394; color: #fff; border-radius: 4px;
+        text-decoration: none; font-weight: 600; min-height: 44px; box-sizing: border-box; }}
+@media (prefers-color-scheme: dark) {{ body {{ background: #14181d; color: #eceff2; }} a {{ color: #8cc4ff; }}
+  .open {{ background: #56b4e9; color: #0d1116; }} }}
+</style></head><body>
+<main>
+<h1>{title}</h1>
+<p>{private}</p>
+<p><a class="open" href="voici/render/dashboard.html">Open the dashboard</a></p>
+<h2>The chapters</h2>
+<ol start="0">{chapters}</ol>
+<p>{limits}</p>
+</main></body></html>
+"""
+
+
+def write_landing(out: Path, size_mib: float) -> None:
+    """The site's front page: the dashboard, then the chapters (titles from stepguide.guide.CHAPTERS)."""
+    from html import escape
+
+    from stepguide.guide import CHAPTERS
+
+    chapters = [("00_start_here", "Start here"), *CHAPTERS]
+    items = "".join(f'<li><a href="voici/render/{escape(stem)}.html">{escape(title)}</a></li>' for stem, title in chapters)
+    page = LANDING.format(
+        title="What to do with your new Step 2 CK score", chapters=items,
+        private=("This edition runs entirely in your browser: Python starts inside this tab, and the scores you "
+                 f"enter are never sent anywhere. The first visit downloads up to {size_mib:.0f} MB; later visits "
+                 "start from your browser's cache."),
+        limits=("Judging a whole class from a CSV (chapter 6) needs the full guide on a computer; everything else "
+                "works here, without a connection once the page has loaded."))
+    (out / "index.html").write_text(page, encoding="utf-8")
+
+
+def check_versions() -> None:
+    """The kernel front end and the Pyodide core must be the pair they were built for."""
+    from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION
+
+    if PYODIDE_VERSION != PYODIDE:
+        raise SystemExit(f"jupyterlite-pyodide-kernel expects Pyodide {PYODIDE_VERSION}; this build pins {PYODIDE}")
+
+
+def checkout_templates() -> dict[str, str]:
+    """The environment for Voici: this checkout's Voila template first (an installed copy may be older)."""
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(ROOT / "share" / "jupyter"), env.get("JUPYTER_PATH")) if p)
+    return env
+
+
+def build(out: Path, cache: Path) -> None:
+    """Assemble a lite folder in a temporary directory and let Voici build the site from it."""
+    check_versions()
+    core = fetch_pyodide(cache)
+    with tempfile.TemporaryDirectory(prefix="stepguide-static-") as tmp:
+        lite = Path(tmp)
+        pyodide_dir = lite / "static" / "pyodide"
+        pyodide_dir.mkdir(parents=True)
+        for name in PYODIDE_CORE:
+            shutil.copy2(core / name, pyodide_dir / name)
+        for wheel in [*fetch_wheels(cache), *kernel_wheels()]:
+            shutil.copy2(wheel, pyodide_dir / wheel.name)
+        stepguide_wheel(pyodide_dir)
+        for name in PLACEHOLDERS:
+            placeholder_wheel(name, pyodide_dir)
+        for name, missing in write_lock(core, pyodide_dir).items():
+            print(f"  lock: {name} runs in the browser without {', '.join(missing)}")
+        lite_config(lite)
+        contents = lite / "contents"
+        contents.mkdir()
+        for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+            shutil.copy2(notebook, contents / notebook.name)
+        labext = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+        shutil.rmtree(out, ignore_errors=True)
+        run(Path(sys.executable).with_name("voici"), "build", "--lite-dir", lite, "--contents", contents,
+            "--output-dir", out.resolve(), "--template", "stepguide", "--no-sourcemaps", "--ignore-sys-prefix",
+            *[arg for ext in FRONT_ENDS for arg in ("--LiteBuildConfig.federated_extensions", labext / ext)],
+            cwd=lite, env=checkout_templates())
+    plotly = out / "stepguide" / "static"
+    plotly.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "stepguide" / "static" / "vendor" / "plotly-basic.min.js", plotly / "plotly.min.js")
+    (out / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve the folder as it is
+    page_needs = [out / "static" / "pyodide", out / "voici" / "build", out / "extensions", plotly]
+    write_landing(out, sum(f.stat().st_size for d in page_needs for f in d.rglob("*") if f.is_file()) / 1e6)
+    print(f"built {out} ({sum(f.stat().st_size for f in out.rglob('*') if f.is_file()) / 2**20:.0f} MiB)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: where to write the site and where to keep downloads between builds."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "_site")
+    default_cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "stepguide-static"
+    parser.add_argument("--cache", type=Path, default=default_cache, help="downloads kept between builds")
+    args = parser.parse_args(argv)
+    build(args.out, args.cache)
+
+
+if __name__ == "__main__":
+    main()
