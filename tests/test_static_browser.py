@@ -22,7 +22,7 @@ import pytest
 import stepguide as sg
 from stepguide.guide import CHAPTERS
 from stepguide.vocabulary import label
-from testing.static_site import BLOCK_OUTSIDE, DASHBOARD, StaticServer, build_site
+from testing.static_site import BLOCK_OUTSIDE, BUILD, DASHBOARD, StaticServer, build_site
 
 from conftest import CHROMIUM, CHROMIUM_ARGS
 from dashboard_page import VIEWPORTS, wait_for_state
@@ -34,6 +34,16 @@ START = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": 
 #: manager asking a kernel that does not answer the control comm before it falls back); anything else fails.
 VOICI_OWN = ("[yjs#509] Not same Y.Doc", 'through the "jupyter.widget.control" comm channel')
 BOOT = 120_000  # ms: a cold Pyodide start on a busy 2-core CI machine
+
+
+def build_site_module() -> Any:
+    """deploy/static/build_site.py as a module (for its constants)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_site", BUILD)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +194,8 @@ def test_the_site_carries_every_package_it_names(site: StaticServer) -> None:
     assert all(name.replace("_", "-") in lock for name in kernel["loadPyodideOptions"]["packages"])
     assert "://" not in json.dumps(kernel)
     assert (site.root / "stepguide" / "static" / "plotly.min.js").stat().st_size > 500_000
+    total = sum(f.stat().st_size for f in site.root.rglob("*") if f.is_file())
+    assert total <= build_site_module().SIZE_BUDGET_MIB * 2**20
 
 
 def test_the_lock_covers_what_the_dashboard_imports(site: StaticServer) -> None:
@@ -196,3 +208,13 @@ def test_the_lock_covers_what_the_dashboard_imports(site: StaticServer) -> None:
     # setuptools' start-up hook and psygnal's compiled helper exist only in the server's environment
     assert [m for m in imported if m not in carried and not m.startswith("_") and "__mypyc" not in m] == []
     assert not {"pandas", "numpy", "plotly", "voila"} & set(imported)
+
+
+def test_every_other_page_runs(visit, site: StaticServer) -> None:
+    """The chapters not driven above and the presenter view: each draws its first chart, with a clean console."""
+    v = visit()
+    for stem in ("01_risk_by_profile", "02_timing", "04_to_email_or_not", "05_after_a_drop", "presenter"):
+        page = v.open(f"voici/render/{stem}.html")
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=BOOT)
+        assert page.locator(".sg-banner:visible").count() == 0, stem  # no false "lost connection"
+    assert v.blocked == [] and site.failed() == [] and v.problems() == []
