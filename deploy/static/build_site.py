@@ -10,6 +10,9 @@ students and their scores never leave the tab. Everything comes from the registr
   installed ``jupyterlite-pyodide-kernel`` package; stepguide's wheel built from this checkout.
 * the page (Voici's app, our Voila template, the widget front ends) from the installed Python packages.
 
+The kernel's packages are shipped as bytecode, compiled by that same Pyodide under Node (``precompile.js``),
+as Pyodide's own distribution ships them: a visitor's browser then does not compile IPython on every visit.
+
 The site gets its own ``pyodide-lock.json`` listing exactly the wheels it carries, and every one is loaded at
 kernel start (``loadPyodideOptions.packages``), so neither piplite nor micropip ever looks for a package
 index. Run: ``python deploy/static/build_site.py [--out _site] [--cache DIR]``.
@@ -160,6 +163,21 @@ def write_lock(core: Path, pyodide_dir: Path) -> dict[str, list[str]]:
     return dropped
 
 
+def precompile(core: Path, pyodide_dir: Path) -> None:
+    """Ship bytecode instead of source (as Pyodide's own packages do), compiled by Pyodide under Node.
+
+    stepguide stays as source (its tracebacks stay readable; it is a small part of the start-up). The lock
+    was written from the source wheels (their import names); only the hashes change here.
+    """
+    lock_path = pyodide_dir / "pyodide-lock.json"
+    lock = json.loads(lock_path.read_text(encoding="utf-8"))
+    names = [p["file_name"] for n, p in lock["packages"].items() if n not in ("stepguide", *PLACEHOLDERS)]
+    run("node", HERE / "precompile.js", core, pyodide_dir, *sorted(names))
+    for package in lock["packages"].values():
+        package["sha256"] = hashlib.sha256((pyodide_dir / package["file_name"]).read_bytes()).hexdigest()
+    lock_path.write_text(json.dumps(lock, indent=2) + "\n", encoding="utf-8")
+
+
 def lite_config(lite: Path) -> None:
     """jupyter-lite.json: the local Pyodide, no package index, the kernel's packages loaded at start."""
     settings = {"pyodideUrl": "./static/pyodide/pyodide.js", "disablePyPIFallback": True,
@@ -244,6 +262,7 @@ def build(out: Path, cache: Path) -> None:
             placeholder_wheel(name, pyodide_dir)
         for name, missing in write_lock(core, pyodide_dir).items():
             print(f"  lock: {name} runs in the browser without {', '.join(missing)}")
+        precompile(core, pyodide_dir)
         lite_config(lite)
         contents = lite / "contents"
         contents.mkdir()
