@@ -23,6 +23,15 @@ from .vocabulary import hint, label
 Render = Callable[[GuideModel], str]
 
 
+
+def display(shown: bool) -> str:
+    """A layout's CSS display: "" (the page's own) or "none".
+
+    Not None for shown: the in-browser kernel (Pyodide) leaves a None out of the update it sends, so a box
+    hidden once would stay hidden there; the empty string clears the inline style in Voila and Voici alike.
+    """
+    return "" if shown else "none"
+
 class ModelHTML(w.HTML):
     """HTML re-rendered from the model whenever one of ``on`` changes (blank until there is an assessment)."""
 
@@ -136,7 +145,7 @@ class ChartPanel(_Follows, w.GridBox):
                     view.figure, view.label = spec, charts.describe(spec)
                     self._specs[key] = spec
         for key, test in self._shown_if.items():
-            self.boxes[key].layout.display = None if test(a) else "none"
+            self.boxes[key].layout.display = display(test(a))
 
 
 class EmailPanel(_Follows, w.VBox):
@@ -164,8 +173,7 @@ class EmailPanel(_Follows, w.VBox):
         d = self._model.draft
         if d is None:
             return
-        shown = None if d.send else "none"
-        self.email_tools.layout.display = self.email_buttons.layout.display = shown
+        self.email_tools.layout.display = self.email_buttons.layout.display = display(d.send)
         with self.copy.hold_sync(), self.download.hold_sync():
             self.copy.text = self.download.text = d.as_text() if d.send else ""
 
@@ -188,7 +196,7 @@ class InterviewPanel(_Follows, w.VBox):
 
     def refresh(self, change: Any = None) -> None:
         a = self._model.assessment
-        self.layout.display = None if a is not None and had_drop(a) else "none"
+        self.layout.display = display(a is not None and had_drop(a))
 
 
 def plan_export(model: GuideModel) -> DownloadLink:

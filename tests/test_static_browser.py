@@ -143,16 +143,33 @@ def test_dashboard_runs_in_the_browser_alone(visit, site: StaticServer, size: st
     assert v.problems() == []
 
 
-def test_situation_link_and_export_work_offline(visit) -> None:
+def test_situation_link_email_export_and_theme_work_offline(visit) -> None:
+    from playwright.sync_api import expect
+
     v = visit()
     page = v.open(f"{DASHBOARD}#step1_mode=Score&step1=250&step2=230&specialty=Internal%20Medicine&month=Oct")
     page.locator(".sg-main[role=main]").wait_for(timeout=BOOT)
-    wait_for_state(page, sg.assess(**{**START, "step1": 250, "step2": 230}))  # the link's situation, applied
+    drop = sg.assess(**{**START, "step1": 250, "step2": 230})
+    wait_for_state(page, drop)  # the link's situation, applied in the page
     with page.expect_download() as info:
         page.locator(".sg-export a").click()
-    drop = sg.assess(**{**START, "step1": 250, "step2": 230})
     plan = Path(info.value.path()).read_text(encoding="utf-8")
     assert f"**Score trend:** {drop.trend_label} ({drop.delta:+d} points)" in plan
+
+    page.evaluate("location.hash = 'step1_mode=Score&step1=228&step2=248&specialty=Internal%20Medicine&month=Oct'")
+    first = sg.assess(**START)
+    wait_for_state(page, first)
+    page.locator(".sg-field-name input").fill("Jordan <b>Lee</b>")
+    expected = sg.draft_email(first, name="Jordan <b>Lee</b>")
+    draft = page.locator(".sg-email-draft")
+    expect(draft).to_contain_text(f"Template {first.template}")
+    expect(draft).to_contain_text("Jordan <b>Lee</b>")  # the typed name, as text
+    with page.expect_download() as info:
+        page.locator(".sg-download a").click()
+    assert Path(info.value.path()).read_text(encoding="utf-8") == expected.as_text()
+
+    page.get_by_role("button", name="Dark theme").click()
+    page.wait_for_function("() => document.documentElement.dataset.sgTheme === 'dark'")
     assert v.blocked == [] and v.problems() == []
 
 
