@@ -26,14 +26,17 @@ workshop: install haproxy
 lab: install
 	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
 
+SITE ?= _site
+
 ## make static: build the in-browser edition into _site/ (Pyodide from npm, wheels from PyPI; needs npm)
 static: install
-	$(PY) deploy/static/build_site.py --out _site
+	$(PY) deploy/static/build_site.py --out $(SITE)
 
 ## make static-serve: serve _site/ on http://127.0.0.1:8000 (PORT=... to change); builds it first if missing
 static-serve: install
-	test -f _site/index.html || $(MAKE) static
-	$(PY) -m stepguide.static_serve _site --port $(or $(PORT),8000)
+	test -f $(SITE)/index.html || $(MAKE) static
+	@echo "The static edition: http://127.0.0.1:$(or $(PORT),8000)/ (Ctrl-C stops it)"
+	$(PY) -m http.server $(or $(PORT),8000) --bind 127.0.0.1 --directory $(SITE)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -235,3 +238,31 @@ def test_every_other_page_runs(visit, site: StaticServer) -> None:
         page.locator(".js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=BOOT)
         assert page.locator(".sg-banner:visible").count() == 0, stem  # no false "lost connection"
     assert v.blocked == [] and site.failed() == [] and v.problems() == []
+
+
+def test_make_static_serve_serves_the_site_on_loopback(site: StaticServer) -> None:
+    """README's second command: the built folder on 127.0.0.1, WebAssembly with its MIME type."""
+    import urllib.request
+
+    from testing.voila import free_port
+
+    port = free_port()
+    server = subprocess.Popen(["make", "-s", "static-serve", f"SITE={site.root}", f"PORT={port}"],
+                              cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                front = urllib.request.urlopen(url, timeout=5).read().decode()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, server.stdout.read().decode()[-2000:]
+                time.sleep(0.2)  # polling for the server to listen
+        assert "Open the dashboard" in front
+        wasm = urllib.request.urlopen(url + "static/pyodide/pyodide.asm.wasm", timeout=10)
+        assert wasm.headers["Content-Type"] == "application/wasm"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
