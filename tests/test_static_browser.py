@@ -57,18 +57,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticServer]:
 
 
 @pytest.fixture(scope="module")
-def shut_browser() -> Iterator[Any]:
-    """Chromium that can reach 127.0.0.1 and nothing else."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, BLOCK_OUTSIDE])
-        try:
-            yield browser
-        finally:
-            browser.close()
+def shut_browser(browser: Any) -> Iterator[Any]:
+    """Chromium that can reach 127.0.0.1 and nothing else (launched by the session's Playwright)."""
+    shut = browser.browser_type.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, BLOCK_OUTSIDE])
+    try:
+        yield shut
+    finally:
+        shut.close()
 
 
 class Visit:
