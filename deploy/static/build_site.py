@@ -226,7 +226,7 @@ def write_landing(out: Path, size_mib: float) -> None:
                  f"enter are never sent anywhere. The first visit downloads up to {size_mib:.0f} MB; later visits "
                  "start from your browser's cache."),
         limits=("Judging a whole class from a CSV (chapter 6) needs the full guide on a computer; everything else "
-                "works here, without a connection once the page has loaded."))
+                "works here."))
     (out / "index.html").write_text(page, encoding="utf-8")
 
 
