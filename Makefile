@@ -66,6 +66,7 @@ bench: install chromium
 	$(PY) benchmarks/bench_page.py --notebook notebooks/dashboard.ipynb
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_cohort.py
+	$(PY) benchmarks/bench_static.py
 
 ## make screenshot: rewrite the README's pictures (docs/*.png) from the real page
 screenshot: install chromium
