@@ -174,9 +174,11 @@ def matched_figure(specialty: str, step2: int | None) -> Spec:
         notes.append(f"{name} has no published matched mean here ({spec[name]['mean_source']}).")
     else:
         annotations.append(you_are_here(means[hit], names[hit], dx=-60, dy=0))
+    # The axis ends on whole tens (2-11 points of room left, 3-12 right), so it stays put while the score
+    # moves within a ten: a one-point slider step then redraws only the band, line and label, not the axis.
     xaxis = {"title": {"text": key, "font": {"size": 11}},
-             "range": [min(lows) - 4, max(highs) + 5], "gridcolor": "#E6E6E6", "fixedrange": True,
-             "automargin": True}
+             "range": [(min(lows) - 2) // 10 * 10, -(-(max(highs) + 3) // 10) * 10], "gridcolor": "#E6E6E6",
+             "fixedrange": True, "automargin": True}
     meta = {"chart": "matched", "highlight": names[hit] if hit is not None else None,
             "source": caption, "specialty": name, "step2": score,
             "sem_band": band, "national_mean": [nat_lo, nat_hi]}
