@@ -7,12 +7,13 @@ ten, its axis; lighting another path of a flow keeps every data array of the flo
 """
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stepguide as sg
 from stepguide import charts
-from stepguide.data import specialties
+from stepguide.data import chart_info, chart_values, specialties
 from stepguide.flows import FLOWS, flow_nodes
 
 SPECIALTIES = sorted(specialties())
@@ -54,6 +55,32 @@ def test_a_slider_sweep_moves_the_matched_axis_once_per_ten_at_most():
         axes = [_axis(specialty, s) for s in range(300, 179, -1)]
         moves = sum(1 for before, after in zip(axes, axes[1:]) if before != after)
         assert moves <= 13, specialty  # 120 one-point steps: the lower end crosses 12 tens
+
+
+BARS = [c for c in charts.CHARTS if chart_info(c)["kind"] != "line"]
+
+
+@pytest.mark.parametrize("chart", BARS)
+def test_moving_yours_on_a_bar_chart_changes_no_data(chart):
+    """Yours is a box drawn over the bar (a per-bar colour array would make Plotly replot the chart)."""
+    specs = [charts.chart_figure(chart, key) for key in chart_values(chart).col("id")] + [charts.chart_figure(chart)]
+    assert all(spec["data"] == specs[-1]["data"] for spec in specs)
+
+
+@pytest.mark.parametrize("chart", BARS)
+def test_the_mark_covers_its_bar_exactly_and_is_outlined(chart):
+    rows = chart_values(chart)
+    horizontal = chart_info(chart)["kind"] == "hbar"
+    cat, val = ("y", "x") if horizontal else ("x", "y")
+    for key, label, value in zip(rows.col("id"), rows.col("label"), rows.col("value")):
+        layout = charts.chart_figure(chart, key)["layout"]
+        (mark,) = [s for s in layout["shapes"] if s["name"] == "yours"]
+        half = (1 - layout["bargap"]) / 2  # bars fill 1 - bargap of their slot
+        assert (mark[f"{cat}0"], mark[f"{cat}1"]) == (str(label), str(label))
+        assert (mark[f"{cat}0shift"], mark[f"{cat}1shift"]) == (-half, half)
+        assert (mark[f"{val}0"], mark[f"{val}1"]) == (0, value)
+        assert mark["fillcolor"] == charts.PALETTE["highlight"] and mark["line"]["width"] >= 2  # not colour alone
+        assert mark["layer"] == "above"
 
 
 def _data_arrays(spec: dict) -> list[tuple]:
