@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .chart_parts import (PALETTE, PENDING_NOTE, SUBJECT, Spec, category_axis, emphasis, figure_layout, value_axis,
-                          you_are_here)
+from .chart_parts import (BAR_GAP, PALETTE, PENDING_NOTE, SUBJECT, Spec, bar_mark, category_axis, emphasis,
+                          figure_layout, value_axis, you_are_here)
 from .data import chart_info, chart_values, int_fact, specialties, table
 from .inputs import parse_specialty, parse_step2
 
@@ -43,7 +43,6 @@ def chart_figure(chart_id: str, highlight: str | None = None, *, note: str | Non
                 f"from {labels[0]} to {labels[-1]}, so nothing is highlighted.")
     kind = info["kind"]
     horizontal, line = kind == "hbar", kind == "line"
-    colours, widths = emphasis(len(labels), hit)
     axis_title = f"{info['value_axis']} ({info['unit']})"
     cat, val = ("y", "x") if horizontal else ("x", "y")
     trace: Spec = {
@@ -53,16 +52,20 @@ def chart_figure(chart_id: str, highlight: str | None = None, *, note: str | Non
         val: values,
         "text": [str(v) for v in values],
         "hovertemplate": f"%{{{cat}}}: %{{{val}}} {info['unit']}<extra></extra>",
-        "marker": {"color": colours, "line": {"color": PALETTE["text"], "width": widths}},
     }
+    shapes: list[Spec] = []
     if horizontal:
         trace["orientation"] = "h"
     if line:
+        colours, widths = emphasis(len(labels), hit)
         trace.update(mode="lines+markers+text", textposition="top center",
-                     line={"color": PALETTE["base"], "width": 2.5})
-        trace["marker"]["size"] = [15 if i == hit else 9 for i in range(len(labels))]
+                     line={"color": PALETTE["base"], "width": 2.5},
+                     marker={"color": colours, "line": {"color": PALETTE["text"], "width": widths},
+                             "size": [15 if i == hit else 9 for i in range(len(labels))]})
     else:
-        trace.update(textposition="outside", cliponaxis=False)
+        trace.update(textposition="outside", cliponaxis=False, marker={"color": PALETTE["base"]})
+        if hit is not None:
+            shapes.append(bar_mark(labels[hit], values[hit], horizontal))
     annotations = []
     if hit is not None:
         if horizontal:  # to the right of the value label
@@ -73,12 +76,17 @@ def chart_figure(chart_id: str, highlight: str | None = None, *, note: str | Non
             annotations.append(you_are_here(labels[hit], values[hit], dx=0, dy=-50, standoff=22))
     axes = {f"{cat}axis": category_axis(labels if horizontal else None),
             f"{val}axis": value_axis(axis_title, max(values))}
+    if not line:  # every bar and nothing more, whatever the mark covers (a fixed range never autoranges)
+        ends = [-0.5, len(labels) - 0.5]
+        axes[f"{cat}axis"].update(range=ends[::-1] if horizontal else ends, autorange=False)
     meta = {"chart": chart_id, "highlight": labels[hit] if hit is not None else None,
             "highlight_id": ids[hit] if hit is not None else None,
             "source": info["caption"], "doc": info["doc"], "note": note}
     layout = figure_layout(info["title"], meta, annotations, height=270 if horizontal else 290,
                      caption=f"Source: {info['caption']} ({chart_id})", below=48 if horizontal else 30,
                      notes=[note] if note else (), **axes)
+    if not line:
+        layout.update(bargap=BAR_GAP, shapes=shapes)
     return {"data": [trace], "layout": layout}
 
 
@@ -174,9 +182,11 @@ def matched_figure(specialty: str, step2: int | None) -> Spec:
         notes.append(f"{name} has no published matched mean here ({spec[name]['mean_source']}).")
     else:
         annotations.append(you_are_here(means[hit], names[hit], dx=-60, dy=0))
+    # The axis ends on whole tens (2-11 points of room left, 3-12 right), so it stays put while the score
+    # moves within a ten: a one-point slider step then redraws only the band, line and label, not the axis.
     xaxis = {"title": {"text": key, "font": {"size": 11}},
-             "range": [min(lows) - 4, max(highs) + 5], "gridcolor": "#E6E6E6", "fixedrange": True,
-             "automargin": True}
+             "range": [(min(lows) - 2) // 10 * 10, -(-(max(highs) + 3) // 10) * 10], "gridcolor": "#E6E6E6",
+             "fixedrange": True, "automargin": True}
     meta = {"chart": "matched", "highlight": names[hit] if hit is not None else None,
             "source": caption, "specialty": name, "step2": score,
             "sem_band": band, "national_mean": [nat_lo, nat_hi]}

@@ -117,7 +117,9 @@ def flow_figure(flow_id: str, path: Sequence[str] = (), *, note: str | None = No
         traces.append({  # the arrowhead sits just outside the target box and shows the direction
             "type": "scatter", "mode": "lines+markers", "x": [x0, xa, x1], "y": [y0, ya, y1],
             "line": {"color": colour, "width": 4 if lit else 1.5}, "hoverinfo": "skip",
-            "marker": {"symbol": "arrow", "angleref": "previous", "size": [0, 11 if lit else 8, 0],
+            # One arrowhead size, lit or not: lighting another path changes only colours and widths, which
+            # Plotly restyles in place (a new size array would make it redraw the whole chart).
+            "marker": {"symbol": "arrow", "angleref": "previous", "size": [0, 10, 0],
                        "color": colour},
             "meta": {"edge": [src, dst], "lit": lit},
         })

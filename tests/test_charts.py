@@ -40,7 +40,13 @@ def _labels_values(spec: dict) -> tuple[list, list]:
 
 
 def _highlighted(spec: dict) -> list[int]:
-    return [i for i, c in enumerate(spec["data"][0]["marker"]["color"]) if c == HL]
+    """The items drawn as yours: dots and line points in the highlight colour, bars under a "yours" mark."""
+    colours = spec["data"][0]["marker"]["color"]
+    if isinstance(colours, list):
+        return [i for i, c in enumerate(colours) if c == HL]
+    labels, _ = _labels_values(spec)
+    cat = "y" if spec["data"][0].get("orientation") == "h" else "x"
+    return [labels.index(s[f"{cat}0"]) for s in spec["layout"]["shapes"] if s.get("name") == "yours"]
 
 
 def _annotations(spec: dict, name: str) -> list[dict]:
@@ -70,7 +76,8 @@ def test_chart_says_where_numbers_come_from(chart):
 def test_horizontal_charts_keep_document_order_top_down(chart):
     spec = charts.chart_figure(chart)
     assert spec["data"][0]["orientation"] == "h"
-    assert spec["layout"]["yaxis"]["autorange"] == "reversed"
+    labels, _ = _labels_values(spec)
+    assert spec["layout"]["yaxis"]["range"] == [len(labels) - 0.5, -0.5]  # reversed: the first row on top
 
 
 # ---------------------------------------------------------------- "You are here"

@@ -104,3 +104,26 @@ def test_a_hostile_fragment_is_dropped_field_by_field(server, browser) -> None:
         assert "Traceback" not in page.locator(".sg-main").inner_text()
     finally:
         page.context.close()
+
+
+def test_a_quick_run_of_slider_steps_is_written_once(server, browser) -> None:
+    """Each URL write costs the browser ~10 ms of CPU: a run of slider steps is written once it settles,
+    as one history entry (back returns to before the run), not one per step."""
+    from playwright.sync_api import expect
+
+    page = new_page(browser, "desktop")
+    try:
+        open_dashboard(page, server.url)
+        readout = page.locator(".sg-step2 .widget-readout")
+        start, entries = int(readout.inner_text()), page.evaluate("history.length")
+        page.locator(".sg-step2 [role=slider]").focus()
+        for n in range(start - 1, start - 5, -1):  # four steps, each one shown before the next (as in bench_slider)
+            page.keyboard.press("ArrowLeft")
+            expect(page.locator(".sg-why")).to_contain_text(f"Step 2 CK {n} ")
+        page.wait_for_function("n => new URLSearchParams(location.hash.slice(1)).get('step2') === String(n)",
+                               arg=start - 4)
+        assert page.evaluate("history.length") - entries == 1
+        page.go_back()
+        expect(readout).to_have_text(str(start))
+    finally:
+        page.context.close()

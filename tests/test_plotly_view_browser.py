@@ -48,7 +48,19 @@ def step(_):
     view.update(spec(state["n"]))
 
 button.on_click(step)
-w.VBox([button, view, untitled, toolbar])
+
+def marked(n):
+    return {
+        "data": [{"type": "bar", "x": ["A", "B", "C"], "y": [3, 5, 4]}],
+        "layout": {"height": 260, "yaxis": {"range": [0, 6]}, "meta": {"mark": n},
+                   "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": n, "x1": n, "y0": 0, "y1": 1}],
+                   "annotations": [{"text": f"mark {n}", "x": n, "y": 5.5, "showarrow": False}]},
+    }
+
+marker = PlotlyView(marked(0), label="Moving mark")
+move = w.Button(description="Move the mark")
+move.on_click(lambda _: marker.update(marked(marker.figure["layout"]["meta"]["mark"] + 1)))
+w.VBox([button, view, untitled, toolbar, move, marker])
 '''
 
 
@@ -191,6 +203,25 @@ def test_renders_updates_and_stays_small(voila_url: str, page) -> None:
 
     total = ws_bytes["sent"] + ws_bytes["received"]
     assert 0 < total < WS_BUDGET, ws_bytes
+
+
+def test_an_update_that_moves_only_a_mark_keeps_the_data(voila_url: str, page) -> None:
+    """A figure arrives over the websocket as new objects; what is equal to the drawn one is kept, so
+    Plotly.react moves the line and its label without recomputing (or redrawing) the bars."""
+    page.goto(voila_url)
+    chart = page.locator(".stepguide-plotly-view", has=page.locator(".main-svg")).filter(
+        has_text="mark 0").first
+    chart.wait_for(timeout=20_000)
+    page.evaluate("""() => { const gd = [...document.querySelectorAll('.js-plotly-plot')]
+        .find(p => p._fullLayout && p._fullLayout.meta && p._fullLayout.meta.mark === 0);
+        window.__mark = {gd, y: gd.data[0].y, calc: gd.calcdata}; }""")
+    page.get_by_role("button", name="Move the mark").click()
+    page.wait_for_function("() => window.__mark.gd._fullLayout.meta.mark === 1")
+    page.locator('.stepguide-plotly-view[data-renders="2"]', has_text="mark 1").wait_for(timeout=10_000)
+    kept = page.evaluate("""() => { const m = window.__mark;
+        return {y: m.gd.data[0].y === m.y, calc: m.gd.calcdata === m.calc,
+                line: m.gd._fullLayout.shapes[0].x0, text: m.gd.querySelector('.annotation-text').textContent}; }""")
+    assert kept == {"y": True, "calc": True, "line": 1, "text": "mark 1"}
 
 
 def test_shows_message_when_plotly_cannot_load(voila_url: str, page) -> None:

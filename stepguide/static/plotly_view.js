@@ -13,7 +13,10 @@
 //   a chart whose element sets the CSS variable --sg-print: 1 is printed: on
 //   "beforeprint" it redraws in light colours at (at most) a sheet's width;
 // * --sg-chart-scale (CSS variable, e.g. 1.6 in presenter mode) scales fonts
-//   and height for a projector.
+//   and height for a projector;
+// * cheap redraws: every part of a new figure equal to the one drawn last keeps
+//   that one's object, so Plotly.react (which compares arrays, `meta` and
+//   `template` by identity) redraws only what really changed.
 
 const DEFAULT_HEIGHT = 360;
 const PROMISE_KEY = "__stepguidePlotlyPromise";
@@ -200,6 +203,41 @@ function warmUp(Plotly) {
   Promise.resolve(drawn).catch(() => {}).then(done);
 }
 
+// `next` with every part deep-equal to `prev`'s counterpart replaced by that (already drawn) object.
+// Plotly.react treats a new array as new data (a full replot) and a figure off the websocket is all new.
+function share(next, prev) {
+  if (next === prev || !next || !prev || typeof next !== "object" || typeof prev !== "object") return next;
+  if (Array.isArray(next) !== Array.isArray(prev)) return next;
+  const keys = Object.keys(next);
+  let same = keys.length === Object.keys(prev).length;
+  const out = Array.isArray(next) ? [] : {};
+  for (const k of keys) {
+    out[k] = share(next[k], prev[k]);
+    same = same && out[k] === prev[k];
+  }
+  return same ? prev : out;
+}
+
+// A new `meta` object alone makes Plotly replot everything, though meta shows on a chart only through
+// a %{meta} text template. Without one, the meta object drawn last is refilled in place: Plotly sees no
+// change, and _fullLayout.meta (what the page and the tests read) is current.
+const isObject = (v) => !!v && typeof v === "object" && !Array.isArray(v);
+function refill(fresh, old) {
+  if (!isObject(fresh) || !isObject(old) || fresh === old) return fresh;
+  for (const k of Object.keys(old)) delete old[k];
+  return Object.assign(old, fresh);
+}
+function keepMeta(next, prev) {
+  if (JSON.stringify(next).includes("%{meta")) return next;
+  const layout = isObject(next.layout.meta) ? { ...next.layout, meta: refill(next.layout.meta, prev.layout.meta) } : next.layout;
+  const data = next.data.map((trace, i) => {
+    const old = prev.data[i];
+    if (!isObject(trace) || !isObject(old) || trace === old || !isObject(trace.meta)) return trace;
+    return share({ ...trace, meta: refill(trace.meta, old.meta) }, old);
+  });
+  return share({ data, layout }, prev);
+}
+
 const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "chart";
 
 function render({ model, el }) {
@@ -228,6 +266,7 @@ function render({ model, el }) {
   let renders = 0;
   let broken = false; // plotly.js could not load: the box says so and stays as it is
   let wanted = false; // near the viewport or the page went idle: draw (and keep drawing on changes)
+  let drawn = null; // the {data, layout} last given to Plotly.react, shared into the next one
 
   const figure = () => model.get("figure") || {};
   const name = () => model.get("label") || titleText(figure().layout) || "Chart";
@@ -308,7 +347,9 @@ function render({ model, el }) {
     setName();
     sizeBox();
     if (!Plotly || !alive || !wanted) return;
-    const { data, layout } = prepared(isDark() && !printing);
+    const next = prepared(isDark() && !printing);
+    drawn = drawn ? keepMeta(share(next, drawn), drawn) : next;
+    const { data, layout } = drawn;
     const config = {
       ...DEFAULT_CONFIG,
       ...(figure().config || {}),

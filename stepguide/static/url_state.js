@@ -1,16 +1,20 @@
 // Front end of stepguide.url_state.SituationLink.
 // * On first render: a non-empty URL fragment is sent to Python, which applies
 //   what it can; otherwise the current inputs are written to the fragment.
-// * Each change of the inputs (the `state` trait) is written to the fragment:
-//   the first change after a gesture ended (a key or pointer released, a
-//   select changed) or after a quiet second adds a history entry, the others
-//   replace it, so the back button steps back one gesture at a time, not one
-//   slider step of a drag at a time.
+// * The inputs (the `state` trait) are written to the fragment once they have
+//   settled (no change for SETTLE_MS): a drag or a quick run of key presses is
+//   one write. A URL write costs the browser ~10 ms of CPU, so one per slider
+//   step would compete with the page redrawing for that step.
+// * The first write after a gesture ended (a key or pointer released, a select
+//   changed) or after a quiet second adds a history entry, the others replace
+//   it, so the back button steps back one gesture at a time, not one slider
+//   step of a drag at a time.
 // * Back/forward and a hand-edited fragment are sent to Python again.
 // * "Copy link to this situation" copies the page URL with the fragment.
 // Everything shown comes from textContent: nothing from the URL becomes HTML.
 
 const QUIET_MS = 1000;
+const SETTLE_MS = 300;
 
 function currentFragment() {
   return window.location.hash.replace(/^#/, "");
@@ -59,16 +63,26 @@ function render({ model, el }) {
     lastWritten = state;
     status.textContent = "";
   };
+  let timer = 0; // a write waiting for the inputs to settle
+  const flush = () => {
+    clearTimeout(timer);
+    timer = 0;
+    write();
+  };
   const send = () => {
     const fragment = currentFragment();
     if (!fragment || fragment === lastWritten || fragment === lastSent) return;
+    clearTimeout(timer); // back/forward or an edited fragment wins over a write not yet made
+    timer = 0;
     lastSent = fragment;
     applying = true;
     model.send({ kind: "fragment", fragment });
   };
   const onState = () => {
     lastSent = null;
-    write();
+    clearTimeout(timer);
+    timer = applying ? 0 : setTimeout(flush, SETTLE_MS);
+    if (applying) write();
   };
   // Python has applied a fragment we sent: show its canonical form (bad fields dropped) in place.
   const onMessage = (msg) => {
@@ -98,7 +112,7 @@ function render({ model, el }) {
   };
 
   button.addEventListener("click", async () => {
-    write();
+    flush();
     const link = url(model.get("state") || currentFragment());
     const full = new URL(link, window.location.href).href;
     const ok = await copyText(full);
@@ -118,6 +132,7 @@ function render({ model, el }) {
   else write();
 
   return () => {
+    clearTimeout(timer);
     for (const [target, type, fn, capture] of pageEvents) target.removeEventListener(type, fn, capture);
     for (const [name, fn] of Object.entries(modelEvents)) model.off(name, fn);
   };
