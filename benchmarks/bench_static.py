@@ -61,14 +61,14 @@ def tree_uss(pid: int) -> int:
 
 
 def browser_pid() -> int:
-    """Chromium's main process: the child of this process whose command line is the Chromium binary."""
+    """Chromium's main process: the descendant of this process running a chromium binary without ``--type=``."""
     for child in psutil.Process().children(recursive=True):
         try:
-            if child.exe().endswith("chromium") or "chromium" in " ".join(child.cmdline()[:1]):
-                if "--type=" not in " ".join(child.cmdline()):
-                    return child.pid
+            cmdline = child.cmdline()
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
+        if cmdline and Path(cmdline[0]).name == "chromium" and not any(arg.startswith("--type=") for arg in cmdline):
+            return child.pid
     raise RuntimeError("Chromium's main process not found")
 
 
@@ -146,13 +146,11 @@ def main() -> None:
         urls = {"static": (static.url + DASHBOARD, True), "voila": (voila.url, False)}
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in urls}
         for _ in range(args.runs):  # interleaved, so machine load hits both alike
+            static.requests.clear()
             for name, (url, blocked) in urls.items():
-                if name == "static":
-                    static.requests.clear()
                 runs[name].append(one_run(url, blocked))
-                if name == "static":
-                    served = [path for path, _ in static.requests]
-        record["site"] = site_sizes(args.site, served)
+        # what the last run fetched from the site (its first visit; the repeat came from the cache)
+        record["site"] = site_sizes(args.site, [path for path, _ in static.requests])
     record["load_after"] = round(psutil.getloadavg()[0], 2)
     for name, rs in runs.items():
         record["configs"][name] = {"runs": rs, **{f"{kind}_{key}": summary(rs, kind, key) for kind in ("first", "repeat")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,7 +18,7 @@ from stepguide.bands import band_rows
 from stepguide.plan import NO_EMAIL_TITLE, interview_answer
 from stepguide.vocabulary import label
 
-from dashboard_page import chart_meta, type_into_readout, wait_for_state
+from dashboard_page import serious_axe_violations, type_into_readout, wait_for_state
 
 pytestmark = pytest.mark.browser
 
@@ -39,14 +38,6 @@ def open_dashboard(page, url: str, viewport: dict[str, int] | None = None) -> No
     page.goto(url)
     page.locator(".sg-chart-c5 .js-plotly-plot").wait_for(timeout=60_000)
     page.wait_for_function("() => document.querySelector('.sg-main[role=main]')")
-
-
-def serious_axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page).response
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in results["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_live_updates_downloads_and_copy(server, page) -> None:

@@ -31,6 +31,7 @@ import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -129,8 +130,11 @@ def placeholder_wheel(name: str, dest: Path) -> Path:
     return path
 
 
-def write_lock(core: Path, pyodide_dir: Path) -> dict[str, list[str]]:
-    """Write pyodide-lock.json for the wheels in pyodide_dir: each with its hash and its dependencies."""
+def lock_spec(core: Path, pyodide_dir: Path) -> tuple[Any, dict[str, list[str]]]:
+    """The lock for the (source) wheels in pyodide_dir, their dependencies closed, and what each runs without.
+
+    Read from the source wheels: their import names come from the ``.py`` files, which precompile() replaces.
+    """
     from pyodide_lock import PyodideLockSpec
     from pyodide_lock.spec import PackageSpec
     from pyodide_lock.utils import add_wheels_to_spec
@@ -139,11 +143,10 @@ def write_lock(core: Path, pyodide_dir: Path) -> dict[str, list[str]]:
     base.packages = {}  # only what this site carries: a name the lock lists is a file the site has
     wheels = sorted(w for w in pyodide_dir.glob("*.whl") if w.name.split("-")[0] not in PLACEHOLDERS)
     spec = add_wheels_to_spec(base, wheels, base_path=pyodide_dir, ignore_missing_dependencies=True)
-    for name in PLACEHOLDERS:
-        path = pyodide_dir / f"{name}-1.0.0-py3-none-any.whl"
-        spec.packages[name] = PackageSpec(name=name, version="1.0.0", file_name=path.name,
-                                          sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-                                          package_type="package", install_dir="site", imports=[], depends=[])
+    for name in PLACEHOLDERS:  # the hash is filled in with the others, when the lock is written
+        spec.packages[name] = PackageSpec(name=name, version="1.0.0", file_name=f"{name}-1.0.0-py3-none-any.whl",
+                                          sha256="", package_type="package", install_dir="site", imports=[],
+                                          depends=[])
     dropped = {}
     for name, package in spec.packages.items():
         if name == "stepguide":
@@ -159,23 +162,19 @@ def write_lock(core: Path, pyodide_dir: Path) -> dict[str, list[str]]:
     absent = [n for n in START_PACKAGES if n.replace("_", "-") not in spec.packages]
     if absent:
         raise SystemExit(f"the kernel would start without {absent}")
+    return spec, dropped
+
+
+def precompile(core: Path, pyodide_dir: Path, wheels: list[str]) -> None:
+    """Ship bytecode instead of source (as Pyodide's own packages do), compiled by Pyodide under Node."""
+    run("node", HERE / "precompile.js", core, pyodide_dir, *sorted(wheels))
+
+
+def write_lock(spec: Any, pyodide_dir: Path) -> None:
+    """pyodide-lock.json, each wheel with the hash of the file the site ships."""
+    for package in spec.packages.values():
+        package.sha256 = hashlib.sha256((pyodide_dir / package.file_name).read_bytes()).hexdigest()
     spec.to_json(pyodide_dir / "pyodide-lock.json")
-    return dropped
-
-
-def precompile(core: Path, pyodide_dir: Path) -> None:
-    """Ship bytecode instead of source (as Pyodide's own packages do), compiled by Pyodide under Node.
-
-    stepguide stays as source (its tracebacks stay readable; it is a small part of the start-up). The lock
-    was written from the source wheels (their import names); only the hashes change here.
-    """
-    lock_path = pyodide_dir / "pyodide-lock.json"
-    lock = json.loads(lock_path.read_text(encoding="utf-8"))
-    names = [p["file_name"] for n, p in lock["packages"].items() if n not in ("stepguide", *PLACEHOLDERS)]
-    run("node", HERE / "precompile.js", core, pyodide_dir, *sorted(names))
-    for package in lock["packages"].values():
-        package["sha256"] = hashlib.sha256((pyodide_dir / package["file_name"]).read_bytes()).hexdigest()
-    lock_path.write_text(json.dumps(lock, indent=2) + "\n", encoding="utf-8")
 
 
 def lite_config(lite: Path) -> None:
@@ -260,9 +259,13 @@ def build(out: Path, cache: Path) -> None:
         stepguide_wheel(pyodide_dir)
         for name in PLACEHOLDERS:
             placeholder_wheel(name, pyodide_dir)
-        for name, missing in write_lock(core, pyodide_dir).items():
+        spec, dropped = lock_spec(core, pyodide_dir)
+        for name, missing in dropped.items():
             print(f"  lock: {name} runs in the browser without {', '.join(missing)}")
-        precompile(core, pyodide_dir)
+        # stepguide stays as source: its tracebacks stay readable, and it is a small part of the start-up
+        precompile(core, pyodide_dir, [p.file_name for n, p in spec.packages.items()
+                                       if n not in ("stepguide", *PLACEHOLDERS)])
+        write_lock(spec, pyodide_dir)
         lite_config(lite)
         contents = lite / "contents"
         contents.mkdir()

@@ -64,25 +64,27 @@ function render({ model, el }) {
     status.textContent = "";
   };
   let timer = 0; // a write waiting for the inputs to settle
-  const flush = () => {
+  const cancel = () => {
     clearTimeout(timer);
     timer = 0;
+  };
+  const flush = () => {
+    cancel();
     write();
   };
   const send = () => {
     const fragment = currentFragment();
     if (!fragment || fragment === lastWritten || fragment === lastSent) return;
-    clearTimeout(timer); // back/forward or an edited fragment wins over a write not yet made
-    timer = 0;
+    cancel(); // back/forward or an edited fragment wins over a write not yet made
     lastSent = fragment;
     applying = true;
     model.send({ kind: "fragment", fragment });
   };
   const onState = () => {
     lastSent = null;
-    clearTimeout(timer);
-    timer = applying ? 0 : setTimeout(flush, SETTLE_MS);
+    cancel();
     if (applying) write();
+    else timer = setTimeout(flush, SETTLE_MS);
   };
   // Python has applied a fragment we sent: show its canonical form (bad fields dropped) in place.
   const onMessage = (msg) => {
