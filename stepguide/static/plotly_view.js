@@ -232,10 +232,9 @@ function keepMeta(next, prev) {
   const layout = isObject(next.layout.meta) ? { ...next.layout, meta: refill(next.layout.meta, prev.layout.meta) } : next.layout;
   const data = next.data.map((trace, i) => {
     const old = prev.data[i];
-    if (!isObject(trace) || !isObject(old) || trace === old || !isObject(trace.meta)) return trace;
-    return share({ ...trace, meta: refill(trace.meta, old.meta) }, old);
+    return isObject(trace) && isObject(old) && isObject(trace.meta) ? { ...trace, meta: refill(trace.meta, old.meta) } : trace;
   });
-  return share({ data, layout }, prev);
+  return { data, layout };
 }
 
 const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "chart";
@@ -348,7 +347,7 @@ function render({ model, el }) {
     sizeBox();
     if (!Plotly || !alive || !wanted) return;
     const next = prepared(isDark() && !printing);
-    drawn = drawn ? keepMeta(share(next, drawn), drawn) : next;
+    drawn = drawn ? share(keepMeta(next, drawn), drawn) : next; // one pass: meta refilled, then shared
     const { data, layout } = drawn;
     const config = {
       ...DEFAULT_CONFIG,
