@@ -144,7 +144,7 @@ def drop(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[st
     if group is None:
         t4_html = p(f"{a.profile.specialty} is not in this table; the guide treats its weight as "
                      f"{spec['t4_weight'].lower()} ({spec['weight_basis']}).") + t4_html
-    answer = " ".join(interview_answer(texts.get("evidence")))
+    answer = " ".join(interview_answer(texts.get("evidence"), a.profile.credible_reason))
     details = (section("If an interviewer asks (S1)", f"<blockquote>{esc(answer)}</blockquote>")
                + section("Weight of Step 2 CK by specialty (T4)", t4_html)
                + list_section("L4", "What offsets a drop (L4)")
