@@ -202,6 +202,7 @@ def _trace(p: Profile, v: Verdict, w: Mapping[str, object], differences: tuple[D
         add(_first_source(help_row["source"]), str(help_row["reason"]).format(**w), "helps")
         if v.planned_would_help and v.phase in ("early", "late"):
             add("R5", _say("planned_hint", w), "helps")
+    add("R9", _say("calendar", w), "timing")
     add("R6", season_reason(p.month), "timing")
     decision = email_row(v)
     add(_first_source(decision["source"]), str(decision["reason"]).format(**w), "email")

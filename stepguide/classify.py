@@ -95,7 +95,7 @@ def _c1(p: Profile, s1_band: str | None, s2_band: str | None, drop: bool) -> str
 
 
 _CONFLICT_KEYS = ("late", "helps", "value", "drop", "s2_band", "phase", "stage", "similar", "very_high", "img",
-                  "trend", "big_jump", "planned")
+                  "trend", "big_jump", "planned", "score")
 _conflict_memo: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
@@ -121,6 +121,7 @@ def _conflicts_for(f: dict, v_email_rule: str, v_email: str) -> tuple[str, ...]:
         "jump_below_range": f["big_jump"] == "yes" and f["s2_band"] == "below",
         "img_similar": f["img"] == "yes" and f["similar"] == "yes" and f["s2_band"] == "bar",
         "planned_similar": f["planned"] == "yes" and f["similar"] == "yes" and f["helps"] == "no",
+        "season_vs_release": f["phase"] == "early" and f["score"] == "out" and f["stage"] != "after rank lists",
     }
     return tuple(r["id"] for r in table("conflicts") if when[r["when"]])
 

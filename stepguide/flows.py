@@ -53,9 +53,21 @@ def flow_edges(flow: str) -> Table:
     return table("flow_edges").where(flow=flow)
 
 
+@cache
+def calendar_terms(month: str) -> tuple[Row, Row]:
+    """The month's words on both clocks (calendar.csv): the interview season (doc B) and how late a score
+    out now is for programs' first screening (doc A). Every page says "early" and "late" through these."""
+    terms = table("calendar").by("term")
+    row = season()[month]
+    return terms[row["season_term"]], terms[row["release_term"]]
+
+
 def words(p: Profile) -> dict[str, str]:
     """Numbers and names a note or reason may mention, all from the inputs or data."""
-    return {"month_name": MONTH_NAMES[MONTHS.index(p.month)].capitalize(), "eras_open": fact("eras_programs_open")}
+    season_term, release_term = calendar_terms(p.month)
+    return {"month_name": MONTH_NAMES[MONTHS.index(p.month)].capitalize(), "eras_open": fact("eras_programs_open"),
+            "season_words": str(season_term["words"]), "season_article": str(season_term["article"]),
+            "release_words": str(release_term["words"]), "release_article": str(release_term["article"])}
 
 
 def _from_row(row: Mapping[str, object], flow: str, p: Profile) -> FlowPath:
