@@ -28,7 +28,7 @@ class DataFileError(ValueError):
         super().__init__(f"{self.path.parent.name}/{self.path.name}, line {line}: {problem}")
 
 
-class Table(tuple):
+class Table(tuple[Row, ...]):
     """The rows of one CSV (dicts, in file order) with the few queries the guide needs."""
 
     def where(self, **equal: Any) -> Table:
@@ -47,20 +47,16 @@ class Table(tuple):
 
 # ---------------------------------------------------------------- cell types
 
-_INT = re.compile(r"[-+]?\d+")
-_FLOAT = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+|inf)")
+def _number(pattern: str, kind: type, what: str) -> Callable[[str], Any]:
+    """A parser that takes only plain numbers (``int()`` alone would also take ``" 1_0"``)."""
+    compiled = re.compile(pattern)
 
+    def parse(cell: str) -> Any:
+        if not compiled.fullmatch(cell):
+            raise ValueError(f"{cell!r} is not {what}")
+        return kind(cell)
 
-def _int(cell: str) -> int:
-    if not _INT.fullmatch(cell):
-        raise ValueError(f"{cell!r} is not an int (a whole number)")
-    return int(cell)
-
-
-def _float(cell: str) -> float:
-    if not _FLOAT.fullmatch(cell):
-        raise ValueError(f"{cell!r} is not a float (a number, -inf or inf)")
-    return float(cell)
+    return parse
 
 
 def _bool(cell: str) -> bool:
@@ -87,13 +83,19 @@ def _items(sep: str, wildcard: bool) -> Callable[[str], str]:
 
 #: type name -> the parser a non-blank cell goes through (a blank cell is None in every type).
 TYPES: dict[str, Callable[[str], Any]] = {
-    "text": str, "int": _int, "float": _float, "bool": _bool,
+    "text": str, "bool": _bool, "int": _number(r"[-+]?[0-9]+", int, "an int (a whole number)"),
+    "float": _number(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+|inf)", float, "a float (a number, -inf or inf)"),
     "list": _items("|", False), "pattern": _items("|", True), "path": _items(">", False),
 }
-_SPLIT: dict[str, Callable[[str], list[str]]] = {  # the items a reference checks, per type
-    "list": lambda v: v.split("|"), "pattern": lambda v: [] if v == "*" else v.split("|"),
-    "path": lambda v: v.split(">"),
-}
+
+
+def _items_of(kind: str, value: Any) -> list[str]:
+    """What a reference checks: each item of a list or path, of a pattern but ``*``, or the whole value."""
+    if kind in ("list", "pattern"):
+        return [] if value == "*" else str(value).split("|")
+    return str(value).split(">") if kind == "path" else [str(value)]
+
+
 _REFERENCE = re.compile(r"(\w+)\.(\w+)(?:\[(\w+)(?:=([^\]]+))?\])?")
 
 
@@ -138,8 +140,8 @@ def _records(path: Path) -> list[tuple[int, list[str]]]:
             for cells in reader:
                 out.append((line, cells))
                 line = reader.line_num + 1
-        except csv.Error as e:
-            raise DataFileError(path, line, f"not valid CSV ({e})") from None
+        except (csv.Error, UnicodeDecodeError) as e:
+            raise DataFileError(path, line, f"not valid UTF-8 CSV ({e})") from None
     if not out:
         raise DataFileError(path, 1, "empty file (no header)")
     header = out[0][1]
@@ -219,9 +221,9 @@ def _parse(path: Path, name: str, schema: Schema) -> tuple[Table, tuple[int, ...
         if column not in declared:
             raise DataFileError(path, 1, f"column {column!r} is not declared in {SCHEMA_FILE} "
                                          f"(add a row: {name},{column},type,required,key,references,note)")
-    for column in declared.values():
-        if column.name not in seen:
-            raise DataFileError(path, 1, f"column {column.name!r} is declared in {SCHEMA_FILE} (line {column.line})"
+    for spec in declared.values():
+        if spec.name not in seen:
+            raise DataFileError(path, 1, f"column {spec.name!r} is declared in {SCHEMA_FILE} (line {spec.line})"
                                          " but missing from the header")
     specs = [(c, declared[c].required, TYPES[declared[c].type]) for c in header]
     key = [c for c in header if declared[c].key]
@@ -257,15 +259,9 @@ class DataDir:
 
     def __init__(self, directory: str | Path, schema: Schema | None = None) -> None:
         self.directory = Path(directory)
-        self._schema = schema
+        self.schema = schema or read_schema(self.directory / SCHEMA_FILE)
         self._parsed: dict[str, tuple[Table, tuple[int, ...]]] = {}
         self._tables: dict[str, Table] = {}
-
-    @property
-    def schema(self) -> Schema:
-        if self._schema is None:
-            self._schema = read_schema(self.directory / SCHEMA_FILE)
-        return self._schema
 
     def names(self) -> list[str]:
         """The tables here (every ``*.csv`` but the schema itself)."""
@@ -302,14 +298,14 @@ class DataDir:
         for r in self._rows(ref.table)[0]:
             if ref.where and str(r[ref.where[0]]) != ref.where[1]:
                 continue
-            targets.setdefault(r[ref.same] if ref.same else None, set()).add(str(r[ref.column]))
-        split = _SPLIT.get(column.type, lambda v: [str(v)])
+            if r[ref.column] is not None:
+                targets.setdefault(r[ref.same] if ref.same else None, set()).add(str(r[ref.column]))
         for row, line in zip(rows, lines):
             value = row[column.name]
             if value is None:
                 continue
             allowed = targets.get(row[ref.same] if ref.same else None, set())
-            for item in split(value):
+            for item in _items_of(column.type, value):
                 if item not in allowed:
                     scope = f" (this row's {ref.same} is {row[ref.same]!r})" if ref.same else ""
                     raise DataFileError(self.directory / f"{name}.csv", line,
