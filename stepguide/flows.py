@@ -67,7 +67,8 @@ def words(p: Profile) -> dict[str, str]:
     season_term, release_term = calendar_terms(p.month)
     return {"month_name": MONTH_NAMES[MONTHS.index(p.month)].capitalize(), "eras_open": fact("eras_programs_open"),
             "season_words": str(season_term["words"]), "season_article": str(season_term["article"]),
-            "release_words": str(release_term["words"]), "release_article": str(release_term["article"])}
+            "release_words": str(release_term["words"]), "release_article": str(release_term["article"]),
+            "act_by": str(season_term["act_by"]), "release_by": str(season_term["release_by"])}
 
 
 def _from_row(row: Mapping[str, object], flow: str, p: Profile) -> FlowPath:
