@@ -11,6 +11,7 @@ from .classify import Verdict, classify, email_row, helps_row, value_row
 from .data import Row, int_fact, specialties, table
 from .flows import FlowPath, paths_for, season_reason, words as flow_words
 from .inputs import DEFAULTS, Profile, make_profile
+from .published import words as published_words
 from .scores import bands, threshold, trend_edges, trend_labels
 
 TOPICS = ("pending", "trend", "value", "reading", "helps", "timing", "email", "differ", "profile")
@@ -128,10 +129,12 @@ def assess(step1: object, step2: object, specialty: object, month: object = DEFA
 
 
 def words_for(p: Profile, v: Verdict) -> dict[str, object]:
-    """Every number and name a reason may mention, from the inputs and data only."""
+    """Every number and name a reason may mention, from the inputs and data only (a published number with its
+    edition: ``{passing}`` comes with ``{passing_edition}``, see :mod:`stepguide.published`)."""
     spec = specialties()[p.specialty]
     s1_label = next((b.label for b in bands("step1", p.specialty) if b.band == v.step1_band), "")
     return {
+        **published_words(p.specialty),
         **flow_words(p),
         "step1": p.step1, "step2": "" if p.step2 is None else p.step2, "specialty": p.specialty,
         "delta": "" if v.delta is None else f"{v.delta:+d}", "drop": v.drop_size or 0,

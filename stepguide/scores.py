@@ -11,6 +11,7 @@ from functools import cache
 from typing import NamedTuple
 
 from .data import int_fact, specialties, table
+from .published import words
 
 
 class Band(NamedTuple):
@@ -43,10 +44,11 @@ def _edge(offset: int | None, ref: str | None, refs: dict[str, int]) -> int | No
 
 @cache
 def bands(measure: str, specialty: str) -> tuple[Band, ...]:
-    """Every band of ``measure`` for ``specialty``, in the table's order."""
-    refs = reference_points(specialty)
+    """Every band of ``measure`` for ``specialty``, in the table's order; each reason names the specialty's
+    numbers with their editions."""
+    refs, said = reference_points(specialty), words(specialty)
     return tuple(Band(measure, r["band"], r["label"], _edge(r["lo"], r["lo_ref"], refs), _edge(r["hi"], r["hi_ref"], refs),
-                      r["reason"], r["source"])
+                      str(r["reason"]).format(**said), r["source"])
                  for r in table("score_bands") if r["measure"] == measure)
 
 
