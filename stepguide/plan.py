@@ -87,7 +87,7 @@ def matched_sentence(a: Assessment) -> str:
     if a.vs_matched is None or a.matched_mean is None:
         return say("matched_none", **said) + " " + noise
     diff = a.vs_matched
-    where = "exactly at" if diff == 0 else f"{abs(diff)} points {'above' if diff > 0 else 'below'}"
+    where = "exactly at" if diff == 0 else f"{abs(diff)} point{'' if abs(diff) == 1 else 's'} {'above' if diff > 0 else 'below'}"
     inside = " That difference is within the measurement error." if diff and lo <= a.matched_mean <= hi else ""
     return say("matched_vs", where=where, **said) + inside + " " + noise
 
