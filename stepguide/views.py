@@ -46,7 +46,8 @@ class ModelHTML(w.HTML):
     def refresh(self, change: Any = None) -> None:
         m = self._model
         stale = self._blank_on_error and bool(m.error)  # no old advice next to a rejected input
-        value = self._draw(m) if m.assessment is not None and not stale else ""
+        with render.badge_ids(self.model_id):  # the same state draws the same HTML: unchanged views send nothing
+            value = self._draw(m) if m.assessment is not None and not stale else ""
         if value != self.value:
             self.value = value
 

@@ -1,0 +1,140 @@
+"""The three source articles, the glossary of inventory IDs and the published data, read from ``data/``.
+
+A student meets IDs such as R2 or K1 on every page; ``glossary.csv`` says in plain
+words what each one is and where in which article (``articles.csv``) it comes from,
+so every badge can open its explanation. :func:`publications` groups the published
+sources named in the data tables, so the Sources section lists what the numbers rest on.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .data import table
+from .vocabulary import label
+
+ID = re.compile(r"[A-Z][0-9]+")
+
+# Where published data is named: (table, source column, the column naming what it backs, the number it backs).
+# A source cell counts only where its number exists (no mean, no publication behind it).
+PUBLISHED = (("specialties", "mean_source", "specialty", "matched_mean_step2"),
+             ("specialties", "step1_mean_source", "specialty", "matched_mean_step1"),
+             ("exam_facts", "source", "detail", None),
+             ("score_bands", "source", "label", None))
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source article: ``id`` is A, B or C as in the inventory; ``short_name`` is what the guide calls it."""
+
+    id: str
+    short_name: str
+    title: str
+    title_basis: str
+    site: str
+    published: str
+    url: str
+    contributes: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One inventory ID in plain words, and the (article, section) places it comes from."""
+
+    id: str
+    kind: str
+    name: str
+    explanation: str
+    places: tuple[tuple[Article, str], ...]
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(dict.fromkeys(a for a, _ in self.places))
+
+
+@dataclass(frozen=True)
+class Use:
+    """What one publication backs in one table: the words for it, the items, and any table/page details."""
+
+    what: str
+    items: tuple[str, ...]
+    details: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Publication:
+    name: str
+    uses: tuple[Use, ...]
+
+
+@cache
+def articles() -> dict[str, Article]:
+    """Article id -> :class:`Article`, in the table's order."""
+    return {r["id"]: Article(r["id"], r["short_name"], r["title"], r["title_basis"] or "", r["site"],
+                             r["published"], r["url"] or "", r["contributes"]) for r in table("articles")}
+
+
+@cache
+def glossary() -> dict[str, Entry]:
+    """ID -> :class:`Entry`; raises ``KeyError`` if a row names an unknown article or its sections do not pair up."""
+    out: dict[str, Entry] = {}
+    for r in table("glossary"):
+        ids, sections = str(r["article"]).split("|"), str(r["section"]).split("|")
+        if len(ids) != len(sections):
+            raise KeyError(f"glossary.csv {r['id']}: {len(ids)} articles but {len(sections)} sections")
+        out[r["id"]] = Entry(r["id"], r["kind"], r["name"], r["explanation"],
+                             tuple((articles()[a], s) for a, s in zip(ids, sections)))
+    return out
+
+
+def entry(item: str) -> Entry | None:
+    """The glossary entry of ``item`` (None for a source such as "inputs" that is not an inventory ID)."""
+    return glossary().get(item)
+
+
+def ids_in(source: object) -> tuple[str, ...]:
+    """The inventory IDs in a ``source`` cell such as ``"R6|E1|T2"``, in order, without repeats."""
+    return tuple(dict.fromkeys(t.strip() for t in str(source or "").split("|") if ID.fullmatch(t.strip())))
+
+
+def article_name(a: Article) -> str:
+    """How a sentence names the article: "the Emailing Programs article"."""
+    return label("sources", "article_name").format(short_name=a.short_name)
+
+
+def accessible_name(e: Entry) -> str:
+    """The badge's name for assistive tech: ID, what it is, and the article and section it comes from."""
+    places = "; ".join(label("sources", "badge_place").format(short_name=a.short_name, section=s)
+                       for a, s in e.places)
+    return label("sources", "badge_name").format(id=e.id, name=e.name, places=places)
+
+
+def _detail_columns(name: str, column: str) -> tuple[str, ...]:
+    """Columns that say where in a publication a number is, by convention ``<source column>_<what>``
+    (e.g. ``mean_source_table``, ``source_page``)."""
+    rows = table(name)
+    return tuple(c for c in (rows[0] if rows else {}) if c.startswith(f"{column}_"))
+
+
+@cache
+def publications() -> tuple[Publication, ...]:
+    """Each published source the data names (not inventory IDs), with what it backs, in first-seen order."""
+    found: dict[str, dict[str, tuple[dict[str, None], dict[str, None]]]] = {}
+    for name, column, item_col, value_col in PUBLISHED:
+        extra = _detail_columns(name, column)
+        what = label("publication_use", f"{name}.{column}")
+        for r in table(name):
+            if value_col is not None and r[value_col] is None:
+                continue
+            for source in str(r[column] or "").split("|"):
+                source = source.strip()
+                if not source or ID.fullmatch(source):
+                    continue
+                items, details = found.setdefault(source, {}).setdefault(what, ({}, {}))
+                items[str(r[item_col])] = None
+                for c in extra:
+                    if r[c] is not None:
+                        details[f"{c[len(column) + 1:].replace('_', ' ')} {r[c]}"] = None
+    return tuple(Publication(source, tuple(Use(what, tuple(i), tuple(d)) for what, (i, d) in uses.items()))
+                 for source, uses in found.items())
