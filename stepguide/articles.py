@@ -15,6 +15,7 @@ from .data import table
 from .vocabulary import label
 
 ID = re.compile(r"[A-Z][0-9]+")
+_ID_IN_TEXT = re.compile(r"\b[A-Z][0-9]{1,2}\b")  # "R3's", "(R3, R7)", "F2:"; not "PGY1" or "2025"
 
 # Where published data is named: (table, source column, the column naming what it backs, the number it backs).
 # A source cell counts only where its number exists (no mean, no publication behind it).
@@ -98,9 +99,32 @@ def ids_in(source: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.strip() for t in str(source or "").split("|") if ID.fullmatch(t.strip())))
 
 
+def ids_in_text(text: object) -> tuple[str, ...]:
+    """The glossary IDs a sentence mentions ("Doc B (R3, R7): ..." -> R3, R7), in order, without repeats."""
+    known = glossary()
+    return tuple(dict.fromkeys(m for m in _ID_IN_TEXT.findall(str(text or "")) if m in known))
+
+
+def split_ids(text: str) -> list[str]:
+    """``text`` cut around the glossary IDs it mentions: odd items are IDs, even items the words between."""
+    known = glossary()
+    out, last = [], 0
+    for m in _ID_IN_TEXT.finditer(text):
+        if m.group() in known:
+            out += [text[last:m.start()], m.group()]
+            last = m.end()
+    return out + [text[last:]]
+
+
 def article_name(a: Article) -> str:
     """How a sentence names the article: "the Emailing Programs article"."""
     return label("sources", "article_name").format(short_name=a.short_name)
+
+
+def credit(article: str, item: str, form: str = "credit") -> str:
+    """A chart's credit: the article (by its id, A to C) and the chart's ID, "Score Drop article, C5"
+    (``form="flow_credit"``: "From the Score Drop article (F4).")."""
+    return label("sources", form).format(short_name=articles()[article].short_name, id=item)
 
 
 def accessible_name(e: Entry) -> str:
