@@ -178,3 +178,42 @@ def test_the_class_page_explains_the_ids_it_shows():
     assert {"C5", "E3"} <= set(shown)
     assert [i for _, i in BADGE.findall(page.legend.value)] == list(shown)
     assert all(f'id="{t}"' in page.about.value for t, _ in BADGE.findall(page.legend.value))
+
+
+# ---------------------------------------------------------------- "doc A/B/C" never reaches a student
+
+DOC_LETTER = re.compile(r"\b[Dd]ocs? (?:[ABC]\b|\{)|\bdoc the\b")
+
+
+def _assessment_texts(a: sg.Assessment) -> list[str]:
+    d = sg.draft_email(a, name="Sam")
+    texts = [t.reason for t in a.trace] + [x.text for x in a.actions] + [d.why, d.subject, d.body]
+    texts += [f"{x.topic} {x.reading_1} {x.reading_2} {x.decision} {x.reason}" for x in a.differences]
+    texts += [p.note or "" for p in a.paths.values()]
+    return texts + [plan_markdown(a, d)]
+
+
+@settings(max_examples=60)
+@given(profiles)
+def test_no_doc_letter_in_what_a_student_reads(dash, kw):
+    a = sg.assess(**kw)
+    assert not [t for t in _assessment_texts(a) if DOC_LETTER.search(t)]
+    dash.set(**kw)
+    shown = page_html(dash) + json.dumps([v.figure for v in dash.views.values()]) + " ".join(
+        v.label for v in dash.views.values())
+    assert not DOC_LETTER.findall(shown)
+
+
+def test_no_doc_letter_in_the_data_the_chapters_readme_or_notebooks():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    found = [f"{name}.{column}: {cell}" for name in table_names() if name != "casebook"  # the tests' references
+             for r in table(name) for column, cell in r.items() if DOC_LETTER.search(str(cell or ""))]
+    assert not found, found[:5]
+    pages = [make().verdict.value + make().details.value for make, _ in BUILDERS.values()]
+    assert not [p for p in pages + [start_here().value] if DOC_LETTER.search(p)]
+    assert not DOC_LETTER.search((root / "README.md").read_text(encoding="utf-8"))
+    for nb in sorted((root / "notebooks").glob("*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        assert not DOC_LETTER.search(" ".join("".join(c["source"]) for c in cells)), nb.name
