@@ -70,9 +70,9 @@ def risk(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[st
     screen = (f"<p>At a program's first screen your file ends in: <b>{esc(f1)}</b> (the guide takes "
               f"{esc(a.profile.specialty)}'s usual range, from {a.usual_floor}, as the cutoff).</p>")
     why = _trace(a, "R15")
-    lists = (list_section("L1", "Signs your score may still be invisible to programs (L1)")
-             + list_section("L3", "Reasons people give for not sending it, and why they don't hold (L3)")
-             + list_section("R10", "Who might get away without sending it (R10)"))
+    lists = (list_section("L1", "Signs your score may still be invisible to programs")
+             + list_section("L3", "Reasons people give for not sending it, and why they don't hold")
+             + list_section("R10", "Who might get away without sending it"))
     return head + t1_html + screen + (ul(why) if why else ""), lists
 
 def timing(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
@@ -83,14 +83,14 @@ def timing(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[
         facts.append(f"interview opportunities index {c2} of 100 (C2)")
     if c4 is not None:
         facts.append(f"usefulness of an update email {c4} of 100 (C4)")
-    numbers = (f"<p>For a score out in {esc(m)}: {esc('; '.join(facts))}.</p>" if facts else
+    numbers = (p(f"For a score out in {m}: {'; '.join(facts)}.") if facts else
                p(f"{m} is on neither timing chart: they cover the application season only."))
     email = vocab("email", a.email)
     decision = [email_reason(a)]
     calendar = " ".join(t.reason for t in a.trace if t.topic == "timing")
-    html_ = (f"<p>{esc(calendar)}</p>" + numbers
+    html_ = (p(calendar) + numbers
              + f"<p>What to do about email: <b>{esc(email)}</b>.</p>" + ul(decision))
-    return html_, list_section("L2", "How to make sure programs see it (L2)")
+    return html_, list_section("L2", "How to make sure programs see it")
 
 def trends(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
     flat = data_table("trend_buckets").where(id="flat")[0]
@@ -108,9 +108,9 @@ def trends(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[
         parts.append(say("trends_matched", gap=gap, points="point" if gap == 1 else "points", side=side, **said)
                      if gap else say("trends_matched_at", **said))
     t3 = data_table("t3_score_table")
-    details = section("What programs look at in the scores table (T3)",
-                       table(("Item", "What programs look for", "Weight"),
-                              [(r["item"], r["what_programs_look_for"], r["weight"]) for r in t3]))
+    details = section("What programs look at in the scores table",
+                      table(("Item", "What programs look for", "Weight"),
+                            [(r["item"], r["what_programs_look_for"], r["weight"]) for r in t3]), "T3")
     return ul(parts), details
 
 def email(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
@@ -124,9 +124,9 @@ def email(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[s
     t2 = data_table("t2_email_use")
     kind = "liability" if a.email == "none" and a.value_score is not None and a.value_score <= 1 else a.email
     row = next((i for i, k in enumerate(t2.col("applies_to")) if k == kind), -1)  # the T2 row for this person
-    t2_html = section("How programs use update emails (T2)",
-                       table(("Situation", "What programs do with it"),
-                              [(r["situation"], r["program_reaction"]) for r in t2], mark=lambda i: i == row))
+    t2_html = section("How programs use update emails",
+                      table(("Situation", "What programs do with it"),
+                            [(r["situation"], r["program_reaction"]) for r in t2], mark=lambda i: i == row), "T2")
     tips = [f"{t} {d}".strip() for t, d in list_items("E1")]
     note = p(draft.why) if draft.send else ""
     email = section("Your email draft" if draft.send else "Email",
@@ -152,10 +152,10 @@ def drop(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[st
         t4_html = p(f"{a.profile.specialty} is not in this table; the guide treats its weight as "
                      f"{spec['t4_weight'].lower()} ({spec['weight_basis']}).") + t4_html
     answer = " ".join(interview_answer(texts.get("evidence"), a.profile.credible_reason))
-    details = (section("If an interviewer asks (S1)", f"<blockquote>{esc(answer)}</blockquote>")
-               + section("Weight of Step 2 CK by specialty (T4)", t4_html)
-               + list_section("L4", "What offsets a drop (L4)")
-               + list_section("L5", "Two things to do today (L5)")
-               + list_section("R13", "Explain the drop, or not (R13)")
-               + list_section("R14", "Release it anyway (R14)"))
+    details = (section("If an interviewer asks", f"<blockquote>{esc(answer)}</blockquote>", "S1")
+               + section("Weight of Step 2 CK by specialty", t4_html, "T4")
+               + list_section("L4", "What offsets a drop")
+               + list_section("L5", "Two things to do today")
+               + list_section("R13", "Explain the drop, or not")
+               + list_section("R14", "Release it anyway"))
     return verdict, details

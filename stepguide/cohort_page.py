@@ -7,6 +7,7 @@ Importing this module loads neither pandas nor the readers; the page builder doe
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import traitlets
 from .cohort_file import MAX_BYTES, MAX_ROWS, SAVE_AS_CSV, size_error, size_limit_text
 from .plotly_view import PlotlyView
 from .data import has_pandas
+from . import render
 from .render import esc
 from .vocabulary import label
 
@@ -185,6 +187,8 @@ class CohortPage(w.VBox):
     summary: w.HTML
     view: PlotlyView
     table: w.HTML
+    legend: w.HTML  # the IDs the summary and table show (E3, C5...), each a badge
+    about: w.HTML  # what those badges open
 
 
 def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> CohortPage:
@@ -210,6 +214,9 @@ def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_byte
     csv_link = CohortDownload("Download the judged table (CSV)", "class-judged.csv", "text/csv")
     summary_link = CohortDownload("Download the one-page summary (to print)", "class-summary.html", "text/html")
     view = PlotlyView(label="Your group's trends next to the article's")
+    scope = f"sg-about-{secrets.token_hex(4)}"  # the page's badges open its own glossary block
+    with render.badge_scope(scope):
+        legend, about = w.HTML().add_class("sg-cohort-ids"), w.HTML(render.glossary_block()).add_class("sg-glossary-box")
 
     def show(name: str, data: bytes) -> None:
         try:
@@ -226,6 +233,8 @@ def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_byte
         message.value = ""
         summary.value = summary_body(room)
         table.value = rows_html(room)
+        with render.badge_scope(scope):  # the IDs in the summary and the table (E3, C5...), each explained
+            legend.value = render.id_legend(summary.value + table.value)
         spec = charts.cohort_c5_figure(trend_shares(room), int(room.judged["trend"].notna().sum()))
         with view.batch_update():
             view.figure, view.label = spec, charts.describe(spec)
@@ -240,7 +249,9 @@ def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_byte
     upload.load("examples.csv" if csv is None else "class.csv", first.encode() if isinstance(first, str) else first)
     page = CohortPage([w.HTML(intro_html(max_rows, max_bytes)),
                        w.HBox([upload, examples_button], layout=w.Layout(flex_flow="row wrap")), message,
-                       w.HBox([csv_link, summary_link], layout=w.Layout(flex_flow="row wrap")), summary, view, table])
+                       w.HBox([csv_link, summary_link], layout=w.Layout(flex_flow="row wrap")), summary, view, table,
+                       legend, about])
     page.upload, page.examples_button, page.message, page.view = upload, examples_button, message, view
     page.csv_link, page.summary_link, page.summary, page.table = csv_link, summary_link, summary, table
+    page.legend, page.about = legend, about
     return page.add_class("sg-cohort-page")

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .articles import credit
 from .cohort_read import Cohort
 from .data import chart_info, chart_values, season_months, table
 from .inputs import DEFAULTS, parse_month, parse_specialty
@@ -203,7 +204,7 @@ def _c5_html(cohort: Cohort) -> str:
     rows = [(r["label"], f"{r['value']:g}%", f"{shares[r['id']]:g}%") for r in article]
     table_html = html_table(("Step 1 to Step 2 CK", "The article's pattern", f"Your group (n={n})"), rows,
                             numeric=(False, True, True))
-    note = (f"Source: {chart_info('C5')['caption']} (C5). A small group will not match it, and need not; "
+    note = (f"Source: {chart_info('C5')['caption']} ({credit(str(chart_info('C5')['doc']), 'C5')}). A small group will not match it, and need not; "
             "students with Step 1 as Pass/Fail or no Step 2 CK yet have no trend.")
     return _part("Trends next to the article's (C5)", f"{table_html}<p class='sg-note'>{esc(note)}</p>")
 

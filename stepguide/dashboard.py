@@ -25,6 +25,7 @@ from .inputs import FLAGS, make_profile
 from .model import GuideModel
 from .page import CopyButton, DownloadLink, PageLandmark
 from .plan import had_drop
+from .sources import sources_html
 from .theme import ThemeToggle
 from .url_state import SituationLink
 from .vocabulary import hint, label
@@ -78,6 +79,8 @@ class Dashboard:
         self.drop_box = views.InterviewPanel(m)
         self.evidence, self.interview = self.drop_box.evidence, self.drop_box.interview
         self.export = views.plan_export(m)
+        self.sources = w.HTML(sources_html(f"8. {label('sources', 'heading')}")).add_class("sg-sources-box")
+        self.glossary = views.glossary(m)  # what every badge (R2, K1...) opens
         self.example = w.Dropdown(
             options=[(hint("message", "example"), "")] + [(text, key) for key, (text, _) in examples().items()],
             value="", description=label("message", "example"), style={"description_width": "15em"},
@@ -158,6 +161,8 @@ class Dashboard:
             w.HTML(render.heading("7. Take it with you")),
             w.HTML("<p>Save the verdict, the reasons, your checklist and the email draft as a Markdown file.</p>"),
             self.export,
+            self.sources,
+            self.glossary,
         ]).add_class("sg-main")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

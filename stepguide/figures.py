@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from .articles import credit
 from .chart_parts import (BAR_GAP, LINE, PALETTE, PENDING_NOTE, SUBJECT, Spec, bar_mark, category_axis, emphasis,
                           figure_layout, value_axis, you_are_here)
 from .data import chart_info, chart_values, int_fact, specialties
@@ -83,7 +84,7 @@ def chart_figure(chart_id: str, highlight: str | None = None, *, note: str | Non
             "highlight_id": ids[hit] if hit is not None else None,
             "source": info["caption"], "doc": info["doc"], "note": note}
     layout = figure_layout(info["title"], meta, annotations, height=270 if horizontal else 290,
-                     caption=f"Source: {info['caption']} ({chart_id})", below=48 if horizontal else 30,
+                     caption=f"Source: {info['caption']} ({credit(str(info['doc']), chart_id)})", below=48 if horizontal else 30,
                      notes=[note] if note else (), **axes)
     if not line:
         layout.update(bargap=BAR_GAP, shapes=shapes)
@@ -216,7 +217,7 @@ def cohort_c5_figure(shares: Mapping[str, float], n: int) -> Spec:
                "textposition": "outside", "cliponaxis": False}]
     meta = {"chart": "cohort_c5", "highlight": None, "source": info["caption"], "n": n, "shares": group}
     layout = figure_layout("Your group's score trends next to the article's pattern", meta, [], height=300,
-                     caption=f"Source: {info['caption']} (C5); your group: the rows you uploaded.", below=30,
+                     caption=f"Source: {info['caption']} ({credit(str(info['doc']), 'C5')}); your group: the rows you uploaded.", below=30,
                      xaxis=category_axis(), yaxis=value_axis("Share of applicants (%)", max(article + group)))
     layout.update(showlegend=True, barmode="group", legend={"orientation": "h", "y": 1.12, "x": 0})
     return {"data": traces, "layout": layout}

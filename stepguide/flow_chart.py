@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
+from .articles import credit
 from .chart_parts import (BOX_PAD, CHAR_W, FLOW_CANVAS, FLOW_WIDTH, LINE, LINE_H, MAX_GAP, MIN_GAP, NOTE_WIDTH, PALETTE,
                           Spec,
                           figure_layout, wrap)
@@ -142,7 +143,7 @@ def flow_figure(flow_id: str, path: Sequence[str] = (), *, note: str | None = No
     meta = {"chart": flow_id, "highlight": path[-1] if path else None, "path": list(path),
             "edges": [list(e) for e in path_edges(flow_id, path)], "source": info["caption"], "note": note}
     layout = figure_layout(info["title"], meta, annotations, height=int(canvas) + 44 + 10 + LINE,
-                     caption=info["caption"], below=4, notes=notes,
+                     caption=f"{credit(str(info['doc']), flow_id, 'flow_credit')} {info['caption']}", below=4, notes=notes,
                      xaxis={**hidden, "range": [0, 1]}, yaxis={**hidden, "range": [-canvas, 0]})
     return {"data": traces, "layout": layout}
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from .articles import article_name, articles
 from .data import Row, Table, fact, season, table
 from .inputs import MONTH_NAMES, MONTHS, Profile
 from .scores import trend_edges
@@ -66,9 +67,14 @@ def words(p: Profile) -> dict[str, str]:
     """Numbers and names a note or reason may mention, all from the inputs or data."""
     season_term, release_term = calendar_terms(p.month)
     return {"month_name": MONTH_NAMES[MONTHS.index(p.month)].capitalize(), "eras_open": fact("eras_programs_open"),
-            "season_words": str(season_term["words"]), "season_article": str(season_term["article"]),
-            "release_words": str(release_term["words"]), "release_article": str(release_term["article"]),
+            "season_words": str(season_term["words"]), "season_article": _article(season_term),
+            "release_words": str(release_term["words"]), "release_article": _article(release_term),
             "act_by": str(season_term["act_by"]), "release_by": str(season_term["release_by"])}
+
+
+def _article(term: Row) -> str:
+    """How a sentence names the article a calendar word comes from: "the Emailing Programs article"."""
+    return article_name(articles()[str(term["article"])])
 
 
 def _from_row(row: Mapping[str, object], flow: str, p: Profile) -> FlowPath:

@@ -7,6 +7,7 @@ Bad input shows a one-line message naming the field, never a traceback.
 """
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import ipywidgets as w
 
 from . import chapter_text, render
+from .articles import articles
 from .assessment import Assessment
 from .cohort_page import cohort, cohort_example  # noqa: F401  (chapter 6)
 from .controls import ProfileControls
@@ -22,7 +24,8 @@ from .email import USER_FIELDS, EmailDraft
 from .inputs import FIELDS
 from .model import TEXT_FIELDS, GuideModel
 from .page import PageLandmark
-from .views import ChartPanel, ModelHTML
+from .sources import sources_html
+from .views import ChartPanel, ModelHTML, glossary
 from .vocabulary import hint, label
 
 CHAPTERS: tuple[tuple[str, str], ...] = (
@@ -33,8 +36,6 @@ CHAPTERS: tuple[tuple[str, str], ...] = (
     ("05_after_a_drop", "After a drop below Step 1"),
     ("06_for_advisers", "For advisers: a whole room at once"),
 )
-DOC_TOPICS = {"A": "Sending an updated score", "B": "Emailing programs about it",
-              "C": "When Step 2 CK is lower than Step 1"}
 PROFILE = ("step1_mode", "step1", "step2_pending", "step2", "specialty")
 EXAMPLE = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}  # doc B's 228 -> 248
 DROP_EXAMPLE = {**EXAMPLE, "step1": 245, "step2": 224}  # doc B's 245 -> 224 example
@@ -92,8 +93,9 @@ class Chapter(w.VBox):
         self.views = self.panel.views
         grid = w.Layout(grid_template_columns="repeat(auto-fit, minmax(min(280px, 100%), 1fr))", grid_gap="2px 12px")
         extra = [w.HTML(render.section(late_title, "")), w.GridBox(list(later.values()), layout=grid)] if later else []
+        self.glossary = glossary(m)  # what every badge (R2, K1...) opens
         super().__init__(children=[_Landmark("Step 2 CK guide chapter"), self.controls, self.message, self.verdict,
-                                   self.panel, *extra, self.details], layout=w.Layout(max_width="660px"))
+                                   self.panel, *extra, self.details, self.glossary], layout=w.Layout(max_width="660px"))
         self.add_class("sg-main")
         if problem:  # the example shows; say what was wrong with the given value until the reader changes anything
             self.message.value = error_html(problem)
@@ -168,7 +170,8 @@ def faq_html() -> str:
             f"<details><summary>{render.esc(r['question'])}</summary><p>{render.esc(r['answer'])}</p>"
             f"<p>More in: {_link(r['chapter'], titles[r['chapter']])}</p></details>"
             for r in faq.where(doc=doc).sorted_by("number"))
-        out.append(render.section(DOC_TOPICS.get(doc, doc), items))
+        a = articles()[doc]
+        out.append(render.section(label("sources", "faq_title").format(short_name=a.short_name, title=a.title), items))
     return "".join(out)
 
 
@@ -184,17 +187,19 @@ def bands_html(a: Assessment | None = None, titled: bool = True) -> str:
 
 
 class StartHere(w.VBox):
-    """Chapter 0's FAQ block and the score bands; ``value`` is its HTML."""
+    """Chapter 0's FAQ block, the score bands and the Sources section; ``value`` is its HTML."""
 
     def __init__(self) -> None:
-        self.value = (render.section("Questions people ask, with the chapter that answers each", faq_html())
-                      + bands_html())
-        super().__init__([_Landmark("Step 2 CK guide: start here"), w.HTML(self.value)])
+        with render.badge_scope(f"sg-about-{secrets.token_hex(4)}"):  # its badges open its own glossary block
+            self.value = (render.section("Questions people ask, with the chapter that answers each", faq_html())
+                          + bands_html() + sources_html(level=2))
+            self.glossary = w.HTML(render.glossary_block()).add_class("sg-glossary-box")
+        super().__init__([_Landmark("Step 2 CK guide: start here"), w.HTML(self.value), self.glossary])
         self.add_class("sg-main")
 
 
 def start_here() -> StartHere:
-    """Chapter 0's FAQ block and the score bands (the notebook's own markdown carries the chapter index)."""
+    """Chapter 0's FAQ block, the score bands and the Sources (the notebook's markdown carries the index)."""
     return StartHere()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .articles import accessible_name, article_name, articles, glossary, ids_in_text, publications
 from .assessment import Assessment
 from .data import list_items, table
 from .email import EmailDraft
@@ -162,4 +163,20 @@ def plan_markdown(a: Assessment, draft: EmailDraft, evidence: str | None = None)
         out += interview_answer(_md_inline(evidence) if evidence else None, a.profile.credible_reason)
         out += ["", "## What makes a drop matter less", ""]
         out += [f"- {line}" for line in drop_antidotes()]
-    return "\n".join(out) + "\n"
+    return "\n".join(out + sources_markdown("\n".join(out))) + "\n"
+
+
+def sources_markdown(plan: str) -> list[str]:
+    """The plan's sources: every ID it mentions in plain words, the three articles with links, the published data.
+
+    On paper or in a text editor a badge cannot open, so the export spells out what each ID means.
+    """
+    out = ["", f"## {label('sources', 'heading')}", ""]
+    out += [f"- **{accessible_name(glossary()[i])}:** {glossary()[i].explanation}" for i in ids_in_text(plan)]
+    out += ["", f"### {label('sources', 'articles')}", ""]
+    out += [f"- [{a.title}]({a.url})" + (f" ({a.title_basis})" if a.title_basis else "")
+            + f", {a.site}, {a.published}. {label('sources', 'in_guide').format(name=article_name(a))}"
+            for a in articles().values()]
+    out += ["", f"### {label('sources', 'publications')}", ""]
+    out += [f"- {p.name}" for p in publications()]
+    return out

@@ -6,6 +6,8 @@ Pages (the dashboard, the chapters) are compositions of these.
 """
 from __future__ import annotations
 
+import secrets
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from typing import Any
@@ -18,9 +20,25 @@ from .model import GuideModel
 from .page import CopyButton, DownloadLink
 from .plan import cards, drop_antidotes, had_drop, interview_ahead, interview_answer, matched_sentence, plan_markdown
 from .plotly_view import PlotlyView
-from .vocabulary import hint, label
+from .articles import ids_in, ids_in_text
+from .vocabulary import hint, ids, label, source
 
 Render = Callable[[GuideModel], str]
+
+_PAGE_KEYS: weakref.WeakKeyDictionary[GuideModel, str] = weakref.WeakKeyDictionary()
+
+
+def page_key(model: GuideModel) -> str:
+    """The key of the page that shows ``model`` (one model per page): its badges open its own glossary block."""
+    if model not in _PAGE_KEYS:
+        _PAGE_KEYS[model] = f"sg-about-{secrets.token_hex(4)}"
+    return _PAGE_KEYS[model]
+
+
+def glossary(model: GuideModel) -> w.HTML:
+    """The page's explanations of every inventory ID, hidden until a badge opens one (render.glossary_block)."""
+    with render.badge_scope(page_key(model)):
+        return w.HTML(render.glossary_block()).add_class("sg-glossary-box")
 
 
 
@@ -46,7 +64,8 @@ class ModelHTML(w.HTML):
     def refresh(self, change: Any = None) -> None:
         m = self._model
         stale = self._blank_on_error and bool(m.error)  # no old advice next to a rejected input
-        value = self._draw(m) if m.assessment is not None and not stale else ""
+        with render.badge_scope(page_key(m)):
+            value = self._draw(m) if m.assessment is not None and not stale else ""
         if value != self.value:
             self.value = value
 
@@ -108,8 +127,9 @@ class VerdictCards(_Follows, w.GridBox):
 
     def refresh(self, change: Any = None) -> None:
         if self._model.assessment is not None:
-            for c in cards(self._model.assessment):
-                self.cards[c.key].value = render.card(c)
+            with render.badge_scope(page_key(self._model)):
+                for c in cards(self._model.assessment):
+                    self.cards[c.key].value = render.card(c)
 
 
 class ChartPanel(_Follows, w.GridBox):
@@ -123,9 +143,10 @@ class ChartPanel(_Follows, w.GridBox):
     def __init__(self, model: GuideModel, keys: Sequence[str], headings: Mapping[str, str] | None = None,
                  shown_if: Mapping[str, Callable[[Any], bool]] | None = None, min_width: int = 460) -> None:
         self._shown_if = dict(shown_if or {})
-        headings = headings or {key: label("chart", key) for key in keys}  # the one vocabulary by default
-        self.views = {key: PlotlyView(label=headings[key]).add_class(f"sg-chart-{key}") for key in keys}
-        self.boxes = {key: w.VBox([w.HTML(render.heading(headings[key], 3)), view], layout=w.Layout(min_width="0"))
+        self._headings = dict(headings or {key: label("chart", key) for key in keys})  # the one vocabulary by default
+        self.views = {key: PlotlyView(label=self._headings[key]).add_class(f"sg-chart-{key}") for key in keys}
+        self.titles = {key: w.HTML() for key in keys}
+        self.boxes = {key: w.VBox([self.titles[key], view], layout=w.Layout(min_width="0"))
                       .add_class("sg-chart-box") for key, view in self.views.items()}
         self._specs: dict[str, Any] = {}
         super().__init__(list(self.boxes.values()), layout=w.Layout(
@@ -144,8 +165,18 @@ class ChartPanel(_Follows, w.GridBox):
                 if spec != self._specs.get(key):
                     view.figure, view.label = spec, charts.describe(spec)
                     self._specs[key] = spec
+                    self._title(key, view.label)
         for key, test in self._shown_if.items():
             self.boxes[key].layout.display = display(test(a))
+
+    def _title(self, key: str, described: str) -> None:
+        """The chart's heading with a badge for its own ID and for each ID its notes mention ("F2's branch...")."""
+        own = source("chart", key) if key in ids("chart") else ""
+        found = "|".join(dict.fromkeys([*ids_in(own), *ids_in_text(described)]))
+        with render.badge_scope(page_key(self._model)):
+            value = render.heading_with_badges(self._headings[key], found, 3)
+        if value != self.titles[key].value:
+            self.titles[key].value = value
 
 
 class EmailPanel(_Follows, w.VBox):

@@ -11,10 +11,10 @@ from .data import table
 
 
 @cache
-def _groups() -> dict[str, dict[str, tuple[str, str]]]:
-    out: dict[str, dict[str, tuple[str, str]]] = {}
+def _groups() -> dict[str, dict[str, tuple[str, str, str]]]:
+    out: dict[str, dict[str, tuple[str, str, str]]] = {}
     for r in table("labels"):
-        out.setdefault(r["group"], {})[str(r["id"])] = (str(r["label"]), r["hint"] or "")
+        out.setdefault(r["group"], {})[str(r["id"])] = (str(r["label"]), r["hint"] or "", str(r["source"]))
     return out
 
 
@@ -28,9 +28,14 @@ def hint(group: str, key: str) -> str:
     return _groups()[group][key][1]
 
 
+def source(group: str, key: str) -> str:
+    """Where ``key``'s words come from (e.g. a chart heading's inventory ID, which the page shows as a badge)."""
+    return _groups()[group][key][2]
+
+
 def options(group: str) -> list[tuple[str, str]]:
     """(label, id) pairs in the table's order, as ipywidgets' ``options`` takes them."""
-    return [(lab, key) for key, (lab, _) in _groups()[group].items()]
+    return [(lab, key) for key, (lab, _, _) in _groups()[group].items()]
 
 
 def ids(group: str) -> tuple[str, ...]:

@@ -10,11 +10,11 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "stepguide"
 LAYERS = {  # module -> layer; a module may import only from its own layer or those before it
-    "data": ("schema", "data", "vocabulary", "published"),
+    "data": ("schema", "data", "vocabulary", "published", "articles"),
     "rules": ("inputs", "scores", "decision", "classify", "flows", "actions", "assessment", "email", "frame",
               "cohort", "cohort_read", "cohort_file", "cohort_headers", "cohort_records", "cohort_report"),
     "model": ("model",),
-    "views": ("plan", "bands", "chart_parts", "figures", "flow_chart", "charts", "render", "chapter_text",
+    "views": ("plan", "bands", "chart_parts", "figures", "flow_chart", "charts", "render", "sources", "chapter_text",
               "plotly_view", "page", "controls", "views", "url_state", "theme", "connection"),
     "pages": ("dashboard", "guide", "cohort_page", "presenter"),
     "serving": ("serving", "_server", "room", "room_pages", "process_tree", "workshop", "balancer", "join"),

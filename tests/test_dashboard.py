@@ -23,11 +23,13 @@ import stepguide as sg
 from stepguide import charts
 from stepguide.data import chart_values, examples
 from stepguide.dashboard import CHARTS, Dashboard
+from stepguide.render import badge_scope
 from stepguide.render import differences as differences_html
 from stepguide.inputs import FIELDS, STAGES
 from stepguide.page import PageLandmark
 from stepguide.plan import EVIDENCE_BLANK, NO_EMAIL_TITLE, cards, interview_answer, matched_sentence, plan_markdown
 from stepguide.plotly_view import to_figure_dict
+from stepguide.views import page_key
 from stepguide.vocabulary import label
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,6 +97,18 @@ def text_of(widget: w.HTML) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
+def shown(fragment: str) -> str:
+    """The words of an HTML fragment as read on the page (a badge reads as its ID)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def items_of(fragment: str) -> list[str]:
+    """Each list item's words as the reader sees them: a badge in a sentence reads as its ID, the badges that
+    follow an item (its sources) are left out."""
+    items = re.findall(r"<li>(.*?)</li>", fragment)
+    return [html.unescape(re.sub(r"<[^>]+>", "", re.sub(r' <span class="sg-badges">.*$', "", i))) for i in items]
+
+
 def check_matches(d: Dashboard, kwargs: dict[str, Any]) -> None:
     a = sg.assess(**kwargs)
     assert d.error.value == ""
@@ -102,8 +116,8 @@ def check_matches(d: Dashboard, kwargs: dict[str, Any]) -> None:
     assert d.values() == kwargs
     # Verdict cards: the engine's words, escaped.
     for card in cards(a):
-        assert html.escape(card.verdict) in d.cards[card.key].value
-        assert html.escape(card.why) in d.cards[card.key].value
+        assert card.verdict in shown(d.cards[card.key].value)
+        assert card.why in shown(d.cards[card.key].value)
     trend = text_of(d.cards["trend"])
     assert (a.trend_label in trend) if a.trend else ("Waiting" in trend or "No numeric trend" in trend)
     if a.value:
@@ -111,15 +125,15 @@ def check_matches(d: Dashboard, kwargs: dict[str, Any]) -> None:
     if a.reading:
         assert label("reading", a.reading) in text_of(d.cards["reading"])
     assert label("email", a.email) in text_of(d.cards["email"])
-    assert [t.reason for t in a.trace if t.topic != "differ"] == [html.unescape(x) for x in
-                                                                  re.findall(r"<li>(.*?) <span", d.why.value)]
+    assert [t.reason for t in a.trace if t.topic != "differ"] == items_of(d.why.value)
     # Where the articles differ: each difference the engine found, nothing when there is none.
-    assert d.differ.value == differences_html(a)
+    with badge_scope(page_key(d.model)):
+        assert d.differ.value == differences_html(a)
     for diff in a.differences:
-        assert html.escape(diff.topic) in d.differ.value and html.escape(diff.decision) in d.differ.value
+        assert diff.topic in shown(d.differ.value) and diff.decision in shown(d.differ.value)
     assert bool(d.differ.value) == bool(a.differences)
     # Checklist: every action, in order.
-    assert re.findall(r"<li>(.*?)</li>", d.actions.value) == [html.escape(x.text) for x in a.actions]
+    assert items_of(d.actions.value) == [x.text for x in a.actions]
     # Email draft or the no-email card.
     draft = sg.draft_email(a)
     assert d.draft == draft
