@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from datetime import date
 from functools import cache
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from .actions import Action, checklist
 from .classify import Verdict, classify, email_row, helps_row, value_row
+from .cycles import Cycle, cycle_for
 from .data import Row, int_fact, specialties, table
 from .flows import FlowPath, paths_for, season_reason, words as flow_words
 from .inputs import DEFAULTS, Profile, make_profile
@@ -42,7 +44,10 @@ class Difference:
 
 @dataclass(frozen=True)
 class Assessment:
-    """The profile, the typed verdict, the specialty's reference points and everything said about them."""
+    """The profile, the typed verdict, the specialty's reference points and everything said about them.
+
+    ``cycle`` is the application cycle whose dates the reasons and checklist state (see :mod:`stepguide.cycles`).
+    """
 
     profile: Profile
     verdict: Verdict
@@ -56,6 +61,7 @@ class Assessment:
     trace: tuple[TraceItem, ...]
     paths: Mapping[str, FlowPath]
     differences: tuple[Difference, ...]
+    cycle: Cycle
 
     # The verdict's facts, for readers of one assessment.
     trend = property(lambda self: self.verdict.trend)
@@ -94,7 +100,7 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)
-               if f.name not in ("profile", "verdict", "paths", "actions", "trace", "differences")}
+               if f.name not in ("profile", "verdict", "paths", "actions", "trace", "differences", "cycle")}
         out.update(asdict(self.profile))
         out.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in self.verdict._asdict().items()})
         out["actions"] = [asdict(a) for a in self.actions]
@@ -103,6 +109,7 @@ class Assessment:
         out["paths"] = {k: {"nodes": list(v.nodes), "note": v.note} for k, v in self.paths.items()}
         out["sem_band"] = list(self.sem_band) if self.sem_band else None
         out["vs_matched"] = self.vs_matched
+        out["cycle"] = {"name": self.cycle.name, "current": self.cycle.current}
         return out
 
 
@@ -120,19 +127,22 @@ def assess(step1: object, step2: object, specialty: object, month: object = DEFA
            applicant: object = DEFAULTS["applicant"], stage: object = DEFAULTS["stage"],
            failed_exam: object = DEFAULTS["failed_exam"], requires_step2: object = False,
            listed_planned: object = False, other_concerns: object = False,
-           credible_reason: object = False, **retired: object) -> Assessment:
-    """Assess one applicant; raises ``ValueError`` naming the field for bad input."""
+           credible_reason: object = False, today: date | None = None, **retired: object) -> Assessment:
+    """Assess one applicant; raises ``ValueError`` naming the field for bad input.
+
+    ``today`` (default: the real date) picks the application cycle whose dates the texts state.
+    """
     profile = make_profile(step1, step2, specialty, month, applicant, stage, failed_exam, requires_step2,
                            listed_planned, other_concerns, credible_reason, **retired)
-    return assess_profile(profile)
+    return assess_profile(profile, today)
 
 
-def words_for(p: Profile, v: Verdict) -> dict[str, object]:
-    """Every number and name a reason may mention, from the inputs and data only."""
+def words_for(p: Profile, v: Verdict, cycle: Cycle) -> dict[str, object]:
+    """Every number, name and date a reason may mention, from the inputs, data and ``cycle`` only."""
     spec = specialties()[p.specialty]
     s1_label = next((b.label for b in bands("step1", p.specialty) if b.band == v.step1_band), "")
     return {
-        **flow_words(p),
+        **flow_words(p, cycle),
         "step1": p.step1, "step2": "" if p.step2 is None else p.step2, "specialty": p.specialty,
         "delta": "" if v.delta is None else f"{v.delta:+d}", "drop": v.drop_size or 0,
         "dip": -v.delta if v.delta is not None and v.delta < 0 else 0,
@@ -146,12 +156,13 @@ def words_for(p: Profile, v: Verdict) -> dict[str, object]:
     }
 
 
-def assess_profile(profile: Profile) -> Assessment:
-    """Assess an already validated profile (the DataFrame API and the pages call this)."""
+def assess_profile(profile: Profile, today: date | None = None) -> Assessment:
+    """Assess an already validated profile (the pages call this); ``today`` as for :func:`assess`."""
     v = classify(profile)
     spec = specialties()[profile.specialty]
-    w = words_for(profile, v)
-    paths = paths_for(profile, email_row(v), v.trend, v.drop, v.in_usual_range)
+    cycle = cycle_for(today or date.today())
+    w = words_for(profile, v, cycle)
+    paths = paths_for(profile, email_row(v), v.trend, v.drop, v.in_usual_range, cycle)
     differences = tuple(Difference(r["id"], r["topic"], r["reading_1"], r["reading_2"], r["decision"], r["reason"])
                         for r in table("conflicts") if r["id"] in v.conflicts)
     mean2 = spec["matched_mean_step2"]
@@ -160,7 +171,7 @@ def assess_profile(profile: Profile) -> Assessment:
         step2_bar=spec["step2_bar"], usual_floor=spec["usual_floor"], step1_mean=spec["step1_mean"],
         matched_mean=None if mean2 is None else int(mean2),
         actions=checklist(profile, v, w), trace=tuple(_trace(profile, v, w, differences)),
-        paths=MappingProxyType(paths), differences=differences)
+        paths=MappingProxyType(paths), differences=differences, cycle=cycle)
 
 
 def _say(key: str, w: Mapping[str, object]) -> str:
@@ -202,7 +213,7 @@ def _trace(p: Profile, v: Verdict, w: Mapping[str, object], differences: tuple[D
         add(_first_source(help_row["source"]), str(help_row["reason"]).format(**w), "helps")
         if v.planned_would_help and v.phase in ("early", "late"):
             add("R5", _say("planned_hint", w), "helps")
-    add("R6", season_reason(p.month), "timing")
+    add("R6", season_reason(p.month, w), "timing")
     decision = email_row(v)
     add(_first_source(decision["source"]), str(decision["reason"]).format(**w), "email")
     for d in differences:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .assessment import Assessment
+from .cycles import cycle_dates
 from .data import chart_values, int_fact, list_items, season, specialties
 from .data import table as data_table
 from .email import EmailDraft
 from .flows import node_labels
 from .plan import email_reason, interview_answer
-from .render import differences, esc, list_section, p, section, table, ul
+from .render import cycle_line, differences, esc, list_section, p, section, table, ul
 from .vocabulary import label as vocab
 
 
@@ -81,9 +82,12 @@ def timing(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[
                p(f"{m} is on neither timing chart: they cover the application season only."))
     email = vocab("email", a.email)
     decision = [email_reason(a)]
-    html_ = (f"<p>Phase: <b>{esc(str(phase['phase']))}</b>. {esc(str(phase['reason']))}</p>" + numbers
+    reason = next(t.reason for t in a.trace if t.topic == "timing")  # season.csv's, dated from the cycle
+    html_ = (f"<p>Phase: <b>{esc(str(phase['phase']))}</b>. {esc(reason)}</p>" + cycle_line(a.cycle) + numbers
              + f"<p>What to do about email: <b>{esc(email)}</b>.</p>" + ul(decision))
-    return html_, list_section("L2", "How to make sure programs see it (L2)")
+    dates = section(vocab("message", "cycle_dates").format(cycle=a.cycle.name),
+                    table(("What", "When", "Source"), cycle_dates(a.cycle), mark=None))
+    return html_, dates + list_section("L2", "How to make sure programs see it (L2)")
 
 def trends(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
     sem = int_fact("sem")

@@ -51,7 +51,8 @@ def _describe_error(message: str) -> str:
 class Dashboard:
     """The guide as one live page; ``Dashboard().widget`` (or just ``Dashboard()``) displays it.
 
-    ``initial`` takes the keyword arguments of :func:`stepguide.assess` to start from.
+    ``initial`` takes the keyword arguments of :func:`stepguide.assess` to start from, and ``today`` (a
+    ``datetime.date``, default the real date) the day whose application cycle the dates come from.
     """
 
     def __init__(self, **initial: Any) -> None:
@@ -66,6 +67,7 @@ class Dashboard:
         self.bands_box = w.Accordion(children=[self.bands], titles=(
             "What the words mean: the score bands behind every verdict",)).add_class("sg-bands-box")
         self.matched_text = views.matched_text(m)
+        self.cycle = views.cycle_line(m)
         self.charts = {name: views.ChartPanel(m, keys, shown_if={"f4": had_drop} if "f4" in keys else None)
                        for name, keys in (("stand", ("c5", "c3")), ("matched", ("matched",)),
                                           ("timing", ("c2", "c4", "c1")), ("next", ("f2", "f3", "f4")))}
@@ -146,6 +148,7 @@ class Dashboard:
                        w.VBox([i["specialty"], i["month"], i["applicant"], i["stage"], i["failed_exam"]])],
                       layout=w.Layout(grid_template_columns="repeat(auto-fit, minmax(min(520px, 100%), 1fr))",
                                       grid_gap="4px 24px")).add_class("sg-inputs"),
+            self.cycle,
             w.VBox([i[k] for k in FLAGS]).add_class("sg-flags"),
             w.HTML(render.heading("2. The verdict")), self.verdict,
             w.HTML(render.heading("Why, step by step", 3)), self.why, self.differ, self.bands_box,

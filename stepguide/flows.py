@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from .data import Row, Table, fact, season, table
+from .cycles import Cycle
+from .data import Row, Table, season, table
 from .inputs import MONTH_NAMES, MONTHS, Profile
 from .scores import trend_edges
 
@@ -53,17 +54,17 @@ def flow_edges(flow: str) -> Table:
     return table("flow_edges").where(flow=flow)
 
 
-def words(p: Profile) -> dict[str, str]:
-    """Numbers and names a note or reason may mention, all from the inputs or data."""
-    return {"month_name": MONTH_NAMES[MONTHS.index(p.month)].capitalize(), "eras_open": fact("eras_programs_open")}
+def words(p: Profile, cycle: Cycle) -> dict[str, str]:
+    """Numbers and names a note or reason may mention, all from the inputs or data (dates from ``cycle``)."""
+    return {**cycle.words(), "month_name": MONTH_NAMES[MONTHS.index(p.month)].capitalize()}
 
 
-def _from_row(row: Mapping[str, object], flow: str, p: Profile) -> FlowPath:
+def _from_row(row: Mapping[str, object], flow: str, p: Profile, cycle: Cycle) -> FlowPath:
     key = flow.lower()
     nodes = tuple(str(row[key]).split(">")) if row[key] else ()
     if nodes and p.step2 is None:  # the flows start from a score in hand
         return FlowPath((), "Your Step 2 CK is not out yet: this flow starts when it posts.")
-    note = str(row[f"{key}_note"]).format(**words(p)) if row[f"{key}_note"] else None
+    note = str(row[f"{key}_note"]).format(**words(p, cycle)) if row[f"{key}_note"] else None
     return FlowPath(nodes, note)
 
 
@@ -93,12 +94,13 @@ def f4_path(p: Profile, trend: str | None, drop: bool, in_range: bool | None) ->
     return FlowPath(("drop", "competitive", "broaden", "subi", "submit_early"))
 
 
-def paths_for(p: Profile, email_rule: Row, trend: str | None, drop: bool, in_range: bool | None) -> dict[str, FlowPath]:
+def paths_for(p: Profile, email_rule: Row, trend: str | None, drop: bool, in_range: bool | None,
+              cycle: Cycle) -> dict[str, FlowPath]:
     """Every flow's path for one person; F2/F3 come from the email decision row itself."""
     return {
         "F1": f1_path(p.step2 is not None, bool(in_range)),
-        "F2": _from_row(email_rule, "F2", p),
-        "F3": _from_row(email_rule, "F3", p),
+        "F2": _from_row(email_rule, "F2", p, cycle),
+        "F3": _from_row(email_rule, "F3", p, cycle),
         "F4": f4_path(p, trend, drop, in_range),
     }
 
@@ -113,5 +115,6 @@ def path_edges(flow: str, path: tuple[str, ...]) -> list[tuple[str, str]]:
     return pairs
 
 
-def season_reason(month: str) -> str:
-    return str(season()[month]["reason"])
+def season_reason(month: str, words: Mapping[str, object]) -> str:
+    """season.csv's reason for a month, its dates ({eras_open}, {rank_deadline}) from the cycle in ``words``."""
+    return str(season()[month]["reason"]).format(**words)

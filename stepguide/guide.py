@@ -59,22 +59,25 @@ class Chapter(w.VBox):
 
     ``model``, ``inputs`` (name -> widget), ``views`` (figure key -> PlotlyView),
     ``verdict``/``details``/``message`` (HTML) and ``assessment`` are public so
-    tests and notebooks can drive and read a chapter.
+    tests and notebooks can drive and read a chapter. Besides the inputs and text
+    fields, ``initial`` may hold ``today`` (a ``datetime.date``, default the real
+    date): the day whose application cycle the dates come from.
     """
 
     def __init__(self, fields: Sequence[str], figures: Sequence[str], text: Text, initial: Mapping[str, Any],
                  base: Mapping[str, Any] = EXAMPLE, late: Sequence[str] = (), late_title: str = "") -> None:
         texts = {k: str(v) for k, v in initial.items() if k in TEXT_FIELDS}
-        unknown = set(initial) - set(FIELDS) - set(TEXT_FIELDS)
+        unknown = set(initial) - set(FIELDS) - set(TEXT_FIELDS) - {"today"}
         if unknown:
             raise TypeError(f"unknown chapter option(s): {sorted(unknown)}; the options are the inputs "
-                            f"({', '.join(FIELDS)}) and the text fields ({', '.join(TEXT_FIELDS)})")
+                            f"({', '.join(FIELDS)}), the text fields ({', '.join(TEXT_FIELDS)}) and today")
         wanted = {k: v for k, v in initial.items() if k in FIELDS}
+        today = initial.get("today")
         problem = ""
         try:
-            self.model = GuideModel(**{**base, **wanted})
+            self.model = GuideModel(today, **{**base, **wanted})
         except ValueError as exc:  # keep the example's values and say what was wrong
-            self.model, problem = GuideModel(**base), str(exc)
+            self.model, problem = GuideModel(today, **base), str(exc)
         m = self.model
         m.type_text(**texts)
         self.controls = ProfileControls(m, fields, specialty_kind="combobox", layout=w.Layout(max_width="620px"))

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .assessment import Assessment
+from .cycles import cycle_note
 from .data import int_fact, list_items
 from .email import EmailDraft
 from .inputs import FLAGS, MONTH_NAMES, MONTHS
@@ -130,9 +131,10 @@ def _md_inline(text: str) -> str:
 
 
 def plan_markdown(a: Assessment, draft: EmailDraft, evidence: str | None = None) -> str:
-    """The whole plan as Markdown: inputs, verdict, the why, the checklist, the email draft."""
+    """The whole plan as Markdown: inputs, whose season dates, verdict, the why, the checklist, the email draft."""
     out = ["# My Step 2 CK plan", ""]
     out += [f"- **{label}:** {_md_inline(value)}" for label, value in profile_summary(a)]
+    out += ["", cycle_note(a.cycle)]  # whose dates the plan states, and where to check them
     out += ["", "## Verdict", ""]
     out += [f"- **{c.title}:** {c.verdict}" for c in cards(a)]
     out += ["", f"**Against matched applicants:** {matched_sentence(a)}", "", "## Why", ""]
