@@ -2,6 +2,9 @@
 
 Conditions read the typed :class:`~stepguide.classify.Verdict` (IDs and booleans),
 never display labels, and each is defined once here by the name the table uses.
+Each row also names the season phases and cycle stages in which it can still be
+done (``phases``, ``stages``; ``*`` for any): advice for a list that can no longer
+change, or for interviews that are over, is never shown.
 """
 from __future__ import annotations
 
@@ -19,15 +22,24 @@ class Action:
     action: str
     text: str
     source: str
+    purpose: str = ""  # what kind of step it is (actions.csv ``purpose``): list_building, interview_prep, ...
 
 
 Condition = Callable[[Profile, Verdict], bool]
+
+
+def _ranked(p: Profile, v: Verdict) -> bool:
+    """Rank lists are certified: the month is past the deadline or the applicant says so."""
+    return v.phase == "after-rank" or p.stage == "after rank lists"
+
 IN_SEASON = ("early", "late", "pre-rank")
 
 CONDITIONS: dict[str, Condition] = {
     "always": lambda p, v: True,
     "failed_now": lambda p, v: v.failed,
     "step2_out": lambda p, v: p.step2 is not None,
+    "step2_out_before_rank": lambda p, v: p.step2 is not None and not _ranked(p, v),
+    "step2_out_after_rank": lambda p, v: p.step2 is not None and _ranked(p, v),
     "step2_pending": lambda p, v: p.step2 is None,
     "step2_out_img": lambda p, v: p.step2 is not None and p.applicant == "IMG",
     "step2_out_not_img": lambda p, v: p.step2 is not None and p.applicant != "IMG",
@@ -56,17 +68,33 @@ CONDITIONS: dict[str, Condition] = {
 }
 
 
+def _allowed(cell: object) -> frozenset[str] | None:
+    """A ``phases``/``stages`` cell as a set of IDs (None for ``*``: any)."""
+    text = str(cell)
+    return None if text == "*" else frozenset(text.split("|"))
+
+
 @cache
-def _rules() -> tuple[tuple[Condition, Mapping[str, object]], ...]:
-    """actions.csv in order, each row paired with its condition (checked once, on first use)."""
+def _rules() -> tuple[tuple[Condition, frozenset[str] | None, frozenset[str] | None, Mapping[str, object]], ...]:
+    """actions.csv in order, each row paired with its condition and when it can be done (checked once)."""
     rows = table("actions").sorted_by("order")
     unknown = {r["when"] for r in rows} - set(CONDITIONS)
     if unknown:
         raise KeyError(f"actions.csv uses unknown conditions: {sorted(unknown)}")
-    return tuple((CONDITIONS[r["when"]], r) for r in rows)
+    return tuple((CONDITIONS[r["when"]], _allowed(r["phases"]), _allowed(r["stages"]), r) for r in rows)
+
+
+def can_still_be_done(action: str, phase: str, stage: str) -> bool:
+    """Whether an action of actions.csv can still be acted on in this season phase and cycle stage."""
+    for _, phases, stages, r in _rules():
+        if r["action"] == action:
+            return (phases is None or phase in phases) and (stages is None or stage in stages)
+    raise KeyError(f"actions.csv has no action {action!r}")
 
 
 def checklist(profile: Profile, verdict: Verdict, words: Mapping[str, object]) -> tuple[Action, ...]:
-    """Ordered actions for this person; ``words`` fills any {placeholder} in the table's text."""
-    return tuple(Action(r["action"], str(r["text"]).format(**words), r["source"])
-                 for applies, r in _rules() if applies(profile, verdict))
+    """Ordered actions for this person that can still be done now; ``words`` fills any {placeholder}."""
+    return tuple(Action(r["action"], str(r["text"]).format(**words), r["source"], r["purpose"])
+                 for applies, phases, stages, r in _rules()
+                 if (phases is None or verdict.phase in phases) and (stages is None or profile.stage in stages)
+                 and applies(profile, verdict))

@@ -7,7 +7,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from .actions import Action, checklist
+from .actions import Action, can_still_be_done, checklist
 from .classify import Verdict, classify, email_row, helps_row, value_row
 from .cycles import Cycle, cycle_for
 from .data import Row, int_fact, specialties, table
@@ -162,7 +162,8 @@ def assess_profile(profile: Profile, today: date | None = None) -> Assessment:
     spec = specialties()[profile.specialty]
     cycle = cycle_for(today or date.today())
     w = words_for(profile, v, cycle)
-    paths = paths_for(profile, email_row(v), v.trend, v.drop, v.in_usual_range, cycle)
+    paths = paths_for(profile, email_row(v), v.trend, v.drop, v.in_usual_range, cycle,
+                      lambda action: can_still_be_done(action, v.phase, profile.stage))
     differences = tuple(Difference(r["id"], r["topic"], r["reading_1"], r["reading_2"], r["decision"], r["reason"])
                         for r in table("conflicts") if r["id"] in v.conflicts)
     mean2 = spec["matched_mean_step2"]
@@ -213,6 +214,7 @@ def _trace(p: Profile, v: Verdict, w: Mapping[str, object], differences: tuple[D
         add(_first_source(help_row["source"]), str(help_row["reason"]).format(**w), "helps")
         if v.planned_would_help and v.phase in ("early", "late"):
             add("R5", _say("planned_hint", w), "helps")
+    add("R9", _say("calendar", w), "timing")
     add("R6", season_reason(p.month, w), "timing")
     decision = email_row(v)
     add(_first_source(decision["source"]), str(decision["reason"]).format(**w), "email")

@@ -24,9 +24,12 @@ class BandRow(NamedTuple):
 
 
 def _range(b: Band) -> str:
-    sign = "+" if b.measure == "delta" else ""
+    if b.measure == "delta":  # a difference: signed, and a negative floor is a real floor
+        if b.hi is None:
+            return f"{b.lo:+d} or more"
+        return f"{b.lo:+d} to {b.hi:+d}".replace("-", "−") if b.lo is not None else f"{b.hi:+d} or less"
     if b.hi is None:
-        return f"{sign}{b.lo} or more"
+        return f"{b.lo} or more"
     if b.lo is None or b.lo <= 1:
         return f"{b.hi} or less"
     return f"{b.lo}–{b.hi}"
@@ -34,8 +37,9 @@ def _range(b: Band) -> str:
 
 def _yours(b: Band, a: Assessment) -> bool:
     v = a.verdict
+    delta = {"big_jump": v.big_jump, "similar": v.similar}
     return {"step1": v.step1_band == b.band, "step2": v.step2_band == b.band,
-            "step2_r8": v.very_high, "delta": v.big_jump}[b.measure]
+            "step2_r8": v.very_high, "delta": delta.get(b.band, False)}[b.measure]
 
 
 def band_rows(a: Assessment, specialty: str | None = None) -> list[BandRow]:

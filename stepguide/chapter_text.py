@@ -71,7 +71,6 @@ def risk(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[st
 
 def timing(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
     m = a.profile.month
-    phase = season()[m]
     c2, c4 = _chart_value("C2", m), _chart_value("C4", m)
     facts = []
     if c2 is not None:
@@ -82,8 +81,8 @@ def timing(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[
                p(f"{m} is on neither timing chart: they cover the application season only."))
     email = vocab("email", a.email)
     decision = [email_reason(a)]
-    reason = next(t.reason for t in a.trace if t.topic == "timing")  # season.csv's, dated from the cycle
-    html_ = (f"<p>Phase: <b>{esc(str(phase['phase']))}</b>. {esc(reason)}</p>" + cycle_line(a.cycle) + numbers
+    calendar = " ".join(t.reason for t in a.trace if t.topic == "timing")  # season.csv's, dated from the cycle
+    html_ = (f"<p>{esc(calendar)}</p>" + cycle_line(a.cycle) + numbers
              + f"<p>What to do about email: <b>{esc(email)}</b>.</p>" + ul(decision))
     dates = section(vocab("message", "cycle_dates").format(cycle=a.cycle.name),
                     table(("What", "When", "Source"), cycle_dates(a.cycle), mark=None))
@@ -148,7 +147,7 @@ def drop(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[st
     if group is None:
         t4_html = p(f"{a.profile.specialty} is not in this table; the guide treats its weight as "
                      f"{spec['t4_weight'].lower()} ({spec['weight_basis']}).") + t4_html
-    answer = " ".join(interview_answer(texts.get("evidence")))
+    answer = " ".join(interview_answer(texts.get("evidence"), a.profile.credible_reason))
     details = (section("If an interviewer asks (S1)", f"<blockquote>{esc(answer)}</blockquote>")
                + section("Weight of Step 2 CK by specialty (T4)", t4_html)
                + list_section("L4", "What offsets a drop (L4)")

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from .data import season, specialties, table
 from .decision import decision_table
 from .inputs import Profile
-from .scores import band_of, threshold, trend_of
+from .scores import Band, band_of, bands, threshold, trend_of
 
 DROPS = ("down5", "down10")  # R1 buckets that are a real drop; a 1-4 point dip is inside the error (flat)
 WHOLE_RANGE = ("range", "bar")  # Step 2 CK bands inside the specialty's usual range
@@ -73,6 +73,12 @@ def _rule_rows(name: str) -> dict[str, dict]:
     return {r["id"]: r for r in table(name)}
 
 
+@cache
+def _similar() -> Band:
+    """R3's "similar": the delta band doc B's examples (+5, +2) fall in (score_bands.csv delta/similar)."""
+    return next(b for b in bands("delta", "Internal Medicine") if b.band == "similar")  # absolute: any specialty
+
+
 def _reading(p: Profile, trend: str | None, s1_band: str | None, s2_band: str | None, weight: int) -> str | None:
     """R11/R12: blip, signal or problem, for a real drop only."""
     if trend not in DROPS:
@@ -95,7 +101,7 @@ def _c1(p: Profile, s1_band: str | None, s2_band: str | None, drop: bool) -> str
 
 
 _CONFLICT_KEYS = ("late", "helps", "value", "drop", "s2_band", "phase", "stage", "similar", "very_high", "img",
-                  "trend", "big_jump", "planned")
+                  "trend", "big_jump", "planned", "score")
 _conflict_memo: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
@@ -121,6 +127,7 @@ def _conflicts_for(f: dict, v_email_rule: str, v_email: str) -> tuple[str, ...]:
         "jump_below_range": f["big_jump"] == "yes" and f["s2_band"] == "below",
         "img_similar": f["img"] == "yes" and f["similar"] == "yes" and f["s2_band"] == "bar",
         "planned_similar": f["planned"] == "yes" and f["similar"] == "yes" and f["helps"] == "no",
+        "season_vs_release": f["phase"] == "early" and f["score"] == "out" and f["stage"] != "after rank lists",
     }
     return tuple(r["id"] for r in table("conflicts") if when[r["when"]])
 
@@ -140,7 +147,7 @@ def classify(p: Profile) -> Verdict:
     failed = s2_band == "fail"
     big_jump = delta is not None and delta >= threshold("delta", "big_jump")
     very_high = s2 is not None and s2 >= threshold("step2_r8", "very_high")
-    similar = s1_band == "high" and trend in ("flat", "up5")
+    similar = s1_band == "high" and delta is not None and _similar().holds(delta)
     step1_kind = "score" if s1 is not None else str(p.step1).lower()
     facts = {
         "step1_kind": step1_kind, "trend": trend or "none", "s1_band": s1_band or "none", "s2_band": s2_band or "none",

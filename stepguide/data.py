@@ -1,18 +1,20 @@
 """The guide's single door to ``data/``: every figure, threshold and sentence is read here, once.
 
 Rules and charts are data so that a reviewer can check them against the source
-documents without reading code. Tables are read with the standard ``csv``
+documents without reading code. Tables are read strictly against
+``data/schema.csv`` (see :mod:`stepguide.schema`) with the standard ``csv``
 module into tuples of plain dicts (read once per process, treat as read-only),
 so one person's assessment never imports pandas or numpy. :func:`frame` gives
 a DataFrame for the DataFrame APIs and imports pandas only when called.
 """
 from __future__ import annotations
 
-import csv
 import math
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .schema import DataDir, Row, Table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -21,53 +23,18 @@ _PACKAGED = Path(__file__).parent / "_data"   # inside a built wheel
 _CHECKOUT = Path(__file__).parent.parent / "data"  # in a source checkout / editable install
 DATA_DIR = _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
 
-Row = dict[str, Any]
-
-
-def _typed(values: list[str]) -> list[Any]:
-    """One CSV column with the narrowest type all its cells share: bool, int, float or text ('' -> None)."""
-    cells = [v for v in values if v != ""]
-    if cells and all(v in ("True", "False") for v in cells):
-        return [None if v == "" else v == "True" for v in values]
-    for kind in (int, float):
-        try:
-            converted = [None if v == "" else kind(v) for v in values]
-        except ValueError:
-            continue
-        if cells:
-            return converted
-    return [None if v == "" else v for v in values]
-
-
-class Table(tuple):
-    """The rows of one CSV (dicts, in file order) with the few queries the guide needs."""
-
-    def where(self, **equal: Any) -> Table:
-        return Table(r for r in self if all(r[k] == v for k, v in equal.items()))
-
-    def col(self, name: str) -> list[Any]:
-        return [r[name] for r in self]
-
-    def by(self, key: str) -> dict[Any, Row]:
-        """Rows keyed by one column (the last row wins if a key repeats; data tests check uniqueness)."""
-        return {r[key]: r for r in self}
-
-    def sorted_by(self, key: str) -> Table:
-        return Table(sorted(self, key=lambda r: r[key]))
+@cache
+def _data_dir() -> DataDir:
+    return DataDir(DATA_DIR)
 
 
 @cache
 def table(name: str) -> Table:
-    """Return ``data/<name>.csv`` as a :class:`Table` of typed dict rows (read once per process)."""
-    path = DATA_DIR / f"{name}.csv"
-    if not path.is_file():
-        raise FileNotFoundError(f"no data table {name!r} in {DATA_DIR}")
-    with path.open(newline="", encoding="utf-8") as fh:
-        raw = list(csv.DictReader(fh))
-    if not raw:
-        return Table()
-    columns = {k: _typed([r[k] for r in raw]) for k in raw[0]}
-    return Table({k: columns[k][i] for k in columns} for i in range(len(raw)))
+    """Return ``data/<name>.csv`` as a :class:`Table` of typed dict rows (read and checked once per process).
+
+    Raises :class:`~stepguide.schema.DataFileError` (file and line) for a file that breaks ``data/schema.csv``.
+    """
+    return _data_dir().table(name)
 
 
 def frame(name: str) -> pd.DataFrame:
@@ -88,7 +55,8 @@ def has_pandas() -> bool:
 
 
 def table_names() -> list[str]:
-    return sorted(p.stem for p in DATA_DIR.glob("*.csv"))
+    """Every data table (``data/*.csv`` but the schema)."""
+    return _data_dir().names()
 
 
 @cache

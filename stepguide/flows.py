@@ -7,7 +7,7 @@ with the verdict; where a flow does not fit the person, the row says why
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -54,9 +54,26 @@ def flow_edges(flow: str) -> Table:
     return table("flow_edges").where(flow=flow)
 
 
+@cache
+def calendar_terms(month: str) -> tuple[Row, Row]:
+    """The month's words on both clocks (calendar.csv): the interview season (doc B) and how late a score
+    out now is for programs' first screening (doc A). Every page says "early" and "late" through these."""
+    terms = table("calendar").by("term")
+    row = season()[month]
+    return terms[row["season_term"]], terms[row["release_term"]]
+
+
+def month_words(p: Profile) -> dict[str, str]:
+    """The month's name and its calendar words: what a text may say without a date."""
+    season_term, release_term = calendar_terms(p.month)
+    return {"month_name": MONTH_NAMES[MONTHS.index(p.month)].capitalize(),
+            "season_words": str(season_term["words"]), "season_article": str(season_term["article"]),
+            "release_words": str(release_term["words"]), "release_article": str(release_term["article"])}
+
+
 def words(p: Profile, cycle: Cycle) -> dict[str, str]:
     """Numbers and names a note or reason may mention, all from the inputs or data (dates from ``cycle``)."""
-    return {**cycle.words(), "month_name": MONTH_NAMES[MONTHS.index(p.month)].capitalize()}
+    return {**cycle.words(), **month_words(p)}
 
 
 def _from_row(row: Mapping[str, object], flow: str, p: Profile, cycle: Cycle) -> FlowPath:
@@ -78,8 +95,10 @@ def f1_path(step2_out: bool, above_floor: bool) -> FlowPath:
     return FlowPath(path + ("cutoff", "faculty", "interview_pool"))
 
 
-def f4_path(p: Profile, trend: str | None, drop: bool, in_range: bool | None) -> FlowPath:
-    """F4 starts from a real drop (5+ points below a numeric Step 1); the question is the usual range."""
+def f4_path(p: Profile, trend: str | None, drop: bool, in_range: bool | None,
+            doable: Callable[[str], bool] = lambda action: True) -> FlowPath:
+    """F4 starts from a real drop (5+ points below a numeric Step 1); the question is the usual range.
+    The path stops before a step whose checklist action (flow_nodes.csv ``action``) can no longer be done."""
     if p.step2 is None:
         return FlowPath((), "Your Step 2 CK is not out yet: this flow applies only if it comes in below Step 1.")
     if not p.step1_numeric:
@@ -89,19 +108,25 @@ def f4_path(p: Profile, trend: str | None, drop: bool, in_range: bool | None) ->
         why = (f"a dip of 1 to {edges['flat_max']} points is inside the measurement error, so programs read it "
                "as flat" if trend == "flat" and p.step2 < p.step1 else "your Step 2 CK is not below your Step 1")
         return FlowPath((), f"This flow is for a drop of {edges['drop_min']} points or more; {why}.")
-    if in_range:
-        return FlowPath(("drop", "competitive", "letters"))
-    return FlowPath(("drop", "competitive", "broaden", "subi", "submit_early"))
+    full = ("drop", "competitive", "letters") if in_range else ("drop", "competitive", "broaden", "subi", "submit_early")
+    actions = {r["node"]: r["action"] for r in flow_nodes("F4") if r["action"]}
+    for i, node in enumerate(full):
+        if node in actions and not doable(actions[node]):
+            key = "f4_closed_ranked" if p.stage == "after rank lists" else "f4_closed_season"
+            step = node_labels("F4")[node]
+            return FlowPath(full[:i], str(table("wording").by("id")[key]["text"]).format(step=step, **month_words(p)))
+    return FlowPath(full)
 
 
 def paths_for(p: Profile, email_rule: Row, trend: str | None, drop: bool, in_range: bool | None,
-              cycle: Cycle) -> dict[str, FlowPath]:
-    """Every flow's path for one person; F2/F3 come from the email decision row itself."""
+              cycle: Cycle, doable: Callable[[str], bool] = lambda action: True) -> dict[str, FlowPath]:
+    """Every flow's path for one person; F2/F3 come from the email decision row itself (dated from ``cycle``),
+    F4 stops where ``doable`` (is this checklist action still possible now?) says no."""
     return {
         "F1": f1_path(p.step2 is not None, bool(in_range)),
         "F2": _from_row(email_rule, "F2", p, cycle),
         "F3": _from_row(email_rule, "F3", p, cycle),
-        "F4": f4_path(p, trend, drop, in_range),
+        "F4": f4_path(p, trend, drop, in_range, doable),
     }
 
 

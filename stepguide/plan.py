@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .assessment import Assessment
 from .cycles import cycle_note
-from .data import int_fact, list_items
+from .data import int_fact, list_items, table
 from .email import EmailDraft
 from .inputs import FLAGS, MONTH_NAMES, MONTHS
 from .vocabulary import label
@@ -93,10 +93,19 @@ def matched_sentence(a: Assessment) -> str:
             f"({a.matched_mean}).{inside} " + noise)
 
 
-def interview_answer(evidence: str | None = None) -> list[str]:
-    """S1: the short interview answer about a drop, with the applicant's own evidence filled in."""
+def interview_answer(evidence: str | None = None, credible_reason: bool = False) -> list[str]:
+    """S1: the short interview answer about a drop, fitted to the reason the applicant gave (R13: a clear,
+    credible reason is stated in one factual sentence; otherwise the answer owns the result without
+    inventing a cause), with their own evidence filled in."""
     text = " ".join(str(evidence or "").split()) or EVIDENCE_BLANK
-    return [line.replace("{evidence}", text) for line, _ in list_items("S1")]
+    reason = "credible" if credible_reason else "none"
+    return [str(r["text"]).replace("{evidence}", text)
+            for r in table("interview_script").sorted_by("order") if r["reason"] in ("*", reason)]
+
+
+def interview_ahead(a: Assessment) -> bool:
+    """Whether an interview answer about a drop can still be needed (the checklist's interview step applies)."""
+    return any(x.action == "interview_answer" for x in a.actions)
 
 
 def drop_antidotes() -> list[str]:
@@ -150,9 +159,9 @@ def plan_markdown(a: Assessment, draft: EmailDraft, evidence: str | None = None)
         out += [f"Template {draft.template}: {draft.why}", "", fence + "text", text, fence]
     else:
         out += [f"**{NO_EMAIL_TITLE}:** {draft.why}"]
-    if had_drop(a):
+    if interview_ahead(a):
         out += ["", "## If an interviewer asks about the drop", ""]
-        out += interview_answer(_md_inline(evidence) if evidence else None)
+        out += interview_answer(_md_inline(evidence) if evidence else None, a.profile.credible_reason)
         out += ["", "## What makes a drop matter less", ""]
         out += [f"- {line}" for line in drop_antidotes()]
     return "\n".join(out) + "\n"

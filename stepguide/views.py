@@ -16,7 +16,7 @@ from . import charts, render
 from .email import USER_FIELDS
 from .model import GuideModel
 from .page import CopyButton, DownloadLink
-from .plan import cards, drop_antidotes, had_drop, interview_answer, matched_sentence, plan_markdown
+from .plan import cards, drop_antidotes, had_drop, interview_ahead, interview_answer, matched_sentence, plan_markdown
 from .plotly_view import PlotlyView
 from .vocabulary import hint, label
 
@@ -183,6 +183,10 @@ class EmailPanel(_Follows, w.VBox):
             self.copy.text = self.download.text = d.as_text() if d.send else ""
 
 
+def _credible(m: GuideModel) -> bool:
+    return m.assessment is not None and m.assessment.profile.credible_reason
+
+
 class InterviewPanel(_Follows, w.VBox):
     """S1 and L4 after a drop: the reader's evidence goes into the calm answer; hidden when there is no drop."""
 
@@ -191,7 +195,8 @@ class InterviewPanel(_Follows, w.VBox):
                                layout=w.Layout(width="calc(100% - 6px)", max_width="900px"),
                                style={"description_width": "11em"}).add_class("sg-evidence")
         self.evidence.observe(lambda change: model.type_text(evidence=change.new), names="value")
-        self.interview = ModelHTML(model, lambda m: render.interview(interview_answer(m.texts.get("evidence")),
+        self.interview = ModelHTML(model, lambda m: render.interview(interview_answer(m.texts.get("evidence"),
+                                                                                      _credible(m)),
                                                                      drop_antidotes()),
                                    "sg-interview", on=("assessment", "texts"))
         super().__init__([w.HTML(render.heading("If an interviewer asks about the drop")), self.evidence,
@@ -201,7 +206,7 @@ class InterviewPanel(_Follows, w.VBox):
 
     def refresh(self, change: Any = None) -> None:
         a = self._model.assessment
-        self.layout.display = display(a is not None and had_drop(a))
+        self.layout.display = display(a is not None and had_drop(a) and interview_ahead(a))
 
 
 def plan_export(model: GuideModel) -> DownloadLink:
