@@ -12,8 +12,9 @@ from .classify import Verdict, classify, email_row, helps_row, value_row
 from .cycles import Cycle, cycle_for
 from .data import Row, int_fact, specialties, table
 from .flows import FlowPath, paths_for, season_reason, words as flow_words
-from .inputs import DEFAULTS, Profile, make_profile
+from .inputs import DEFAULTS, Profile, exam_date_matters, make_profile, passing_score, passing_words
 from .scores import bands, threshold, trend_edges, trend_labels
+from .vocabulary import label
 
 TOPICS = ("pending", "trend", "value", "reading", "helps", "timing", "email", "differ", "profile")
 
@@ -46,7 +47,8 @@ class Difference:
 class Assessment:
     """The profile, the typed verdict, the specialty's reference points and everything said about them.
 
-    ``cycle`` is the application cycle whose dates the reasons and checklist state (see :mod:`stepguide.cycles`).
+    ``cycle`` is the application cycle whose dates the reasons and checklist state (see :mod:`stepguide.cycles`);
+    ``passing`` the Step 2 CK passing score for the exam's date (``profile.step2_exam``).
     """
 
     profile: Profile
@@ -57,6 +59,7 @@ class Assessment:
     usual_floor: int
     step1_mean: int
     matched_mean: int | None
+    passing: int
     actions: tuple[Action, ...]
     trace: tuple[TraceItem, ...]
     paths: Mapping[str, FlowPath]
@@ -74,6 +77,11 @@ class Assessment:
     helps = property(lambda self: self.verdict.helps)
     phase = property(lambda self: self.verdict.phase)
     c1_profile = property(lambda self: self.verdict.c1_profile)
+
+    @property
+    def exam_date_matters(self) -> bool:
+        """The score passes under one standard and fails under the other: the page asks for the exam date."""
+        return exam_date_matters(self.profile.step2)
 
     @property
     def trend_label(self) -> str | None:
@@ -127,13 +135,15 @@ def assess(step1: object, step2: object, specialty: object, month: object = DEFA
            applicant: object = DEFAULTS["applicant"], stage: object = DEFAULTS["stage"],
            failed_exam: object = DEFAULTS["failed_exam"], requires_step2: object = False,
            listed_planned: object = False, other_concerns: object = False,
-           credible_reason: object = False, today: date | None = None, **retired: object) -> Assessment:
+           credible_reason: object = False, step2_exam: object = DEFAULTS["step2_exam"], today: date | None = None,
+           **retired: object) -> Assessment:
     """Assess one applicant; raises ``ValueError`` naming the field for bad input.
 
-    ``today`` (default: the real date) picks the application cycle whose dates the texts state.
+    ``step2_exam`` ("from" or "before" the passing-score change, or the exam date) matters only for a score
+    of 214-217; ``today`` (default: the real date) picks the application cycle whose dates the texts state.
     """
     profile = make_profile(step1, step2, specialty, month, applicant, stage, failed_exam, requires_step2,
-                           listed_planned, other_concerns, credible_reason, **retired)
+                           listed_planned, other_concerns, credible_reason, step2_exam, **retired)
     return assess_profile(profile, today)
 
 
@@ -148,7 +158,8 @@ def words_for(p: Profile, v: Verdict, cycle: Cycle) -> dict[str, object]:
         "dip": -v.delta if v.delta is not None and v.delta < 0 else 0,
         "trend_label": trend_labels().get(v.trend or "", ""), "floor": spec["usual_floor"], "bar": spec["step2_bar"],
         "tier": str(spec["tier_label"]).lower(), "step1_mean": spec["step1_mean"],
-        "s1_band_label": s1_label, "passing": int_fact("step2_passing_current"),
+        "s1_band_label": s1_label, "passing": passing_score(p.step2_exam), **passing_words(),
+        "exam_field": label("field", "step2_exam"),
         "big_jump": threshold("delta", "big_jump"), "very_high": threshold("step2_r8", "very_high"),
         "sem": int_fact("sem"), "weight": str(spec["t4_weight"]).lower(),
         "in_range": "stays inside" if v.in_usual_range else "falls below",
@@ -170,7 +181,7 @@ def assess_profile(profile: Profile, today: date | None = None) -> Assessment:
     return Assessment(
         profile=profile, verdict=v, tier=spec["tier"], tier_label=spec["tier_label"],
         step2_bar=spec["step2_bar"], usual_floor=spec["usual_floor"], step1_mean=spec["step1_mean"],
-        matched_mean=None if mean2 is None else int(mean2),
+        matched_mean=None if mean2 is None else int(mean2), passing=passing_score(profile.step2_exam),
         actions=checklist(profile, v, w), trace=tuple(_trace(profile, v, w, differences)),
         paths=MappingProxyType(paths), differences=differences, cycle=cycle)
 
@@ -198,6 +209,8 @@ def _trace(p: Profile, v: Verdict, w: Mapping[str, object], differences: tuple[D
     row = value_row(v)
     if row is not None:
         add(_first_source(row["source"]), str(row["reason"]).format(**w), "value")
+    if exam_date_matters(p.step2):  # 214-217: pass or fail by the exam's date, and which one the guide used
+        add("R4", _say(f"passing_{p.step2_exam}", w), "value")
     if v.reading is not None:
         add("R12", _say(f"reading_{v.reading}", w), "reading")
         add("R11", _say("weight", w), "reading")

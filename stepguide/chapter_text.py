@@ -116,7 +116,7 @@ def email(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[s
         value = f"<p>On the asset scale: <b>{esc(a.value_label)}</b> ({a.value_score} of 5).</p>"
     reasons = [t.reason for t in a.trace if t.topic in ("value", "helps", "timing", "email")]
     verdict = (value + f"<p>Decision: <b>{esc(vocab('email', a.email))}</b>.</p>" + ul(reasons)
-               + differences(a))
+               + cycle_line(a.cycle) + differences(a))  # the timing reasons carry the cycle's dates
     t2 = data_table("t2_email_use")
     kind = "liability" if a.email == "none" and a.value_score is not None and a.value_score <= 1 else a.email
     row = next((i for i, k in enumerate(t2.col("applies_to")) if k == kind), -1)  # the T2 row for this person

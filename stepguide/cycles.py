@@ -19,7 +19,7 @@ from datetime import date
 from functools import cache
 
 from .data import fact, table
-from .inputs import MONTH_NAMES, MONTHS
+from .inputs import MONTH_NAMES, MONTHS, long_date
 from .vocabulary import label
 
 DATED = ("eras_opens", "eras_submit", "eras_programs_open", "rank_deadline", "match_day")  # facts that are days
@@ -108,11 +108,6 @@ def cycle_for(today: date) -> Cycle:
 
 def _say(key: str, **words: object) -> str:
     return str(table("wording").by("id")[key]["text"]).format(**words)
-
-
-def long_date(day: date) -> str:
-    """A day as the guide writes it: "September 23, 2026" (US order, as AAMC and NRMP write theirs)."""
-    return f"{MONTH_NAMES[day.month - 1].capitalize()} {day.day}, {day.year}"
 
 
 def _shown(f: CycleFact) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from . import render, views
 from .connection import ConnectionBanner
 from .controls import ProfileControls
 from .data import examples
-from .inputs import FLAGS, make_profile
+from .inputs import FLAGS, MONTHS, make_profile
 from .model import GuideModel
 from .page import CopyButton, DownloadLink, PageLandmark
 from .plan import had_drop
@@ -52,11 +53,14 @@ class Dashboard:
     """The guide as one live page; ``Dashboard().widget`` (or just ``Dashboard()``) displays it.
 
     ``initial`` takes the keyword arguments of :func:`stepguide.assess` to start from, and ``today`` (a
-    ``datetime.date``, default the real date) the day whose application cycle the dates come from.
+    ``datetime.date``, default the real date) the day whose application cycle the dates come from. Without
+    a ``month`` the page starts in today's month: a student opening it in December is shown December.
     """
 
     def __init__(self, **initial: Any) -> None:
-        self.model = m = GuideModel(**initial)  # ValueError naming the field, as assess gives
+        today = initial.get("today") or date.today()
+        # ValueError naming the field, as assess gives
+        self.model = m = GuideModel(**{"month": MONTHS[today.month - 1], **initial})
         self.controls = ProfileControls(m, guard=self._unexpected)
         self.inputs = self.controls.inputs
         self.error = views.error_line(m, _describe_error)
@@ -144,7 +148,7 @@ class Dashboard:
             self.error,
             w.HTML(render.heading("1. Your scores and situation")),
             self.example,
-            w.GridBox([w.VBox([i["step1_mode"], i["step1"], i["step2"], i["step2_pending"]]),
+            w.GridBox([w.VBox([i["step1_mode"], i["step1"], i["step2"], i["step2_pending"], i["step2_exam"]]),
                        w.VBox([i["specialty"], i["month"], i["applicant"], i["stage"], i["failed_exam"]])],
                       layout=w.Layout(grid_template_columns="repeat(auto-fit, minmax(min(520px, 100%), 1fr))",
                                       grid_gap="4px 24px")).add_class("sg-inputs"),

@@ -35,9 +35,9 @@ CHAPTERS: tuple[tuple[str, str], ...] = (
 )
 DOC_TOPICS = {"A": "Sending an updated score", "B": "Emailing programs about it",
               "C": "When Step 2 CK is lower than Step 1"}
-PROFILE = ("step1_mode", "step1", "step2_pending", "step2", "specialty")
-EXAMPLE = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}  # doc B's 228 -> 248
-DROP_EXAMPLE = {**EXAMPLE, "step1": 245, "step2": 224}  # doc B's 245 -> 224 example
+PROFILE = ("step1_mode", "step1", "step2_pending", "step2", "step2_exam", "specialty")  # step2_exam: 214-217 only
+EXAMPLE: dict[str, Any] = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}  # doc B's 228 -> 248
+DROP_EXAMPLE: dict[str, Any] = {**EXAMPLE, "step1": 245, "step2": 224}  # doc B's 245 -> 224 example
 Text = Callable[[Assessment, Mapping[str, str], EmailDraft], tuple[str, str]]
 
 
@@ -75,9 +75,9 @@ class Chapter(w.VBox):
         today = initial.get("today")
         problem = ""
         try:
-            self.model = GuideModel(today, **{**base, **wanted})
+            self.model = GuideModel(today=today, **{**base, **wanted})
         except ValueError as exc:  # keep the example's values and say what was wrong
-            self.model, problem = GuideModel(today, **base), str(exc)
+            self.model, problem = GuideModel(today=today, **base), str(exc)
         m = self.model
         m.type_text(**texts)
         self.controls = ProfileControls(m, fields, specialty_kind="combobox", layout=w.Layout(max_width="620px"))
@@ -141,7 +141,7 @@ def to_email_or_not(**initial: Any) -> Chapter:
 
 def after_a_drop(**initial: Any) -> Chapter:
     """Chapter 5: blip, signal or problem; your specialty's T4 weight; F4 lit; antidotes and a calm answer."""
-    fields = ("step1", "step2", "specialty", "other_concerns", "credible_reason")  # a drop needs two numbers
+    fields = ("step1", "step2", "step2_exam", "specialty", "other_concerns", "credible_reason")  # a drop: two numbers
     return Chapter(fields, ("c6", "f4"), chapter_text.drop, initial, base=DROP_EXAMPLE,
                    late=("evidence",), late_title="Your evidence, for the interview answer just below")
 

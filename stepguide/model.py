@@ -44,7 +44,7 @@ class GuideModel(traitlets.HasTraits):
     draft = traitlets.Instance(EmailDraft, allow_none=True)
     error = traitlets.Unicode("")
 
-    def __init__(self, today: date | None = None, **initial: Any) -> None:
+    def __init__(self, *, today: date | None = None, **initial: Any) -> None:
         super().__init__()
         self.today = today
         start = make_profile(**{**DEFAULTS, **START, **initial})  # ValueError naming the field, as assess gives

@@ -13,7 +13,7 @@ from .assessment import Assessment
 from .cycles import cycle_note
 from .data import int_fact, list_items, table
 from .email import EmailDraft
-from .inputs import FLAGS, MONTH_NAMES, MONTHS
+from .inputs import FLAGS, MONTH_NAMES, MONTHS, passing_words
 from .vocabulary import label
 EVIDENCE_BLANK = "[one concrete example: an honors grade, a strong evaluation, a sub-internship]"
 NO_EMAIL_TITLE = "Don't send an email — here is why"
@@ -122,6 +122,8 @@ def profile_summary(a: Assessment) -> list[tuple[str, str]]:
             (label("field", "month"), MONTH_NAMES[MONTHS.index(p.month)].capitalize()),
             (label("field", "applicant"), label("applicant", p.applicant)),
             (label("field", "stage"), label("stage", p.stage))]
+    if a.exam_date_matters:  # the exam date decided pass or fail: say which one the plan used
+        rows.append((label("field", "step2_exam"), label("step2_exam", p.step2_exam).format(**passing_words())))
     if p.failed_exam != "none":
         rows.append((label("field", "failed_exam"), label("failed_exam", p.failed_exam)))
     rows += [(label("field", key), "yes") for key in FLAGS if getattr(p, key)]

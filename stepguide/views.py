@@ -73,7 +73,10 @@ def matched_text(model: GuideModel) -> ModelHTML:
 
 def cycle_line(model: GuideModel) -> ModelHTML:
     """Which application cycle the page's dates are from, near the season inputs (a warning off the cycles)."""
-    return ModelHTML(model, lambda m: render.cycle_line(m.assessment.cycle), "sg-cycle-line")
+    def draw(m: GuideModel) -> str:
+        return render.cycle_line(m.assessment.cycle) if m.assessment is not None else ""
+
+    return ModelHTML(model, draw, "sg-cycle-line")
 
 
 def error_line(model: GuideModel, describe: Callable[[str], str] = render.error_box) -> ModelHTML:

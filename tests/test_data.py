@@ -156,7 +156,7 @@ def test_exam_and_cycle_facts():
     assert facts["step1_pass_fail_from"] == "2022-01-26"
     assert (facts["step2_national_mean_low"], facts["step2_national_mean_high"]) == ("249", "251")
     assert (facts["step2_sd"], facts["sem"], facts["step1_sd"]) == ("15", "6", "19")
-    assert facts["step2_passing_current"] == facts["step2_passing_from_2025_07_01"]
+    assert "step2_passing_current" not in facts  # the standard follows the exam date (inputs.step2_exam)
     assert facts["step2_passing_change_date"] == "2025-07-01"
     assert not {"cycle", "eras_programs_open", "rank_list_deadline", "match_day"} & set(facts)  # in cycles.csv now
 
