@@ -68,7 +68,8 @@ def month_words(p: Profile) -> dict[str, str]:
     season_term, release_term = calendar_terms(p.month)
     return {"month_name": MONTH_NAMES[MONTHS.index(p.month)].capitalize(),
             "season_words": str(season_term["words"]), "season_article": str(season_term["article"]),
-            "release_words": str(release_term["words"]), "release_article": str(release_term["article"])}
+            "release_words": str(release_term["words"]), "release_article": str(release_term["article"]),
+            "act_by": str(season_term["act_by"]), "release_by": str(season_term["release_by"])}
 
 
 def words(p: Profile, cycle: Cycle) -> dict[str, str]:
