@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from .data import fact, table
+from .data import table
 from .inputs import MONTH_NAMES, MONTHS, long_date
 from .vocabulary import label
 
@@ -124,7 +124,8 @@ def _words(c: Cycle) -> dict[str, str]:
     out = {f"cycle_{f.key}" if f.key == "starts" else f.key: _shown(f) for f in c.facts if f.key != "starts"}
     out["eras_open"] = out.pop("eras_programs_open")  # the name the texts have always used
     out.update(cycle=c.name, match_year=str(c.match_day.year), today=long_date(c.today),
-               eras_url=fact("eras_timeline_url"), nrmp_url=fact("nrmp_calendar_url"))
+               # where to check: the links of the cycle's own ERAS and Match rows
+               eras_url=c.fact("eras_programs_open").url, nrmp_url=c.fact("match_day").url)
     return out
 
 

@@ -34,10 +34,14 @@ def server(voila_server):
 
 
 def open_dashboard(page, url: str, viewport: dict[str, int] | None = None) -> None:
+    """Open the page in START's month (it starts in today's month otherwise) and wait until it shows it."""
     page.set_viewport_size(viewport or {"width": 1400, "height": 1000})
-    page.goto(url)
+    page.goto(url + f"#month={START['month']}")
     page.locator(".sg-chart-c5 .js-plotly-plot").wait_for(timeout=60_000)
     page.wait_for_function("() => document.querySelector('.sg-main[role=main]')")
+    page.wait_for_function("m => new URLSearchParams(location.hash.slice(1)).get('month') === m"
+                           " && document.querySelector('.sg-month select').value === 'October'",
+                           arg=START["month"], timeout=60_000)
 
 
 def test_live_updates_downloads_and_copy(server, page) -> None:
