@@ -13,6 +13,7 @@ from .cycles import Cycle, cycle_for
 from .data import Row, int_fact, specialties, table
 from .flows import FlowPath, paths_for, season_reason, words as flow_words
 from .inputs import DEFAULTS, Profile, exam_date_matters, make_profile, passing_score, passing_words
+from .published import words as published_words
 from .scores import bands, threshold, trend_edges, trend_labels
 from .vocabulary import label
 
@@ -148,17 +149,19 @@ def assess(step1: object, step2: object, specialty: object, month: object = DEFA
 
 
 def words_for(p: Profile, v: Verdict, cycle: Cycle) -> dict[str, object]:
-    """Every number, name and date a reason may mention, from the inputs, data and ``cycle`` only."""
+    """Every number, name and date a reason may mention, from the inputs, data and ``cycle`` only (a published
+    number with its edition: ``{passing}`` comes with ``{passing_edition}``, see :mod:`stepguide.published`)."""
     spec = specialties()[p.specialty]
     s1_label = next((b.label for b in bands("step1", p.specialty) if b.band == v.step1_band), "")
     return {
+        **published_words(p.specialty, passing_score(p.step2_exam)),  # the passing score of the exam's date
         **flow_words(p, cycle),
         "step1": p.step1, "step2": "" if p.step2 is None else p.step2, "specialty": p.specialty,
         "delta": "" if v.delta is None else f"{v.delta:+d}", "drop": v.drop_size or 0,
         "dip": -v.delta if v.delta is not None and v.delta < 0 else 0,
         "trend_label": trend_labels().get(v.trend or "", ""), "floor": spec["usual_floor"], "bar": spec["step2_bar"],
         "tier": str(spec["tier_label"]).lower(), "step1_mean": spec["step1_mean"],
-        "s1_band_label": s1_label, "passing": passing_score(p.step2_exam), **passing_words(),
+        "s1_band_label": s1_label, **passing_words(),
         "exam_field": label("field", "step2_exam"),
         "big_jump": threshold("delta", "big_jump"), "very_high": threshold("step2_r8", "very_high"),
         "sem": int_fact("sem"), "weight": str(spec["t4_weight"]).lower(),

@@ -10,11 +10,12 @@ from collections.abc import Mapping
 
 from .assessment import Assessment
 from .cycles import cycle_dates
-from .data import chart_values, int_fact, list_items, season, specialties
+from .data import chart_values, list_items, season, specialties
 from .data import table as data_table
 from .email import EmailDraft
 from .flows import node_labels
 from .plan import email_reason, interview_answer
+from .published import exam_words, say, specialty_words
 from .render import cycle_line, differences, esc, list_section, p, section, table, ul
 from .vocabulary import label as vocab
 
@@ -89,20 +90,18 @@ def timing(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[
     return html_, dates + list_section("L2", "How to make sure programs see it (L2)")
 
 def trends(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
-    sem = int_fact("sem")
     flat = data_table("trend_buckets").where(id="flat")[0]
+    said = {**exam_words(), **specialty_words(a.profile.specialty), "specialty": a.profile.specialty,
+            "step2": a.profile.step2, "flat_max": int(flat["upper_inclusive"])}
     parts = _trace(a, "R1")
     if a.trend:
         parts.append(f"About {_chart_value('C5', a.trend)}% of applicants land in '{a.trend_label}' (C5).")
     if a.sem_band:
         lo, hi = a.sem_band
-        parts.append(f"Any one score is give or take about {sem} points (the standard error of measurement): "
-                     f"yours is really somewhere from {lo} to {hi}. That is why a change of "
-                     f"{int(flat['upper_inclusive'])} points or less counts as flat: it is within the noise.")
+        parts.append(say("trends_sem", lo=lo, hi=hi, **said))
     if a.vs_matched is not None:
         side = "above" if a.vs_matched >= 0 else "below"
-        parts.append(f"{a.profile.step2} is {abs(a.vs_matched)} points {side} the mean of matched applicants in "
-                     f"{a.profile.specialty} ({a.matched_mean}).")
+        parts.append(say("trends_matched", gap=abs(a.vs_matched), side=side, **said))
     t3 = data_table("t3_score_table")
     details = section("What programs look at in the scores table (T3)",
                        table(("Item", "What programs look for", "Weight"),

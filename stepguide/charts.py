@@ -72,6 +72,8 @@ def describe(spec: Spec) -> str:
             parts.append(f"{YOU_ARE_HERE}: {meta['highlight']}.")
         if meta.get("step2") is not None:
             parts.append(f"Your score: {meta['step2']}, give or take {meta['sem_band'][1] - meta['step2']}.")
+        if meta.get("editions"):  # published numbers: say which edition they come from
+            parts.append(str(meta["editions"]))
     parts += [a["text"].replace("<br>", " ") for a in layout.get("annotations", []) if a.get("name") == "note"]
     return " ".join(parts)
 

@@ -11,13 +11,13 @@ Use :func:`to_figure` if you want a ``go.Figure``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 from typing import TYPE_CHECKING
 
-from .chart_parts import (BAR_GAP, PALETTE, PENDING_NOTE, SUBJECT, Spec, bar_mark, category_axis, emphasis,
+from .chart_parts import (BAR_GAP, LINE, PALETTE, PENDING_NOTE, SUBJECT, Spec, bar_mark, category_axis, emphasis,
                           figure_layout, value_axis, you_are_here)
-from .data import chart_info, chart_values, int_fact, specialties, table
+from .data import chart_info, chart_values, int_fact, specialties
 from .inputs import parse_specialty, parse_step2
+from .published import edition, exam_words, say, specialty_words
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; plotly is imported lazily
     import plotly.graph_objects as go
@@ -122,12 +122,6 @@ def c6_figure() -> Spec:
 
 # ---------------------------------------------------------------- matched means
 
-@cache
-def _exam_source(*keys: str) -> str:
-    facts = table("exam_facts").by("key")
-    return "; ".join(sorted({str(facts[k]["source"]) for k in keys}))
-
-
 def matched_figure(specialty: str, step2: int | None) -> Spec:
     """Published matched-applicant Step 2 CK means by specialty, yours highlighted, your score ±SEM.
 
@@ -144,28 +138,29 @@ def matched_figure(specialty: str, step2: int | None) -> Spec:
     colours, widths = emphasis(len(names), hit)
     sem = int_fact("sem")
     nat_lo, nat_hi = int_fact("step2_national_mean_low"), int_fact("step2_national_mean_high")
+    said = {**exam_words(), "matched_edition": "; ".join(sorted({edition(r["step2_mean_pub"]) for r in rows}))}
+    said["national_and_sem_edition"] = "; ".join(sorted({str(said["national_mean_edition"]), str(said["sem_edition"])}))
     trace: Spec = {
         "type": "scatter", "mode": "markers+text", "name": "Matched mean", "x": means, "y": names,
         "text": [str(m) for m in means], "textposition": "middle right", "cliponaxis": False,
-        "hovertemplate": "%{y}: matched mean %{x}<extra></extra>",
+        "hovertemplate": say("matched_hover", **said),
         "marker": {"color": colours, "size": [13 if i == hit else 9 for i in range(len(names))],
                    "line": {"color": PALETTE["text"], "width": widths}},
     }
     shapes: list[Spec] = [{"type": "rect", "xref": "x", "yref": "paper", "x0": nat_lo, "x1": nat_hi,
                            "y0": 0, "y1": 1, "fillcolor": PALETTE["reference"], "line": {"width": 0},
                            "layer": "below", "name": "national mean"}]
-    caption = (f"Source: matched means from {'; '.join(sorted({r['mean_source'] for r in rows}))}. "
-               f"SEM and national mean: {_exam_source('sem', 'step2_national_mean_low')}.")
+    caption = say("matched_caption", **said)
     band = None if score is None else [score - sem, score + sem]
     lows = means + [nat_lo] + (band[:1] if band else [])
     highs = means + [nat_hi] + (band[1:] if band else [])
     annotations: list[Spec] = []
     notes: list[str] = []
-    key = f"Dots: matched applicants' mean Step 2 CK.<br>Green band: national mean {nat_lo}-{nat_hi}."
+    key = [say("matched_key_dots", **said), say("matched_key_national", **said)]
     if band is None:
         notes.append(PENDING_NOTE)
     else:
-        key += f" Orange band: your score ±{sem} (SEM)."
+        key.append(say("matched_key_sem", **said))
         shapes += [
             {"type": "rect", "xref": "x", "yref": "paper", "x0": band[0], "x1": band[1], "y0": 0, "y1": 1,
              "fillcolor": PALETTE["band"], "line": {"width": 0}, "layer": "below", "name": "your SEM band"},
@@ -179,19 +174,20 @@ def matched_figure(specialty: str, step2: int | None) -> Spec:
                             "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)", "name": "your score",
                             "font": {"size": 11, "color": PALETTE["highlight"]}})
     if hit is None:
-        notes.append(f"{name} has no published matched mean here ({spec[name]['mean_source']}).")
+        notes.append(say("matched_none_note", specialty=name, **specialty_words(name)))
     else:
         annotations.append(you_are_here(means[hit], names[hit], dx=-60, dy=0))
     # The axis ends on whole tens (2-11 points of room left, 3-12 right), so it stays put while the score
     # moves within a ten: a one-point slider step then redraws only the band, line and label, not the axis.
-    xaxis = {"title": {"text": key, "font": {"size": 11}},
+    xaxis = {"title": {"text": "<br>".join(key), "font": {"size": 11}},
              "range": [(min(lows) - 2) // 10 * 10, -(-(max(highs) + 3) // 10) * 10], "gridcolor": "#E6E6E6",
              "fixedrange": True, "automargin": True}
     meta = {"chart": "matched", "highlight": names[hit] if hit is not None else None,
             "source": caption, "specialty": name, "step2": score,
-            "sem_band": band, "national_mean": [nat_lo, nat_hi]}
+            "sem_band": band, "national_mean": [nat_lo, nat_hi], "editions": caption}
     title = "Your Step 2 CK next to matched applicants' means, by specialty"
-    layout = figure_layout(title, meta, annotations, height=325, caption=caption, below=62, notes=notes, caption_width=72,
+    layout = figure_layout(title, meta, annotations, height=325, caption=caption, below=32 + LINE * len(key),
+                     notes=notes, caption_width=72,
                      xaxis=xaxis, yaxis={**category_axis(names, width=40), "autorange": False,
                                          "range": [len(names) + 0.4, -0.6]})  # a free row for "You: ..."
     layout["shapes"] = shapes

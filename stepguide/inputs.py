@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .data import fact, int_fact, is_missing, specialty_aliases
+from .published import edition, passing_publication
 
 APPLICANTS = ("US MD", "US DO", "IMG")
 STAGES = ("before invites", "interviewed", "on hold", "after rank lists")
@@ -121,9 +122,11 @@ def exam_date_matters(step2: int | None) -> bool:
 
 
 def passing_words() -> dict[str, str]:
-    """The passing standards as words for texts and option labels ({change_date}, {passing_old}, {passing_new})."""
-    return {"change_date": long_date(passing_change()), "passing_old": str(passing_score("before")),
-            "passing_new": str(passing_score("from"))}
+    """The passing standards as words for texts and option labels: {change_date}, {passing_old}, {passing_new}
+    and {passing_editions} (the two USMLE announcements, as publications.csv cites them)."""
+    old, new = passing_score("before"), passing_score("from")
+    return {"change_date": long_date(passing_change()), "passing_old": str(old), "passing_new": str(new),
+            "passing_editions": "; ".join(edition(passing_publication(score)) for score in (old, new))}
 
 
 def _score_range() -> tuple[int, int]:

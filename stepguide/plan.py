@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from .assessment import Assessment
 from .cycles import cycle_note
-from .data import int_fact, list_items, table
+from .data import list_items, table
 from .email import EmailDraft
 from .inputs import FLAGS, MONTH_NAMES, MONTHS, passing_words
+from .published import exam_words, say, specialty_words
 from .vocabulary import label
 EVIDENCE_BLANK = "[one concrete example: an honors grade, a strong evaluation, a sub-internship]"
 NO_EMAIL_TITLE = "Don't send an email — here is why"
@@ -76,21 +77,20 @@ def cards(a: Assessment) -> tuple[Card, ...]:
 
 
 def matched_sentence(a: Assessment) -> str:
-    """Where Step 2 CK sits against matched applicants of the specialty, with its error band."""
+    """Where Step 2 CK sits against matched applicants of the specialty, with its error band; the mean and the
+    error come with their editions (wording.csv)."""
     p = a.profile
     if p.step2 is None or a.sem_band is None:
         return f"When your score posts, this shows where it sits against matched {p.specialty} applicants."
     lo, hi = a.sem_band
-    noise = (f"Any score is give or take about {int_fact('sem')} points, so read your {p.step2} "
-             f"as somewhere from {lo} to {hi}.")
+    said = {**exam_words(), **specialty_words(p.specialty), "specialty": p.specialty, "step2": p.step2}
+    noise = say("matched_noise", lo=lo, hi=hi, **said)
     if a.vs_matched is None or a.matched_mean is None:
-        return (f"There is no published matched-applicant mean for {p.specialty}; the guide uses its usual "
-                f"range, from {a.usual_floor}. " + noise)
+        return say("matched_none", **said) + " " + noise
     diff = a.vs_matched
-    where = "exactly at" if diff == 0 else f"{abs(diff)} points {'above' if diff > 0 else 'below'}"
+    where = "exactly at" if diff == 0 else f"{abs(diff)} point{'' if abs(diff) == 1 else 's'} {'above' if diff > 0 else 'below'}"
     inside = " That difference is within the measurement error." if diff and lo <= a.matched_mean <= hi else ""
-    return (f"Your {p.step2} is {where} the mean of matched {p.specialty} applicants "
-            f"({a.matched_mean}).{inside} " + noise)
+    return say("matched_vs", where=where, **said) + inside + " " + noise
 
 
 def interview_answer(evidence: str | None = None, credible_reason: bool = False) -> list[str]:

@@ -17,6 +17,7 @@ from .cycles import Cycle, cycle_note
 from .data import list_items
 from .email import EmailDraft
 from .plan import NO_EMAIL_TITLE, Card
+from .published import say, specialty_words
 
 Mark = Callable[[int], bool] | None
 
@@ -123,8 +124,7 @@ def differences(a: Assessment) -> str:
 def bands(a: Assessment, mark_yours: bool = True) -> str:
     """The score bands behind the guide's words, in numbers for the reader's specialty."""
     rows = band_rows(a)
-    mine = p(f"For {a.profile.specialty}: the matched Step 1 mean is {a.step1_mean}; the bar for a strong "
-             f"Step 2 CK is {a.step2_bar}; the usual range starts at {a.usual_floor}.")
+    mine = p(say("bands_intro", specialty=a.profile.specialty, bar=a.step2_bar, **specialty_words(a.profile.specialty)))
     return mine + table(("Score", "Word", "In numbers", "Why there"),
                         [(r.measure, r.band, r.range, r.reason) for r in rows],
                         mark=(lambda i: rows[i].yours) if mark_yours else (lambda i: False))

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from .data import specialties, table
 from .inputs import DEFAULTS, passing_score
+from .published import words
 
 
 class Band(NamedTuple):
@@ -51,10 +52,12 @@ def _edge(offset: int | None, ref: str | None, refs: dict[str, int]) -> int | No
 
 @cache
 def bands(measure: str, specialty: str, passing: int | None = None) -> tuple[Band, ...]:
-    """Every band of ``measure`` for ``specialty`` (and ``passing``, as for :func:`reference_points`), in order."""
+    """Every band of ``measure`` for ``specialty`` (and ``passing``, as for :func:`reference_points`), in the
+    table's order; each reason names the specialty's numbers (and the passing score) with their editions."""
     refs = reference_points(specialty, passing)
+    said = words(specialty, refs["passing"])
     return tuple(Band(measure, r["band"], r["label"], _edge(r["lo"], r["lo_ref"], refs), _edge(r["hi"], r["hi_ref"], refs),
-                      r["reason"], r["source"])
+                      str(r["reason"]).format(**said), r["source"])
                  for r in table("score_bands") if r["measure"] == measure)
 
 

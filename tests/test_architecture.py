@@ -10,7 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "stepguide"
 LAYERS = {  # module -> layer; a module may import only from its own layer or those before it
-    "data": ("schema", "data", "vocabulary"),
+    "data": ("schema", "data", "vocabulary", "published"),
     "rules": ("inputs", "cycles", "scores", "decision", "classify", "flows", "actions", "assessment", "email", "frame",
               "cohort", "cohort_read", "cohort_file", "cohort_headers", "cohort_records", "cohort_report"),
     "model": ("model",),

@@ -20,8 +20,9 @@ def _yours(a):
     (dict(step1=205, step2=245, specialty="IM"), [("step1", "low"), ("step2", "bar"), ("delta", "big_jump")]),
     (dict(step1=228, step2=236, specialty="IM"), [("step1", "average"), ("step2", "range")]),
     (dict(step1=250, step2=230, specialty="IM"), [("step1", "high"), ("step2", "below")]),
-    (dict(step1=234, step2=238, specialty="IM"), [("step1", "high"), ("step2", "range"), ("delta", "similar")]),  # IM's mean is 234
-    (dict(step1=234, step2=238, specialty="derm"), [("step1", "average"), ("step2", "below")]),  # same, for derm
+    (dict(step1=235, step2=238, specialty="IM"), [("step1", "high"), ("step2", "range"), ("delta", "similar")]),  # IM's mean is 235 (CO 2020)
+    (dict(step1=234, step2=238, specialty="IM"), [("step1", "average"), ("step2", "range")]),  # one under it: not solid
+    (dict(step1=235, step2=238, specialty="derm"), [("step1", "average"), ("step2", "below")]),  # same, for derm
     (dict(step1=225, step2=238, specialty="derm"), [("step1", "low"), ("step2", "below")]),  # derm: mean 248
     (dict(step1="Pass", step2=255, specialty="derm"), [("step2", "bar"), ("step2_r8", "very_high")]),
     (dict(step1="Pass", step2=210, specialty="IM"), [("step2", "fail")]),
@@ -52,8 +53,9 @@ def test_every_band_has_numbers_and_a_reason():
     rows = band_rows(a)
     assert len(rows) == 10 and not any(r.yours for r in rows)
     assert all(any(ch.isdigit() for ch in r.range) and len(r.reason) > 30 for r in rows)
-    # Internal Medicine: matched Step 1 mean 234, one SD 19; Step 2 CK mean 250 - 15 = 235, bar 240, passing 218.
-    assert [r.range for r in rows if r.measure == "Step 1"] == ["214 or less", "215–233", "234 or more"]
+    # Internal Medicine: matched Step 1 mean 235 (CO 2020), one SD 19; Step 2 CK mean 250 (CO 2024) - 15 = 235,
+    # bar 240, passing 218.
+    assert [r.range for r in rows if r.measure == "Step 1"] == ["215 or less", "216–234", "235 or more"]
     assert [r.range for r in rows if r.measure == "Step 2 CK"] == ["217 or less", "218–234", "235–239",
                                                                    "240 or more", "250 or more"]
     assert [r.range for r in rows if r.measure == "Step 2 CK minus Step 1"] == ["+20 or more", "−4 to +9"]

@@ -97,19 +97,20 @@ def test_published_means_and_tiers():
     means = {"Dermatology": 257, "Orthopaedic Surgery": 257, "Diagnostic Radiology": 256, "Otolaryngology": 255,
              "Plastic Surgery": 255, "Neurological Surgery": 254, "General Surgery": 252, "Anesthesiology": 250,
              "Internal Medicine": 250, "Emergency Medicine": 249, "Obstetrics and Gynecology": 249,
-             "Pediatrics": 247, "Psychiatry": 246}
+             "Pediatrics": 247, "Psychiatry": 246, "Physical Medicine and Rehabilitation": 247}
     for name, mean in means.items():
         assert spec[name]["matched_mean_step2"] == mean
+    assert {r["step2_mean_pub"] for r in spec.values()} == {"co2024_md"}  # one edition for the whole column
     assert sorted(n for n, r in spec.items() if r["matched_mean_step2"] is None) == [
-        "Family Medicine", "Ophthalmology", "Physical Medicine and Rehabilitation"]  # SF Match, no NRMP mean
-    assert "SF Match" in spec["Ophthalmology"]["mean_source"]
+        "Family Medicine", "Ophthalmology"]  # no 2024 mean reachable; SF Match, no NRMP mean
+    assert "SF Match" in spec["Ophthalmology"]["step2_mean_gap"]
     assert dict(zip(table("tiers").col("tier"), table("tiers").col("step2_bar"))) == {
         "competitive": 250, "moderate": 245, "less": 240}
 
 
 # The derived reference points, worked out by hand from the tables (SD 15 for Step 2 CK, 19 for Step 1).
 DERIVED = [  # specialty, tier label, bar, usual floor, Step 1 mean
-    ("Internal Medicine", "Less competitive", 240, 250 - 15, 234),
+    ("Internal Medicine", "Less competitive", 240, 250 - 15, 235),  # NRMP Charting Outcomes 2020
     ("Dermatology", "Competitive", 250, 257 - 15, 248),
     ("Emergency Medicine", "Moderately competitive", 245, 249 - 15, None),
     ("Family Medicine", "Less competitive", 240, 230, None),  # no published mean: the tier's fallback floor
@@ -187,9 +188,9 @@ def test_bands_cover_every_score_once(measure, specialty):  # per specialty: no 
     assert all(len(f) == 1 for f in found), specialty
 
 
-def test_step1_bands_for_internal_medicine():  # mean 234, one SD 19: low under 215, average 215-233
+def test_step1_bands_for_internal_medicine():  # mean 235 (CO 2020), one SD 19: low under 216, average 216-234
     edges = {b.band: (b.lo, b.hi) for b in bands("step1", "Internal Medicine")}
-    assert edges == {"low": (None, 214), "average": (215, 233), "high": (234, None)}
+    assert edges == {"low": (None, 215), "average": (216, 234), "high": (235, None)}
 
 
 def test_flows_are_connected_graphs():

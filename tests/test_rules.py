@@ -31,8 +31,8 @@ def test_r1_trend_bucket_edges(delta, bucket):
 
 
 @pytest.mark.parametrize("specialty, score, band", [
-    ("Internal Medicine", 205, "low"), ("Internal Medicine", 214, "low"), ("Internal Medicine", 215, "average"),
-    ("Internal Medicine", 228, "average"), ("Internal Medicine", 233, "average"), ("Internal Medicine", 234, "high"),
+    ("Internal Medicine", 205, "low"), ("Internal Medicine", 215, "low"), ("Internal Medicine", 216, "average"),
+    ("Internal Medicine", 228, "average"), ("Internal Medicine", 234, "average"), ("Internal Medicine", 235, "high"),
     ("Dermatology", 228, "low"), ("Dermatology", 229, "average"), ("Dermatology", 238, "average"),
     ("Dermatology", 248, "high"), ("Family Medicine", 215, "average"), ("Ophthalmology", 247, "average"),
 ])
