@@ -41,6 +41,7 @@ CONDITIONS: dict[str, Condition] = {
     "step2_out_before_rank": lambda p, v: p.step2 is not None and not _ranked(p, v),
     "step2_out_after_rank": lambda p, v: p.step2 is not None and _ranked(p, v),
     "step2_pending": lambda p, v: p.step2 is None,
+    "step2_pending_no_note": lambda p, v: p.step2 is None and v.email != "requires_step2",
     "step2_out_img": lambda p, v: p.step2 is not None and p.applicant == "IMG",
     "step2_out_not_img": lambda p, v: p.step2 is not None and p.applicant != "IMG",
     "step2_out_in_season": lambda p, v: p.step2 is not None and v.phase in IN_SEASON,

@@ -59,8 +59,14 @@ def risk(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[st
     shown = [(g, "with Step 2 CK" if s == "yes" else "without it", looks)
              for g, s, looks in ((r["group"], r["with_step2"], r["file_looks"]) for r in rows)]
     out = a.profile.step2 is not None
-    t1_html = p(intro) + table(("Group", "Step 2 CK", "How the file looks"), shown,
-                                 mark=lambda i: (shown[i][1] == "with Step 2 CK") == out and bool(mine))
+
+    def yours(i: int) -> bool:  # a 'with' row only for the score it describes (doc A: strong, solid or high)
+        if not mine:
+            return False
+        if rows[i]["with_step2"] != "yes":
+            return not out
+        return out and a.verdict.step2_band in str(rows[i]["step2_bands"] or "").split("|")
+    t1_html = p(intro) + table(("Group", "Step 2 CK", "How the file looks"), shown, mark=yours)
     f1 = node_labels("F1")[a.paths["F1"].nodes[-1]]
     screen = (f"<p>At a program's first screen your file ends in: <b>{esc(f1)}</b> (the guide takes "
               f"{esc(a.profile.specialty)}'s usual range, from {a.usual_floor}, as the cutoff).</p>")
@@ -100,8 +106,10 @@ def trends(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[
         lo, hi = a.sem_band
         parts.append(say("trends_sem", lo=lo, hi=hi, **said))
     if a.vs_matched is not None:
+        gap = abs(a.vs_matched)
         side = "above" if a.vs_matched >= 0 else "below"
-        parts.append(say("trends_matched", gap=abs(a.vs_matched), side=side, **said))
+        parts.append(say("trends_matched", gap=gap, points="point" if gap == 1 else "points", side=side, **said)
+                     if gap else say("trends_matched_at", **said))
     t3 = data_table("t3_score_table")
     details = section("What programs look at in the scores table (T3)",
                        table(("Item", "What programs look for", "Weight"),

@@ -83,7 +83,7 @@ def _reading(p: Profile, trend: str | None, s1_band: str | None, s2_band: str | 
     """R11/R12: blip, signal or problem, for a real drop only."""
     if trend not in DROPS:
         return None
-    if p.other_concerns:
+    if p.other_concerns or s2_band == "fail":  # a fail is a worry of its own, never "noticed, then set aside"
         return "problem"
     relied_on_bump = s1_band in ("low", "average")
     heavy = (trend == "down10" and weight >= 3) or (trend == "down5" and weight >= 4)
@@ -95,7 +95,7 @@ def _c1(p: Profile, s1_band: str | None, s2_band: str | None, drop: bool) -> str
         return "pass_fail"
     if s2_band == "bar" and s1_band in ("low", "average"):
         return s1_band
-    if s1_band == "high" and s2_band is not None and (s2_band != "bar" or drop):
+    if s1_band == "high" and s2_band is not None and (s2_band in ("below", "fail") or drop):
         return "high_weak"
     return None
 
