@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from datetime import date
 from functools import cache
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from .actions import Action, can_still_be_done, checklist
 from .classify import Verdict, classify, email_row, helps_row, value_row
+from .cycles import Cycle, cycle_for
 from .data import Row, int_fact, specialties, table
 from .flows import FlowPath, paths_for, season_reason, words as flow_words
-from .inputs import DEFAULTS, Profile, make_profile
+from .inputs import DEFAULTS, Profile, exam_date_matters, make_profile, passing_score, passing_words
 from .published import words as published_words
 from .scores import bands, threshold, trend_edges, trend_labels
+from .vocabulary import label
 
 TOPICS = ("pending", "trend", "value", "reading", "helps", "timing", "email", "differ", "profile")
 
@@ -43,7 +46,11 @@ class Difference:
 
 @dataclass(frozen=True)
 class Assessment:
-    """The profile, the typed verdict, the specialty's reference points and everything said about them."""
+    """The profile, the typed verdict, the specialty's reference points and everything said about them.
+
+    ``cycle`` is the application cycle whose dates the reasons and checklist state (see :mod:`stepguide.cycles`);
+    ``passing`` the Step 2 CK passing score for the exam's date (``profile.step2_exam``).
+    """
 
     profile: Profile
     verdict: Verdict
@@ -53,10 +60,12 @@ class Assessment:
     usual_floor: int
     step1_mean: int
     matched_mean: int | None
+    passing: int
     actions: tuple[Action, ...]
     trace: tuple[TraceItem, ...]
     paths: Mapping[str, FlowPath]
     differences: tuple[Difference, ...]
+    cycle: Cycle
 
     # The verdict's facts, for readers of one assessment.
     trend = property(lambda self: self.verdict.trend)
@@ -69,6 +78,11 @@ class Assessment:
     helps = property(lambda self: self.verdict.helps)
     phase = property(lambda self: self.verdict.phase)
     c1_profile = property(lambda self: self.verdict.c1_profile)
+
+    @property
+    def exam_date_matters(self) -> bool:
+        """The score passes under one standard and fails under the other: the page asks for the exam date."""
+        return exam_date_matters(self.profile.step2)
 
     @property
     def trend_label(self) -> str | None:
@@ -95,7 +109,7 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)
-               if f.name not in ("profile", "verdict", "paths", "actions", "trace", "differences")}
+               if f.name not in ("profile", "verdict", "paths", "actions", "trace", "differences", "cycle")}
         out.update(asdict(self.profile))
         out.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in self.verdict._asdict().items()})
         out["actions"] = [asdict(a) for a in self.actions]
@@ -104,6 +118,7 @@ class Assessment:
         out["paths"] = {k: {"nodes": list(v.nodes), "note": v.note} for k, v in self.paths.items()}
         out["sem_band"] = list(self.sem_band) if self.sem_band else None
         out["vs_matched"] = self.vs_matched
+        out["cycle"] = {"name": self.cycle.name, "current": self.cycle.current}
         return out
 
 
@@ -121,27 +136,33 @@ def assess(step1: object, step2: object, specialty: object, month: object = DEFA
            applicant: object = DEFAULTS["applicant"], stage: object = DEFAULTS["stage"],
            failed_exam: object = DEFAULTS["failed_exam"], requires_step2: object = False,
            listed_planned: object = False, other_concerns: object = False,
-           credible_reason: object = False, **retired: object) -> Assessment:
-    """Assess one applicant; raises ``ValueError`` naming the field for bad input."""
+           credible_reason: object = False, step2_exam: object = DEFAULTS["step2_exam"], today: date | None = None,
+           **retired: object) -> Assessment:
+    """Assess one applicant; raises ``ValueError`` naming the field for bad input.
+
+    ``step2_exam`` ("from" or "before" the passing-score change, or the exam date) matters only for a score
+    of 214-217; ``today`` (default: the real date) picks the application cycle whose dates the texts state.
+    """
     profile = make_profile(step1, step2, specialty, month, applicant, stage, failed_exam, requires_step2,
-                           listed_planned, other_concerns, credible_reason, **retired)
-    return assess_profile(profile)
+                           listed_planned, other_concerns, credible_reason, step2_exam, **retired)
+    return assess_profile(profile, today)
 
 
-def words_for(p: Profile, v: Verdict) -> dict[str, object]:
-    """Every number and name a reason may mention, from the inputs and data only (a published number with its
-    edition: ``{passing}`` comes with ``{passing_edition}``, see :mod:`stepguide.published`)."""
+def words_for(p: Profile, v: Verdict, cycle: Cycle) -> dict[str, object]:
+    """Every number, name and date a reason may mention, from the inputs, data and ``cycle`` only (a published
+    number with its edition: ``{passing}`` comes with ``{passing_edition}``, see :mod:`stepguide.published`)."""
     spec = specialties()[p.specialty]
     s1_label = next((b.label for b in bands("step1", p.specialty) if b.band == v.step1_band), "")
     return {
-        **published_words(p.specialty),
-        **flow_words(p),
+        **published_words(p.specialty, passing_score(p.step2_exam)),  # the passing score of the exam's date
+        **flow_words(p, cycle),
         "step1": p.step1, "step2": "" if p.step2 is None else p.step2, "specialty": p.specialty,
         "delta": "" if v.delta is None else f"{v.delta:+d}", "drop": v.drop_size or 0,
         "dip": -v.delta if v.delta is not None and v.delta < 0 else 0,
         "trend_label": trend_labels().get(v.trend or "", ""), "floor": spec["usual_floor"], "bar": spec["step2_bar"],
         "tier": str(spec["tier_label"]).lower(), "step1_mean": spec["step1_mean"],
-        "s1_band_label": s1_label, "passing": int_fact("step2_passing_current"),
+        "s1_band_label": s1_label, **passing_words(),
+        "exam_field": label("field", "step2_exam"),
         "big_jump": threshold("delta", "big_jump"), "very_high": threshold("step2_r8", "very_high"),
         "sem": int_fact("sem"), "weight": str(spec["t4_weight"]).lower(),
         "in_range": "stays inside" if v.in_usual_range else "falls below",
@@ -149,12 +170,13 @@ def words_for(p: Profile, v: Verdict) -> dict[str, object]:
     }
 
 
-def assess_profile(profile: Profile) -> Assessment:
-    """Assess an already validated profile (the DataFrame API and the pages call this)."""
+def assess_profile(profile: Profile, today: date | None = None) -> Assessment:
+    """Assess an already validated profile (the pages call this); ``today`` as for :func:`assess`."""
     v = classify(profile)
     spec = specialties()[profile.specialty]
-    w = words_for(profile, v)
-    paths = paths_for(profile, email_row(v), v.trend, v.drop, v.in_usual_range,
+    cycle = cycle_for(today or date.today())
+    w = words_for(profile, v, cycle)
+    paths = paths_for(profile, email_row(v), v.trend, v.drop, v.in_usual_range, cycle,
                       lambda action: can_still_be_done(action, v.phase, profile.stage))
     differences = tuple(Difference(r["id"], r["topic"], r["reading_1"], r["reading_2"], r["decision"], r["reason"])
                         for r in table("conflicts") if r["id"] in v.conflicts)
@@ -162,9 +184,9 @@ def assess_profile(profile: Profile) -> Assessment:
     return Assessment(
         profile=profile, verdict=v, tier=spec["tier"], tier_label=spec["tier_label"],
         step2_bar=spec["step2_bar"], usual_floor=spec["usual_floor"], step1_mean=spec["step1_mean"],
-        matched_mean=None if mean2 is None else int(mean2),
+        matched_mean=None if mean2 is None else int(mean2), passing=passing_score(profile.step2_exam),
         actions=checklist(profile, v, w), trace=tuple(_trace(profile, v, w, differences)),
-        paths=MappingProxyType(paths), differences=differences)
+        paths=MappingProxyType(paths), differences=differences, cycle=cycle)
 
 
 def _say(key: str, w: Mapping[str, object]) -> str:
@@ -190,6 +212,8 @@ def _trace(p: Profile, v: Verdict, w: Mapping[str, object], differences: tuple[D
     row = value_row(v)
     if row is not None:
         add(_first_source(row["source"]), str(row["reason"]).format(**w), "value")
+    if exam_date_matters(p.step2):  # 214-217: pass or fail by the exam's date, and which one the guide used
+        add("R4", _say(f"passing_{p.step2_exam}", w), "value")
     if v.reading is not None:
         add("R12", _say(f"reading_{v.reading}", w), "reading")
         add("R11", _say("weight", w), "reading")
@@ -207,7 +231,7 @@ def _trace(p: Profile, v: Verdict, w: Mapping[str, object], differences: tuple[D
         if v.planned_would_help and v.phase in ("early", "late"):
             add("R5", _say("planned_hint", w), "helps")
     add("R9", _say("calendar", w), "timing")
-    add("R6", season_reason(p.month), "timing")
+    add("R6", season_reason(p.month, w), "timing")
     decision = email_row(v)
     add(_first_source(decision["source"]), str(decision["reason"]).format(**w), "email")
     for d in differences:

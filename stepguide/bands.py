@@ -51,6 +51,6 @@ def band_rows(a: Assessment, specialty: str | None = None) -> list[BandRow]:
     own = name == a.profile.specialty
     out = []
     for measure in MEASURES:
-        for b in bands(measure, name):
+        for b in bands(measure, name, a.passing):
             out.append(BandRow(MEASURES[measure], b.label, _range(b), b.reason, own and _yours(b, a)))
     return out

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .assessment import Assessment
+from .cycles import cycle_dates
 from .data import chart_values, list_items, season, specialties
 from .data import table as data_table
 from .email import EmailDraft
 from .flows import node_labels
 from .plan import email_reason, interview_answer
 from .published import exam_words, say, specialty_words
-from .render import differences, esc, list_section, p, section, table, ul
+from .render import cycle_line, differences, esc, list_section, p, section, table, ul
 from .vocabulary import label as vocab
 
 
@@ -87,10 +88,12 @@ def timing(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[
                p(f"{m} is on neither timing chart: they cover the application season only."))
     email = vocab("email", a.email)
     decision = [email_reason(a)]
-    calendar = " ".join(t.reason for t in a.trace if t.topic == "timing")
-    html_ = (p(calendar) + numbers
+    calendar = " ".join(t.reason for t in a.trace if t.topic == "timing")  # season.csv's, dated from the cycle
+    html_ = (p(calendar) + cycle_line(a.cycle) + numbers
              + f"<p>What to do about email: <b>{esc(email)}</b>.</p>" + ul(decision))
-    return html_, list_section("L2", "How to make sure programs see it")
+    dates = section(vocab("message", "cycle_dates").format(cycle=a.cycle.name),
+                    table(("What", "When", "Source"), cycle_dates(a.cycle), mark=None))
+    return html_, dates + list_section("L2", "How to make sure programs see it")
 
 def trends(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
     flat = data_table("trend_buckets").where(id="flat")[0]
@@ -120,7 +123,7 @@ def email(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[s
         value = f"<p>On the asset scale: <b>{esc(a.value_label)}</b> ({a.value_score} of 5).</p>"
     reasons = [t.reason for t in a.trace if t.topic in ("value", "helps", "timing", "email")]
     verdict = (value + f"<p>Decision: <b>{esc(vocab('email', a.email))}</b>.</p>" + ul(reasons)
-               + differences(a))
+               + cycle_line(a.cycle) + differences(a))  # the timing reasons carry the cycle's dates
     t2 = data_table("t2_email_use")
     kind = "liability" if a.email == "none" and a.value_score is not None and a.value_score <= 1 else a.email
     row = next((i for i, k in enumerate(t2.col("applies_to")) if k == kind), -1)  # the T2 row for this person

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from .data import season, specialties, table
 from .decision import decision_table
-from .inputs import Profile
+from .inputs import Profile, passing_score
 from .scores import Band, band_of, bands, threshold, trend_of
 
 DROPS = ("down5", "down10")  # R1 buckets that are a real drop; a 1-4 point dip is inside the error (flat)
@@ -46,7 +46,7 @@ class Verdict(NamedTuple):
     reading: str | None          # R12: blip / signal / problem, for a real drop
     explain_drop: bool           # R13: a credible reason worth two or three sentences
     context: bool                # R4: a fail or a major drop with a credible reason (one note allowed)
-    failed: bool                 # this Step 2 CK is under the passing score
+    failed: bool                 # this Step 2 CK is under the passing score for its exam date
     late: bool                   # R9/R8: the score came out from October on
     phase: str                   # season.csv phase of the month
     similar: bool                # R3: a solid Step 1 and a similar Step 2 CK
@@ -141,7 +141,7 @@ def classify(p: Profile) -> Verdict:
     delta = s2 - s1 if s1 is not None and s2 is not None else None
     trend = trend_of(delta)
     s1_b = band_of("step1", s1, p.specialty)
-    s2_b = band_of("step2", s2, p.specialty)
+    s2_b = band_of("step2", s2, p.specialty, passing_score(p.step2_exam))  # 214 or 218 by the exam's date
     s1_band, s2_band = (s1_b.band if s1_b else None), (s2_b.band if s2_b else None)
     drop = trend in DROPS
     failed = s2_band == "fail"

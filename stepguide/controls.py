@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as w
 
 from .data import int_fact, season_months, specialties
-from .inputs import FIELDS, FLAGS, MONTH_NAMES, MONTHS
+from .inputs import FIELDS, FLAGS, MONTH_NAMES, MONTHS, exam_date_matters, passing_words
 from .model import GuideModel
 from .vocabulary import hint, label, options
 
@@ -51,6 +51,10 @@ def make_widget(name: str, specialty_kind: str = "dropdown") -> w.ValueWidget:
                             style=wide_label, layout=w.Layout(**_WIDE))
     elif name in ("applicant", "stage", "failed_exam"):
         widget = w.Dropdown(options=options(name), description=text, style=wide_label, layout=w.Layout(**_WIDE))
+    elif name == "step2_exam":  # the options name the change day and both passing scores, from exam_facts.csv
+        words = passing_words()
+        widget = w.Dropdown(options=[(lab.format(**words), key) for lab, key in options(name)], description=text,
+                            style=wide_label, layout=w.Layout(**_WIDE))
     elif name in (*FLAGS, "step2_pending"):
         widget = w.Checkbox(value=False, description=text, indent=False, layout=w.Layout(width="auto"))
     else:
@@ -115,6 +119,10 @@ class ProfileControls(w.VBox):
             i["step1"].disabled = i["step1_mode"].value != "Score"
         if "step2" in i and "step2_pending" in i:
             i["step2"].disabled = bool(i["step2_pending"].value)
+        if "step2_exam" in i:  # asked only when the exam date decides pass or fail (the model's score, 214-217)
+            asked = exam_date_matters(self.model.values.get("step2"))
+            i["step2_exam"].disabled = not asked
+            i["step2_exam"].layout.display = None if asked else "none"
 
     def _on_widget(self, change: Any) -> None:
         self._enable()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from . import render, views
 from .connection import ConnectionBanner
 from .controls import ProfileControls
 from .data import examples
-from .inputs import FLAGS, make_profile
+from .inputs import FLAGS, MONTHS, make_profile
 from .model import GuideModel
 from .page import CopyButton, DownloadLink, PageLandmark
 from .plan import had_drop
@@ -52,11 +53,15 @@ def _describe_error(message: str) -> str:
 class Dashboard:
     """The guide as one live page; ``Dashboard().widget`` (or just ``Dashboard()``) displays it.
 
-    ``initial`` takes the keyword arguments of :func:`stepguide.assess` to start from.
+    ``initial`` takes the keyword arguments of :func:`stepguide.assess` to start from, and ``today`` (a
+    ``datetime.date``, default the real date) the day whose application cycle the dates come from. Without
+    a ``month`` the page starts in today's month: a student opening it in December is shown December.
     """
 
     def __init__(self, **initial: Any) -> None:
-        self.model = m = GuideModel(**initial)  # ValueError naming the field, as assess gives
+        today = initial.get("today") or date.today()
+        # ValueError naming the field, as assess gives
+        self.model = m = GuideModel(**{"month": MONTHS[today.month - 1], **initial})
         self.controls = ProfileControls(m, guard=self._unexpected)
         self.inputs = self.controls.inputs
         self.error = views.error_line(m, _describe_error)
@@ -67,6 +72,7 @@ class Dashboard:
         self.bands_box = w.Accordion(children=[self.bands], titles=(
             "What the words mean: the score bands behind every verdict",)).add_class("sg-bands-box")
         self.matched_text = views.matched_text(m)
+        self.cycle = views.cycle_line(m)
         self.charts = {name: views.ChartPanel(m, keys, shown_if={"f4": had_drop} if "f4" in keys else None)
                        for name, keys in (("stand", ("c5", "c3")), ("matched", ("matched",)),
                                           ("timing", ("c2", "c4", "c1")), ("next", ("f2", "f3", "f4")))}
@@ -145,10 +151,11 @@ class Dashboard:
             self.error,
             w.HTML(render.heading("1. Your scores and situation")),
             self.example,
-            w.GridBox([w.VBox([i["step1_mode"], i["step1"], i["step2"], i["step2_pending"]]),
+            w.GridBox([w.VBox([i["step1_mode"], i["step1"], i["step2"], i["step2_pending"], i["step2_exam"]]),
                        w.VBox([i["specialty"], i["month"], i["applicant"], i["stage"], i["failed_exam"]])],
                       layout=w.Layout(grid_template_columns="repeat(auto-fit, minmax(min(520px, 100%), 1fr))",
                                       grid_gap="4px 24px")).add_class("sg-inputs"),
+            self.cycle,
             w.VBox([i[k] for k in FLAGS]).add_class("sg-flags"),
             w.HTML(render.heading("2. The verdict")), self.verdict,
             w.HTML(render.heading("Why, step by step", 3)), self.why, self.differ, self.bands_box,

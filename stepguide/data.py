@@ -65,7 +65,7 @@ def _facts() -> dict[str, str]:
 
 
 def fact(key: str) -> str:
-    """One exam or cycle fact from ``exam_facts.csv`` as text."""
+    """One exam fact from ``exam_facts.csv`` as text (the cycle dates are in ``cycles.csv``: stepguide.cycles)."""
     return _facts()[key]
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from .articles import article_name, articles
-from .data import Row, Table, fact, season, table
+from .cycles import Cycle
+from .data import Row, Table, season, table
 from .inputs import MONTH_NAMES, MONTHS, Profile
 from .scores import trend_edges
 
@@ -63,10 +64,10 @@ def calendar_terms(month: str) -> tuple[Row, Row]:
     return terms[row["season_term"]], terms[row["release_term"]]
 
 
-def words(p: Profile) -> dict[str, str]:
-    """Numbers and names a note or reason may mention, all from the inputs or data."""
+def month_words(p: Profile) -> dict[str, str]:
+    """The month's name and its calendar words: what a text may say without a date."""
     season_term, release_term = calendar_terms(p.month)
-    return {"month_name": MONTH_NAMES[MONTHS.index(p.month)].capitalize(), "eras_open": fact("eras_programs_open"),
+    return {"month_name": MONTH_NAMES[MONTHS.index(p.month)].capitalize(),
             "season_words": str(season_term["words"]), "season_article": _article(season_term),
             "release_words": str(release_term["words"]), "release_article": _article(release_term),
             "act_by": str(season_term["act_by"]), "release_by": str(season_term["release_by"])}
@@ -77,12 +78,17 @@ def _article(term: Row) -> str:
     return article_name(articles()[str(term["article"])])
 
 
-def _from_row(row: Mapping[str, object], flow: str, p: Profile) -> FlowPath:
+def words(p: Profile, cycle: Cycle) -> dict[str, str]:
+    """Numbers and names a note or reason may mention, all from the inputs or data (dates from ``cycle``)."""
+    return {**cycle.words(), **month_words(p)}
+
+
+def _from_row(row: Mapping[str, object], flow: str, p: Profile, cycle: Cycle) -> FlowPath:
     key = flow.lower()
     nodes = tuple(str(row[key]).split(">")) if row[key] else ()
     if nodes and p.step2 is None:  # the flows start from a score in hand
         return FlowPath((), "Your Step 2 CK is not out yet: this flow starts when it posts.")
-    note = str(row[f"{key}_note"]).format(**words(p)) if row[f"{key}_note"] else None
+    note = str(row[f"{key}_note"]).format(**words(p, cycle)) if row[f"{key}_note"] else None
     return FlowPath(nodes, note)
 
 
@@ -115,18 +121,18 @@ def f4_path(p: Profile, trend: str | None, drop: bool, in_range: bool | None,
         if node in actions and not doable(actions[node]):
             key = "f4_closed_ranked" if p.stage == "after rank lists" else "f4_closed_season"
             step = node_labels("F4")[node]
-            return FlowPath(full[:i], str(table("wording").by("id")[key]["text"]).format(step=step, **words(p)))
+            return FlowPath(full[:i], str(table("wording").by("id")[key]["text"]).format(step=step, **month_words(p)))
     return FlowPath(full)
 
 
 def paths_for(p: Profile, email_rule: Row, trend: str | None, drop: bool, in_range: bool | None,
-              doable: Callable[[str], bool] = lambda action: True) -> dict[str, FlowPath]:
-    """Every flow's path for one person; F2/F3 come from the email decision row itself, F4 stops where
-    ``doable`` (is this checklist action still possible now?) says no."""
+              cycle: Cycle, doable: Callable[[str], bool] = lambda action: True) -> dict[str, FlowPath]:
+    """Every flow's path for one person; F2/F3 come from the email decision row itself (dated from ``cycle``),
+    F4 stops where ``doable`` (is this checklist action still possible now?) says no."""
     return {
         "F1": f1_path(p.step2 is not None, bool(in_range)),
-        "F2": _from_row(email_rule, "F2", p),
-        "F3": _from_row(email_rule, "F3", p),
+        "F2": _from_row(email_rule, "F2", p, cycle),
+        "F3": _from_row(email_rule, "F3", p, cycle),
         "F4": f4_path(p, trend, drop, in_range, doable),
     }
 
@@ -141,5 +147,6 @@ def path_edges(flow: str, path: tuple[str, ...]) -> list[tuple[str, str]]:
     return pairs
 
 
-def season_reason(month: str) -> str:
-    return str(season()[month]["reason"])
+def season_reason(month: str, words: Mapping[str, object]) -> str:
+    """season.csv's reason for a month, its dates ({eras_open}, {rank_deadline}) from the cycle in ``words``."""
+    return str(season()[month]["reason"]).format(**words)

@@ -36,9 +36,9 @@ CHAPTERS: tuple[tuple[str, str], ...] = (
     ("05_after_a_drop", "After a drop below Step 1"),
     ("06_for_advisers", "For advisers: a whole room at once"),
 )
-PROFILE = ("step1_mode", "step1", "step2_pending", "step2", "specialty")
-EXAMPLE = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}  # doc B's 228 -> 248
-DROP_EXAMPLE = {**EXAMPLE, "step1": 245, "step2": 224}  # doc B's 245 -> 224 example
+PROFILE = ("step1_mode", "step1", "step2_pending", "step2", "step2_exam", "specialty")  # step2_exam: 214-217 only
+EXAMPLE: dict[str, Any] = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}  # doc B's 228 -> 248
+DROP_EXAMPLE: dict[str, Any] = {**EXAMPLE, "step1": 245, "step2": 224}  # doc B's 245 -> 224 example
 Text = Callable[[Assessment, Mapping[str, str], EmailDraft], tuple[str, str]]
 
 
@@ -60,22 +60,25 @@ class Chapter(w.VBox):
 
     ``model``, ``inputs`` (name -> widget), ``views`` (figure key -> PlotlyView),
     ``verdict``/``details``/``message`` (HTML) and ``assessment`` are public so
-    tests and notebooks can drive and read a chapter.
+    tests and notebooks can drive and read a chapter. Besides the inputs and text
+    fields, ``initial`` may hold ``today`` (a ``datetime.date``, default the real
+    date): the day whose application cycle the dates come from.
     """
 
     def __init__(self, fields: Sequence[str], figures: Sequence[str], text: Text, initial: Mapping[str, Any],
                  base: Mapping[str, Any] = EXAMPLE, late: Sequence[str] = (), late_title: str = "") -> None:
         texts = {k: str(v) for k, v in initial.items() if k in TEXT_FIELDS}
-        unknown = set(initial) - set(FIELDS) - set(TEXT_FIELDS)
+        unknown = set(initial) - set(FIELDS) - set(TEXT_FIELDS) - {"today"}
         if unknown:
             raise TypeError(f"unknown chapter option(s): {sorted(unknown)}; the options are the inputs "
-                            f"({', '.join(FIELDS)}) and the text fields ({', '.join(TEXT_FIELDS)})")
+                            f"({', '.join(FIELDS)}), the text fields ({', '.join(TEXT_FIELDS)}) and today")
         wanted = {k: v for k, v in initial.items() if k in FIELDS}
+        today = initial.get("today")
         problem = ""
         try:
-            self.model = GuideModel(**{**base, **wanted})
+            self.model = GuideModel(today=today, **{**base, **wanted})
         except ValueError as exc:  # keep the example's values and say what was wrong
-            self.model, problem = GuideModel(**base), str(exc)
+            self.model, problem = GuideModel(today=today, **base), str(exc)
         m = self.model
         m.type_text(**texts)
         self.controls = ProfileControls(m, fields, specialty_kind="combobox", layout=w.Layout(max_width="620px"))
@@ -140,7 +143,7 @@ def to_email_or_not(**initial: Any) -> Chapter:
 
 def after_a_drop(**initial: Any) -> Chapter:
     """Chapter 5: blip, signal or problem; your specialty's T4 weight; F4 lit; antidotes and a calm answer."""
-    fields = ("step1", "step2", "specialty", "other_concerns", "credible_reason")  # a drop needs two numbers
+    fields = ("step1", "step2", "step2_exam", "specialty", "other_concerns", "credible_reason")  # a drop: two numbers
     return Chapter(fields, ("c6", "f4"), chapter_text.drop, initial, base=DROP_EXAMPLE,
                    late=("evidence",), late_title="Your evidence, for the interview answer just below")
 

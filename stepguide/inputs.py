@@ -9,9 +9,11 @@ import functools
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from .data import int_fact, is_missing, specialty_aliases
+from .data import fact, int_fact, is_missing, specialty_aliases
+from .published import edition, passing_publication
 
 APPLICANTS = ("US MD", "US DO", "IMG")
 STAGES = ("before invites", "interviewed", "on hold", "after rank lists")
@@ -23,10 +25,20 @@ MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july",
                "august", "september", "october", "november", "december")
 # Which earlier exam attempt failed: the wording of every draft and checklist line depends on it.
 FAILED_EXAMS = ("none", "step1", "step2")
+# When this Step 2 CK was taken, against the day USMLE raised its passing score (exam_facts.csv
+# step2_passing_change_date: 214 before it, 218 from it). It decides pass or fail only for a score between
+# the two (see exam_date_matters), so only then is it asked; an ISO date or a datetime.date is taken too.
+STEP2_EXAMS = ("from", "before")
+STEP2_EXAM_ALIASES = {"after": "from", "on or after": "from", "from the change": "from", "before the change": "before"}
 FLAGS = ("requires_step2", "listed_planned", "other_concerns", "credible_reason")
-FIELDS = ("step1", "step2", "specialty", "month", "applicant", "stage", "failed_exam", *FLAGS)
+FIELDS = ("step1", "step2", "specialty", "month", "applicant", "stage", "failed_exam", *FLAGS, "step2_exam")
 DEFAULTS = {"month": "Sep", "applicant": "US MD", "stage": "before invites", "failed_exam": "none",
-            **{flag: False for flag in FLAGS}}
+            **{flag: False for flag in FLAGS},
+            # Unasked, a 214-217 is read against 218, as a fail: if that is wrong, a student who passed is sent
+            # to their score report (which says "pass") and to this one question. The other default would, when
+            # wrong, tell a student who failed that they passed: no retake plan, emails about a failed attempt.
+            # (An exam before the change is also over 17 months old for anyone applying in 2026-27.)
+            "step2_exam": "from"}
 RETIRED = {"prior_fail": "failed_exam: say which exam was failed, 'step1' or 'step2' (a Step 2 CK retake), "
                          "instead of prior_fail"}
 
@@ -46,6 +58,7 @@ class Profile:
     listed_planned: bool = False
     other_concerns: bool = False
     credible_reason: bool = False
+    step2_exam: str = "from"
 
     @property
     def step1_numeric(self) -> bool:
@@ -86,6 +99,34 @@ def _remembered(parse: Callable[..., Any]) -> Callable[..., Any]:
         return hit
 
     return run
+
+
+def long_date(day: date) -> str:
+    """A day as the guide writes it: "September 23, 2026" (US order, as AAMC, NRMP and USMLE write theirs)."""
+    return f"{MONTH_NAMES[day.month - 1].capitalize()} {day.day}, {day.year}"
+
+
+def passing_change() -> date:
+    """The first exam day the higher Step 2 CK passing score applies to (exam_facts.csv)."""
+    return date.fromisoformat(fact("step2_passing_change_date"))
+
+
+def passing_score(step2_exam: str) -> int:
+    """The Step 2 CK passing score for an exam taken ``step2_exam`` ("from" or "before") the change."""
+    return int_fact("step2_passing_from_2025_07_01" if step2_exam == "from" else "step2_passing_from_2022_07_01")
+
+
+def exam_date_matters(step2: int | None) -> bool:
+    """Whether the exam date decides pass or fail: a score that passes the old standard but not the new one."""
+    return step2 is not None and passing_score("before") <= step2 < passing_score("from")
+
+
+def passing_words() -> dict[str, str]:
+    """The passing standards as words for texts and option labels: {change_date}, {passing_old}, {passing_new}
+    and {passing_editions} (the two USMLE announcements, as publications.csv cites them)."""
+    old, new = passing_score("before"), passing_score("from")
+    return {"change_date": long_date(passing_change()), "passing_old": str(old), "passing_new": str(new),
+            "passing_editions": "; ".join(edition(passing_publication(score)) for score in (old, new))}
 
 
 def _score_range() -> tuple[int, int]:
@@ -174,6 +215,28 @@ def _choice(field: str, value: object) -> str:
 
 
 @_remembered
+def parse_step2_exam(value: object) -> str:
+    """``from``/``before`` (or an alias), or the exam date itself (a ``datetime.date`` or YYYY-MM-DD)."""
+    if is_missing(value):
+        return str(DEFAULTS["step2_exam"])
+    day = value.date() if isinstance(value, datetime) else value if isinstance(value, date) else None
+    if isinstance(value, str):
+        key = " ".join(value.split()).lower()
+        key = STEP2_EXAM_ALIASES.get(key, key)
+        if key in STEP2_EXAMS:
+            return key
+        try:
+            day = date.fromisoformat(key)
+        except ValueError:
+            day = None
+    if day is not None:
+        return "from" if day >= passing_change() else "before"
+    change = passing_change().isoformat()
+    raise ValueError(f"step2_exam: expected 'from' (an exam on or after {change}) or 'before' (an exam before "
+                     f"{change}), or the exam date as YYYY-MM-DD, got {value!r}")
+
+
+@_remembered
 def _flag(field: str, value: object) -> bool:
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return bool(value)
@@ -184,7 +247,8 @@ def make_profile(step1: object, step2: object, specialty: object, month: object 
                  applicant: object = DEFAULTS["applicant"], stage: object = DEFAULTS["stage"],
                  failed_exam: object = DEFAULTS["failed_exam"], requires_step2: object = False,
                  listed_planned: object = False, other_concerns: object = False,
-                 credible_reason: object = False, **retired: object) -> Profile:
+                 credible_reason: object = False, step2_exam: object = DEFAULTS["step2_exam"],
+                 **retired: object) -> Profile:
     """Validate every field; raise ``ValueError`` naming the first bad one."""
     for name in retired:
         raise ValueError(RETIRED.get(name, f"{name}: not an input; the inputs are {', '.join(FIELDS)}"))
@@ -200,4 +264,5 @@ def make_profile(step1: object, step2: object, specialty: object, month: object 
         listed_planned=_flag("listed_planned", listed_planned),
         other_concerns=_flag("other_concerns", other_concerns),
         credible_reason=_flag("credible_reason", credible_reason),
+        step2_exam=parse_step2_exam(step2_exam),
     )

@@ -11,6 +11,7 @@ cards, checklist, email, charts...) observes a :class:`GuideModel`; only
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import traitlets
@@ -33,6 +34,8 @@ class GuideModel(traitlets.HasTraits):
 
     ``assessment`` and ``draft`` always describe ``values``; a rejected change
     leaves them as they were and sets ``error`` to the message naming the field.
+    ``today`` picks the application cycle whose dates the texts state; None (the
+    default) means the real date at each reassessment.
     """
 
     values = traitlets.Dict()
@@ -41,8 +44,9 @@ class GuideModel(traitlets.HasTraits):
     draft = traitlets.Instance(EmailDraft, allow_none=True)
     error = traitlets.Unicode("")
 
-    def __init__(self, **initial: Any) -> None:
+    def __init__(self, *, today: date | None = None, **initial: Any) -> None:
         super().__init__()
+        self.today = today
         start = make_profile(**{**DEFAULTS, **START, **initial})  # ValueError naming the field, as assess gives
         self.texts = {name: "" for name in TEXT_FIELDS}
         self._apply(start)
@@ -76,7 +80,7 @@ class GuideModel(traitlets.HasTraits):
 
     def _reassess(self, profile: Profile) -> None:
         """The page's only call into the rules."""
-        self.assessment = assess_profile(profile)
+        self.assessment = assess_profile(profile, self.today)
         self._redraft()
 
     def _redraft(self) -> None:

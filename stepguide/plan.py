@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from .articles import accessible_name, article_name, articles, glossary, ids_in_text, publications
 from .assessment import Assessment
+from .cycles import cycle_note
 from .data import list_items, table
 from .email import EmailDraft
-from .inputs import FLAGS, MONTH_NAMES, MONTHS
+from .inputs import FLAGS, MONTH_NAMES, MONTHS, passing_words
 from .published import exam_words, say, specialty_words
 from .vocabulary import label
 EVIDENCE_BLANK = "[one concrete example: an honors grade, a strong evaluation, a sub-internship]"
@@ -122,6 +123,8 @@ def profile_summary(a: Assessment) -> list[tuple[str, str]]:
             (label("field", "month"), MONTH_NAMES[MONTHS.index(p.month)].capitalize()),
             (label("field", "applicant"), label("applicant", p.applicant)),
             (label("field", "stage"), label("stage", p.stage))]
+    if a.exam_date_matters:  # the exam date decided pass or fail: say which one the plan used
+        rows.append((label("field", "step2_exam"), label("step2_exam", p.step2_exam).format(**passing_words())))
     if p.failed_exam != "none":
         rows.append((label("field", "failed_exam"), label("failed_exam", p.failed_exam)))
     rows += [(label("field", key), "yes") for key in FLAGS if getattr(p, key)]
@@ -140,9 +143,10 @@ def _md_inline(text: str) -> str:
 
 
 def plan_markdown(a: Assessment, draft: EmailDraft, evidence: str | None = None) -> str:
-    """The whole plan as Markdown: inputs, verdict, the why, the checklist, the email draft."""
+    """The whole plan as Markdown: inputs, whose season dates, verdict, the why, the checklist, the email draft."""
     out = ["# My Step 2 CK plan", ""]
     out += [f"- **{label}:** {_md_inline(value)}" for label, value in profile_summary(a)]
+    out += ["", cycle_note(a.cycle)]  # whose dates the plan states, and where to check them
     out += ["", "## Verdict", ""]
     out += [f"- **{c.title}:** {c.verdict}" for c in cards(a)]
     out += ["", f"**Against matched applicants:** {matched_sentence(a)}", "", "## Why", ""]

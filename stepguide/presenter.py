@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as w
 
 from .dashboard import Dashboard
+from .model import START
 from .page import PageLandmark
 
 __all__ = ["Presenter", "SCREENS"]
@@ -39,11 +40,13 @@ class _PresenterSetup(PageLandmark):
 class Presenter:
     """A slide-like view of a live :class:`Dashboard`; ``Presenter().widget`` (or just ``Presenter()``) shows it.
 
-    ``initial`` takes the keyword arguments of :func:`stepguide.assess`, as ``Dashboard`` does.
+    ``initial`` takes the keyword arguments of :func:`stepguide.assess`, as ``Dashboard`` does (the month
+    defaults to the worked example's, not today's).
     """
 
     def __init__(self, **initial: Any) -> None:
-        self.dashboard = d = Dashboard(**initial)
+        # A class is shown the worked example as it is (doc B's October), not the day of the workshop.
+        self.dashboard = d = Dashboard(**{"month": START["month"], **initial})
         i = d.inputs
         self.screens = [w.GridBox([d.cards[card], d.chart_boxes[chart]]).add_class("sg-screen")
                         .add_class(f"sg-screen-{card}") for card, chart, _ in SCREENS]

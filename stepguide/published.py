@@ -59,10 +59,16 @@ def cited(value: object, source: str) -> str:
     return say("cited", value=value, edition=source)
 
 
+def newest_passing() -> int:
+    """The passing score in force since the last change (exam_facts.csv step2_passing_change_date)."""
+    return int_fact(PASSING_PREFIX + fact("step2_passing_change_date").replace("-", "_"))
+
+
 @cache
-def exam_words() -> dict[str, object]:
-    """The USMLE facts a sentence may show, each as ``x``, ``x_edition`` and ``x_cited``."""
-    passing = int_fact("step2_passing_current")
+def exam_words(passing: int | None = None) -> dict[str, object]:
+    """The USMLE facts a sentence may show, each as ``x``, ``x_edition`` and ``x_cited``; ``passing`` is the
+    standard of the exam's date (214 or 218; default :func:`newest_passing`), cited with its own edition."""
+    passing = newest_passing() if passing is None else passing
     values = {"passing": (passing, passing_publication(passing)),
               "sem": (int_fact("sem"), fact_publication("sem")),
               "step2_sd": (int_fact("step2_sd"), fact_publication("step2_sd")),
@@ -115,9 +121,10 @@ class _BySpecialty(Mapping[str, Mapping[str, object]]):
         return len(specialties())
 
 
-def words(specialty: str) -> dict[str, object]:
-    """Every published number a sentence about ``specialty`` may show, with its edition."""
-    return {**exam_words(), **specialty_words(specialty), "spec": _BySpecialty()}
+def words(specialty: str, passing: int | None = None) -> dict[str, object]:
+    """Every published number a sentence about ``specialty`` may show, with its edition (``passing`` as for
+    :func:`exam_words`)."""
+    return {**exam_words(passing), **specialty_words(specialty), "spec": _BySpecialty()}
 
 
 #: placeholders that show a published number: a text that uses ``{x}`` must also show ``{x_edition}``.

@@ -16,6 +16,7 @@ from typing import Any
 from .articles import Entry, accessible_name, article_name, entry, glossary, ids_in, ids_in_text, split_ids
 from .assessment import Assessment, TraceItem
 from .bands import band_rows
+from .cycles import Cycle, cycle_note
 from .data import list_items
 from .vocabulary import label
 from .email import EmailDraft
@@ -28,6 +29,22 @@ Mark = Callable[[int], bool] | None
 def esc(text: object) -> str:
     """The one escape: every piece of text that reaches HTML, typed or from data, passes here."""
     return html.escape(str(text), quote=True)
+
+
+def linked(text: str) -> str:
+    """Escaped text in which each "(https://host/...)" becomes a short link showing the host."""
+    def link(m: re.Match[str]) -> str:
+        url = html.unescape(m.group(1))
+        host = url.split("/")[2]
+        return f'(<a class="sg-link" href="{esc(url)}" target="_blank" rel="noopener">{esc(host)}</a>)'
+    return re.sub(r"\((https?://[^\s()<>\"]+)\)", link, esc(text))
+
+
+def cycle_line(c: Cycle) -> str:
+    """Whose dates the page states (and where to check them); a warning when they are not today's cycle."""
+    css = "sg-cycle" if c.current else "sg-cycle sg-cycle-stale"
+    role = "" if c.current else ' role="note"'
+    return f'<p class="{css}"{role}>{linked(cycle_note(c))}</p>'
 
 
 def p(text: str, css: str = "") -> str:

@@ -3,14 +3,16 @@
 ``score_bands.csv`` gives each band as offsets from reference points (the
 specialty's matched Step 1 mean, its Step 2 CK usual-range floor, its tier's
 bar, the passing score) or as absolute numbers; this module turns them into
-closed integer ranges once per specialty, so a lookup is a few comparisons.
+closed integer ranges once per specialty and passing score (214 or 218 by the
+exam's date), so a lookup is a few comparisons.
 """
 from __future__ import annotations
 
 from functools import cache
 from typing import NamedTuple
 
-from .data import int_fact, specialties, table
+from .data import specialties, table
+from .inputs import DEFAULTS, passing_score
 from .published import words
 
 
@@ -29,11 +31,17 @@ class Band(NamedTuple):
         return (self.lo is None or value >= self.lo) and (self.hi is None or value <= self.hi)
 
 
-def reference_points(specialty: str) -> dict[str, int]:
-    """The numbers bands are measured from, for one specialty (all derived from data/)."""
+def default_passing() -> int:
+    """The passing score when the exam date is not given (see ``DEFAULTS["step2_exam"]`` for why)."""
+    return passing_score(str(DEFAULTS["step2_exam"]))
+
+
+def reference_points(specialty: str, passing: int | None = None) -> dict[str, int]:
+    """The numbers bands are measured from, for one specialty (all derived from data/); ``passing`` is the
+    Step 2 CK passing score for the exam's date (default: :func:`default_passing`)."""
     spec = specialties()[specialty]
     return {"step1_mean": spec["step1_mean"], "step1_low": spec["step1_low"], "usual_floor": spec["usual_floor"],
-            "step2_bar": spec["step2_bar"], "passing": int_fact("step2_passing_current")}
+            "step2_bar": spec["step2_bar"], "passing": default_passing() if passing is None else passing}
 
 
 def _edge(offset: int | None, ref: str | None, refs: dict[str, int]) -> int | None:
@@ -43,20 +51,21 @@ def _edge(offset: int | None, ref: str | None, refs: dict[str, int]) -> int | No
 
 
 @cache
-def bands(measure: str, specialty: str) -> tuple[Band, ...]:
-    """Every band of ``measure`` for ``specialty``, in the table's order; each reason names the specialty's
-    numbers with their editions."""
-    refs, said = reference_points(specialty), words(specialty)
+def bands(measure: str, specialty: str, passing: int | None = None) -> tuple[Band, ...]:
+    """Every band of ``measure`` for ``specialty`` (and ``passing``, as for :func:`reference_points`), in the
+    table's order; each reason names the specialty's numbers (and the passing score) with their editions."""
+    refs = reference_points(specialty, passing)
+    said = words(specialty, refs["passing"])
     return tuple(Band(measure, r["band"], r["label"], _edge(r["lo"], r["lo_ref"], refs), _edge(r["hi"], r["hi_ref"], refs),
                       str(r["reason"]).format(**said), r["source"])
                  for r in table("score_bands") if r["measure"] == measure)
 
 
-def band_of(measure: str, value: int | None, specialty: str) -> Band | None:
-    """The band ``value`` falls in (None for no value or no band)."""
+def band_of(measure: str, value: int | None, specialty: str, passing: int | None = None) -> Band | None:
+    """The band ``value`` falls in (None for no value or no band); ``passing`` as for :func:`reference_points`."""
     if value is None:
         return None
-    for b in bands(measure, specialty):
+    for b in bands(measure, specialty, passing):
         if b.holds(value):
             return b
     return None

@@ -90,6 +90,14 @@ def matched_text(model: GuideModel) -> ModelHTML:
     return ModelHTML(model, lambda m: render.p(matched_sentence(m.assessment)), "sg-matched-text")
 
 
+def cycle_line(model: GuideModel) -> ModelHTML:
+    """Which application cycle the page's dates are from, near the season inputs (a warning off the cycles)."""
+    def draw(m: GuideModel) -> str:
+        return render.cycle_line(m.assessment.cycle) if m.assessment is not None else ""
+
+    return ModelHTML(model, draw, "sg-cycle-line")
+
+
 def error_line(model: GuideModel, describe: Callable[[str], str] = render.error_box) -> ModelHTML:
     """The input problem, if any (``error`` names the field); hidden when there is none."""
     view = ModelHTML(model, lambda m: describe(m.error) if m.error else "", "sg-error", on=("error",))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 from stepguide.inputs import FIELDS
@@ -22,3 +23,8 @@ def case_kwargs(case: dict[str, str]) -> dict[str, object]:
         else:
             out[field] = raw or None
     return out
+
+
+def case_today(case: dict[str, str]) -> date | None:
+    """The day a case is read on (it picks the application cycle); None: the real date."""
+    return date.fromisoformat(case["today"]) if case["today"] else None

@@ -11,7 +11,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "stepguide"
 LAYERS = {  # module -> layer; a module may import only from its own layer or those before it
     "data": ("schema", "data", "vocabulary", "published", "articles"),
-    "rules": ("inputs", "scores", "decision", "classify", "flows", "actions", "assessment", "email", "frame",
+    "rules": ("inputs", "cycles", "scores", "decision", "classify", "flows", "actions", "assessment", "email", "frame",
               "cohort", "cohort_read", "cohort_file", "cohort_headers", "cohort_records", "cohort_report"),
     "model": ("model",),
     "views": ("plan", "bands", "chart_parts", "figures", "flow_chart", "charts", "render", "sources", "chapter_text",

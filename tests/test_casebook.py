@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 import stepguide as sg
-from casebook_cases import CASES
+from casebook_cases import CASES, case_today
 from casebook_cases import case_kwargs as kwargs
+from stepguide.plan import plan_markdown
 
 VERDICTS = ("trend", "value", "reading", "email", "template")
 
@@ -36,7 +37,7 @@ def test_casebook_is_big_enough_and_well_formed() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
 def test_case_through_assess_and_draft(case: dict[str, str]) -> None:
-    a = sg.assess(**kwargs(case))
+    a = sg.assess(**kwargs(case), today=case_today(case))
     got = {"trend": a.trend or "", "value": a.value or "", "reading": a.reading or "", "email": a.email,
            "template": a.template or ""}
     for field in VERDICTS:
@@ -53,6 +54,9 @@ def test_case_through_assess_and_draft(case: dict[str, str]) -> None:
     assert draft.send == (a.template is not None), where(case)
     if draft.send:
         assert draft.template == a.template
+    plan = plan_markdown(a, draft)  # every word the student takes away: inputs, dates, why, checklist, email
+    for words in filter(None, case["says"].split("|")):
+        assert words in plan, f"{where(case)}: the plan does not say {words!r}"
 
 
 def test_casebook_through_assess_frame() -> None:

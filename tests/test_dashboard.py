@@ -35,7 +35,7 @@ from stepguide.vocabulary import label
 ROOT = Path(__file__).resolve().parents[1]
 BASE = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct", "applicant": "US MD",
         "stage": "before invites", "failed_exam": "none", "requires_step2": False, "listed_planned": False,
-        "other_concerns": False, "credible_reason": False}
+        "other_concerns": False, "credible_reason": False, "step2_exam": "from"}
 
 # The documents' worked examples (R1-R4, R12, C5), then the other kinds of applicant and every stage.
 CASES: dict[str, dict[str, Any]] = {
@@ -90,7 +90,7 @@ def enter(d: Dashboard, **values: Any) -> None:
 
 @pytest.fixture(scope="module")
 def app() -> Dashboard:
-    return Dashboard()
+    return Dashboard(month="Oct")
 
 
 def text_of(widget: w.HTML) -> str:
@@ -175,10 +175,10 @@ def test_inputs_drive_outputs_like_assess(app: Dashboard, case: str) -> None:
 
 
 def test_every_input_widget_triggers_an_update() -> None:
-    d = Dashboard()
+    d = Dashboard(month="Oct")
     changes = {"step1": 205, "step2": 250, "specialty": "Pediatrics", "month": "Dec", "applicant": "IMG",
                "stage": "on hold", "failed_exam": "step1", "requires_step2": True, "listed_planned": True,
-               "other_concerns": True, "credible_reason": True}
+               "other_concerns": True, "credible_reason": True, "step2_exam": "before"}
     assert set(changes) == set(FIELDS)  # every input of assess has a widget here
     state = dict(BASE)
     for key, value in changes.items():
@@ -219,7 +219,7 @@ def test_set_updates_once_and_initial_values() -> None:
 
 
 def test_defaults_are_sensible_and_sliders_allow_full_range() -> None:
-    d = Dashboard()
+    d = Dashboard(month="Oct")
     assert d.values() == BASE
     for key in ("step1", "step2"):
         slider = d.inputs[key]
@@ -231,7 +231,7 @@ def test_defaults_are_sensible_and_sliders_allow_full_range() -> None:
 
 
 def test_f4_and_interview_answer_only_after_a_drop() -> None:
-    d = Dashboard()
+    d = Dashboard(month="Oct")
     assert d.chart_boxes["f4"].layout.display == "none"
     assert d.drop_box.layout.display == "none"
     d.set(step1=250, step2=230)
@@ -251,7 +251,7 @@ def test_f4_and_interview_answer_only_after_a_drop() -> None:
 
 
 def test_email_fields_fill_the_draft_live() -> None:
-    d = Dashboard()
+    d = Dashboard(month="Oct")
     fields = {"name": "Jordan Lee", "aamc_id": "12345678", "program": "City Hospital", "director": "Patel",
               "interview_date": "Nov 12", "reason": "its clinic in my home town"}
     for key, value in fields.items():
@@ -265,7 +265,7 @@ def test_email_fields_fill_the_draft_live() -> None:
 
 
 def test_typed_html_is_escaped_everywhere() -> None:
-    d = Dashboard()
+    d = Dashboard(month="Oct")
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     for field in d.fields.values():
         field.value = evil
@@ -282,7 +282,7 @@ def test_typed_html_is_escaped_everywhere() -> None:
 
 
 def test_new_inputs_are_offered_with_one_vocabulary() -> None:
-    d = Dashboard()
+    d = Dashboard(month="Oct")
     assert isinstance(d.inputs["failed_exam"], w.Dropdown) and isinstance(d.inputs["listed_planned"], w.Checkbox)
     assert d.inputs["failed_exam"].options == (("None", "none"), (label("failed_exam", "step1"), "step1"),
                                                (label("failed_exam", "step2"), "step2"))
@@ -292,7 +292,7 @@ def test_new_inputs_are_offered_with_one_vocabulary() -> None:
 
 
 def test_unexpected_error_shows_short_message_and_page_recovers(monkeypatch, capfd) -> None:
-    d = Dashboard()
+    d = Dashboard(month="Oct")
     real = charts.figure_for
     monkeypatch.setattr(charts, "figure_for", lambda a, key: (_ for _ in ()).throw(RuntimeError("boom in c5")))
     d.inputs["step2"].value = 252
@@ -307,7 +307,7 @@ def test_unexpected_error_shows_short_message_and_page_recovers(monkeypatch, cap
 
 
 def test_bad_input_names_the_field_and_range() -> None:
-    d = Dashboard()
+    d = Dashboard(month="Oct")
     d.inputs["step2"].min = 0  # a widget that lets a score out of range through
     d.inputs["step2"].value = 0
     message = text_of(d.error)
@@ -320,7 +320,7 @@ def test_bad_input_names_the_field_and_range() -> None:
 
 def test_unchanged_charts_are_not_resent(monkeypatch) -> None:
     monkeypatch.setattr(comm, "create_comm", RecordingComm)  # the page's side of every widget, recorded
-    d = Dashboard()
+    d = Dashboard(month="Oct")
     sent: dict[str, list[Any]] = {k: view.comm.sent for k, view in d.views.items()}
     for messages in sent.values():
         messages.clear()
@@ -336,10 +336,10 @@ def test_unchanged_charts_are_not_resent(monkeypatch) -> None:
 
 
 def test_hooks_labels_and_landmark() -> None:
-    d = Dashboard()
+    d = Dashboard(month="Oct")
     hooks = {c for widget in _walk(d.widget) for c in getattr(widget, "_dom_classes", ())}
-    wanted = {"sg-main", "sg-step1", "sg-step1-mode", "sg-step2", "sg-step2-pending", "sg-specialty", "sg-month",
-              "sg-applicant", "sg-stage", "sg-failed-exam", "sg-requires-step2", "sg-listed-planned",
+    wanted = {"sg-main", "sg-step1", "sg-step1-mode", "sg-step2", "sg-step2-pending", "sg-step2-exam",
+              "sg-specialty", "sg-month", "sg-applicant", "sg-stage", "sg-failed-exam", "sg-requires-step2", "sg-listed-planned",
               "sg-other-concerns", "sg-credible-reason", "sg-trend", "sg-value", "sg-reading", "sg-email",
               "sg-email-draft", "sg-actions", "sg-why", "sg-differ", "sg-export", "sg-copy", "sg-download",
               *(f"sg-chart-{key}" for key in CHARTS)}
@@ -440,7 +440,7 @@ def test_plan_markdown_names_the_failed_exam_and_the_differences() -> None:
 
 @pytest.mark.parametrize("key", list(examples()))
 def test_worked_example_picker_loads_the_articles_cases(key):
-    d = Dashboard()
+    d = Dashboard(month="Oct")
     d.example.value = key
     expected = sg.assess(**examples()[key][1])
     assert d.assessment == expected and d.error.value == ""

@@ -157,8 +157,23 @@ def test_exam_and_cycle_facts():
     assert facts["step1_pass_fail_from"] == "2022-01-26"
     assert (facts["step2_national_mean_low"], facts["step2_national_mean_high"]) == ("249", "251")
     assert (facts["step2_sd"], facts["sem"], facts["step1_sd"]) == ("15", "6", "19")
-    assert facts["step2_passing_current"] == facts["step2_passing_from_2025_07_01"]
-    assert (facts["eras_programs_open"], facts["match_day"]) == ("2025-09-24", "2026-03-20")
+    assert "step2_passing_current" not in facts  # the standard follows the exam date (inputs.step2_exam)
+    assert facts["step2_passing_change_date"] == "2025-07-01"
+    assert not {"cycle", "eras_programs_open", "rank_list_deadline", "match_day"} & set(facts)  # in cycles.csv now
+
+
+def test_cycle_facts():
+    cycles = table("cycles")
+    got = {(r["cycle"], r["key"]): (r["value"], r["confirmed"]) for r in cycles}
+    assert len(got) == len(cycles)  # one row per cycle and key
+    assert got["2025-26", "eras_programs_open"] == ("2025-09-24", "yes")  # AAMC ERAS timeline, 2026 season
+    assert got["2025-26", "match_day"] == ("2026-03-20", "yes")  # NRMP press release, 9 March 2026
+    assert got["2026-27", "match_day"] == ("2027-03-19", "no")  # the third Friday of March, not yet published
+    keys = {"starts", "eras_opens", "eras_submit", "eras_programs_open", "interviews", "rank_deadline", "match_day"}
+    for name in set(cycles.col("cycle")):
+        assert {k for c, k in got if c == name} == keys, name
+    assert all(r["source"] and str(r["url"]).startswith("https://") and r["confirmed"] in ("yes", "no")
+               for r in cycles)
 
 
 def test_bands_explain_themselves():

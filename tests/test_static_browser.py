@@ -121,10 +121,10 @@ def visit(shut_browser: Any, site: StaticServer) -> Iterator[Any]:
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_dashboard_runs_in_the_browser_alone(visit, site: StaticServer, size: str) -> None:
     v = visit(size)
-    page = v.open(DASHBOARD)
+    page = v.open(DASHBOARD + "#month=Oct")  # the page starts in today's month; the example's is October
     page.locator(".sg-main[role=main]").wait_for(timeout=BOOT)
     page.locator(".sg-chart-c5 .js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=BOOT)
-    page.wait_for_function("() => location.hash.includes('step2=')")  # the situation link is live
+    page.wait_for_function("() => location.hash.includes('step2=') && location.hash.includes('month=Oct')")
     wait_for_state(page, sg.assess(**START))
 
     handle = page.locator(".sg-step2 [role=slider]")
