@@ -20,7 +20,7 @@ dashboard: install
 
 ## make workshop: serve a room on its network: ROOM=60 people, WORKERS=cores, PORT=8866, CAP=kernels (default: memory)
 workshop: install haproxy
-	$(PY) -m stepguide.workshop
+	$(PY) -m stepguide.serve.workshop
 
 ## make lab: open the guide's chapters in JupyterLab
 lab: install

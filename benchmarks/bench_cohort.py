@@ -39,8 +39,8 @@ BASELINE = {"parse": "pandas", "total": "main"}  # the ratio each step is shown 
 
 def make_file(rows: int, kind: str, seed: int = 11) -> bytes:
     """A class file of ``rows`` students with every input column, as an adviser's spreadsheet would save it."""
-    from stepguide.frame import INPUT_COLUMNS
-    from stepguide.inputs import FLAGS
+    from stepguide.rules.frame import INPUT_COLUMNS
+    from stepguide.rules.inputs import FLAGS
 
     rng = random.Random(seed)
     choices = {"specialty": ["IM", "Internal Medicine", "derm", "peds", "General Surgery", "EM", "psych", "Radiology",
@@ -73,8 +73,8 @@ import gc, io, json, re, sys, time
 import psutil
 import pandas as pd
 from stepguide.cohort import export_csv, judge_cohort, parse_cohort, read_cohort
-from stepguide.frame import assess_frame
-from stepguide.inputs import FLAGS
+from stepguide.rules.frame import assess_frame
+from stepguide.rules.inputs import FLAGS
 
 def main_reader(data):  # read_cohort_csv as it was on main before issue 11
     frame = pd.read_csv(io.StringIO(data.decode("utf-8-sig")), dtype=str, keep_default_na=False)

@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def _profiles(n: int, seed: int = 1) -> list[dict]:
-    from stepguide.data import specialties
-    from stepguide.inputs import APPLICANTS, FAILED_EXAMS, FLAGS, MONTHS, STAGES
+    from stepguide.rules.tables import specialties
+    from stepguide.rules.inputs import APPLICANTS, FAILED_EXAMS, FLAGS, MONTHS, STAGES
 
     rng, names = random.Random(seed), sorted(specialties())
     return [{"step1": rng.choice([rng.randint(180, 280), rng.randint(180, 280), "Pass", "Fail"]),
@@ -39,7 +39,7 @@ def _profiles(n: int, seed: int = 1) -> list[dict]:
 
 def bench_assess(n: int = 2000, passes: int = 7) -> dict:
     import stepguide as sg
-    from stepguide.inputs import make_profile
+    from stepguide.rules.inputs import make_profile
 
     rows = _profiles(n)
     sg.assess(**rows[0])

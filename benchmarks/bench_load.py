@@ -16,7 +16,7 @@ shutdown beacon, like closing the tab). *Kernels left* counts visitors'
 kernels still alive ``--settle`` seconds later.
 
 Configs:
-  workshop   ``python -m stepguide.workshop`` on loopback (what ``make workshop`` runs) with its defaults,
+  workshop   ``python -m stepguide.serve.workshop`` on loopback (what ``make workshop`` runs) with its defaults,
              or ``--room``/``--workers``/``--cap`` when given
   dashboard  the issue's baseline: one Voila with voila.json as before the room manager (jupyter_server's
              stock kernel manager: no cap, no refill throttle) and ``--pool_size=--baseline-pool`` (default 2)

@@ -62,7 +62,7 @@ bump_label.on_click(on_label)
 '''
 
 PLOTLY_VIEW = COMMON + '''
-from stepguide.plotly_view import PlotlyView
+from stepguide.ui.plotly_view import PlotlyView
 
 charts = [PlotlyView(spec(0, k), label=f"Chart {k}") for k in range(6)]
 charts[0].add_class("bench-chart")
@@ -131,8 +131,8 @@ def start_voila(root: Path, nodelay: bool) -> tuple[subprocess.Popen, str]:
         [
             sys.executable, "-m", "voila", str(root), "--no-browser", f"--port={port}",
             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
-            "--Voila.identity_provider_class=stepguide._server.VoilaIdentityProvider",
-            *(["--Voila.kernel_websocket_connection_class=stepguide._server.NoDelayKernelWebsocketConnection"]
+            "--Voila.identity_provider_class=stepguide.serve.extension.VoilaIdentityProvider",
+            *(["--Voila.kernel_websocket_connection_class=stepguide.serve.extension.NoDelayKernelWebsocketConnection"]
               if nodelay else []),
         ],
         cwd=root, env=env, stdout=open(root / "voila.log", "wb"), stderr=subprocess.STDOUT,

@@ -1,6 +1,6 @@
 """Python-side cost of one full dashboard update (issue 4: well under ~50 ms per slider step).
 
-Builds one :class:`stepguide.dashboard.Dashboard` and makes 200 random input
+Builds one :class:`stepguide.ui.pages.dashboard.Dashboard` and makes 200 random input
 changes (mostly Step 2 CK slider steps, as when someone drags it, plus other
 inputs), timing each change from the widget assignment until every output
 widget and chart spec is updated. Without a kernel, widget messages go to a
@@ -16,8 +16,8 @@ import statistics
 import time
 from collections.abc import Callable
 
-from stepguide.dashboard import Dashboard
-from stepguide.inputs import FLAGS
+from stepguide.ui.pages.dashboard import Dashboard
+from stepguide.rules.inputs import FLAGS
 
 
 def random_changes(d: Dashboard, rng: random.Random) -> list[Callable[[], None]]:

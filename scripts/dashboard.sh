@@ -7,9 +7,9 @@
 # Voila reads voila.json from the current directory, so this script changes to
 # the repository root first. voila.json sets up preheated kernels, idle
 # culling, the shutdown-on-close fix, the extension allowlist and the kernel
-# cap (stepguide.room: past what memory allows, a "room is full" page).
+# cap (stepguide.serve.room: past what memory allows, a "room is full" page).
 # This serves one machine on loopback; for a room on its network, see
-# `make workshop` (stepguide/workshop.py).
+# `make workshop` (stepguide/serve/workshop.py).
 # Environment variables:
 #   PORT       port to listen on (default 8866). Voila exits if it is taken.
 #   POOL_SIZE  preheated kernels kept ready (default: voila.json, which is 1).
@@ -36,7 +36,7 @@ fi
 args=("$NOTEBOOK" "--port=$PORT" "--Voila.ip=127.0.0.1" "--no-browser")
 if [ -n "${POOL_SIZE:-}" ]; then args+=("--pool_size=$POOL_SIZE"); fi
 
-# voila.json names stepguide.serving; this makes it importable without installing the package.
+# voila.json names stepguide.serve.voila; this makes it importable without installing the package.
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 
 echo "stepguide dashboard: http://127.0.0.1:$PORT/  (Ctrl-C to stop)"

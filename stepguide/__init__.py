@@ -5,7 +5,7 @@
     a.value, a.email, [t.reason for t in a.trace]
 
 Names load on first use (PEP 562), so the Voila server, which imports
-``stepguide.serving`` and ``stepguide._server``, never pays for pandas.
+``stepguide.serve.voila`` and ``stepguide.serve.extension``, never pays for pandas.
 """
 from __future__ import annotations
 
@@ -14,28 +14,29 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-_EXPORTS = {
-    "Assessment": "assessment", "TraceItem": "assessment", "assess": "assessment", "assess_profile": "assessment",
-    "assess_frame": "frame", "draft_email": "email", "EmailDraft": "email",
-    "Profile": "inputs", "make_profile": "inputs", "APPLICANTS": "inputs", "STAGES": "inputs", "MONTHS": "inputs",
-    "read_cohort": "cohort_read",
+_EXPORTS = {  # public name -> the module that defines it
+    "Assessment": "rules.assessment", "TraceItem": "rules.assessment", "assess": "rules.assessment",
+    "assess_profile": "rules.assessment", "assess_frame": "rules.frame", "draft_email": "rules.email",
+    "EmailDraft": "rules.email", "Profile": "rules.inputs", "make_profile": "rules.inputs",
+    "APPLICANTS": "rules.inputs", "STAGES": "rules.inputs", "MONTHS": "rules.inputs", "read_cohort": "cohort.read",
 }
-_SUBMODULES = ("charts", "guide", "dashboard", "data", "plan", "flows")
+_SUBMODULES = {"charts": "charts", "guide": "ui.pages.guide", "dashboard": "ui.pages.dashboard", "plan": "ui.plan",
+               "flows": "rules.flows"}  # the modules notebooks reach as ``from stepguide import guide``
 __all__ = [*_EXPORTS, *_SUBMODULES]
 
 if TYPE_CHECKING:
-    from .assessment import Assessment, TraceItem, assess, assess_profile  # noqa: F401
-    from .email import EmailDraft, draft_email  # noqa: F401
-    from .cohort_read import read_cohort  # noqa: F401
-    from .frame import assess_frame  # noqa: F401
-    from .inputs import APPLICANTS, MONTHS, STAGES, Profile, make_profile  # noqa: F401
+    from stepguide.rules.assessment import Assessment, TraceItem, assess, assess_profile  # noqa: F401
+    from stepguide.rules.email import EmailDraft, draft_email  # noqa: F401
+    from stepguide.cohort.read import read_cohort  # noqa: F401
+    from stepguide.rules.frame import assess_frame  # noqa: F401
+    from stepguide.rules.inputs import APPLICANTS, MONTHS, STAGES, Profile, make_profile  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
     elif name in _SUBMODULES:
-        value = importlib.import_module(f".{name}", __name__)
+        value = importlib.import_module(f".{_SUBMODULES[name]}", __name__)
     else:
         raise AttributeError(f"module 'stepguide' has no attribute {name!r}")
     globals()[name] = value

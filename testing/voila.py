@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from stepguide.process_tree import stop_processes
+from stepguide.serve.processes import stop_processes
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VOILA_CONFIG = REPO_ROOT / "voila.json"
@@ -50,7 +50,7 @@ def free_port() -> int:
 def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
     """Return the environment for the Voila server, which its kernels inherit.
 
-    Puts the repository on ``PYTHONPATH`` so that ``stepguide.serving`` (named
+    Puts the repository on ``PYTHONPATH`` so that ``stepguide.serve.voila`` (named
     in ``voila.json``) can be imported before the package is installed.
     """
     env = dict(os.environ if base is None else base)
@@ -205,7 +205,7 @@ class VoilaProcess:
 
     def stop(self, timeout: float = 15.0) -> None:
         """Stop the server with SIGTERM (Voila then shuts its kernels down), then kill what is left, kernels
-        included (see :func:`stepguide.process_tree.stop_processes`)."""
+        included (see :func:`stepguide.serve.processes.stop_processes`)."""
         stop_processes([self.proc], timeout)
 
     def __enter__(self) -> VoilaProcess:

@@ -1,4 +1,4 @@
-"""Run ``python -m stepguide.workshop`` (what ``make workshop`` runs) on loopback for tests and benchmarks."""
+"""Run ``python -m stepguide.serve.workshop`` (what ``make workshop`` runs) on loopback for tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from stepguide.workshop import pick_port
+from stepguide.serve.workshop import pick_port
 
 from .voila import REPO_ROOT, kernels_under, server_env
 
@@ -80,7 +80,7 @@ def start_workshop(*args: str, port: int | None = None, run_dir: Path | str | No
     run_dir = Path(run_dir or tempfile.mkdtemp(prefix="workshop-"))
     run_dir.mkdir(parents=True, exist_ok=True)
     log_path = run_dir / "launcher.log"
-    argv = [sys.executable, "-m", "stepguide.workshop", "--host", "127.0.0.1", "--port", str(port),
+    argv = [sys.executable, "-m", "stepguide.serve.workshop", "--host", "127.0.0.1", "--port", str(port),
             "--run-dir", str(run_dir), "--no-qr", *args]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(argv, cwd=REPO_ROOT, env=server_env(env), stdout=log, stderr=subprocess.STDOUT,

@@ -5,7 +5,7 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from stepguide.inputs import FIELDS
+from stepguide.rules.inputs import FIELDS
 
 CASEBOOK = Path(__file__).resolve().parent.parent / "data" / "casebook.csv"
 CASES = list(csv.DictReader(CASEBOOK.open(encoding="utf-8")))

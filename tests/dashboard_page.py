@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import stepguide as sg
-from stepguide.vocabulary import label
+from stepguide.rules.words import label
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "dashboard.ipynb"

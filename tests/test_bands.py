@@ -2,8 +2,8 @@
 import pytest
 
 import stepguide as sg
-from stepguide.bands import MEASURES, band_rows
-from stepguide.scores import bands
+from stepguide.rules.bands import MEASURES, band_rows
+from stepguide.rules.scores import bands
 
 
 def _label(measure: str, band_id: str, specialty: str) -> tuple[str, str]:

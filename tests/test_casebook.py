@@ -13,7 +13,7 @@ import pytest
 import stepguide as sg
 from casebook_cases import CASES, case_today
 from casebook_cases import case_kwargs as kwargs
-from stepguide.plan import plan_markdown
+from stepguide.ui.plan import plan_markdown
 
 VERDICTS = ("trend", "value", "reading", "email", "template")
 

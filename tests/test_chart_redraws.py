@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import stepguide as sg
 from stepguide import charts
-from stepguide.data import chart_info, chart_values, specialties
-from stepguide.flows import FLOWS, flow_nodes
+from stepguide.rules.tables import chart_info, chart_values, specialties
+from stepguide.rules.flows import FLOWS, flow_nodes
 
 SPECIALTIES = sorted(specialties())
 SCORES = st.integers(180, 300)

@@ -12,15 +12,15 @@ from hypothesis import strategies as st
 
 import stepguide as sg
 from stepguide import charts
-from stepguide.data import DATA_DIR, chart_info, int_fact, specialties
-from stepguide.flows import FLOWS, flow_edges, flow_nodes, path_edges
-from stepguide.inputs import APPLICANTS, FAILED_EXAMS, FLAGS, MONTHS, STAGES
+from stepguide.rules.tables import DATA_DIR, chart_info, int_fact, specialties
+from stepguide.rules.flows import FLOWS, flow_edges, flow_nodes, path_edges
+from stepguide.rules.inputs import APPLICANTS, FAILED_EXAMS, FLAGS, MONTHS, STAGES
 
 HL = charts.PALETTE["highlight"]
 
 
 def _csv_rows(chart: str) -> list[tuple[str, int]]:
-    """charts.csv read straight from disk, independent of stepguide.data."""
+    """charts.csv read straight from disk, independent of stepguide.rules.tables."""
     return [(label, value) for _, label, value in _csv_items(chart)]
 
 

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 import stepguide as sg
 from stepguide.cohort import MAX_BYTES, MAX_ROWS, examples_csv, parse_cohort, read_cohort
-from stepguide.cohort_file import SAVE_AS_CSV
-from stepguide.cohort_headers import accepted_headers
-from stepguide.data import examples, table
-from stepguide.frame import INPUT_COLUMNS
-from stepguide.vocabulary import options
+from stepguide.cohort.file import SAVE_AS_CSV
+from stepguide.cohort.headers import accepted_headers
+from stepguide.rules.tables import examples, table
+from stepguide.rules.frame import INPUT_COLUMNS
+from stepguide.rules.words import options
 
 ROOM = "step1,step2,specialty,month\n228,248,IM,Oct\n245,224,IM,Dec\nPass,,peds,Jan\n"
 
@@ -384,7 +384,7 @@ def test_a_large_quoted_file_reads_like_the_csv_module(stray_quote):
 
 
 def test_the_vectorised_scan_handles_quotes_across_its_blocks():
-    from stepguide.cohort_records import BLOCK, scan_records
+    from stepguide.cohort.records import BLOCK, scan_records
 
     value = '"a, ""b""\nc"'  # separator, escaped quotes and a line break inside quotes
     text = "x,y\n" + "".join(f"{i},{value}\n" for i in range(3 * BLOCK // 16))
@@ -396,7 +396,7 @@ def test_the_vectorised_scan_handles_quotes_across_its_blocks():
 
 
 def test_a_quoted_crlf_file_takes_the_vectorised_path():
-    from stepguide.cohort_records import scan_records
+    from stepguide.cohort.records import scan_records
 
     data = b'"step1","step2","specialty"\r\n"228","248","IM"\r\n,,\r\n"245","224","IM"\r\n'
     recs = scan_records(data, ",")

@@ -25,7 +25,7 @@ def room_file() -> bytes:
 
 @pytest.fixture(scope="module")
 def notebook(make_notebook):
-    return make_notebook(["from stepguide.cohort_page import cohort\n"
+    return make_notebook(["from stepguide.ui.pages.cohort_page import cohort\n"
                           f"cohort(max_bytes={LIMIT})"], name="advisers")
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from stepguide import guide
+from stepguide.ui.pages import guide
 from stepguide.cohort import examples_csv, export_csv, read_cohort
-from stepguide.cohort_page import CohortDownload, CohortUpload, cohort
-from stepguide.data import examples
+from stepguide.ui.pages.cohort_page import CohortDownload, CohortUpload, cohort
+from stepguide.rules.tables import examples
 
 ROOM = b"step1,step2,specialty\n228,248,IM\n245,224,IM,extra\n250,252,<script>alert(1)</script>\n"
 
@@ -90,8 +90,8 @@ def test_a_download_has_nothing_to_save_until_given_something():
 
 
 def test_importing_the_chapters_does_not_load_the_cohort_readers():
-    code = ("import sys, stepguide.guide, stepguide.cohort_page; "
-            "assert not [m for m in sys.modules if m.startswith(('stepguide.cohort_read', 'stepguide.cohort_report'))]")
+    code = ("import sys, stepguide.ui.pages.guide, stepguide.ui.pages.cohort_page; "
+            "assert not [m for m in sys.modules if m.startswith(('stepguide.cohort.read', 'stepguide.cohort.report'))]")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -100,7 +100,7 @@ def test_without_pandas_the_page_says_so_instead_of_offering_an_upload() -> None
     import subprocess
     import sys
 
-    from stepguide.vocabulary import label
+    from stepguide.rules.words import label
 
     code = ("import sys; sys.modules['pandas'] = None\n"
             "from stepguide import guide\n"

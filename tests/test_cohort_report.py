@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from stepguide import charts
 from stepguide.cohort import (attention, by_month, by_specialty, examples_csv, export_csv, export_table, neutralise,
                               read_cohort, summary_html, trend_shares, verdict_counts)
-from stepguide.cohort_report import FORMULA_STARTS, rows_html, verdict_words
-from stepguide.data import chart_values, table
+from stepguide.cohort.report import FORMULA_STARTS, rows_html, verdict_words
+from stepguide.rules.tables import chart_values, table
 
 ROOM = """step1,step2,specialty,month,stage,requires_step2,other_concerns
 228,248,IM,Oct,before invites,false,false

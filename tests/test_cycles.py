@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 
 import stepguide as sg
-from stepguide import guide
-from stepguide.cycles import cycle_for, cycle_note, cycles, long_date
-from stepguide.dashboard import Dashboard
-from stepguide.data import table, table_names
-from stepguide.inputs import exam_date_matters, passing_words
-from stepguide.model import GuideModel
-from stepguide.plan import plan_markdown
-from stepguide.vocabulary import label
+from stepguide.ui.pages import guide
+from stepguide.rules.cycles import cycle_for, cycle_note, cycles, long_date
+from stepguide.ui.pages.dashboard import Dashboard
+from stepguide.rules.tables import table, table_names
+from stepguide.rules.inputs import exam_date_matters, passing_words
+from stepguide.ui.model import GuideModel
+from stepguide.ui.plan import plan_markdown
+from stepguide.rules.words import label
 
 DAY = timedelta(days=1)
 ROOT = Path(__file__).resolve().parent.parent

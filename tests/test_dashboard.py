@@ -21,16 +21,16 @@ from recording_comm import RecordingComm
 
 import stepguide as sg
 from stepguide import charts
-from stepguide.data import chart_values, examples
-from stepguide.dashboard import CHARTS, Dashboard
-from stepguide.render import badge_scope
-from stepguide.render import differences as differences_html
-from stepguide.inputs import FIELDS, STAGES
-from stepguide.page import PageLandmark
-from stepguide.plan import EVIDENCE_BLANK, NO_EMAIL_TITLE, cards, interview_answer, matched_sentence, plan_markdown
-from stepguide.plotly_view import to_figure_dict
-from stepguide.views import page_key
-from stepguide.vocabulary import label
+from stepguide.rules.tables import chart_values, examples
+from stepguide.ui.pages.dashboard import CHARTS, Dashboard
+from stepguide.ui.render import badge_scope
+from stepguide.ui.render import differences as differences_html
+from stepguide.rules.inputs import FIELDS, STAGES
+from stepguide.ui.widgets import PageLandmark
+from stepguide.ui.plan import EVIDENCE_BLANK, NO_EMAIL_TITLE, cards, interview_answer, matched_sentence, plan_markdown
+from stepguide.ui.plotly_view import to_figure_dict
+from stepguide.ui.views import page_key
+from stepguide.rules.words import label
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct", "applicant": "US MD",
@@ -361,7 +361,7 @@ def _walk(widget: w.Widget):
 
 
 def test_import_does_not_import_plotly() -> None:
-    code = ("import sys; from stepguide.dashboard import Dashboard; Dashboard()\n"
+    code = ("import sys; from stepguide.ui.pages.dashboard import Dashboard; Dashboard()\n"
             "assert not [m for m in sys.modules if m.startswith('plotly')]")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import stepguide as sg
-from stepguide.bands import band_rows
-from stepguide.plan import NO_EMAIL_TITLE, interview_answer
-from stepguide.vocabulary import label
+from stepguide.rules.bands import band_rows
+from stepguide.ui.plan import NO_EMAIL_TITLE, interview_answer
+from stepguide.rules.words import label
 
 from dashboard_page import serious_axe_violations, type_into_readout, wait_for_state
 

@@ -3,10 +3,10 @@ import re
 
 import pytest
 
-from stepguide import vocabulary
-from stepguide.data import Table, chart_values, int_fact, season, season_months, specialties, table, table_names
-from stepguide.inputs import APPLICANTS, FAILED_EXAMS, FIELDS, FLAGS, MONTHS, STAGES
-from stepguide.scores import bands
+from stepguide.rules import words as vocabulary
+from stepguide.rules.tables import Table, chart_values, int_fact, season, season_months, specialties, table, table_names
+from stepguide.rules.inputs import APPLICANTS, FAILED_EXAMS, FIELDS, FLAGS, MONTHS, STAGES
+from stepguide.rules.scores import bands
 
 DOCUMENT_CHARTS = {  # the documents' values, typed in from the inventory
     "C1": [("Low Step 1, strong Step 2 CK", 90), ("Average Step 1, strong Step 2 CK", 70),

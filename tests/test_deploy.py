@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from stepguide.room import KERNEL_MIB
-from stepguide.workshop import WORKER_MIB
+from stepguide.serve.room import KERNEL_MIB
+from stepguide.serve.workshop import WORKER_MIB
 
 yaml = pytest.importorskip("yaml")
 kubernetes_validate = pytest.importorskip("kubernetes_validate")
@@ -73,4 +73,4 @@ def test_dockerfile_copies_what_exists_and_runs_the_launcher():
         *sources, _dest = line.split()
         for src in sources:
             assert (root / src).exists(), f"Dockerfile copies {src}, which is not in the repository"
-    assert '"stepguide.workshop"' in text
+    assert '"stepguide.serve.workshop"' in text

@@ -11,11 +11,12 @@ import ipywidgets as w
 import pytest
 
 import stepguide as sg
-from stepguide.model import TEXT_FIELDS
-from stepguide import charts, guide
-from stepguide.data import list_items, season, table
-from stepguide.plotly_view import PlotlyView, to_figure_dict
-from stepguide.vocabulary import label
+from stepguide.ui.model import TEXT_FIELDS
+from stepguide import charts
+from stepguide.ui.pages import guide
+from stepguide.rules.tables import list_items, season, table
+from stepguide.ui.plotly_view import PlotlyView, to_figure_dict
+from stepguide.rules.words import label
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 BUILDERS = {
@@ -247,7 +248,7 @@ def test_every_list_of_the_documents_is_shown_in_some_chapter():
     """L1-L5, E1, R10, R13, R14 and S1 live in lists.csv; a reader must meet each of them somewhere."""
     import html as html_lib
 
-    from stepguide.data import table
+    from stepguide.rules.tables import table
 
     chapters = [guide.risk_by_profile(), guide.timing(), guide.score_trends(), guide.to_email_or_not(),
                 guide.after_a_drop()]

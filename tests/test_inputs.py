@@ -4,8 +4,8 @@ import dataclasses
 import pytest
 
 import stepguide as sg
-from stepguide.frame import INPUT_COLUMNS
-from stepguide.inputs import DEFAULTS, FIELDS, FLAGS, Profile, make_profile
+from stepguide.rules.frame import INPUT_COLUMNS
+from stepguide.rules.inputs import DEFAULTS, FIELDS, FLAGS, Profile, make_profile
 
 
 @pytest.mark.parametrize("alias,name", [

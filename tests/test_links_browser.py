@@ -19,7 +19,7 @@ def server(voila_server):
 def situation() -> tuple[dict[str, str], dict[str, str]]:
     """A value for every input of the dashboard (none the default, derived from its inputs mapping),
     and what the page should show for each."""
-    from stepguide.dashboard import Dashboard
+    from stepguide.ui.pages.dashboard import Dashboard
 
     dash = Dashboard()
     chosen: dict[str, str] = {}

@@ -6,11 +6,12 @@ import html
 import pytest
 
 import stepguide as sg
-from stepguide import render, views
-from stepguide.controls import ProfileControls
-from stepguide.model import GuideModel
-from stepguide.plan import cards
-from stepguide.vocabulary import label
+from stepguide.ui import render
+from stepguide.ui import views
+from stepguide.ui.controls import ProfileControls
+from stepguide.ui.model import GuideModel
+from stepguide.ui.plan import cards
+from stepguide.rules.words import label
 
 
 def test_one_change_is_one_assessment():

@@ -19,8 +19,8 @@ import pytest
 from recording_comm import RecordingComm
 from tornado import httpclient, httpserver, netutil, web
 
-from stepguide import _server
-from stepguide.plotly_view import PlotlyView, plotly_js_path, plotly_version, to_figure_dict
+from stepguide.serve import extension as _server
+from stepguide.ui.plotly_view import PlotlyView, plotly_js_path, plotly_version, to_figure_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +44,7 @@ def capture_updates(view: PlotlyView) -> list[dict[str, Any]]:
 
 def test_import_does_not_import_plotly() -> None:
     code = (
-        "import sys, stepguide.plotly_view as pv\n"
+        "import sys, stepguide.ui.plotly_view as pv\n"
         "assert 'plotly' not in sys.modules, sorted(m for m in sys.modules if m.startswith('plotly'))\n"
         "pv.PlotlyView({'data': [], 'layout': {}})\n"
         "assert pv.plotly_js_path().is_file()\n"
@@ -201,7 +201,7 @@ def _run(coro):
 def test_server_extension_serves_cacheable_plotly_js() -> None:
     app = web.Application(base_url="/base/")
     serverapp = SimpleNamespace(web_app=app, log=SimpleNamespace(info=lambda *a: None))
-    assert _server._jupyter_server_extension_points() == [{"module": "stepguide._server"}]
+    assert _server._jupyter_server_extension_points() == [{"module": "stepguide.serve.extension"}]
     _server._load_jupyter_server_extension(serverapp)
 
     url = f"/base/stepguide/static/plotly.min.js?v={plotly_version()}"
@@ -246,7 +246,7 @@ def test_voila_identity_provider_adds_route_only_for_standalone_voila() -> None:
 
 def test_jupyter_config_enables_extension() -> None:
     cfg = json.loads((ROOT / "jupyter-config/jupyter_server_config.d/stepguide.json").read_text())
-    assert cfg == {"ServerApp": {"jpserver_extensions": {"stepguide._server": True}}}
+    assert cfg == {"ServerApp": {"jpserver_extensions": {"stepguide.serve.extension": True}}}
 
 
 def test_esm_is_small() -> None:

@@ -28,7 +28,7 @@ WS_BUDGET = 500_000
 
 NOTEBOOK_SOURCE = '''
 import ipywidgets as w
-from stepguide.plotly_view import PlotlyView
+from stepguide.ui.plotly_view import PlotlyView
 
 def spec(n):
     return {
@@ -99,8 +99,8 @@ def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [
             sys.executable, "-m", "voila", "chart.ipynb", "--no-browser",
             f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
-            "--Voila.identity_provider_class=stepguide._server.VoilaIdentityProvider",
-            "--Voila.kernel_websocket_connection_class=stepguide._server.NoDelayKernelWebsocketConnection",
+            "--Voila.identity_provider_class=stepguide.serve.extension.VoilaIdentityProvider",
+            "--Voila.kernel_websocket_connection_class=stepguide.serve.extension.NoDelayKernelWebsocketConnection",
         ],
         cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

@@ -6,7 +6,7 @@ import pytest
 
 import stepguide as sg
 from dashboard_page import ROOT, serious_axe_violations
-from stepguide.vocabulary import label
+from stepguide.rules.words import label
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_one_verdict_and_one_chart_per_screen_readable_from_the_back(voila_server, browser) -> None:
     from playwright.sync_api import expect
 
-    from stepguide.presenter import SCREENS
+    from stepguide.ui.pages.presenter import SCREENS
 
     server = voila_server(ROOT / "notebooks" / "presenter.ipynb")
     context = browser.new_context(viewport={"width": 1920, "height": 1080})

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stepguide as sg
-from stepguide.data import specialties, table
-from stepguide.flows import node_decisions
-from stepguide.inputs import APPLICANTS, FAILED_EXAMS, FIELDS, FLAGS, MONTHS, STAGES
-from stepguide.scores import trend_of
+from stepguide.rules.tables import specialties, table
+from stepguide.rules.flows import node_decisions
+from stepguide.rules.inputs import APPLICANTS, FAILED_EXAMS, FIELDS, FLAGS, MONTHS, STAGES
+from stepguide.rules.scores import trend_of
 
 settings.register_profile("stepguide", deadline=None, max_examples=150)
 settings.load_profile("stepguide")  # no per-example deadline: CI machines are shared and slow at times

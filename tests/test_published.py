@@ -7,13 +7,13 @@ import string
 import pytest
 
 from stepguide import assess, charts
-from stepguide.chapter_text import trends
-from stepguide.data import specialties, table
-from stepguide.email import draft_email
-from stepguide.plan import matched_sentence, plan_markdown
-from stepguide.published import PUBLISHED, edition, exam_words, fact_publication, publications, specialty_words
-from stepguide.render import bands
-from stepguide.vocabulary import ids
+from stepguide.ui.chapter_text import trends
+from stepguide.rules.tables import specialties, table
+from stepguide.rules.email import draft_email
+from stepguide.ui.plan import matched_sentence, plan_markdown
+from stepguide.rules.published import PUBLISHED, edition, exam_words, fact_publication, publications, specialty_words
+from stepguide.ui.render import bands
+from stepguide.rules.words import ids
 
 # The exam facts that are published numbers (the cycle rows are dates of a season, sourced elsewhere).
 PUBLISHED_FACTS = ("score_min", "score_max", "step2_passing_from_2022_07_01", "step2_passing_from_2025_07_01",
@@ -74,7 +74,7 @@ def test_a_text_that_shows_a_published_number_also_shows_its_edition():
 
 
 def table_names_with_text() -> list[str]:
-    from stepguide.data import table_names
+    from stepguide.rules.tables import table_names
     return [n for n in table_names() if n not in ("schema", "casebook")]
 
 

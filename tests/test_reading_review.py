@@ -10,8 +10,8 @@ import re
 import pytest
 
 import stepguide as sg
-from stepguide import chapter_text
-from stepguide.data import table
+from stepguide.ui import chapter_text
+from stepguide.rules.tables import table
 
 
 def yours_rows(html: str) -> list[str]:

@@ -15,10 +15,10 @@ import pytest
 
 import stepguide as sg
 from casebook_cases import CASES, case_kwargs
-from stepguide.classify import classify
-from stepguide.data import specialties, table
-from stepguide.inputs import make_profile
-from stepguide.scores import band_of, trend_of
+from stepguide.rules.classify import classify
+from stepguide.rules.tables import specialties, table
+from stepguide.rules.inputs import make_profile
+from stepguide.rules.scores import band_of, trend_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -125,7 +125,7 @@ def test_assessment_is_immutable_and_serialisable():
 
 
 def test_one_person_never_imports_pandas_or_numpy():
-    code = ("import sys, stepguide as sg; from stepguide.dashboard import Dashboard; d = Dashboard(); "
+    code = ("import sys, stepguide as sg; from stepguide.ui.pages.dashboard import Dashboard; d = Dashboard(); "
             "d.set(step1=245, step2=224, specialty='derm'); sg.draft_email(d.assessment); "
             "from stepguide import guide; [f() for f in (guide.risk_by_profile, guide.timing, guide.score_trends, "
             "guide.to_email_or_not, guide.after_a_drop, guide.start_here)]; "

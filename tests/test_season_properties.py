@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stepguide as sg
-from stepguide.actions import can_still_be_done
-from stepguide.data import specialties, table
-from stepguide.flows import calendar_terms
-from stepguide.inputs import APPLICANTS, FAILED_EXAMS, FLAGS, MONTHS, STAGES
-from stepguide.plan import interview_ahead, interview_answer, plan_markdown
+from stepguide.rules.actions import can_still_be_done
+from stepguide.rules.tables import specialties, table
+from stepguide.rules.flows import calendar_terms
+from stepguide.rules.inputs import APPLICANTS, FAILED_EXAMS, FLAGS, MONTHS, STAGES
+from stepguide.ui.plan import interview_ahead, interview_answer, plan_markdown
 
 settings.register_profile("season", deadline=None, max_examples=200)
 

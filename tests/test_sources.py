@@ -11,14 +11,14 @@ import pytest
 from hypothesis import given, settings
 
 import stepguide as sg
-from stepguide import render
-from stepguide.articles import articles, glossary, ids_in, ids_in_text, publications
-from stepguide.dashboard import Dashboard
-from stepguide.data import table, table_names
-from stepguide.guide import start_here
-from stepguide.plan import plan_markdown
-from stepguide.sources import sources_html
-from stepguide.views import page_key
+from stepguide.ui import render
+from stepguide.rules.articles import articles, glossary, ids_in, ids_in_text, publications
+from stepguide.ui.pages.dashboard import Dashboard
+from stepguide.rules.tables import table, table_names
+from stepguide.ui.pages.guide import start_here
+from stepguide.ui.plan import plan_markdown
+from stepguide.ui.sources import sources_html
+from stepguide.ui.views import page_key
 
 from test_guide import BUILDERS
 from test_properties import profiles
@@ -174,7 +174,7 @@ def test_readme_names_the_sources():
 
 def test_the_class_page_explains_the_ids_it_shows():
     pytest.importorskip("pandas")
-    from stepguide.guide import cohort
+    from stepguide.ui.pages.guide import cohort
 
     page = cohort()
     shown = ids_in_text(html.unescape(re.sub(r"<[^>]+>", " ", page.summary.value + page.table.value)))

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from stepguide.articles import articles, glossary
+from stepguide.rules.articles import articles, glossary
 
 from dashboard_page import NOTEBOOK, ROOT, new_page, open_dashboard, serious_axe_violations
 

@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 import stepguide as sg
-from stepguide.guide import CHAPTERS
-from stepguide.vocabulary import label
+from stepguide.ui.pages.guide import CHAPTERS
+from stepguide.rules.words import label
 from testing.static_site import BLOCK_OUTSIDE, BUILD, DASHBOARD, StaticServer, build_site
 
 from conftest import CHROMIUM, CHROMIUM_ARGS
@@ -215,7 +215,7 @@ def test_the_site_carries_every_package_it_names(site: StaticServer) -> None:
 
 def test_the_lock_covers_what_the_dashboard_imports(site: StaticServer) -> None:
     """Every module the dashboard imports (outside the standard library) comes from a wheel the site carries."""
-    code = ("import sys\nfrom stepguide.dashboard import Dashboard\napp = Dashboard()\n"
+    code = ("import sys\nfrom stepguide.ui.pages.dashboard import Dashboard\napp = Dashboard()\n"
             "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} - set(sys.stdlib_module_names))))")
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     lock = json.loads((site.root / "static" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from stepguide import assess
-from stepguide.data import DATA_DIR, table, table_names
-from stepguide.schema import SCHEMA_FILE, TYPES, DataFileError, load_csv, read_schema
+from stepguide.rules.tables import DATA_DIR, table, table_names
+from stepguide.rules.schema import SCHEMA_FILE, TYPES, DataFileError, load_csv, read_schema
 
 # ---------------------------------------------------------------- the real data/
 

@@ -6,11 +6,11 @@ import subprocess
 
 import pytest
 
-from stepguide.balancer import COOKIE, haproxy_binary, haproxy_config
-from stepguide.room import KERNEL_MIB, RESERVE_MIB, auto_cap
-from stepguide.room_pages import room_full_html
-from stepguide.join import join_page, share_url
-from stepguide.workshop import WORKER_MIB, plan
+from stepguide.serve.balancer import COOKIE, haproxy_binary, haproxy_config
+from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, auto_cap
+from stepguide.serve.room_pages import room_full_html
+from stepguide.serve.join import join_page, share_url
+from stepguide.serve.workshop import WORKER_MIB, plan
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ def test_room_full_page_is_self_contained():
     [("max", "0", None), (str(3 * 2**30), str(2**30), 2048.0), ("garbage", "0", None)],
 )
 def test_available_memory_respects_a_container_limit(tmp_path, limit, current, expected_at_most):
-    from stepguide.room import available_mib
+    from stepguide.serve.room import available_mib
 
     (tmp_path / "memory.max").write_text(limit + "\n")
     (tmp_path / "memory.current").write_text(current + "\n")

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import stepguide as sg
-from stepguide.balancer import COOKIE, haproxy_binary
+from stepguide.serve.balancer import COOKIE, haproxy_binary
 from testing.visitor import Visit
 from testing.workshop import start_workshop
 

@@ -212,10 +212,10 @@ a {{ color: #0b5394; }} li {{ margin: .35rem 0; }}
 
 
 def write_landing(out: Path, size_mib: float) -> None:
-    """The site's front page: the dashboard, then the chapters (titles from stepguide.guide.CHAPTERS)."""
+    """The site's front page: the dashboard, then the chapters (titles from stepguide.ui.pages.guide.CHAPTERS)."""
     from html import escape
 
-    from stepguide.guide import CHAPTERS
+    from stepguide.ui.pages.guide import CHAPTERS
 
     chapters = [("00_start_here", "Start here"), *CHAPTERS]
     items = "".join(f'<li><a href="voici/render/{escape(stem)}.html">{escape(title)}</a></li>' for stem, title in chapters)
@@ -279,7 +279,7 @@ def build(out: Path, cache: Path) -> None:
             cwd=lite, env=checkout_templates())
     plotly = out / "stepguide" / "static"
     plotly.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "stepguide" / "static" / "vendor" / "plotly-basic.min.js", plotly / "plotly.min.js")
+    shutil.copy2(ROOT / "stepguide" / "ui" / "static" / "vendor" / "plotly-basic.min.js", plotly / "plotly.min.js")
     # JupyterLite's own application shell (16 MB): its only user was the root index.html, which the front
     # page below replaces; the Voici pages load voici/build/ (tests/test_static_browser.py checks no 404).
     shutil.rmtree(out / "build", ignore_errors=True)

@@ -1,0 +1,214 @@
+"""Read the file an adviser really has into one judged table where every line is accounted for.
+
+Spreadsheets save "CSV" in several ways, so each step says what it found rather than guess: the
+encoding (UTF-8 with or without BOM, UTF-16, else Windows-1252), the separator (comma, semicolon
+or tab, from the header line) and which header means which input (case, spaces and punctuation
+ignored; aliases in ``data/cohort_headers.csv``). A record with the wrong number of fields or a bad
+value keeps its line number and the reason; every other record is judged by
+:func:`stepguide.assess_frame`, so rows in == rows judged + rows named. Only the well-formed records
+go through pandas' C reader: one vectorised pass over the bytes finds each record's line and field
+count first, which keeps 200,000 rows well inside the time and memory budget (benchmarks/README.md).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+from stepguide.cohort.file import MAX_BYTES, MAX_ROWS, SEPARATORS, decode, find_separator, size_error
+from stepguide.cohort.headers import map_headers
+from stepguide.cohort.records import split_records
+from stepguide.rules.frame import assess_frame
+from stepguide.rules.inputs import FLAGS
+
+CHUNK_ROWS = 10_000  # judged this many at a time: progress steps, and the peak of judging stays small
+FLAG_WORDS = {"true": True, "false": False, "yes": True, "no": False, "": False}
+Progress = Callable[[float, str], None]
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A read and judged file: one row per non-blank record, in file order, plus how it was read.
+
+    ``rows`` holds ``line`` (the record's line in the file), the file's columns under their input
+    names, the verdict columns of :func:`stepguide.assess_frame` and ``error`` (None when judged).
+    """
+
+    rows: pd.DataFrame
+    encoding: str
+    separator: str
+    headers: tuple[tuple[str, str], ...]  # (as written in the file, input column)
+    blank_lines: int = 0
+    ignored_columns: tuple[int, ...] = ()  # 1-based positions of empty columns without a header
+    name: str = ""
+    notes_extra: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def judged(self) -> pd.DataFrame:
+        """Rows judged by the rules (no error)."""
+        return self.rows[self.rows["error"].isna()]
+
+    @cached_property
+    def named(self) -> pd.DataFrame:
+        """Rows that could not be judged, each with its line and reason."""
+        return self.rows[self.rows["error"].notna()]
+
+    def notes(self) -> list[str]:
+        """How the file was read, in plain words (shown above the table and in the summary)."""
+        renamed = [f"'{h}' as {c}" for h, c in self.headers if h != c]
+        out = [f"Read as {self.encoding}, {SEPARATORS[self.separator]}-separated: {_count(len(self.rows), 'row')}, "
+               f"{len(self.judged):,} judged, {len(self.named):,} to fix."]
+        if renamed:
+            out.append("Headers read as: " + ", ".join(renamed) + ".")
+        if self.blank_lines:
+            out.append(f"{_count(self.blank_lines, 'empty line')} skipped.")
+        if self.ignored_columns:
+            out.append("Empty column(s) without a header ignored: " + ", ".join(map(str, self.ignored_columns)) + ".")
+        return out + list(self.notes_extra)
+
+
+@dataclass(frozen=True)
+class ParsedCohort:
+    """A file read but not yet judged: the input columns, each row's line and field count, how it was read."""
+
+    inputs: pd.DataFrame
+    lines: np.ndarray
+    fields: np.ndarray
+    width: int  # fields in the header
+    encoding: str
+    separator: str
+    headers: tuple[tuple[str, str], ...]
+    blank_lines: int
+    ignored_columns: tuple[int, ...]
+    name: str
+    note: str
+
+
+def read_cohort(source: bytes | bytearray | memoryview | str | os.PathLike[str] | IO[Any], *, name: str = "",
+                max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES, progress: Progress | None = None) -> Cohort:
+    """Read and judge an adviser's file (a path, its bytes, or an open file); ``ValueError`` says what is wrong.
+
+    File-level problems (size, encoding, headers) raise with a message starting ``file:``; a bad row
+    never does: it comes back with its ``line`` and ``error``. ``progress(fraction, text)`` is called
+    while reading and after each chunk of rows judged, so a page can show a progress bar.
+    """
+    step = progress or (lambda fraction, text: None)
+    step(0.0, "Reading the file")
+    parsed = parse_cohort(source, name=name, max_rows=max_rows, max_bytes=max_bytes)
+    step(0.1, f"Read {len(parsed.lines):,} rows; judging them")
+    return judge_cohort(parsed, progress=lambda f, text: step(0.1 + 0.9 * f, text))
+
+
+def parse_cohort(source: bytes | bytearray | memoryview | str | os.PathLike[str] | IO[Any], *, name: str = "",
+                 max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> ParsedCohort:
+    """The reading half of :func:`read_cohort` (decode, separator, headers, records), with the same errors."""
+    raw, name = _load(source, name, max_bytes)
+    if not raw:
+        raise ValueError("file: is empty")
+    data, encoding, note = decode(raw)
+    del raw
+    if b"\n" not in data and b"\r" in data:  # old Mac line ends; CRLF is read as it is
+        data = data.replace(b"\r", b"\n")
+    sep = find_separator(data)
+    split = split_records(data, sep, max_rows)
+    header, lines, fields, blank, frame = split.header, split.lines, split.fields, split.blank, split.frame
+    del data
+    columns = map_headers(header)
+    if len(frame) == 0:
+        raise ValueError("file: has a header line but no student rows under it")
+    keep: dict[str, pd.Series] = {}
+    ignored = []
+    for j, col in enumerate(columns):
+        if col is not None:
+            keep[col] = _map_unique(frame[j], lambda v: FLAG_WORDS.get(v.strip().lower(), v)) if col in FLAGS \
+                else frame[j]
+            continue
+        filled = frame[j].str.strip().ne("").to_numpy() & (fields == len(header))
+        if filled.any():
+            raise ValueError(f"file: column {j + 1} has no header but has values (first on line "
+                             f"{lines[filled.argmax()]}); give it one of the names the guide reads or delete it")
+        ignored.append(j + 1)
+    del frame
+    return ParsedCohort(inputs=pd.DataFrame(keep, copy=False), lines=lines, fields=fields, width=len(header),
+                        encoding=encoding, separator=sep, blank_lines=blank, ignored_columns=tuple(ignored),
+                        headers=tuple((h.strip(), c) for h, c in zip(header, columns) if c), name=name, note=note)
+
+
+def judge_cohort(parsed: ParsedCohort, progress: Progress | None = None) -> Cohort:
+    """The judging half of :func:`read_cohort`: every row through :func:`assess_frame`, malformed rows named."""
+    step = progress or (lambda fraction, text: None)
+    verdicts = _judge(parsed.inputs, step)
+    bad = parsed.fields != parsed.width
+    if bad.any():
+        verdicts.loc[bad, [c for c in verdicts.columns if c != "error"]] = None
+        verdicts.loc[bad, "error"] = [_field_count_error(int(k), parsed.width, parsed.separator)
+                                      for k in parsed.fields[bad]]
+    rows = pd.concat([pd.DataFrame({"line": parsed.lines}), parsed.inputs, verdicts], axis=1)
+    step(1.0, f"Judged {len(rows):,} rows")
+    return Cohort(rows=rows, encoding=parsed.encoding, separator=parsed.separator, name=parsed.name,
+                  blank_lines=parsed.blank_lines, headers=parsed.headers, ignored_columns=parsed.ignored_columns,
+                  notes_extra=(parsed.note,) if parsed.note else ())
+
+
+def _load(source: Any, name: str, max_bytes: int) -> tuple[bytes, str]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        raw = bytes(source)
+    elif isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        if "\n" in path:
+            raise TypeError("read_cohort: got text with line breaks where a path was expected; "
+                            "pass text.encode() or io.StringIO(text)")
+        _check_size(os.path.getsize(path), max_bytes)
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        name = name or os.path.basename(path)
+    elif hasattr(source, "read"):
+        got = source.read(max_bytes + 1)
+        raw = got.encode("utf-8") if isinstance(got, str) else bytes(got)
+        name = name or os.path.basename(str(getattr(source, "name", "")))
+    else:
+        raise TypeError(f"read_cohort: expected a path, bytes or an open file, got {type(source).__name__}")
+    _check_size(len(raw), max_bytes)
+    return raw, name
+
+
+def _check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise ValueError(size_error(size, max_bytes))
+
+
+def _map_unique(values: pd.Series, fn: Callable[[str], object]) -> pd.Series:
+    """``fn`` applied once per distinct value (a class has few), then mapped over every row."""
+    return values.map({u: fn(u) for u in pd.unique(values.to_numpy())})
+
+
+def _field_count_error(got: int, want: int, sep: str) -> str:
+    word = SEPARATORS[sep]
+    if got > want:
+        return (f"line has {got} fields but the header has {want}: a value with a {word} inside needs quotes, "
+                f"or there is a stray {word}")
+    return f"line has {got} field{'s' if got != 1 else ''} but the header has {want}: a value or a {word} is missing"
+
+
+def _judge(inputs: pd.DataFrame, step: Progress) -> pd.DataFrame:
+    """:func:`assess_frame` over chunks of rows: progress after each, and a bounded peak for big files."""
+    n, parts = len(inputs), []
+    for start in range(0, n, CHUNK_ROWS):
+        try:
+            out = assess_frame(inputs.iloc[start:start + CHUNK_ROWS])
+        except ValueError as exc:  # missing required columns: the whole file, not one row
+            reason = str(exc).split(": ", 1)[-1] if str(exc).startswith("assess_frame:") else str(exc)
+            raise ValueError(f"file: {reason}") from None
+        parts.append(out[[c for c in out.columns if c not in inputs.columns]])
+        done = min(start + CHUNK_ROWS, n)
+        step(done / n, f"Judged {done:,} of {n:,} rows")
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)

@@ -1,0 +1,78 @@
+"""Update emails (E1-E6) filled in from an assessment, or a plain reason not to send one."""
+from __future__ import annotations
+
+import string
+from functools import cache
+from dataclasses import dataclass
+
+from stepguide.rules.assessment import Assessment
+from stepguide.rules.tables import table
+
+# What the applicant types in, shown as a visible [blank] until they do (nothing is guessed).
+BLANKS = {"name": "[your name]", "aamc_id": "[AAMC ID]", "program": "[program]", "director": "[last name]",
+          "interview_date": "[interview date]", "test_date": "[test date]",
+          "expected_date": "[expected date]", "reason": "[one specific reason you want this program]",
+          "context": "[the reason, in one factual sentence]",
+          "recovery": "[what shows you have recovered: a recent grade, evaluation or letter]"}
+USER_FIELDS = tuple(BLANKS)
+PLACEHOLDERS = (*USER_FIELDS, "specialty", "step2", "step1")  # the last three come from the assessment
+
+
+@dataclass(frozen=True)
+class EmailDraft:
+    send: bool
+    template: str | None
+    subject: str
+    body: str
+    why: str
+
+    def as_text(self) -> str:
+        if not self.send:
+            return f"No email: {self.why}"
+        return f"Subject: {self.subject}\n\n{self.body}"
+
+
+@cache
+def _template_row(template: str, part: str) -> dict:
+    """One template part, its placeholders checked once (the draft is refilled on every keystroke)."""
+    hit = table("email_templates").where(template=template, part=part)
+    if not hit:
+        raise KeyError(f"no email template {template}/{part}")
+    row = hit[0]
+    used = {f for _, f, _, _ in string.Formatter().parse(row["subject"] + row["body"]) if f}
+    unknown = used - set(PLACEHOLDERS)
+    if unknown:
+        raise KeyError(f"template {template}/{part} uses unknown placeholders {sorted(unknown)}")
+    return row
+
+
+def _fields(a: Assessment, given: dict[str, str | None]) -> dict[str, str]:
+    p = a.profile
+    values = {"specialty": p.specialty, "step1": str(p.step1),
+              "step2": "" if p.step2 is None else str(p.step2)}
+    for key in USER_FIELDS:
+        values[key] = " ".join(str(given.get(key) or "").split()) or BLANKS[key]
+    return values
+
+
+def draft_email(assessment: Assessment, name: str | None = None, aamc_id: str | None = None,
+                program: str | None = None, director: str | None = None,
+                interview_date: str | None = None, test_date: str | None = None,
+                expected_date: str | None = None, reason: str | None = None,
+                context: str | None = None, recovery: str | None = None) -> EmailDraft:
+    """Fill the template the rules chose; blanks stay visible as [brackets] so nothing is guessed.
+
+    The text is plain (not HTML): whoever shows it as HTML must escape it.
+    """
+    a = assessment
+    if a.template is None:
+        why = next(t.reason for t in a.trace if t.topic == "email")
+        return EmailDraft(False, None, "", "", why)
+    part = a.verdict.template_part or "main"
+    row = _template_row(a.template, part)
+    fields = _fields(a, {"name": name, "aamc_id": aamc_id, "program": program, "director": director,
+                         "interview_date": interview_date, "test_date": test_date,
+                         "expected_date": expected_date, "reason": reason, "context": context,
+                         "recovery": recovery})
+    return EmailDraft(True, a.template, row["subject"].format(**fields), row["body"].format(**fields),
+                      str(row["use_when"]))

@@ -1,0 +1,1 @@
+"""Serving apart: Voila hooks, the server extension, the room, the workshop and its processes."""

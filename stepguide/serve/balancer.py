@@ -1,0 +1,89 @@
+"""HAProxy in front of several Voila workers: one port for the room, every core used.
+
+One Voila process serves every websocket of its visitors from one Python
+thread, so a workshop runs N workers and HAProxy spreads visitors over them.
+A page and its kernel live in one worker, so every later request of that page
+(the kernel websocket, ``api/kernels/<id>``, the shutdown beacon) must reach the
+same worker: HAProxy inserts a ``SGWORKER`` cookie on the first response and
+routes by it afterwards. New visitors (no cookie yet) take the workers in turn
+(``roundrobin``), which matches the plan: each worker's preheated pool holds
+an equal share of the room. (``leastconn`` was tried: a cold browser's six
+parallel asset connections skew it, and one worker's pool ran dry while the
+other's was still full.) A cookie is per browser, not per source address, so
+a whole room behind one NAT still spreads over the workers.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+
+COOKIE = "SGWORKER"
+
+_TEMPLATE = """\
+# Written by stepguide.serve.workshop; regenerated on every start.
+global
+    maxconn {maxconn}
+
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 1h
+    timeout server 1h
+    # a kernel websocket stays open as long as the student's tab
+    timeout tunnel 12h
+    timeout http-request 30s
+
+frontend room
+    bind {host}:{port}
+    default_backend workers
+
+cache assets
+    # Voila's scripts, styles and fonts: the same ~6 MB for every cold browser in the room.
+    total-max-size 256
+    max-object-size 16777216
+    max-age 3600
+    process-vary on
+
+backend workers
+    balance roundrobin
+    cookie {cookie} insert indirect nocache httponly attr "SameSite=Lax"
+    # Voila serves its scripts and styles uncompressed; a room's Wi-Fi is the narrow part.
+    # The cache keeps each file once, as Voila sent it; compression applies to every reply, hits included.
+    filter cache assets
+    filter compression
+    compression algo gzip
+    compression type text/html text/css text/javascript application/javascript application/json
+    acl asset path_beg /voila/static/ /voila/templates/ /voila/labextensions/ /stepguide/static/
+    http-request set-var(txn.asset) bool(true) if asset
+    http-request cache-use assets if asset
+    http-response cache-store assets if {{ var(txn.asset) -m bool }}
+    http-response set-header X-Cache hit if {{ var(txn.asset) -m bool }} !{{ srv_id -m found }}
+    # A worker busy warming its pool can be slow to answer: mark it down only after 10 s of silence.
+    option httpchk GET /stepguide/room.json
+    timeout check 5s
+    default-server check inter 2s fall 5 rise 1
+{servers}
+"""
+
+
+def haproxy_config(host: str, port: int, worker_ports: Sequence[int], *, maxconn: int = 4096) -> str:
+    """HAProxy configuration: ``host:port`` in front of Voila workers on ``127.0.0.1:<worker_ports>``."""
+    if not worker_ports:
+        raise ValueError("worker_ports must name at least one worker port")
+    for p in (port, *worker_ports):
+        if not 0 < int(p) < 65536:
+            raise ValueError(f"port must be in 1..65535, got {p}")
+    servers = "\n".join(f"    server w{i} 127.0.0.1:{p} cookie w{i}" for i, p in enumerate(worker_ports, 1))
+    return _TEMPLATE.format(host=host, port=int(port), cookie=COOKIE, servers=servers, maxconn=int(maxconn))
+
+
+def haproxy_binary() -> str | None:
+    """Path of the ``haproxy`` executable, or None (Debian: ``apt-get install haproxy``)."""
+    return shutil.which("haproxy") or next(
+        (p for p in ("/usr/sbin/haproxy", "/usr/local/sbin/haproxy") if shutil.which(p)), None)
+
+
+def haproxy_argv(binary: str, config_path: str) -> list[str]:
+    """Run in the foreground (``-db``) in master-worker mode (``-W``), so SIGTERM stops it."""
+    return [binary, "-W", "-db", "-f", config_path]

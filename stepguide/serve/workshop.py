@@ -1,0 +1,256 @@
+"""``make workshop``: serve the dashboard to a room on its network, one command.
+
+    python -m stepguide.serve.workshop [--room 60] [--workers N] [--host 0.0.0.0] [--port 8866] [--cap K]
+
+What it starts (and stops again on Ctrl-C or SIGTERM):
+
+* N standalone Voila workers (default: one per core) on free loopback ports,
+  each with the project's ``voila.json`` (culling, lean kernels, the shutdown
+  fix) plus a preheated pool of ``ceil(room / N)`` kernels and a share of the
+  kernel cap (:mod:`stepguide.serve.room`);
+* HAProxy on ``host:port`` in front of them with a worker cookie
+  (:mod:`stepguide.serve.balancer`). With one worker, or without HAProxy, the single
+  worker listens on ``host:port`` itself.
+
+It waits until every pool has run the notebook, then prints the link to share,
+a QR code, and the path of a page to project with both. The cap defaults to
+what memory allows: ``(available - 1 GiB - workers) / 90 MiB`` kernels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from stepguide.serve import balancer
+from stepguide.serve.join import join_page, qr_text, share_url
+from stepguide.serve.processes import stop_processes
+from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, auto_cap, available_mib
+
+def project_root() -> Path:
+    """The folder with ``voila.json`` and ``notebooks/``: the repository, or the current folder (a container)."""
+    for folder in (Path(__file__).resolve().parents[2], Path.cwd()):
+        if (folder / "voila.json").is_file():
+            return folder
+    raise FileNotFoundError("voila.json not found next to the stepguide package or in the current folder")
+
+#: Resident memory of one Voila worker with 30 pages open, MiB (2 workers and HAProxy: 326-352 MiB,
+#: bench_load.py); its kernels are counted apart.
+WORKER_MIB = 160
+DEFAULT_ROOM = 60
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a room is spread over workers and memory."""
+
+    room: int
+    workers: int
+    pool: int  # preheated kernels per worker
+    cap: int  # kernels per worker, pooled and in use
+
+    @property
+    def total_cap(self) -> int:
+        return self.cap * self.workers
+
+
+def plan(room: int, workers: int, *, cap: int | None = None, available: float | None = None,
+         kernel_mib: float = KERNEL_MIB, reserve_mib: float = RESERVE_MIB) -> Plan:
+    """Pool and cap per worker for ``room`` visitors. ``cap`` (total kernels) defaults to what memory allows."""
+    if room < 1:
+        raise ValueError(f"room must be >= 1 (people expected), got {room}")
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    if cap is None:
+        free = available_mib() if available is None else available
+        cap = auto_cap(free - workers * WORKER_MIB, kernel_mib=kernel_mib, reserve_mib=reserve_mib)
+    if cap < workers:
+        raise ValueError(f"cap must be >= workers ({workers}) so each worker can hold a kernel, got {cap}")
+    per_worker = cap // workers
+    return Plan(room=room, workers=workers, pool=min(math.ceil(room / workers), per_worker), cap=per_worker)
+
+
+def pick_port(rng: random.Random | None = None) -> int:
+    """A free loopback port below Linux's ephemeral range (32768+).
+
+    Kernels bind their ZMQ ports in the ephemeral range at any moment; a port
+    picked there could be taken between this check and the worker's bind.
+    """
+    rng = rng or random.Random()
+    for _ in range(200):
+        port = rng.randrange(20000, 32768)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 20000..32767")
+
+
+def _status(port: int) -> dict | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/stepguide/room.json", timeout=5) as r:
+            return json.load(r)
+    except Exception:  # noqa: BLE001 - not up yet (refused, reset, half-written reply): ask again later
+        return None
+
+
+class Workshop:
+    """The running workers and proxy; :meth:`stop` ends them and every kernel."""
+
+    def __init__(self, notebook: Path, plan_: Plan, host: str, port: int, run_dir: Path,
+                 voila_args: list[str], use_proxy: bool) -> None:
+        self.notebook, self.plan, self.host, self.port = notebook, plan_, host, port
+        self.run_dir, self.use_proxy = run_dir, use_proxy
+        self.worker_ports = [pick_port() for _ in range(plan_.workers)] if use_proxy else [port]
+        self.procs: list[subprocess.Popen] = []
+        self.voila_args = voila_args
+
+    def start(self) -> None:
+        """Start the workers, then the proxy; ``stop()`` ends whatever was started."""
+        notebook, plan_, host, port, run_dir = self.notebook, self.plan, self.host, self.port, self.run_dir
+        use_proxy, voila_args = self.use_proxy, self.voila_args
+        env = dict(os.environ)
+        root = project_root()
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
+        bind = "127.0.0.1" if use_proxy else host
+        for i, wport in enumerate(self.worker_ports, 1):
+            argv = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={wport}",
+                    f"--Voila.ip={bind}", "--Voila.port_retries=0", "--preheat_kernel=True",
+                    f"--pool_size={plan_.pool}", f"--RoomKernelManager.max_kernels={plan_.cap}",
+                    f"--RoomKernelManager.pool_starts={max(1, (os.cpu_count() or 1) // plan_.workers)}", *voila_args]
+            log = open(run_dir / f"worker-{i}.log", "wb")
+            self.procs.append(subprocess.Popen(argv, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                               stdin=subprocess.DEVNULL, start_new_session=True))
+            log.close()
+        if use_proxy:
+            cfg = run_dir / "haproxy.cfg"
+            cfg.write_text(balancer.haproxy_config(host, port, self.worker_ports))
+            log = open(run_dir / "haproxy.log", "wb")
+            self.procs.append(subprocess.Popen(balancer.haproxy_argv(balancer.haproxy_binary(), str(cfg)),
+                                               stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                               start_new_session=True))
+            log.close()
+
+        (run_dir / "servers.json").write_text(json.dumps({
+            "url": f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}/",
+            "worker_ports": self.worker_ports, "pids": [p.pid for p in self.procs], "proxy": use_proxy,
+            "plan": {"room": plan_.room, "workers": plan_.workers, "pool": plan_.pool, "cap": plan_.cap}}))
+
+    def statuses(self) -> list[dict | None]:
+        return [_status(p) for p in self.worker_ports]
+
+    def wait_ready(self, timeout: float = 600.0, progress=None) -> bool:
+        """Wait until every worker's pool is full and has run the notebook; False if ``timeout`` came first.
+
+        Serving with a pool not quite full beats not serving: the caller warns and goes on.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for p in self.procs:
+                if p.poll() is not None:
+                    raise RuntimeError(f"a server exited ({p.args[0]} ... code {p.returncode}); logs in {self.run_dir}")
+            st = self.statuses()
+            warm = sum(s["kernels"] for s in st if s)
+            if progress:
+                progress(warm, self.plan.pool * self.plan.workers)
+            if all(s and s["warm"] for s in st):
+                return True
+            time.sleep(0.5)
+        if not all(self.statuses()):
+            raise TimeoutError(f"workers not answering after {timeout:.0f} s; logs in {self.run_dir}")
+        return False
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """SIGTERM every server (Voila shuts its kernels down), the proxy first so no new visitor arrives while the
+        workers stop; then kill whatever is left, kernels included."""
+        stop_processes(list(reversed(self.procs)), timeout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    env = os.environ.get
+    ap = argparse.ArgumentParser(description="Serve the dashboard to a workshop room (see README).")
+    ap.add_argument("--room", type=int, default=int(env("ROOM") or DEFAULT_ROOM), help="people expected (env ROOM)")
+    ap.add_argument("--workers", type=int, default=int(env("WORKERS") or os.cpu_count() or 1),
+                    help="Voila processes (env WORKERS; default: cores)")
+    ap.add_argument("--host", default=env("HOST") or "0.0.0.0", help="address to listen on (env HOST)")
+    ap.add_argument("--port", type=int, default=int(env("PORT") or 8866), help="port to listen on (env PORT)")
+    ap.add_argument("--cap", type=int, default=int(env("CAP")) if env("CAP") else None,
+                    help="most kernels in all (env CAP; default: what memory allows)")
+    ap.add_argument("--notebook", type=Path, default=None, help="default: notebooks/dashboard.ipynb")
+    ap.add_argument("--run-dir", type=Path, default=None, help="logs and generated files (default: a temp dir)")
+    ap.add_argument("--no-qr", action="store_true", help="do not draw the QR code in the terminal")
+    ap.add_argument("voila_args", nargs="*", help="further Voila options, after --")
+    a = ap.parse_args(argv)
+
+    workers = a.workers
+    if workers > 1 and balancer.haproxy_binary() is None:
+        print("workshop: haproxy not found (Debian: apt-get install haproxy); using one worker", file=sys.stderr)
+        workers = 1
+    try:
+        p = plan(a.room, workers, cap=a.cap)
+    except ValueError as exc:
+        print(f"workshop: {exc}", file=sys.stderr)
+        return 2
+    run_dir = a.run_dir or Path(tempfile.mkdtemp(prefix=f"stepguide-workshop-{a.port}-"))
+    run_dir.mkdir(parents=True, exist_ok=True)
+    print(f"stepguide workshop: room of {p.room}, {p.workers} worker(s), {p.pool} warm kernels each, "
+          f"at most {p.total_cap} kernels in all (~{p.total_cap * KERNEL_MIB / 1024:.1f} GiB). Logs: {run_dir}")
+    if p.total_cap < p.room:
+        print(f"workshop: this machine's memory fits {p.total_cap} visitors; more will see the room-full page.")
+    notebook = (a.notebook or project_root() / "notebooks" / "dashboard.ipynb").resolve()
+    if not notebook.is_file():
+        print(f"workshop: notebook not found: {notebook}", file=sys.stderr)
+        return 2
+    shop = Workshop(notebook, p, a.host, a.port, run_dir, a.voila_args, use_proxy=workers > 1)
+
+    def _stop(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)  # also when started with SIGINT ignored (a background job)
+    try:
+        shop.start()
+        shown: list[int] = []
+
+        def progress(n: int, of: int) -> None:
+            if not shown or n == of != shown[-1] or n - shown[-1] >= max(1, of // 10):
+                shown.append(n)
+                print(f"  warming kernels: {n}/{of}", flush=True)
+
+        if not shop.wait_ready(timeout=300, progress=progress):
+            print(f"workshop: the warm pools are not full after 5 minutes (see {run_dir}); serving anyway")
+        url = share_url(a.host, a.port)
+        (run_dir / "join.html").write_text(join_page(url, p.room), encoding="utf-8")
+        print(f"\nReady. Share this link with the room:\n\n    {url}\n")
+        qr = None if a.no_qr else qr_text(url)
+        if qr:
+            print(qr)
+        print(f"Page to project (link and QR code): {run_dir / 'join.html'}\nCtrl-C stops everything.", flush=True)
+        while True:
+            time.sleep(30)
+            st = [s for s in shop.statuses() if s]
+            print(f"  kernels: {sum(s['kernels'] for s in st)} of {p.total_cap} "
+                  f"({sum(s['pool'] for s in st)} warm in the pools)", flush=True)
+    except KeyboardInterrupt:
+        print("\nstopping...", flush=True)
+    finally:
+        shop.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

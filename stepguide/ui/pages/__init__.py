@@ -1,0 +1,1 @@
+"""Pages are compositions: the dashboard, the chapters, the presenter view and the cohort page."""

@@ -1,0 +1,257 @@
+"""Chapter 6's page: upload a class file (size checked first, sent in chunks, with progress), see it judged, take it away.
+
+The uploader and the download buttons are small anywidgets (``static/cohort.js``): ipywidgets'
+``FileUpload`` sends a whole file in one websocket message with no size check and no progress.
+Importing this module loads neither pandas nor the readers; the page builder does, when called.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import ipywidgets as w
+import traitlets
+
+from stepguide.cohort.file import MAX_BYTES, MAX_ROWS, SAVE_AS_CSV, size_error, size_limit_text
+from stepguide.ui.plotly_view import PlotlyView
+from stepguide.rules.tables import has_pandas
+from stepguide.ui import render
+from stepguide.ui.render import esc
+from stepguide.rules.words import label
+
+_STATIC = Path(__file__).resolve().parents[1] / "static"
+_ESM = (_STATIC / "cohort.js").read_text(encoding="utf-8")
+_CSS = (_STATIC / "cohort.css").read_text(encoding="utf-8")
+CHUNK_BYTES = 256 * 1024
+SEND_SHARE = 0.4  # of the progress bar: sending (the front end's part); the rest is reading and judging
+UNEXPECTED = "Something went wrong while reading this file. Nothing was changed: check the file and try again."
+log = logging.getLogger(__name__)
+
+
+class _CohortWidget(anywidget.AnyWidget):
+    _esm = _ESM
+    _css = _CSS
+    kind = traitlets.Unicode("").tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+
+
+class CohortUpload(_CohortWidget):
+    """A file picker that refuses a file over ``max_bytes`` before sending, then sends it in chunks.
+
+    ``on_file(callback)`` registers ``callback(name, data)``, run once the whole file has arrived (or
+    :meth:`load` is called); while it runs, :meth:`report` moves the same progress bar.
+    """
+
+    accept = traitlets.Unicode(".csv,.tsv,.txt,text/csv,text/plain").tag(sync=True)
+    max_bytes = traitlets.Int(MAX_BYTES).tag(sync=True)
+    chunk_size = traitlets.Int(CHUNK_BYTES).tag(sync=True)
+    too_big = traitlets.Unicode("").tag(sync=True)  # the refusal, with {size} for the front end to fill
+    progress = traitlets.Float(-1.0).tag(sync=True)  # -1 hides the bar
+    status = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, label: str = "Choose a CSV file", **kwargs: Any) -> None:
+        too_big = "{name}: " + size_error(None, kwargs.get("max_bytes", MAX_BYTES))
+        super().__init__(kind="upload", label=label, too_big=too_big, **kwargs)
+        self._callbacks: list[Callable[[str, bytes], None]] = []
+        self._upload: dict[str, Any] | None = None
+        self.on_msg(self._on_message)
+
+    def on_file(self, callback: Callable[[str, bytes], None]) -> None:
+        self._callbacks.append(callback)
+
+    def load(self, name: str, data: bytes) -> None:
+        """Hand a complete file to the callbacks, as when an upload finishes."""
+        self.progress, self.status = SEND_SHARE, f"Reading {name}"
+        for callback in self._callbacks:
+            callback(name, data)
+
+    def report(self, fraction: float, text: str) -> None:
+        """Progress of reading and judging (0-1) on the bar after the sending share."""
+        self.progress = SEND_SHARE + (1 - SEND_SHARE) * max(0.0, min(1.0, fraction))
+        self.status = text
+
+    def _on_message(self, _: Any, content: dict[str, Any], buffers: list[memoryview]) -> None:
+        kind = content.get("kind")
+        if kind == "start":
+            size, name = int(content.get("size", 0)), str(content.get("name", ""))
+            if size > self.max_bytes:
+                self._upload = None
+                self.send({"kind": "refuse", "id": content.get("id")})
+                self.progress, self.status = -1.0, f"{name}: {size_error(size, self.max_bytes)}"
+                return
+            self._upload = {"id": content.get("id"), "name": name, "size": size, "got": 0, "data": bytearray(size)}
+            self.progress, self.status = 0.0, f"Sending {name}"
+            if size == 0:
+                self._finish()
+        elif kind == "chunk" and self._upload is not None and content.get("id") == self._upload["id"] and buffers:
+            up, piece, offset = self._upload, buffers[0], int(content.get("offset", -1))
+            if offset < 0 or offset + len(piece) > up["size"]:
+                self._upload = None
+                self.send({"kind": "refuse", "id": up["id"]})
+                return
+            up["data"][offset:offset + len(piece)] = piece
+            up["got"] += len(piece)
+            self.send({"kind": "ack", "id": up["id"], "received": up["got"]})
+            if up["got"] >= up["size"]:
+                self._finish()
+
+    def _finish(self) -> None:
+        up, self._upload = self._upload, None
+        if up is not None:
+            self.load(up["name"], bytes(up["data"]))
+
+
+class CohortDownload(_CohortWidget):
+    """A button that saves the bytes ``make()`` returns as ``filename``; made only when clicked."""
+
+    filename = traitlets.Unicode("download.csv").tag(sync=True)
+    mime = traitlets.Unicode("text/csv").tag(sync=True)
+    ready = traitlets.Bool(False).tag(sync=True)
+    version = traitlets.Int(0).tag(sync=True)  # bumped on every provide(): the page drops an older saved file
+    part_size = 1024 * 1024
+
+    def __init__(self, label: str, filename: str, mime: str, **kwargs: Any) -> None:
+        super().__init__(kind="download", label=label, filename=filename, mime=mime, **kwargs)
+        self._make: Callable[[], bytes] | None = None
+        self.on_msg(self._on_message)
+
+    def provide(self, make: Callable[[], bytes] | None, filename: str | None = None) -> None:
+        """What to save from now on (None disables the button)."""
+        self._make = make
+        with self.hold_sync():
+            if filename:
+                self.filename = filename
+            self.ready = make is not None
+            self.version += 1
+
+    def content(self) -> bytes:
+        """The bytes a click would save now."""
+        if self._make is None:
+            raise ValueError("download: nothing to save yet")
+        return self._make()
+
+    def _on_message(self, _: Any, content: dict[str, Any], buffers: list[memoryview]) -> None:
+        if content.get("kind") != "want" or self._make is None:
+            return
+        data = self.content()
+        parts = range(0, max(len(data), 1), self.part_size)
+        for i, start in enumerate(parts):
+            self.send({"kind": "part", "last": i == len(parts) - 1}, buffers=[data[start:start + self.part_size]])
+
+
+def intro_html(max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> str:
+    """What the file should hold, which headers are read, the limits and how to turn a workbook into a CSV."""
+    from stepguide.cohort.headers import accepted_headers
+
+    names = "".join(f"<li><code>{esc(col)}</code>" + (f": also {esc(', '.join(aliases))}" if aliases else "")
+                    + "</li>" for col, aliases in accepted_headers().items())
+    return (f"<p>One row per student, first line the column names. step1, step2 and specialty are needed; "
+            f"the other columns fall back to the guide's defaults. Flags take true/false or yes/no; leave step2 "
+            f"empty when the score is not out. Headers are matched ignoring case, spaces and punctuation:</p>"
+            f"<details><summary>Column names the guide reads</summary><ul>{names}</ul></details>"
+            f"<p>Files: CSV in UTF-8 (with or without BOM), UTF-16 or Windows-1252, separated by commas, semicolons "
+            f"or tabs; {esc(size_limit_text(max_rows, max_bytes))}. Excel workbooks (.xlsx) are not read: {esc(SAVE_AS_CSV)}</p>")
+
+
+def cohort_example() -> str:
+    """The articles' examples as a room with one line cut short: rows, verdict and trend tallies, as text."""
+    if not has_pandas():
+        return label("message", "cohort_unavailable")
+    from stepguide.cohort import examples_csv
+    from stepguide.cohort.read import read_cohort
+    from stepguide.cohort.report import trend_shares, verdict_counts
+
+    room = read_cohort((examples_csv() + "250,,IM\n").encode())  # the last line is cut short
+    counts = verdict_counts(room)
+    return "\n".join([f"{len(room.rows)} rows: {len(room.judged)} judged, lines to fix: {room.named['line'].tolist()}",
+                      str(counts["value"].to_dict()), str(counts["email"].to_dict()), str(trend_shares(room))])
+
+
+def _stem(name: str) -> str:
+    stem = Path(name).stem if name else "class"
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem)[:60] or "class"
+
+
+class CohortPage(w.VBox):
+    """Chapter 6's page; its parts are public so tests and notebooks drive and read it without walking ``children``."""
+
+    upload: CohortUpload
+    examples_button: w.Button
+    message: w.HTML
+    csv_link: CohortDownload
+    summary_link: CohortDownload
+    summary: w.HTML
+    view: PlotlyView
+    table: w.HTML
+    legend: w.HTML  # the IDs the summary and table show (E3, C5...), each a badge
+    about: w.HTML  # what those badges open
+
+
+def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> CohortPage:
+    """Upload an anonymised class file and see every row judged, with a CSV and a one-page summary to take away.
+
+    ``csv`` is shown first (default: the articles' worked examples); the limits default to the measured ones.
+    Without pandas (the in-browser edition) the page says so instead of offering an upload that cannot work.
+    """
+    if not has_pandas():
+        notice = w.HTML(f"<p role='note' class='sg-note'>{esc(label('message', 'cohort_unavailable'))}</p>")
+        page = CohortPage([w.HTML(intro_html(max_rows, max_bytes)), notice])
+        page.message = notice
+        return page.add_class("sg-cohort-page")
+    from stepguide import charts
+    from stepguide.cohort import examples_csv
+    from stepguide.cohort.read import read_cohort
+    from stepguide.cohort.report import export_csv, rows_html, summary_body, summary_html, trend_shares
+
+    upload = CohortUpload(max_bytes=max_bytes)
+    examples_button = w.Button(description="Use the articles' examples",
+                               layout=w.Layout(width="auto")).add_class("sg-cohort-examples")
+    message, summary, table = w.HTML(), w.HTML().add_class("sg-cohort"), w.HTML().add_class("sg-cohort-rows")
+    csv_link = CohortDownload("Download the judged table (CSV)", "class-judged.csv", "text/csv")
+    summary_link = CohortDownload("Download the one-page summary (to print)", "class-summary.html", "text/html")
+    view = PlotlyView(label="Your group's trends next to the article's")
+    scope = f"sg-about-{secrets.token_hex(4)}"  # the page's badges open its own glossary block
+    with render.badge_scope(scope):
+        legend, about = w.HTML().add_class("sg-cohort-ids"), w.HTML(render.glossary_block()).add_class("sg-glossary-box")
+
+    def show(name: str, data: bytes) -> None:
+        try:
+            room = read_cohort(data, name=name, max_rows=max_rows, max_bytes=max_bytes, progress=upload.report)
+        except ValueError as exc:
+            message.value = f"<p role='alert'><b>Please check the file.</b> {esc(str(exc))}</p>"
+            upload.progress, upload.status = -1.0, f"{name}: not read"
+            return
+        except Exception:  # never a traceback on the page; the log keeps it
+            log.exception("cohort upload %r failed", name)
+            message.value = f"<p role='alert'><b>{esc(UNEXPECTED)}</b></p>"
+            upload.progress, upload.status = -1.0, f"{name}: not read"
+            return
+        message.value = ""
+        summary.value = summary_body(room)
+        table.value = rows_html(room)
+        with render.badge_scope(scope):  # the IDs in the summary and the table (E3, C5...), each explained
+            legend.value = render.id_legend(summary.value + table.value)
+        spec = charts.cohort_c5_figure(trend_shares(room), int(room.judged["trend"].notna().sum()))
+        with view.batch_update():
+            view.figure, view.label = spec, charts.describe(spec)
+        csv_link.provide(lambda: export_csv(room), f"{_stem(name)}-judged.csv")
+        summary_link.provide(lambda: summary_html(room).encode("utf-8"), f"{_stem(name)}-summary.html")
+        rows = f"{len(room.rows):,} row{'' if len(room.rows) == 1 else 's'}"
+        upload.progress, upload.status = 1.0, f"{name}: {rows}, {len(room.judged):,} judged, {len(room.named):,} to fix"
+
+    upload.on_file(show)
+    examples_button.on_click(lambda _: upload.load("examples.csv", examples_csv().encode()))
+    first = csv if csv is not None else examples_csv()
+    upload.load("examples.csv" if csv is None else "class.csv", first.encode() if isinstance(first, str) else first)
+    page = CohortPage([w.HTML(intro_html(max_rows, max_bytes)),
+                       w.HBox([upload, examples_button], layout=w.Layout(flex_flow="row wrap")), message,
+                       w.HBox([csv_link, summary_link], layout=w.Layout(flex_flow="row wrap")), summary, view, table,
+                       legend, about])
+    page.upload, page.examples_button, page.message, page.view = upload, examples_button, message, view
+    page.csv_link, page.summary_link, page.summary, page.table = csv_link, summary_link, summary, table
+    page.legend, page.about = legend, about
+    return page.add_class("sg-cohort-page")

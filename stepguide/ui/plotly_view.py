@@ -1,0 +1,167 @@
+"""A live plotly chart widget that never sends plotly.js over the websocket.
+
+``go.FigureWidget`` ships ~5 MB of JavaScript per session through the kernel
+websocket and re-showing a ``go.Figure`` in an ``Output`` costs ~250 ms per
+update.  ``PlotlyView`` syncs only the figure JSON; the browser loads
+plotly.min.js once per page from ``<base_url>stepguide/static/plotly.min.js``
+(served with long-lived cache headers by :mod:`stepguide.serve.extension`) and redraws
+in place with ``Plotly.react``.
+
+plotly itself is never imported here: its import drags in nbformat and
+jsonschema (~2.4 s of kernel start-up), and figure builders return plain dicts.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import decimal
+import functools
+import importlib.util
+import math
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+__all__ = ["PlotlyView", "plotly_js_path", "plotly_version", "to_figure_dict"]
+
+
+
+def _compact(source: str) -> str:
+    """The ESM without comment lines and indentation: it is sent once per chart over the websocket."""
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+_ESM = _compact((Path(__file__).with_name("static") / "plotly_view.js").read_text(encoding="utf-8"))
+
+
+_BASIC_BUNDLE = Path(__file__).with_name("static") / "vendor" / "plotly-basic.min.js"
+
+
+def plotly_js_path() -> Path:
+    """The plotly.js bundle to serve: the vendored basic bundle, else the plotly package's full one.
+
+    The basic bundle (bar, scatter, pie: all the guide draws) is a quarter of the
+    full one's size, which is most of the dashboard's time to first chart.
+    """
+    if _BASIC_BUNDLE.is_file():
+        return _BASIC_BUNDLE
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the plotly package is not installed")
+    return Path(list(spec.submodule_search_locations)[0]) / "package_data" / "plotly.min.js"
+
+
+@functools.cache
+def plotly_version() -> str:
+    """The served bundle's own version line (e.g. "basic-4.1.1"): the cache-busting URL query."""
+    try:
+        head = plotly_js_path().read_bytes()[:200].decode("utf-8", "replace")
+    except OSError:
+        return ""
+    found = re.search(r"plotly\.js (\(basic[^)]*\) )?v(\d+\.\d+\.\d+)", head)
+    if not found:
+        return ""
+    return ("basic-" if found.group(1) else "") + found.group(2)
+
+
+def _jsonable(value: Any) -> Any:
+    """Make ``value`` strict JSON: the kernel's packer rejects NaN and numpy types."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return _jsonable(float(value))
+    if hasattr(value, "tolist"):  # numpy arrays and scalars, pandas Series/Index
+        return _jsonable(value.tolist())
+    if hasattr(value, "to_plotly_json"):  # nested plotly graph objects
+        return _jsonable(value.to_plotly_json())
+    if isinstance(value, (set, frozenset)):
+        return [_jsonable(v) for v in value]
+    raise TypeError(f"cannot convert {type(value).__name__} to a JSON figure value")
+
+
+def to_figure_dict(fig: Any) -> dict[str, Any]:
+    """Turn a plain dict spec, a ``go.Figure`` or anything with ``to_plotly_json``/``to_dict`` into strict JSON."""
+    if fig is None:
+        return {"data": [], "layout": {}}
+    if not isinstance(fig, Mapping):
+        if hasattr(fig, "to_plotly_json"):
+            fig = fig.to_plotly_json()
+        elif hasattr(fig, "to_dict"):
+            fig = fig.to_dict()
+        else:
+            raise TypeError(
+                f"expected a figure dict or an object with to_plotly_json()/to_dict(), got {type(fig).__name__}"
+            )
+    spec = _jsonable(fig)
+    spec.setdefault("data", [])
+    spec.setdefault("layout", {})
+    return spec
+
+
+class _Figure(traitlets.Dict):
+    """Dict trait that converts figure-like objects before validating them."""
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        return super().validate(obj, to_figure_dict(value))
+
+
+class PlotlyView(anywidget.AnyWidget):
+    """Plotly chart redrawn in place from a synced figure spec.
+
+    ``label`` is the chart's accessible name (falls back to the layout title).
+    The plot fills its container's width; its height is ``layout.height``
+    (default 360 px).  ``config`` is merged over plotly's config; the mode bar
+    is off by default because its buttons cannot sit inside ``role="img"``
+    (with ``{"displayModeBar": True}`` the container becomes ``role="figure"``).
+    Assigning ``figure`` or calling ``update`` sends one message; mutating the
+    dict in place sends nothing (use ``batch_update``).
+
+    The page side draws the chart when it nears the viewport or the page is
+    idle (first paint), follows the page's dark theme (``<html
+    data-sg-theme="dark">``: the spec itself stays theme-free) and, with
+    ``downloads`` (default on), puts "PNG"/"SVG" save buttons under the chart.
+    """
+
+    _esm = _ESM
+    figure = _Figure({"data": [], "layout": {}}).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    config = traitlets.Dict({}).tag(sync=True)
+    downloads = traitlets.Bool(True).tag(sync=True)
+    _plotly_version = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, figure: Any = None, *, label: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("_plotly_version", plotly_version())
+        super().__init__(figure=to_figure_dict(figure), label=label, **kwargs)
+
+    def update(self, figure: Any) -> None:
+        """Replace the whole figure; one comm message, Plotly.react on the page."""
+        self.figure = figure
+
+    @contextmanager
+    def batch_update(self) -> Iterator[dict[str, Any]]:
+        """Send every change made in the block as one message, like ``FigureWidget.batch_update``.
+
+        Yields a deep copy of the figure that may be edited in place; it is
+        applied on exit unless ``update``/``figure`` was used in the block.
+        """
+        before = self.figure
+        draft = copy.deepcopy(before)
+        with self.hold_sync():
+            yield draft
+            if self.figure is before and draft != before:
+                self.figure = draft
