@@ -18,6 +18,7 @@ _EXPORTS = {  # public name -> the module that defines it
     "Assessment": "rules.assessment", "TraceItem": "rules.assessment", "assess": "rules.assessment",
     "assess_profile": "rules.assessment", "assess_frame": "rules.frame", "draft_email": "rules.email",
     "EmailDraft": "rules.email", "Profile": "rules.inputs", "make_profile": "rules.inputs",
+    "InputError": "rules.inputs",
     "APPLICANTS": "rules.inputs", "STAGES": "rules.inputs", "MONTHS": "rules.inputs", "read_cohort": "cohort.read",
 }
 _SUBMODULES = {"charts": "charts", "guide": "ui.pages.guide", "dashboard": "ui.pages.dashboard", "plan": "ui.plan",
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from stepguide.rules.email import EmailDraft, draft_email  # noqa: F401
     from stepguide.cohort.read import read_cohort  # noqa: F401
     from stepguide.rules.frame import assess_frame  # noqa: F401
-    from stepguide.rules.inputs import APPLICANTS, MONTHS, STAGES, Profile, make_profile  # noqa: F401
+    from stepguide.rules.inputs import APPLICANTS, MONTHS, STAGES, InputError, Profile, make_profile  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

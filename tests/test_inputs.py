@@ -1,11 +1,19 @@
-"""Input parsing: every spelling a person might use, and a clear message for the rest."""
+"""Input parsing: every spelling a person might use, and a clear message for the rest; each input defined once."""
+import copy
 import dataclasses
+import inspect
+import pickle
+import typing
+from datetime import date
 
 import pytest
 
 import stepguide as sg
-from stepguide.rules.frame import INPUT_COLUMNS
-from stepguide.rules.inputs import DEFAULTS, FIELDS, FLAGS, Profile, make_profile
+from stepguide.rules import words
+from stepguide.rules.frame import INPUT_COLUMNS, REQUIRED_COLUMNS
+from stepguide.rules.inputs import (DEFAULTS, FIELD, FIELDS, FLAGS, REQUIRED, SPEC, InputError, Profile, make_profile,
+                                    score_range)
+from stepguide.rules.tables import int_fact
 
 
 @pytest.mark.parametrize("alias,name", [
@@ -77,3 +85,82 @@ def test_errors_name_the_field_and_the_allowed_values(kw, field, fragment):
     with pytest.raises(ValueError) as err:
         sg.assess(**args)
     assert str(err.value).startswith(f"{field}:") and fragment in str(err.value)
+    e = err.value  # the same as data: a page reads these, never the message
+    assert isinstance(e, sg.InputError) and e.field == field and str(e) == f"{field}: {e.problem}"
+    assert e.allowed and (e.value == kw[next(iter(kw))])
+    if e.problem.startswith("expected"):
+        assert e.problem == f"expected {e.allowed}, got {e.value!r}"
+
+
+def test_an_input_error_survives_pickle_and_copy():
+    with pytest.raises(InputError) as err:
+        make_profile(230, 240, "Astrology")
+    for e in (pickle.loads(pickle.dumps(err.value)), copy.deepcopy(err.value)):
+        assert (type(e), str(e), e.field, e.allowed, e.value, e.problem) == (
+            InputError, str(err.value), "specialty", err.value.allowed, "Astrology", err.value.problem)
+
+
+# ---------------------------------------------------------------- one definition: Profile's fields
+
+def _atoms(kind: object) -> set[object]:
+    """The plain types and literal values a type admits (``int | Literal["Pass"]`` -> {int, "Pass"})."""
+    if typing.get_origin(kind) is typing.Literal:
+        return set(typing.get_args(kind))
+    args = typing.get_args(kind)
+    return set().union(*map(_atoms, args)) if args else {kind}
+
+
+def test_the_spec_is_profile_and_everything_derives_from_it():
+    held = typing.get_type_hints(Profile)
+    assert [f.name for f in SPEC] == list(FIELDS) == [f.name for f in dataclasses.fields(Profile)]
+    assert dict(DEFAULTS) == {f.name: f.default for f in dataclasses.fields(Profile)
+                              if f.default is not dataclasses.MISSING}
+    assert REQUIRED_COLUMNS == ("step1", "step2", "specialty") == tuple(f.name for f in SPEC if f.default is REQUIRED)
+    assert FLAGS == tuple(name for name in FIELDS if held[name] is bool)
+    assert {f.name: f.kind for f in SPEC} == {
+        "step1": "score", "step2": "score", "specialty": "name", "month": "choice", "applicant": "choice",
+        "stage": "choice", "failed_exam": "choice", **{flag: "flag" for flag in FLAGS}, "step2_exam": "choice"}
+    assert FIELD["stage"].allowed == typing.get_args(held["stage"]) == sg.STAGES
+    assert FIELD["step1"].allowed == ("Pass", "Fail")
+    assert score_range() == (int_fact("score_min"), int_fact("score_max")) == (1, 300)  # exam_facts.csv
+    assert list(inspect.signature(make_profile).parameters) == list(FIELDS)
+
+
+def test_assess_spells_the_same_inputs_with_their_types():
+    """assess's signature is written out for readers and type checkers; here it is held to the spec."""
+    params = inspect.signature(sg.assess).parameters
+    inputs = [p for p in params.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
+    assert [p.name for p in inputs] == list(FIELDS)  # names and order
+    assert {p.name: p.default for p in inputs if p.default is not p.empty} == dict(DEFAULTS)
+    assert [p.name for p in inputs if p.default is p.empty] == [f.name for f in SPEC if f.required]
+    assert [(p.name, p.kind) for p in params.values() if p not in inputs] == [
+        ("today", inspect.Parameter.KEYWORD_ONLY), ("unknown", inspect.Parameter.VAR_KEYWORD)]
+    takes, held = typing.get_type_hints(sg.assess), typing.get_type_hints(Profile)
+    for name in FIELDS:  # every canonical value type-checks as an argument, and no annotation is left as object
+        assert _atoms(held[name]) <= _atoms(takes[name]) and object not in _atoms(takes[name]), name
+    assert typing.get_args(takes["step1"]) == (int, typing.Literal["Pass", "Fail"])
+    assert _atoms(takes["step2_exam"]) == {"from", "before", date}
+
+
+@pytest.mark.parametrize("name", [f.name for f in SPEC if not f.required])
+def test_every_input_reaches_the_profile(name):
+    f = FIELD[name]
+    other = (not f.default) if f.kind == "flag" else next(v for v in f.allowed if v != f.default)
+    assert getattr(sg.assess(230, 240, "IM", **{name: other}).profile, name) == other
+    assert getattr(make_profile(230, 240, "IM", **{name: other}), name) == other
+
+
+@pytest.mark.parametrize("f", SPEC, ids=FIELDS)
+def test_every_input_has_its_words_in_the_vocabulary(f):
+    assert f.label == words.label("field", f.name) and f.help == words.hint("field", f.name)
+    if f.kind == "choice":  # a page offers exactly the allowed values (labels.csv words them, in its order)
+        assert sorted(v for _, v in f.options()) == sorted(f.allowed) and all(text for text, _ in f.options())
+    if f.kind == "choice" and f.name != "month":
+        assert [v for _, v in f.options()] == list(f.allowed) == list(words.ids(f.name))
+
+
+def test_a_table_without_a_required_column_says_which():
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(InputError) as err:
+        sg.assess_frame(pd.DataFrame({"step1": [230], "specialty": ["IM"]}))
+    assert err.value.field == "columns" and err.value.problem.startswith("missing required column(s) ['step2']")

@@ -24,7 +24,7 @@ from stepguide.cohort.file import MAX_BYTES, MAX_ROWS, SEPARATORS, decode, find_
 from stepguide.cohort.headers import map_headers
 from stepguide.cohort.records import split_records
 from stepguide.rules.frame import assess_frame
-from stepguide.rules.inputs import FLAGS
+from stepguide.rules.inputs import FLAGS, InputError
 
 CHUNK_ROWS = 10_000  # judged this many at a time: progress steps, and the peak of judging stays small
 FLAG_WORDS = {"true": True, "false": False, "yes": True, "no": False, "": False}
@@ -205,9 +205,8 @@ def _judge(inputs: pd.DataFrame, step: Progress) -> pd.DataFrame:
     for start in range(0, n, CHUNK_ROWS):
         try:
             out = assess_frame(inputs.iloc[start:start + CHUNK_ROWS])
-        except ValueError as exc:  # missing required columns: the whole file, not one row
-            reason = str(exc).split(": ", 1)[-1] if str(exc).startswith("assess_frame:") else str(exc)
-            raise ValueError(f"file: {reason}") from None
+        except InputError as exc:  # missing required columns: the whole file, not one row
+            raise ValueError(f"file: {exc.problem}") from None
         parts.append(out[[c for c in out.columns if c not in inputs.columns]])
         done = min(start + CHUNK_ROWS, n)
         step(done / n, f"Judged {done:,} of {n:,} rows")

@@ -5,26 +5,24 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, Never
 
 from stepguide.rules.actions import Action, can_still_be_done, checklist
 from stepguide.rules.classify import Verdict, classify, email_row, helps_row, value_row
 from stepguide.rules.cycles import Cycle, cycle_for
 from stepguide.rules.tables import Row, int_fact, specialties, table
 from stepguide.rules.flows import FlowPath, paths_for, season_reason, words as flow_words
-from stepguide.rules.inputs import DEFAULTS, Profile, exam_date_matters, make_profile, passing_score, passing_words
+from stepguide.rules.inputs import (FIELDS, Applicant, FailedExam, Month, Profile, Stage, Step1Result, Step2Exam,
+                                    exam_date_matters, make_profile, passing_score, passing_words)
 from stepguide.rules.published import words as published_words
 from stepguide.rules.scores import bands, threshold, trend_edges, trend_labels
 from stepguide.rules.words import label
-
-TOPICS = ("pending", "trend", "value", "reading", "helps", "timing", "email", "differ", "profile")
-
 
 @dataclass(frozen=True)
 class TraceItem:
     """One rule that fired: its inventory ID, the reason in plain words, and which verdict it explains.
 
-    ``topic`` is one of :data:`TOPICS`.
+    ``topic`` is one of pending, trend, value, reading, helps, timing, email, differ, profile.
     """
 
     rule: str
@@ -132,19 +130,23 @@ def _wording() -> dict[str, Row]:
     return table("wording").by("id")
 
 
-def assess(step1: object, step2: object, specialty: object, month: object = DEFAULTS["month"],
-           applicant: object = DEFAULTS["applicant"], stage: object = DEFAULTS["stage"],
-           failed_exam: object = DEFAULTS["failed_exam"], requires_step2: object = False,
-           listed_planned: object = False, other_concerns: object = False,
-           credible_reason: object = False, step2_exam: object = DEFAULTS["step2_exam"], today: date | None = None,
-           **retired: object) -> Assessment:
-    """Assess one applicant; raises ``ValueError`` naming the field for bad input.
+def assess(step1: int | Step1Result, step2: int | None, specialty: str, month: Month | int = "Sep",
+           applicant: Applicant = "US MD", stage: Stage = "before invites", failed_exam: FailedExam = "none",
+           requires_step2: bool = False, listed_planned: bool = False, other_concerns: bool = False,
+           credible_reason: bool = False, step2_exam: Step2Exam | date = "from", *, today: date | None = None,
+           **unknown: Never) -> Assessment:
+    """Assess one applicant; raises :class:`~stepguide.rules.inputs.InputError` (a ``ValueError``) naming the field
+    for bad input.
 
-    ``step2_exam`` ("from" or "before" the passing-score change, or the exam date) matters only for a score
-    of 214-217; ``today`` (default: the real date) picks the application cycle whose dates the texts state.
+    The inputs are :class:`~stepguide.rules.inputs.Profile`'s fields, in its order and with its defaults (a test
+    holds them equal). The types are the canonical values; other spellings a person types ("IM", "October",
+    "waitlisted", "pass") are read too. ``step2`` None means not out yet; ``step2_exam`` ("from" or "before" the
+    passing-score change, or the exam date) matters only for a score of 214-217; ``today`` (default: the real
+    date) picks the application cycle whose dates the texts state. Any other keyword is refused: by the type
+    checker, and at run time with an ``InputError`` (a retired one says what replaced it).
     """
-    profile = make_profile(step1, step2, specialty, month, applicant, stage, failed_exam, requires_step2,
-                           listed_planned, other_concerns, credible_reason, step2_exam, **retired)
+    given = locals()  # the inputs by name (read before any other local is made)
+    profile = make_profile(**{name: given[name] for name in FIELDS}, **unknown)
     return assess_profile(profile, today)
 
 

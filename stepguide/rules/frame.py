@@ -10,13 +10,13 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from stepguide.rules.classify import classify
-from stepguide.rules.inputs import DEFAULTS, FIELDS, make_profile
+from stepguide.rules.inputs import DEFAULTS, FIELDS, SPEC, InputError, make_profile
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 INPUT_COLUMNS = FIELDS
-REQUIRED_COLUMNS = ("step1", "step2", "specialty")
+REQUIRED_COLUMNS = tuple(f.name for f in SPEC if f.required)
 RESULT_COLUMNS = ("trend", "delta", "value", "value_score", "reading", "explain_drop",
                   "helps", "email", "template", "phase", "c1_profile")
 
@@ -27,12 +27,13 @@ _cells = attrgetter(*RESULT_COLUMNS)
 def _verdict_cells(kwargs: dict[str, Any]) -> tuple[Any, ...] | str:
     try:
         return _cells(classify(make_profile(**kwargs)))
-    except ValueError as exc:
+    except InputError as exc:  # the row's own problem (any other error is a bug, and says so)
         return str(exc)
 
 
 def assess_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Return ``df`` with result columns added; a bad row gets an ``error`` message instead.
+    """Return ``df`` with result columns added; a bad row gets its :class:`~stepguide.rules.inputs.InputError`'s
+    message in an ``error`` column instead. A missing required column raises ``InputError`` for ``columns``.
 
     Columns are the keyword arguments of :func:`stepguide.assess`; only step1,
     step2 and specialty are required, the others fall back to the same defaults.
@@ -42,8 +43,9 @@ def assess_frame(df: pd.DataFrame) -> pd.DataFrame:
 
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
-        raise ValueError(f"assess_frame: missing required column(s) {missing}; "
-                         f"allowed columns are {list(INPUT_COLUMNS)}")
+        raise InputError("columns", f"at least the columns {list(REQUIRED_COLUMNS)}, and any of {list(INPUT_COLUMNS)}",
+                         list(df.columns), problem=f"missing required column(s) {missing}; "
+                                                   f"allowed columns are {list(INPUT_COLUMNS)}")
     present = [c for c in INPUT_COLUMNS if c in df.columns]
     absent = {c: DEFAULTS[c] for c in INPUT_COLUMNS if c not in df.columns}
     cache: dict[tuple[Any, ...], tuple[Any, ...] | str] = {}

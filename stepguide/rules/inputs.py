@@ -1,104 +1,78 @@
-"""Turn what a person typed or picked into a clean :class:`Profile`, or say exactly what is wrong.
+"""The inputs, each defined once, and the parser that turns what a person typed or picked into a :class:`Profile`.
 
-Every error is a ``ValueError`` whose message starts with the field name and
-says what is allowed, so the dashboard can show it as it is.
+:class:`Profile` is the definition: a field's type says what it holds (a ``Literal`` lists the allowed values),
+its default is the default, and its metadata says how a typed, picked or uploaded value is read. Its label and
+help are the ``field`` rows of ``labels.csv`` under the same name. :data:`SPEC` (one :class:`Field` per input,
+for the parser, the widgets and the errors), ``FIELDS``, ``DEFAULTS``, ``FLAGS`` and :func:`make_profile` are
+derived from it; :func:`stepguide.assess` spells the same inputs as its typed signature, and a test holds the
+two equal.
+
+A value that cannot be read raises :class:`InputError`, a ``ValueError`` that names the field and says in words
+what it takes, so a page can show it as it is.
 """
 from __future__ import annotations
 
 import functools
+import inspect
 import numbers
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Literal, cast, get_args, get_origin, get_type_hints
 
-from stepguide.rules.tables import fact, int_fact, is_missing, specialty_aliases
 from stepguide.rules.published import edition, passing_publication
+from stepguide.rules.tables import fact, int_fact, is_missing, season_months, specialties, specialty_aliases
+from stepguide.rules import words
 
-APPLICANTS = ("US MD", "US DO", "IMG")
-STAGES = ("before invites", "interviewed", "on hold", "after rank lists")
-STAGE_ALIASES = {"waitlisted": "on hold", "on-hold": "on hold", "waitlist": "on hold"}
-STEP1_WORDS = ("Pass", "Fail")
-FAILED_EXAM_ALIASES = {"no": "none", "step 1": "step1", "step 2": "step2", "step 2 ck": "step2", "step2ck": "step2"}
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july",
-               "august", "september", "october", "november", "december")
+Step1Result = Literal["Pass", "Fail"]  # Step 1 in the pass/fail era (a three-digit score is an int)
+Month = Literal["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+Applicant = Literal["US MD", "US DO", "IMG"]
+Stage = Literal["before invites", "interviewed", "on hold", "after rank lists"]
 # Which earlier exam attempt failed: the wording of every draft and checklist line depends on it.
-FAILED_EXAMS = ("none", "step1", "step2")
+FailedExam = Literal["none", "step1", "step2"]
 # When this Step 2 CK was taken, against the day USMLE raised its passing score (exam_facts.csv
 # step2_passing_change_date: 214 before it, 218 from it). It decides pass or fail only for a score between
 # the two (see exam_date_matters), so only then is it asked; an ISO date or a datetime.date is taken too.
-STEP2_EXAMS = ("from", "before")
+Step2Exam = Literal["from", "before"]
+
+MONTHS: tuple[Month, ...] = get_args(Month)
+APPLICANTS: tuple[Applicant, ...] = get_args(Applicant)
+STAGES: tuple[Stage, ...] = get_args(Stage)
+FAILED_EXAMS: tuple[FailedExam, ...] = get_args(FailedExam)
+STEP2_EXAMS: tuple[Step2Exam, ...] = get_args(Step2Exam)
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july",
+               "august", "september", "october", "november", "december")
+STAGE_ALIASES = {"waitlisted": "on hold", "on-hold": "on hold", "waitlist": "on hold"}
+FAILED_EXAM_ALIASES = {"no": "none", "step 1": "step1", "step 2": "step2", "step 2 ck": "step2", "step2ck": "step2"}
 STEP2_EXAM_ALIASES = {"after": "from", "on or after": "from", "from the change": "from", "before the change": "before"}
-FLAGS = ("requires_step2", "listed_planned", "other_concerns", "credible_reason")
-FIELDS = ("step1", "step2", "specialty", "month", "applicant", "stage", "failed_exam", *FLAGS, "step2_exam")
-DEFAULTS = {"month": "Sep", "applicant": "US MD", "stage": "before invites", "failed_exam": "none",
-            **{flag: False for flag in FLAGS},
-            # Unasked, a 214-217 is read against 218, as a fail: if that is wrong, a student who passed is sent
-            # to their score report (which says "pass") and to this one question. The other default would, when
-            # wrong, tell a student who failed that they passed: no retake plan, emails about a failed attempt.
-            # (An exam before the change is also over 17 months old for anyone applying in 2026-27.)
-            "step2_exam": "from"}
-RETIRED = {"prior_fail": "failed_exam: say which exam was failed, 'step1' or 'step2' (a Step 2 CK retake), "
-                         "instead of prior_fail"}
+_RETIRED = {"prior_fail": ("failed_exam", "say which exam was failed, 'step1' or 'step2' (a Step 2 CK retake), "
+                                          "instead of prior_fail")}  # old keyword -> (the input now, what to do)
+RETIRED = {old: f"{name}: {says}" for old, (name, says) in _RETIRED.items()}  # old keyword -> the message
 
 
-@dataclass(frozen=True)
-class Profile:
-    """One applicant, already validated and spelled the canonical way."""
+class InputError(ValueError):
+    """A value an input cannot take: ``field`` names the input, ``allowed`` says in words what it takes, ``value``
+    is what was given.
 
-    step1: int | str
-    step2: int | None
-    specialty: str
-    month: str = "Sep"
-    applicant: str = "US MD"
-    stage: str = "before invites"
-    failed_exam: str = "none"
-    requires_step2: bool = False
-    listed_planned: bool = False
-    other_concerns: bool = False
-    credible_reason: bool = False
-    step2_exam: str = "from"
-
-    @property
-    def step1_numeric(self) -> bool:
-        return isinstance(self.step1, int)
-
-    @property
-    def failed_step1(self) -> bool:
-        """Step 1 was failed at some attempt (its result reads 'Fail', or the applicant said so)."""
-        return self.step1 == "Fail" or self.failed_exam == "step1"
-
-    @property
-    def step2_is_retake(self) -> bool:
-        """An earlier Step 2 CK attempt failed, so the score entered is the retake."""
-        return self.failed_exam == "step2"
-
-
-_MISS = object()
-
-
-def _remembered(parse: Callable[..., Any]) -> Callable[..., Any]:
-    """Parse each distinct (type, value) once: a class list repeats the same few spellings thousands of times.
-
-    Only successful parses are kept (a bad value raises its message every time); unhashable values are parsed.
+    ``str(error)`` is one line, ``"<field>: <problem>"``, where ``problem`` is "expected <allowed>, got <value>"
+    unless a clearer sentence is given; a page reads the attributes instead (it names the field by its label).
     """
-    seen: dict[tuple[Any, ...], Any] = {}
 
-    @functools.wraps(parse)
-    def run(*args: Any) -> Any:
-        key = (*args[:-1], type(args[-1]), args[-1])
-        try:
-            hit = seen.get(key, _MISS)
-        except TypeError:
-            return parse(*args)
-        if hit is _MISS:
-            hit = parse(*args)
-            if len(seen) < 50_000:
-                seen[key] = hit
-        return hit
+    def __init__(self, field: str, allowed: str, value: object, *, problem: str | None = None) -> None:
+        self.field, self.allowed, self.value = field, allowed, value
+        self.problem = problem if problem is not None else f"expected {allowed}, got {value!r}"
+        super().__init__(f"{field}: {self.problem}")
 
-    return run
+    def __reduce__(self) -> tuple[Any, ...]:  # pickle and copy rebuild it from its parts, not from the message
+        return functools.partial(InputError, problem=self.problem), (self.field, self.allowed, self.value)
+
+
+# ---------------------------------------------------------------- facts the inputs are read against
+
+def score_range() -> tuple[int, int]:
+    """The lowest and highest reportable three-digit score (exam_facts.csv): the parser's and the sliders' limits."""
+    return int_fact("score_min"), int_fact("score_max")
 
 
 def long_date(day: date) -> str:
@@ -129,9 +103,95 @@ def passing_words() -> dict[str, str]:
             "passing_editions": "; ".join(edition(passing_publication(score)) for score in (old, new))}
 
 
-def _score_range() -> tuple[int, int]:
-    return int_fact("score_min"), int_fact("score_max")
+# ---------------------------------------------------------------- one input
 
+Read = Callable[["Field", object], Any]  # (the field, a raw value) -> its canonical value, or InputError
+Offer = Callable[["Field"], list[tuple[str, Any]]]  # the field -> (label, value) options, in the page's order
+_MISS = object()
+
+
+def _labelled(f: Field) -> list[tuple[str, Any]]:
+    """The options as labels.csv words them (its group of the field's name), in its order."""
+    return words.options(f.name)
+
+
+@dataclass(frozen=True, eq=False)
+class Field:
+    """One input as the parser, the widgets and the errors see it (built from :class:`Profile`, see :data:`SPEC`).
+
+    ``kind`` follows the type: ``score`` (it holds an int), ``flag`` (a bool), ``choice`` (only the ``allowed``
+    values of its ``Literal``) or ``name`` (free text checked against data: the specialty). ``default`` is
+    :data:`REQUIRED` for an input that must be given; ``blank_ok`` means a blank (None, NaN, "") is the default.
+    """
+
+    name: str
+    kind: Literal["score", "flag", "choice", "name"]
+    default: Any
+    allowed: tuple[str, ...]  # the values of its Literal, in order (Step 1's words too); () when open
+    read: Read
+    aliases: Mapping[str, str]
+    offer: Offer
+    blank_ok: bool
+    _seen: dict[tuple[type, object], Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    @property
+    def label(self) -> str:
+        """Its name on every page (labels.csv, group ``field``)."""
+        return words.label("field", self.name)
+
+    @property
+    def help(self) -> str:
+        """Its placeholder or tooltip (labels.csv's hint; '' if none)."""
+        return words.hint("field", self.name)
+
+    def options(self) -> list[tuple[str, Any]]:
+        """(label, value) pairs in the order a page offers them, as ipywidgets' ``options`` takes them; [] for a
+        score or a flag, which have no list to pick from."""
+        return self.offer(self) if self.kind in ("choice", "name") else []
+
+    def parse(self, value: object) -> Any:
+        """The canonical value for ``value``; :class:`InputError` naming this field if it cannot be one.
+
+        Each distinct (type, value) is read once: a class list repeats the same few spellings thousands of
+        times. Only successful reads are kept (a bad value raises every time); unhashable values are just read.
+        """
+        key = (type(value), value)
+        try:
+            hit = self._seen.get(key, _MISS)
+        except TypeError:
+            return self._read(value)
+        if hit is _MISS:
+            hit = self._read(value)
+            if len(self._seen) < 50_000:
+                self._seen[key] = hit
+        return hit
+
+    def _read(self, value: object) -> Any:
+        if self.blank_ok and is_missing(value):
+            return self.default
+        return self.read(self, value)
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()  # Field.default of an input without one
+
+
+def _input(read: Read, *, aliases: Mapping[str, str] | None = None, offer: Offer = _labelled,
+           blank_ok: bool = False) -> Mapping[str, Any]:
+    """A :class:`Profile` field's metadata: how a value is read, its other spellings, the options a page offers
+    (default: labels.csv's words for the allowed values), and whether a blank means the default."""
+    return {"read": read, "aliases": MappingProxyType(dict(aliases or {})), "offer": offer, "blank_ok": blank_ok}
+
+
+# ---------------------------------------------------------------- reading one value
 
 def _as_int(value: object) -> int | None:
     """An integer if the value is unambiguously one (7, 7.0, "7"), else None."""
@@ -140,90 +200,78 @@ def _as_int(value: object) -> int | None:
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real) and float(value).is_integer():
-        return int(value)
+        return int(float(value))
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     return None
 
 
-def _score(field: str, value: object) -> int:
-    lo, hi = _score_range()
+def _score(f: Field, value: object) -> int:
+    lo, hi = score_range()
     number = _as_int(value)
     if number is None or not lo <= number <= hi:
-        raise ValueError(f"{field}: expected a whole-number score from {lo} to {hi}, got {value!r}")
+        raise InputError(f.name, f"a whole-number score from {lo} to {hi}", value)
     return number
 
 
-@_remembered
-def parse_step1(value: object) -> int | str:
-    lo, hi = _score_range()
-    if isinstance(value, str) and value.strip().lower() in ("pass", "fail"):
+def _step1(f: Field, value: object) -> int | str:
+    if isinstance(value, str) and value.strip().capitalize() in f.allowed:  # "pass", " Fail "
         return value.strip().capitalize()
     if _as_int(value) is None:
-        raise ValueError(f"step1: expected a score from {lo} to {hi}, or 'Pass' or 'Fail', got {value!r}")
-    return _score("step1", value)
+        lo, hi = score_range()
+        raise InputError(f.name, f"a score from {lo} to {hi}, or {' or '.join(map(repr, f.allowed))}", value)
+    return _score(f, value)
 
 
-@_remembered
-def parse_step2(value: object) -> int | None:
+def _step2(f: Field, value: object) -> int | None:
     if is_missing(value):
         return None
-    lo, hi = _score_range()
     if _as_int(value) is None:
-        raise ValueError(f"step2: expected a score from {lo} to {hi}, or None if it is not out yet, got {value!r}")
-    return _score("step2", value)
+        lo, hi = score_range()
+        raise InputError(f.name, f"a score from {lo} to {hi}, or None if it is not out yet", value)
+    return _score(f, value)
 
 
-@_remembered
-def parse_specialty(value: object) -> str:
-    key = " ".join(str(value).split()).lower() if isinstance(value, str) else None
+def _specialty(f: Field, value: object) -> str:
+    key = " ".join(value.split()).lower() if isinstance(value, str) else None
     names = specialty_aliases()
     if key in names:
         return names[key]
     allowed = ", ".join(sorted(set(names.values())))
-    raise ValueError(f"specialty: {value!r} is not a known specialty or alias; choose one of: {allowed}")
+    raise InputError(f.name, f"a known specialty or alias, one of: {allowed}", value,
+                     problem=f"{value!r} is not a known specialty or alias; choose one of: {allowed}")
 
 
-@_remembered
-def parse_month(value: object) -> str:
+def _month(f: Field, value: object) -> str:
     number = _as_int(value)
     if number is not None and 1 <= number <= 12:
         return MONTHS[number - 1]
     if isinstance(value, str):
         key = value.strip().lower()
-        for abbr, name in zip(MONTHS, MONTH_NAMES):
+        for abbr, name in zip(MONTHS, MONTH_NAMES, strict=True):
             if key in (abbr.lower(), name) or (abbr == "Sep" and key == "sept"):
                 return abbr
-    raise ValueError(f"month: expected a month name (e.g. 'October'), its three-letter "
-                     f"abbreviation ('Oct') or a number 1-12, got {value!r}")
+    raise InputError(f.name, "a month name (e.g. 'October'), its three-letter abbreviation ('Oct') or a number 1-12",
+                     value)
 
 
-_CHOICES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {  # field -> (allowed, aliases)
-    "applicant": (APPLICANTS, {}), "stage": (STAGES, STAGE_ALIASES), "failed_exam": (FAILED_EXAMS, FAILED_EXAM_ALIASES)}
-
-
-@_remembered
-def _choice(field: str, value: object) -> str:
-    allowed, aliases = _CHOICES[field]
+def _choice(f: Field, value: object) -> str:
     if isinstance(value, str):
         key = " ".join(value.split()).lower()
-        key = aliases.get(key, key)
-        for option in allowed:
+        key = f.aliases.get(key, key)
+        for option in f.allowed:
             if option.lower() == key:
                 return option
-    raise ValueError(f"{field}: expected one of {', '.join(repr(a) for a in allowed)}, got {value!r}")
+    raise InputError(f.name, f"one of {', '.join(repr(a) for a in f.allowed)}", value)
 
 
-@_remembered
-def parse_step2_exam(value: object) -> str:
+def _step2_exam(f: Field, value: object) -> str:
     """``from``/``before`` (or an alias), or the exam date itself (a ``datetime.date`` or YYYY-MM-DD)."""
-    if is_missing(value):
-        return str(DEFAULTS["step2_exam"])
     day = value.date() if isinstance(value, datetime) else value if isinstance(value, date) else None
     if isinstance(value, str):
         key = " ".join(value.split()).lower()
-        key = STEP2_EXAM_ALIASES.get(key, key)
-        if key in STEP2_EXAMS:
+        key = f.aliases.get(key, key)
+        if key in f.allowed:
             return key
         try:
             day = date.fromisoformat(key)
@@ -232,37 +280,147 @@ def parse_step2_exam(value: object) -> str:
     if day is not None:
         return "from" if day >= passing_change() else "before"
     change = passing_change().isoformat()
-    raise ValueError(f"step2_exam: expected 'from' (an exam on or after {change}) or 'before' (an exam before "
-                     f"{change}), or the exam date as YYYY-MM-DD, got {value!r}")
+    raise InputError(f.name, f"'from' (an exam on or after {change}) or 'before' (an exam before {change}), "
+                             f"or the exam date as YYYY-MM-DD", value)
 
 
-@_remembered
-def _flag(field: str, value: object) -> bool:
+def _flag(f: Field, value: object) -> bool:
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return bool(value)
-    raise ValueError(f"{field}: expected True or False, got {value!r}")
+    raise InputError(f.name, "True or False", value)
 
 
-def make_profile(step1: object, step2: object, specialty: object, month: object = DEFAULTS["month"],
-                 applicant: object = DEFAULTS["applicant"], stage: object = DEFAULTS["stage"],
-                 failed_exam: object = DEFAULTS["failed_exam"], requires_step2: object = False,
-                 listed_planned: object = False, other_concerns: object = False,
-                 credible_reason: object = False, step2_exam: object = DEFAULTS["step2_exam"],
-                 **retired: object) -> Profile:
-    """Validate every field; raise ``ValueError`` naming the first bad one."""
-    for name in retired:
-        raise ValueError(RETIRED.get(name, f"{name}: not an input; the inputs are {', '.join(FIELDS)}"))
-    return Profile(
-        step1=parse_step1(step1),
-        step2=parse_step2(step2),
-        specialty=parse_specialty(specialty),
-        month=parse_month(month),
-        applicant=_choice("applicant", applicant),
-        stage=_choice("stage", stage),
-        failed_exam=_choice("failed_exam", "none" if is_missing(failed_exam) else failed_exam),
-        requires_step2=_flag("requires_step2", requires_step2),
-        listed_planned=_flag("listed_planned", listed_planned),
-        other_concerns=_flag("other_concerns", other_concerns),
-        credible_reason=_flag("credible_reason", credible_reason),
-        step2_exam=parse_step2_exam(step2_exam),
-    )
+def _months(f: Field) -> list[tuple[str, Any]]:
+    """Every month by its full name, in the application season's order (July first)."""
+    names: dict[str, str] = dict(zip(MONTHS, MONTH_NAMES, strict=True))
+    return [(names[m].capitalize(), m) for m in season_months()]
+
+
+def _specialties(f: Field) -> list[tuple[str, Any]]:
+    return [(name, name) for name in specialties()]
+
+
+def _exam_dates(f: Field) -> list[tuple[str, Any]]:
+    """labels.csv's words, which name the change day and both passing scores (exam_facts.csv)."""
+    said = passing_words()
+    return [(text.format(**said), key) for text, key in words.options(f.name)]
+
+
+# ---------------------------------------------------------------- the definition
+
+@dataclass(frozen=True)
+class Profile:
+    """One applicant, already validated and spelled the canonical way; its fields are the inputs' one definition."""
+
+    step1: int | Step1Result = field(metadata=_input(_step1))
+    step2: int | None = field(metadata=_input(_step2))  # None: not out yet
+    specialty: str = field(metadata=_input(_specialty, offer=_specialties))
+    month: Month = field(default="Sep", metadata=_input(_month, offer=_months))
+    applicant: Applicant = field(default="US MD", metadata=_input(_choice))
+    stage: Stage = field(default="before invites", metadata=_input(_choice, aliases=STAGE_ALIASES))
+    failed_exam: FailedExam = field(default="none", metadata=_input(_choice, aliases=FAILED_EXAM_ALIASES,
+                                                                     blank_ok=True))
+    requires_step2: bool = field(default=False, metadata=_input(_flag))
+    listed_planned: bool = field(default=False, metadata=_input(_flag))
+    other_concerns: bool = field(default=False, metadata=_input(_flag))
+    credible_reason: bool = field(default=False, metadata=_input(_flag))
+    # Unasked, a 214-217 is read against 218, as a fail: if that is wrong, a student who passed is sent to their
+    # score report (which says "pass") and to this one question. The other default would, when wrong, tell a
+    # student who failed that they passed: no retake plan, emails about a failed attempt. (An exam before the
+    # change is also over 17 months old for anyone applying in 2026-27.)
+    step2_exam: Step2Exam = field(default="from", metadata=_input(_step2_exam, aliases=STEP2_EXAM_ALIASES,
+                                                                   offer=_exam_dates, blank_ok=True))
+
+    @property
+    def step1_numeric(self) -> bool:
+        return isinstance(self.step1, int)
+
+    @property
+    def failed_step1(self) -> bool:
+        """Step 1 was failed at some attempt (its result reads 'Fail', or the applicant said so)."""
+        return self.step1 == "Fail" or self.failed_exam == "step1"
+
+    @property
+    def step2_is_retake(self) -> bool:
+        """An earlier Step 2 CK attempt failed, so the score entered is the retake."""
+        return self.failed_exam == "step2"
+
+
+def _atoms(kind: object) -> tuple[object, ...]:
+    """A type as the plain types and literal values it admits: ``int | Literal["Pass", "Fail"]`` -> int, Pass, Fail."""
+    if get_origin(kind) is Literal:
+        return get_args(kind)
+    args = get_args(kind)
+    return tuple(atom for arg in args for atom in _atoms(arg)) if args else (kind,)
+
+
+def _field(definition: Any, hint: object) -> Field:
+    """The :class:`Field` of one of Profile's fields (``definition``), whose resolved type is ``hint``."""
+    atoms = _atoms(hint)
+    allowed = tuple(a for a in atoms if isinstance(a, str))
+    kind: Literal["score", "flag", "choice", "name"] = (
+        "flag" if bool in atoms else "score" if int in atoms else "choice" if allowed else "name")
+    default = REQUIRED if definition.default is MISSING else definition.default
+    return Field(definition.name, kind, default, allowed, **definition.metadata)
+
+
+_HINTS = get_type_hints(Profile)
+SPEC: tuple[Field, ...] = tuple(_field(f, _HINTS[f.name]) for f in fields(Profile))
+FIELD: Mapping[str, Field] = MappingProxyType({f.name: f for f in SPEC})
+FIELDS = tuple(FIELD)
+DEFAULTS: Mapping[str, Any] = MappingProxyType({f.name: f.default for f in SPEC if not f.required})
+FLAGS = tuple(f.name for f in SPEC if f.kind == "flag")
+
+
+def make_profile(*args: object, **given: object) -> Profile:
+    """Read every input (positionally in :data:`FIELDS` order, or by name) into a :class:`Profile`.
+
+    Raises :class:`InputError` naming the first bad or unknown one (a retired keyword says what replaced it).
+    """
+    if len(args) > len(SPEC):
+        raise TypeError(f"make_profile() takes at most {len(SPEC)} positional inputs ({len(args)} given)")
+    for name, value in zip(FIELDS, args, strict=False):  # fewer values than inputs: the rest by name or default
+        if name in given:
+            raise TypeError(f"make_profile() got multiple values for {name!r}")
+        given[name] = value
+    for name in [name for name in given if name not in FIELD]:  # the first unknown one, as it was given
+        if name in _RETIRED:
+            now, says = _RETIRED[name]
+            raise InputError(now, f"{now} instead of {name}", given[name], problem=says)
+        raise InputError(name, f"one of the inputs: {', '.join(FIELDS)}", given[name],
+                         problem=f"not an input; the inputs are {', '.join(FIELDS)}")
+    values: dict[str, Any] = {}
+    for f in SPEC:
+        if f.name in given:
+            values[f.name] = f.parse(given[f.name])
+        elif f.required:
+            raise TypeError(f"make_profile() missing required input {f.name!r}")
+        else:
+            values[f.name] = f.default
+    return Profile(**values)
+
+
+make_profile.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # help() shows the inputs
+    [inspect.Parameter(f.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                       default=inspect.Parameter.empty if f.required else f.default) for f in SPEC],
+    return_annotation=Profile)
+
+
+def parse_step1(value: object) -> int | Step1Result:
+    return cast("int | Step1Result", FIELD["step1"].parse(value))
+
+
+def parse_step2(value: object) -> int | None:
+    return cast("int | None", FIELD["step2"].parse(value))
+
+
+def parse_specialty(value: object) -> str:
+    return cast(str, FIELD["specialty"].parse(value))
+
+
+def parse_month(value: object) -> Month:
+    return cast(Month, FIELD["month"].parse(value))
+
+
+def parse_step2_exam(value: object) -> Step2Exam:
+    return cast(Step2Exam, FIELD["step2_exam"].parse(value))
