@@ -291,7 +291,7 @@ def test_new_inputs_are_offered_with_one_vocabulary() -> None:
     assert "prior_fail" not in d.inputs
 
 
-def test_unexpected_error_shows_short_message_and_page_recovers(monkeypatch, capfd) -> None:
+def test_unexpected_error_shows_short_message_and_page_recovers(monkeypatch, caplog) -> None:
     d = Dashboard(month="Oct")
     real = charts.figure_for
     monkeypatch.setattr(charts, "figure_for", lambda a, key: (_ for _ in ()).throw(RuntimeError("boom in c5")))
@@ -299,7 +299,9 @@ def test_unexpected_error_shows_short_message_and_page_recovers(monkeypatch, cap
     assert "Something went wrong" in d.error.value and 'role="alert"' in d.error.value
     assert d.error.layout.display != "none"
     assert "boom" not in d.error.value and "Traceback" not in d.error.value
-    assert "Traceback" in capfd.readouterr().err  # logged for the server, not the page
+    logged = [r for r in caplog.records if r.name == "stepguide.ui.pages.dashboard"]  # for the server, not the page
+    assert [r.levelname for r in logged] == ["ERROR"] and "boom in c5" in str(logged[0].exc_info[1])
+    assert "Traceback" in caplog.text
     monkeypatch.setattr(charts, "figure_for", real)
     d.inputs["step2"].value = 230
     assert d.error.value == "" and d.error.layout.display == "none"

@@ -200,12 +200,14 @@ def test_bad_input_names_the_field_and_the_range():
     ch = guide.score_trends()
     ch.inputs["specialty"].value = "astrology"
     assert "Specialty" in ch.message.value and "Internal Medicine" in ch.message.value
+    assert ch.model.input_error.field == "specialty" and html.escape(ch.model.input_error.problem) in ch.message.value
     assert 'role="alert"' in ch.message.value and "Traceback" not in ch.message.value
     assert ch.verdict.value == ""  # no stale advice next to an error
     ch.inputs["specialty"].value = "derm"  # an alias works
     assert ch.message.value == "" and ch.assessment.profile.specialty == "Dermatology"
     bad = guide.score_trends(step1=400)
     assert "Step 1" in bad.message.value and "1 to 300" in bad.message.value
+    assert html.escape(f"Check “{label('field', 'step1')}”") in bad.message.value  # the field by its label
     assert bad.verdict.value  # the example still shows
     with pytest.raises(TypeError):
         guide.timing(colour="blue")

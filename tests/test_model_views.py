@@ -9,6 +9,7 @@ import stepguide as sg
 from stepguide.ui import render
 from stepguide.ui import views
 from stepguide.ui.controls import ProfileControls
+from stepguide.rules.inputs import SPEC, score_range
 from stepguide.ui.model import GuideModel
 from stepguide.ui.plan import cards
 from stepguide.rules.words import label
@@ -28,8 +29,24 @@ def test_a_rejected_change_keeps_the_assessment_and_names_the_field():
     before = m.assessment
     assert not m.set(step2=400)
     assert m.error.startswith("step2:") and "1 to 300" in m.error
+    assert m.input_error.field == "step2" and m.error == str(m.input_error)  # the field as data, not in a string
+    assert m.input_error.allowed == "a whole-number score from 1 to 300" and m.input_error.value == 400
     assert m.assessment is before and m.values["step2"] == 248
-    assert m.set(step2=230) and m.error == ""
+    assert m.set(step2=230) and m.error == "" and m.input_error is None
+
+
+def test_the_error_line_shows_again_after_it_was_hidden():
+    """Shown is "" (the page's own display), never None: the in-browser kernel drops a None from its update."""
+    m = GuideModel()
+    line = views.error_line(m)
+    assert line.layout.display == "none" and line.value == ""
+    for _ in range(2):
+        m.set(step1=0)
+        assert line.layout.display == "" and "1 to 300" in line.value and 'role="alert"' in line.value
+        m.set(step1=230)
+        assert line.layout.display == "none" and line.value == ""
+    m.error = "Something else went wrong."  # a page's own message: no input named
+    assert line.layout.display == "" and "Something else went wrong." in line.value and m.input_error is None
 
 
 def test_typing_redrafts_without_reassessing():
@@ -85,3 +102,15 @@ def test_controls_write_to_the_model_and_follow_it_back():
     c.inputs["step2_pending"].value = True
     assert m.values["step2"] is None and m.assessment.helps == "pending"
     assert c.inputs["failed_exam"].description == label("field", "failed_exam")
+
+
+def test_each_control_is_made_from_its_field():
+    c = ProfileControls(GuideModel())
+    for f in SPEC:
+        widget = c.inputs[f.name]
+        assert widget.description == f.label
+        if f.kind == "choice":
+            assert list(widget.options) == f.options()
+        if f.kind == "flag":
+            assert isinstance(widget.value, bool)
+    assert (c.inputs["step2"].min, c.inputs["step2"].max) == score_range()

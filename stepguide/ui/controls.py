@@ -13,12 +13,13 @@ from typing import Any
 
 import ipywidgets as w
 
-from stepguide.rules.tables import int_fact, season_months, specialties
-from stepguide.rules.inputs import FIELDS, FLAGS, MONTH_NAMES, MONTHS, exam_date_matters, passing_words
+from stepguide.rules.inputs import FIELD, FIELDS, exam_date_matters, score_range
 from stepguide.ui.model import GuideModel
 from stepguide.rules.words import hint, label, options
 
-WIDGET_FIELDS = ("step1_mode", "step1", "step2", "step2_pending", *FIELDS[2:])  # step1/step2 as widgets show them
+# The inputs as the widgets show them: Step 1 as a result (Score, Pass, Fail) and a score, Step 2 CK as a score
+# and "not out yet"; every other input is one widget, made from its definition (stepguide.rules.inputs.SPEC).
+WIDGET_FIELDS = ("step1_mode", "step1", "step2", "step2_pending", *FIELDS[2:])
 _WIDE = {"width": "calc(100% - 6px)", "max_width": "720px"}  # minus the widgets' own margins
 
 
@@ -27,36 +28,32 @@ def _css(name: str) -> str:
 
 
 def make_widget(name: str, specialty_kind: str = "dropdown") -> w.ValueWidget:
-    """The one widget for a field, with its visible (and accessible) name and CSS hook ``sg-<field>``."""
+    """The one widget for a field, with its visible (and accessible) name and CSS hook ``sg-<field>``.
+
+    A choice (applicant, stage, month, the exam date...) offers its field's options, a flag is a checkbox: a new
+    input of either kind needs nothing here.
+    """
     text = label("field", name)
     wide_label, short = {"description_width": "15em"}, {"description_width": "9em"}
+    spec = FIELD.get(name)
     if name in ("step1", "step2"):
+        lo, hi = score_range()
         widget: w.ValueWidget = w.IntSlider(
-            value=240, min=int_fact("score_min"), max=int_fact("score_max"), step=1, description=text,
+            value=240, min=lo, max=hi, step=1, description=text,
             continuous_update=True, readout=True, style=short, layout=w.Layout(**_WIDE))
     elif name == "step1_mode":
         modes = options("step1_mode")
         widget = w.ToggleButtons(options=modes, value="Score", description=text, layout=w.Layout(width="auto"),
                                  style={**short, "button_width": "6em"},
                                  tooltips=[hint("step1_mode", key) for _, key in modes])
-    elif name == "specialty" and specialty_kind == "combobox":  # free text, so aliases such as "IM" work
-        widget = w.Combobox(value="", options=sorted(specialties()), ensure_option=False, continuous_update=False,
-                            placeholder=hint("field", "specialty"), description=text, style=wide_label,
-                            layout=w.Layout(**_WIDE))
-    elif name == "specialty":
-        widget = w.Dropdown(options=list(specialties()), description=text, style=wide_label, layout=w.Layout(**_WIDE))
-    elif name == "month":
-        names = dict(zip(MONTHS, MONTH_NAMES))
-        widget = w.Dropdown(options=[(names[m].capitalize(), m) for m in season_months()], description=text,
-                            style=wide_label, layout=w.Layout(**_WIDE))
-    elif name in ("applicant", "stage", "failed_exam"):
-        widget = w.Dropdown(options=options(name), description=text, style=wide_label, layout=w.Layout(**_WIDE))
-    elif name == "step2_exam":  # the options name the change day and both passing scores, from exam_facts.csv
-        words = passing_words()
-        widget = w.Dropdown(options=[(lab.format(**words), key) for lab, key in options(name)], description=text,
-                            style=wide_label, layout=w.Layout(**_WIDE))
-    elif name in (*FLAGS, "step2_pending"):
+    elif name == "step2_pending" or (spec is not None and spec.kind == "flag"):
         widget = w.Checkbox(value=False, description=text, indent=False, layout=w.Layout(width="auto"))
+    elif name == "specialty" and specialty_kind == "combobox":  # free text, so aliases such as "IM" work
+        widget = w.Combobox(value="", options=sorted(value for _, value in FIELD[name].options()),
+                            ensure_option=False, continuous_update=False, placeholder=FIELD[name].help,
+                            description=text, style=wide_label, layout=w.Layout(**_WIDE))
+    elif spec is not None:  # a list to pick from: labels.csv's words, the season's months, the specialties
+        widget = w.Dropdown(options=spec.options(), description=text, style=wide_label, layout=w.Layout(**_WIDE))
     else:
         raise KeyError(f"no control for field {name!r}; the fields are {', '.join(WIDGET_FIELDS)}")
     return widget.add_class(_css(name))

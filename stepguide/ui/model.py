@@ -18,7 +18,7 @@ import traitlets
 
 from stepguide.rules.assessment import Assessment, assess_profile
 from stepguide.rules.email import USER_FIELDS, EmailDraft, draft_email
-from stepguide.rules.inputs import DEFAULTS, FIELDS, Profile, make_profile
+from stepguide.rules.inputs import DEFAULTS, FIELDS, InputError, Profile, make_profile
 
 START = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}  # doc B's 228 -> 248
 TEXT_FIELDS = (*USER_FIELDS, "evidence")  # what the reader types for the draft and the interview answer
@@ -30,12 +30,14 @@ def profile_values(p: Profile) -> dict[str, Any]:
 
 
 class GuideModel(traitlets.HasTraits):
-    """The profile (``values``), what the reader typed (``texts``), the assessment and draft, and any input error.
+    """The profile (``values``), what the reader typed (``texts``), the assessment and draft, and any error.
 
     ``assessment`` and ``draft`` always describe ``values``; a rejected change
-    leaves them as they were and sets ``error`` to the message naming the field.
-    ``today`` picks the application cycle whose dates the texts state; None (the
-    default) means the real date at each reassessment.
+    leaves them as they were and sets ``input_error`` (the :class:`InputError`:
+    which field, what it takes) and ``error`` (its one-line message). A page may
+    set ``error`` alone to say something else went wrong; a change that is taken
+    clears both. ``today`` picks the application cycle whose dates the texts
+    state; None (the default) means the real date at each reassessment.
     """
 
     values = traitlets.Dict()
@@ -43,11 +45,12 @@ class GuideModel(traitlets.HasTraits):
     assessment = traitlets.Instance(Assessment, allow_none=True)
     draft = traitlets.Instance(EmailDraft, allow_none=True)
     error = traitlets.Unicode("")
+    input_error = traitlets.Instance(InputError, allow_none=True)
 
     def __init__(self, *, today: date | None = None, **initial: Any) -> None:
         super().__init__()
         self.today = today
-        start = make_profile(**{**DEFAULTS, **START, **initial})  # ValueError naming the field, as assess gives
+        start = make_profile(**{**DEFAULTS, **START, **initial})  # InputError naming the field, as assess gives
         self.texts = {name: "" for name in TEXT_FIELDS}
         self._apply(start)
 
@@ -55,8 +58,8 @@ class GuideModel(traitlets.HasTraits):
         """Change some inputs (``assess``'s keywords and spellings); one reassessment. False if rejected."""
         try:
             profile = make_profile(**{**self.values, **changes})
-        except ValueError as exc:
-            self.error = str(exc)
+        except InputError as exc:
+            self.input_error, self.error = exc, str(exc)  # in this order: a view of ``error`` may read both
             return False
         self._apply(profile)
         return True
@@ -71,7 +74,7 @@ class GuideModel(traitlets.HasTraits):
 
     def _apply(self, profile: Profile) -> None:
         values = profile_values(profile)
-        self.error = ""
+        self.input_error, self.error = None, ""  # in this order, as in set
         if values == self.values and self.assessment is not None:
             return
         with self.hold_trait_notifications():

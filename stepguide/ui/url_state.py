@@ -26,7 +26,7 @@ import anywidget
 import traitlets
 
 from stepguide.ui.controls import ProfileControls, model_values
-from stepguide.rules.inputs import make_profile
+from stepguide.rules.inputs import InputError, make_profile
 from stepguide.ui.model import GuideModel
 
 
@@ -34,9 +34,14 @@ from stepguide.ui.model import GuideModel
 class Page(Protocol):
     """What a page gives the link: its input widgets, the controls that hold them, and its model."""
 
-    inputs: Mapping[str, Any]
-    controls: ProfileControls
-    model: GuideModel
+    @property
+    def inputs(self) -> Mapping[str, Any]: ...
+
+    @property
+    def controls(self) -> ProfileControls: ...
+
+    @property
+    def model(self) -> GuideModel: ...
 
 __all__ = ["SituationLink", "fragment_of", "parse_fragment"]
 
@@ -65,24 +70,25 @@ def _short(text: str, limit: int = 24) -> str:
 
 
 def _parse(widget: Any, key: str, text: str) -> Any:
-    """The widget value ``text`` stands for; ``ValueError`` naming ``key`` if it is not one of them."""
+    """The widget value ``text`` stands for; :class:`InputError` naming ``key`` if it is not one of them."""
     if hasattr(widget, "options"):
         for _label, value in _options(widget):
             if str(value).casefold() == text.strip().casefold():
                 return value
         values = [str(v) for _, v in _options(widget)]
         allowed = f"one of {', '.join(values)}" if len(values) <= 6 else "one of the page's choices"
-        raise ValueError(f"{key}: expected {allowed}, got {_short(text)}")
+        raise InputError(key, allowed, text, problem=f"expected {allowed}, got {_short(text)}")
     if isinstance(widget.value, bool):
         word = text.strip().lower()
         if word in YES or word in NO:
             return word in YES
-        raise ValueError(f"{key}: expected yes or no, got {_short(text)}")
+        raise InputError(key, "yes or no", text, problem=f"expected yes or no, got {_short(text)}")
     if isinstance(widget.value, int):
         lo, hi = getattr(widget, "min", None), getattr(widget, "max", None)
         digits = text.strip()
-        if not digits.isdigit() or (lo is not None and not lo <= int(digits) <= hi):
-            raise ValueError(f"{key}: expected a whole number from {lo} to {hi}, got {_short(text)}")
+        if not digits.isdigit() or (lo is not None and hi is not None and not lo <= int(digits) <= hi):
+            allowed = f"a whole number from {lo} to {hi}"
+            raise InputError(key, allowed, text, problem=f"expected {allowed}, got {_short(text)}")
         return int(digits)
     return text
 
@@ -110,7 +116,7 @@ class SituationLink(anywidget.AnyWidget):
     _esm = _ESM
     state = traitlets.Unicode("").tag(sync=True)
     notice = traitlets.Unicode("").tag(sync=True)
-    summary = traitlets.List([]).tag(sync=True)
+    summary: traitlets.List[list[str]] = traitlets.List([]).tag(sync=True)
 
     def __init__(self, dashboard: Page, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -157,7 +163,9 @@ class SituationLink(anywidget.AnyWidget):
                 trial = {**shown, key: _parse(widget, key, given[key])}
                 make_profile(**{**dash.model.values, **model_values(trial)})  # the rules' own check of the whole
                 shown = trial
-            except (ValueError, traitlets.TraitError) as exc:
+            except InputError as exc:
+                problems.append(str(exc)[:160])
+            except traitlets.TraitError as exc:
                 problems.append(str(exc).split("\n")[0][:160])
         dash.model.set(**model_values(shown))  # one reassessment, however many fields changed
         self.notice = ("Part of this link could not be used, so those inputs stay as they were: "

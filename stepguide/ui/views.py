@@ -17,6 +17,7 @@ import ipywidgets as w
 from stepguide import charts
 
 from stepguide.ui import render
+from stepguide.rules.assessment import Assessment
 from stepguide.rules.email import USER_FIELDS
 from stepguide.ui.model import GuideModel
 from stepguide.ui.widgets import CopyButton, DownloadLink
@@ -55,6 +56,8 @@ def display(shown: bool) -> str:
 class ModelHTML(w.HTML):
     """HTML re-rendered from the model whenever one of ``on`` changes (blank until there is an assessment)."""
 
+    value: str  # the widget's HTML (ipywidgets' trait)
+
     def __init__(self, model: GuideModel, draw: Render, css: str, on: Sequence[str] = ("assessment",),
                  blank_on_error: bool = False) -> None:
         super().__init__()
@@ -72,24 +75,29 @@ class ModelHTML(w.HTML):
             self.value = value
 
 
+def _of_assessment(model: GuideModel, draw: Callable[[Assessment], str], css: str) -> ModelHTML:
+    """A view of the assessment alone (blank until there is one)."""
+    return ModelHTML(model, lambda m: draw(m.assessment) if m.assessment is not None else "", css)
+
+
 def why_list(model: GuideModel) -> ModelHTML:
-    return ModelHTML(model, lambda m: render.why(m.assessment.trace), "sg-why")
+    return _of_assessment(model, lambda a: render.why(a.trace), "sg-why")
 
 
 def differences(model: GuideModel) -> ModelHTML:
-    return ModelHTML(model, lambda m: render.differences(m.assessment), "sg-differ")
+    return _of_assessment(model, render.differences, "sg-differ")
 
 
 def checklist(model: GuideModel) -> ModelHTML:
-    return ModelHTML(model, lambda m: render.checklist(m.assessment), "sg-actions")
+    return _of_assessment(model, render.checklist, "sg-actions")
 
 
 def bands_table(model: GuideModel) -> ModelHTML:
-    return ModelHTML(model, lambda m: render.bands(m.assessment), "sg-bands")
+    return _of_assessment(model, render.bands, "sg-bands")
 
 
 def matched_text(model: GuideModel) -> ModelHTML:
-    return ModelHTML(model, lambda m: render.p(matched_sentence(m.assessment)), "sg-matched-text")
+    return _of_assessment(model, lambda a: render.p(matched_sentence(a)), "sg-matched-text")
 
 
 def cycle_line(model: GuideModel) -> ModelHTML:
@@ -100,10 +108,15 @@ def cycle_line(model: GuideModel) -> ModelHTML:
     return ModelHTML(model, draw, "sg-cycle-line")
 
 
-def error_line(model: GuideModel, describe: Callable[[str], str] = render.error_box) -> ModelHTML:
-    """The input problem, if any (``error`` names the field); hidden when there is none."""
-    view = ModelHTML(model, lambda m: describe(m.error) if m.error else "", "sg-error", on=("error",))
-    sync = lambda *_: setattr(view.layout, "display", None if model.error else "none")  # noqa: E731
+def _error_box(model: GuideModel) -> str:
+    return render.error_box(model.error)
+
+
+def error_line(model: GuideModel, describe: Render = _error_box) -> ModelHTML:
+    """The model's error, if any, drawn by ``describe`` (which may read ``input_error``: the field and what it
+    takes); hidden when there is none."""
+    view = ModelHTML(model, lambda m: describe(m) if m.error else "", "sg-error", on=("error",))
+    sync = lambda *_: setattr(view.layout, "display", display(bool(model.error)))  # noqa: E731
     model.observe(sync, names="error")
     sync()
     return view
@@ -193,7 +206,8 @@ class EmailPanel(_Follows, w.VBox):
     """The draft (or why not to send one), copy and download, and the fields the reader fills in."""
 
     def __init__(self, model: GuideModel) -> None:
-        self.email_draft = ModelHTML(model, lambda m: render.draft(m.draft), "sg-email-draft", on=("draft",))
+        self.email_draft = ModelHTML(model, lambda m: render.draft(m.draft) if m.draft else "", "sg-email-draft",
+                                     on=("draft",))
         self.copy = CopyButton("Copy the email").add_class("sg-copy")
         self.download = DownloadLink("Download the email (.txt)", "step2ck-email.txt").add_class("sg-download")
         self.fields = {k: w.Text(description=label("email_field", k), placeholder=hint("email_field", k),

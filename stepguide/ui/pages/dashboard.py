@@ -10,8 +10,7 @@ changes only the draft, the interview answer and the plan export.
 """
 from __future__ import annotations
 
-import sys
-import traceback
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from stepguide.rules.words import hint, label
 __all__ = ["Dashboard", "CopyButton", "DownloadLink"]
 
 _STATIC = Path(__file__).resolve().parents[1] / "static"
+log = logging.getLogger(__name__)
 
 CHARTS = ("c5", "c3", "matched", "c1", "c2", "c4", "f2", "f3", "f4")  # the charts this page shows
 
@@ -46,10 +46,11 @@ class _PageSetup(PageLandmark):
     _css = "\n".join((_STATIC / name).read_text(encoding="utf-8") for name in ("guide.css", "dashboard.css"))
 
 
-def _describe_error(message: str) -> str:
-    if message == label("message", "unexpected"):
-        return render.error_box(message)
-    return render.error_box(f"{label('message', 'check_input')} {message}")
+def _describe_error(model: GuideModel) -> str:
+    """An input's problem after "Please check your input."; the page's own message (an update failed) as it is."""
+    if model.input_error is None:
+        return render.error_box(model.error)
+    return render.error_box(f"{label('message', 'check_input')} {model.error}")
 
 
 class Dashboard:
@@ -62,7 +63,7 @@ class Dashboard:
 
     def __init__(self, **initial: Any) -> None:
         today = initial.get("today") or date.today()
-        # ValueError naming the field, as assess gives
+        # InputError naming the field, as assess gives
         self.model = m = GuideModel(**{"month": MONTHS[today.month - 1], **initial})
         self.controls = ProfileControls(m, guard=self._unexpected)
         self.inputs = self.controls.inputs
@@ -116,15 +117,15 @@ class Dashboard:
     def set(self, **values: Any) -> None:
         """Set inputs as :func:`stepguide.assess` takes them (``step1="Pass"``, ``step2=None``, aliases); one update.
 
-        Raises ``ValueError`` naming the field for a bad or unknown value.
+        Raises :class:`~stepguide.rules.inputs.InputError` (a ``ValueError``) naming the field for a bad or
+        unknown value.
         """
         make_profile(**{**self.model.values, **values})
         self.model.set(**values)
 
     def _unexpected(self, exc: BaseException) -> None:
-        """A bug in a view: the traceback goes to the server's stderr, the page gets one calm line."""
-        print("stepguide dashboard: update failed", file=sys.__stderr__)
-        traceback.print_exception(exc, file=sys.__stderr__)
+        """A bug in a view: the traceback goes to the log, the page gets one calm line."""
+        log.error("stepguide dashboard: update failed", exc_info=exc)
         self.model.error = label("message", "unexpected")
 
     def _show_example(self, key: str) -> None:

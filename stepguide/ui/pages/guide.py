@@ -23,7 +23,7 @@ from stepguide.ui.pages.cohort_page import cohort, cohort_example  # noqa: F401 
 from stepguide.ui.controls import ProfileControls
 from stepguide.rules.tables import table
 from stepguide.rules.email import USER_FIELDS, EmailDraft
-from stepguide.rules.inputs import FIELDS
+from stepguide.rules.inputs import FIELD, FIELDS, InputError
 from stepguide.ui.model import TEXT_FIELDS, GuideModel
 from stepguide.ui.widgets import PageLandmark
 from stepguide.ui.sources import sources_html
@@ -44,11 +44,10 @@ DROP_EXAMPLE: dict[str, Any] = {**EXAMPLE, "step1": 245, "step2": 224}  # doc B'
 Text = Callable[[Assessment, Mapping[str, str], EmailDraft], tuple[str, str]]
 
 
-def error_html(message: str) -> str:
-    """``"field: what is allowed"`` (the ValueError convention of ``stepguide.rules.inputs``) as a short alert."""
-    field, _, rest = message.partition(": ")
-    name = label("field", field) if field in FIELDS else field
-    return render.alert(name, rest or message)
+def error_html(error: InputError) -> str:
+    """An input's problem as a short alert: the field by its label, then what it takes."""
+    name = FIELD[error.field].label if error.field in FIELD else error.field
+    return render.alert(name, error.problem)
 
 
 def _text_input(name: str) -> w.Text:
@@ -76,11 +75,11 @@ class Chapter(w.VBox):
                             f"({', '.join(FIELDS)}), the text fields ({', '.join(TEXT_FIELDS)}) and today")
         wanted = {k: v for k, v in initial.items() if k in FIELDS}
         today = initial.get("today")
-        problem = ""
+        problem: InputError | None = None
         try:
             self.model = GuideModel(today=today, **{**base, **wanted})
-        except ValueError as exc:  # keep the example's values and say what was wrong
-            self.model, problem = GuideModel(today=today, **base), str(exc)
+        except InputError as exc:  # keep the example's values and say what was wrong
+            self.model, problem = GuideModel(today=today, **base), exc
         m = self.model
         m.type_text(**texts)
         self.controls = ProfileControls(m, fields, specialty_kind="combobox", layout=w.Layout(max_width="620px"))
@@ -89,8 +88,8 @@ class Chapter(w.VBox):
             widget.value = texts.get(name, "")
             widget.observe(lambda change, name=name: m.type_text(**{name: change.new}), names="value")
         self.inputs: dict[str, w.Widget] = {**self.controls.inputs, **later}
-        self.message = ModelHTML(m, lambda model: error_html(model.error) if model.error else "", "sg-message",
-                                 on=("error",))
+        self.message = ModelHTML(m, lambda model: error_html(model.input_error) if model.input_error else "",
+                                 "sg-message", on=("input_error",))
         draw = lambda part: (lambda model: text(model.assessment, model.texts, model.draft)[part])  # noqa: E731
         self.verdict = ModelHTML(m, draw(0), "sg-verdict-text", on=("assessment", "draft"), blank_on_error=True)
         self.details = ModelHTML(m, draw(1), "sg-details", on=("assessment", "draft", "texts"), blank_on_error=True)
@@ -102,7 +101,7 @@ class Chapter(w.VBox):
         super().__init__(children=[_Landmark("Step 2 CK guide chapter"), self.controls, self.message, self.verdict,
                                    self.panel, *extra, self.details, self.glossary], layout=w.Layout(max_width="660px"))
         self.add_class("sg-main")
-        if problem:  # the example shows; say what was wrong with the given value until the reader changes anything
+        if problem is not None:  # the example shows; say what was wrong with the given value until the reader changes anything
             self.message.value = error_html(problem)
             m.observe(lambda change: self.message.refresh(), names="values")
 
