@@ -40,8 +40,7 @@ def chart_figure(chart_id: str, highlight: str | None = None, *, note: str | Non
     ids = rows.col("id")
     hit = ids.index(highlight) if highlight in ids else None
     if highlight is not None and hit is None and note is None:
-        note = (f"Your {SUBJECT.get(chart_id, 'value')} ({highlight}) is not on this chart, which runs "
-                f"from {labels[0]} to {labels[-1]}, so nothing is highlighted.")
+        note = say("chart_off", subject=SUBJECT[chart_id], highlight=highlight, first=labels[0], last=labels[-1])
     kind = info["kind"]
     horizontal, line = kind == "hbar", kind == "line"
     axis_title = f"{info['value_axis']} ({info['unit']})"
