@@ -17,6 +17,7 @@ from stepguide.charts.figures import (c1_figure, c2_figure, c3_figure, c4_figure
 from stepguide.charts.flow_layout import flow_figure
 from stepguide.rules.flows import FLOWS, node_labels
 from stepguide.rules.marks import chart_note
+from stepguide.rules.published import exam_words
 from stepguide.rules.words import say
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,7 +54,7 @@ def describe(spec: Spec) -> str:
         if meta.get("highlight"):
             parts.append(f"{YOU_ARE_HERE}: {meta['highlight']}.")
         if meta.get("step2") is not None:
-            parts.append(say("describe_score", step2=meta["step2"], sem=meta["sem_band"][1] - meta["step2"]))
+            parts.append(say("describe_score", step2=meta["step2"], **exam_words()))  # the band is ±SEM
         if meta.get("editions"):  # published numbers: say which edition they come from
             parts.append(str(meta["editions"]))
     parts += [a["text"].replace("<br>", " ") for a in layout.get("annotations", []) if a.get("name") == "note"]
