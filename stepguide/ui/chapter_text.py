@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from stepguide.rules.assessment import Assessment
 from stepguide.rules.cycles import cycle_dates
-from stepguide.rules.tables import chart_values, list_items, season, specialties
+from stepguide.rules.tables import chart_values, list_items, specialties
 from stepguide.rules.tables import table as data_table
 from stepguide.rules.email import EmailDraft
 from stepguide.rules.flows import node_labels
@@ -20,8 +20,7 @@ from stepguide.ui.plan import email_reason, interview_answer
 from stepguide.rules.published import exam_words, specialty_words
 from stepguide.ui.render import cycle_line, differences, esc, list_section, p, said, section, table, ul
 from stepguide.rules.words import label as vocab
-from stepguide.rules.words import options
-from stepguide.rules.words import say
+from stepguide.rules.words import options, say
 
 
 def _trace(a: Assessment, *rules: str) -> list[str]:
