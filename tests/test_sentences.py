@@ -48,10 +48,6 @@ ALLOWED: dict[str, dict[str, str]] = {
         "failed_exam: say which exam": OTHER_PART + " (a retired input's error message)",
     },
     "rules.schema": {"": "messages about data/*.csv for whoever edits the tables, collected and raised as one error"},
-    "rules.email": {"[": "the draft's blanks for fields left empty; email.py is next to read them from labels.csv "
-                         "(the email_field hints)"},
-    "cohort.file": {"": "the adviser's file errors and limits (cohort/file.py): next to move into wording.csv"},
-    "cohort.read": {"": "the adviser's read notes and line errors (cohort/read.py): next to move into wording.csv"},
     "ui.views": {"": OTHER_PART},
     "ui.url_state": {"": OTHER_PART},
     "ui.pages.dashboard": {"": NOT_MINE},
