@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from stepguide import charts
 from stepguide.cohort import (attention, by_month, by_specialty, examples_csv, export_csv, export_table, neutralise,
-                              read_cohort, summary_html, trend_shares, verdict_counts)
-from stepguide.cohort.report import FORMULA_STARTS, rows_html, verdict_words
+                              read_cohort, trend_shares, verdict_counts)
+from stepguide.cohort.report import FORMULA_STARTS, verdict_words
+from stepguide.ui.cohort_html import rows_html, summary_html
 from stepguide.rules.tables import chart_values, table
 
 ROOM = """step1,step2,specialty,month,stage,requires_step2,other_concerns

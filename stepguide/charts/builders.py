@@ -1,8 +1,9 @@
 """Per-person marking: which figure shows what for one assessment, and each chart in words.
 
 The builders (:mod:`stepguide.charts.figures`, :mod:`stepguide.charts.flow_layout`) are pure;
-this module only picks, for an :class:`~stepguide.rules.assessment.Assessment`, the
-bar, month, level or path to highlight and the note that says why nothing is.
+this module only hands each figure, for an :class:`~stepguide.rules.assessment.Assessment`,
+the bar, month, level or path to highlight and the note that says why nothing is (the
+rules decide that note: :func:`stepguide.rules.marks.chart_note`).
 It re-exports the builders so ``stepguide.charts`` stays the one door for pages.
 """
 from __future__ import annotations
@@ -15,6 +16,9 @@ from stepguide.charts.figures import (c1_figure, c2_figure, c3_figure, c4_figure
                       chart_figure, cohort_c5_figure, matched_figure, to_figure)
 from stepguide.charts.flow_layout import flow_figure
 from stepguide.rules.flows import FLOWS, node_labels
+from stepguide.rules.marks import chart_note
+from stepguide.rules.published import exam_words
+from stepguide.rules.words import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from stepguide.rules.assessment import Assessment
@@ -22,35 +26,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # ---------------------------------------------------------------- one person
 
-def _c1_note(a: Assessment) -> str | None:
-    if a.c1_profile is not None:
-        return None
-    if a.profile.step2 is None:
-        return PENDING_NOTE
-    return "None of these four profiles matches your scores, so no bar is yours."
-
-
-def _c5_note(a: Assessment) -> str | None:
-    if a.trend is not None:
-        return None
-    if a.profile.step2 is None:
-        return PENDING_NOTE
-    return f"Your Step 1 is '{a.profile.step1}', not a number, so there is no trend to place."
-
-
-def _flow_note(a: Assessment, flow_id: str) -> str | None:
-    """Why a flow is not (fully) lit for this person: the rules' own note, never re-decided here."""
-    return a.paths[flow_id].note
-
-
 FIGURES: dict[str, Callable[[Assessment], Spec]] = {
-    "c1": lambda a: chart_figure("C1", a.c1_profile, note=_c1_note(a)),
+    "c1": lambda a: chart_figure("C1", a.c1_profile, note=chart_note(a, "c1")),
     "c2": lambda a: chart_figure("C2", a.profile.month),
-    "c3": lambda a: chart_figure("C3", a.value, note=None if a.value else PENDING_NOTE),
+    "c3": lambda a: chart_figure("C3", a.value, note=chart_note(a, "c3")),
     "c4": lambda a: chart_figure("C4", a.profile.month),
-    "c5": lambda a: chart_figure("C5", a.trend, note=_c5_note(a)),
+    "c5": lambda a: chart_figure("C5", a.trend, note=chart_note(a, "c5")),
     "c6": lambda a: c6_figure(),
-    **{f.lower(): (lambda a, f=f: flow_figure(f, a.paths[f].nodes, note=_flow_note(a, f))) for f in FLOWS},
+    **{f.lower(): (lambda a, f=f: flow_figure(f, a.paths[f].nodes, note=chart_note(a, f.lower()))) for f in FLOWS},
     "matched": lambda a: matched_figure(a.profile.specialty, a.profile.step2),
 }
 
@@ -62,7 +45,7 @@ def describe(spec: Spec) -> str:
     if "path" in meta:
         labels = node_labels(meta["chart"])
         if meta["path"]:
-            parts.append("Your path: " + " → ".join(labels[n] for n in meta["path"]) + ".")
+            parts.append(say("describe_path", path=" → ".join(labels[n] for n in meta["path"])))
     elif spec["data"]:
         trace = spec["data"][0]
         cats, vals = (trace["y"], trace["x"]) if trace.get("orientation") == "h" or meta.get("chart") == "matched" \
@@ -71,7 +54,7 @@ def describe(spec: Spec) -> str:
         if meta.get("highlight"):
             parts.append(f"{YOU_ARE_HERE}: {meta['highlight']}.")
         if meta.get("step2") is not None:
-            parts.append(f"Your score: {meta['step2']}, give or take {meta['sem_band'][1] - meta['step2']}.")
+            parts.append(say("describe_score", step2=meta["step2"], **exam_words()))  # the band is ±SEM
         if meta.get("editions"):  # published numbers: say which edition they come from
             parts.append(str(meta["editions"]))
     parts += [a["text"].replace("<br>", " ") for a in layout.get("annotations", []) if a.get("name") == "note"]

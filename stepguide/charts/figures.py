@@ -18,7 +18,8 @@ from stepguide.charts.look import (BAR_GAP, LINE, PALETTE, PENDING_NOTE, SUBJECT
                           figure_layout, value_axis, you_are_here)
 from stepguide.rules.tables import chart_info, chart_values, int_fact, specialties
 from stepguide.rules.inputs import parse_specialty, parse_step2
-from stepguide.rules.published import edition, exam_words, say, specialty_words
+from stepguide.rules.published import edition, exam_words, specialty_words
+from stepguide.rules.words import label, say
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; plotly is imported lazily
     import plotly.graph_objects as go
@@ -35,13 +36,12 @@ def chart_figure(chart_id: str, highlight: str | None = None, *, note: str | Non
     ``note`` replaces that note, e.g. to say why there is no label at all.
     """
     rows, info = chart_values(chart_id), chart_info(chart_id)
-    labels = [str(label) for label in rows.col("label")]
+    labels = [str(x) for x in rows.col("label")]
     values = rows.col("value")
     ids = rows.col("id")
     hit = ids.index(highlight) if highlight in ids else None
     if highlight is not None and hit is None and note is None:
-        note = (f"Your {SUBJECT.get(chart_id, 'value')} ({highlight}) is not on this chart, which runs "
-                f"from {labels[0]} to {labels[-1]}, so nothing is highlighted.")
+        note = say("chart_off", subject=SUBJECT[chart_id], highlight=highlight, first=labels[0], last=labels[-1])
     kind = info["kind"]
     horizontal, line = kind == "hbar", kind == "line"
     axis_title = f"{info['value_axis']} ({info['unit']})"
@@ -186,7 +186,7 @@ def matched_figure(specialty: str, step2: int | None) -> Spec:
     meta = {"chart": "matched", "highlight": names[hit] if hit is not None else None,
             "source": caption, "specialty": name, "step2": score,
             "sem_band": band, "national_mean": [nat_lo, nat_hi], "editions": caption}
-    title = "Your Step 2 CK next to matched applicants' means, by specialty"
+    title = label("figure", "matched")
     layout = figure_layout(title, meta, annotations, height=325, caption=caption, below=32 + LINE * len(key),
                      notes=notes, caption_width=72,
                      xaxis=xaxis, yaxis={**category_axis(names, width=40), "autorange": False,
@@ -209,15 +209,16 @@ def cohort_c5_figure(shares: Mapping[str, float], n: int) -> Spec:
     labels = [str(x) for x in rows.col("label")]
     article = rows.col("value")
     group = [float(shares.get(key, 0.0)) for key in rows.col("id")]
-    traces = [{"type": "bar", "name": "The article's pattern", "x": labels, "y": article,
+    traces = [{"type": "bar", "name": label("cohort", "article_pattern"), "x": labels, "y": article,
                "marker": {"color": PALETTE["base"]}, "text": [str(v) for v in article], "textposition": "outside",
                "cliponaxis": False},
-              {"type": "bar", "name": f"Your group (n={n})", "x": labels, "y": group,
+              {"type": "bar", "name": label("cohort", "your_group").format(n=n), "x": labels, "y": group,
                "marker": {"color": PALETTE["highlight"]}, "text": [f"{v:g}" for v in group],
                "textposition": "outside", "cliponaxis": False}]
     meta = {"chart": "cohort_c5", "highlight": None, "source": info["caption"], "n": n, "shares": group}
-    layout = figure_layout("Your group's score trends next to the article's pattern", meta, [], height=300,
-                     caption=f"Source: {info['caption']} ({credit(str(info['doc']), 'C5')}); your group: the rows you uploaded.", below=30,
-                     xaxis=category_axis(), yaxis=value_axis("Share of applicants (%)", max(article + group)))
+    layout = figure_layout(label("figure", "cohort_c5"), meta, [], height=300,
+                     caption=say("cohort_c5_caption", caption=info["caption"], credit=credit(str(info["doc"]), "C5")),
+                     below=30, xaxis=category_axis(),
+                     yaxis=value_axis(label("figure", "cohort_c5_axis"), max(article + group)))
     layout.update(showlegend=True, barmode="group", legend={"orientation": "h", "y": 1.12, "x": 0})
     return {"data": traces, "layout": layout}

@@ -9,6 +9,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from stepguide.rules.words import label, say
+
 Spec = dict[str, Any]
 
 # Okabe-Ito colours (safe for the common colour-vision deficiencies) plus greys.
@@ -34,12 +36,11 @@ TEMPLATE: Spec = {"layout": {
     "hoverlabel": {"bgcolor": PALETTE["background"], "font": {"color": PALETTE["text"]}},
 }}
 
-YOU_ARE_HERE = "You are here"
+YOU_ARE_HERE = label("chart_mark", "here")
 CHARTS = ("C1", "C2", "C3", "C4", "C5", "C6")
 # What the highlighted label is, in words, for the "not on this chart" note.
-SUBJECT = {"C1": "profile", "C2": "month", "C3": "place on the scale", "C4": "month", "C5": "trend",
-            "C6": "answer"}
-PENDING_NOTE = "Your Step 2 CK is not out yet, so nothing is marked here."
+SUBJECT = {chart: label("chart_subject", chart) for chart in CHARTS}
+PENDING_NOTE = say("chart_pending")
 NOTE_WIDTH, CAPTION_WIDTH = 78, 90  # characters per line (11 px notes, 10 px captions) beside wrapped labels
 LABEL_WIDTH = 18  # characters per line of a horizontal bar's label, so the plot keeps most of the width
 LINE = 15  # px per line of small text

@@ -1,15 +1,17 @@
 """A room of applicants at once (the adviser's view): read any class file, judge every row, take the results away.
 
     import stepguide as sg
-    from stepguide.cohort import export_csv, summary_html
+    from stepguide.cohort import export_csv
+    from stepguide.ui.cohort_html import summary_html
 
     room = sg.read_cohort("class.csv")          # a path, the file's bytes, or an open file
     room.named[["line", "error"]]               # the rows to fix, by line
     open("class-judged.csv", "wb").write(export_csv(room))
 
 The work is split by idea: :mod:`.file` (limits, encoding, separator), :mod:`.headers`,
-:mod:`.records`, :mod:`.read` (the reader) and :mod:`.report` (tallies and exports); the chapter's
-widgets are :mod:`stepguide.ui.pages.cohort_page`.
+:mod:`.records`, :mod:`.read` (the reader) and :mod:`.report` (tallies and the CSV); the one-page
+summary and the judged table as HTML are :mod:`stepguide.ui.cohort_html`, the chapter's widgets
+:mod:`stepguide.ui.pages.cohort_page`.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ _PUBLIC = {  # name -> the module of this folder that defines it; loaded on firs
     # that imports one part (file limits, headers) does not load the reader, the report or pandas
     "MAX_BYTES": "file", "MAX_ROWS": "file", "Cohort": "read", "judge_cohort": "read", "parse_cohort": "read",
     "read_cohort": "read", "attention": "report", "by_month": "report", "by_specialty": "report",
-    "export_csv": "report", "export_table": "report", "neutralise": "report", "summary_html": "report",
+    "export_csv": "report", "export_table": "report", "neutralise": "report",
     "trend_shares": "report", "verdict_counts": "report",
 }
 __all__ = [*_PUBLIC, "examples_csv"]
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from stepguide.cohort.file import MAX_BYTES, MAX_ROWS  # noqa: F401
     from stepguide.cohort.read import Cohort, judge_cohort, parse_cohort, read_cohort  # noqa: F401
     from stepguide.cohort.report import (attention, by_month, by_specialty, export_csv, export_table,  # noqa: F401
-                                         neutralise, summary_html, trend_shares, verdict_counts)
+                                         neutralise, trend_shares, verdict_counts)
 
 
 def __getattr__(name: str) -> Any:

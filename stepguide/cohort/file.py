@@ -13,12 +13,13 @@ from __future__ import annotations
 import codecs
 import re
 
+from stepguide.rules.words import say
+
 MIB = 1024 * 1024
 MAX_ROWS = 200_000
 MAX_BYTES = 32 * MIB  # 200,000 rows with every column: ~13 MB in UTF-8, ~26 MB in UTF-16; room for longer values
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
-SAVE_AS_CSV = ("Save it as CSV first: in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'; in Google Sheets, "
-               "File > Download > 'Comma-separated values'; in Numbers, File > Export To > CSV.")
+SAVE_AS_CSV = say("cohort_save_as_csv")
 
 
 def human_size(size: float) -> str:
@@ -31,13 +32,12 @@ def human_size(size: float) -> str:
 def size_error(size: int | None, max_bytes: int = MAX_BYTES) -> str:
     """The message for a file over the byte limit; ``size=None`` leaves ``{size}`` for the page's front end."""
     shown = "{size}" if size is None else human_size(size)
-    return (f"file: {shown} is over the limit of {human_size(max_bytes)}; split the class into smaller files "
-            "or delete columns the guide does not read")
+    return "file: " + say("cohort_too_big", size=shown, limit=human_size(max_bytes))
 
 
 def size_limit_text(max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> str:
     """The limits in words, for the page."""
-    return f"up to {max_rows:,} rows and {human_size(max_bytes)}"
+    return say("cohort_limits", rows=max_rows, size=human_size(max_bytes))
 
 
 def decode(raw: bytes) -> tuple[bytes, str, str]:
@@ -65,8 +65,7 @@ def decode(raw: bytes) -> tuple[bytes, str, str]:
         return raw, "UTF-8", ""
     line = raw.count(b"\n", 0, bad) + 1
     label = "Windows-1252" if _first_bad_byte(raw, "cp1252") is None else "Latin-1"
-    note = (f"The file is not UTF-8 (first non-UTF-8 byte on line {line}), so it was read as {label}, "
-            "what Excel's plain 'CSV' uses on Windows. If a name looks wrong, save as 'CSV UTF-8'.")
+    note = say("cohort_not_utf8", line=line, encoding=label)
     return _transcode(raw, "cp1252" if label == "Windows-1252" else "latin-1"), label, note
 
 

@@ -25,6 +25,7 @@ from stepguide.cohort.headers import map_headers
 from stepguide.cohort.records import split_records
 from stepguide.rules.frame import assess_frame
 from stepguide.rules.inputs import FLAGS, InputError
+from stepguide.rules.words import say
 
 CHUNK_ROWS = 10_000  # judged this many at a time: progress steps, and the peak of judging stays small
 FLAG_WORDS = {"true": True, "false": False, "yes": True, "no": False, "": False}
@@ -65,14 +66,14 @@ class Cohort:
     def notes(self) -> list[str]:
         """How the file was read, in plain words (shown above the table and in the summary)."""
         renamed = [f"'{h}' as {c}" for h, c in self.headers if h != c]
-        out = [f"Read as {self.encoding}, {SEPARATORS[self.separator]}-separated: {_count(len(self.rows), 'row')}, "
-               f"{len(self.judged):,} judged, {len(self.named):,} to fix."]
+        out = [say("cohort_read_as", encoding=self.encoding, separator=SEPARATORS[self.separator],
+                   rows=_count(len(self.rows), "row"), judged=len(self.judged), fix=len(self.named))]
         if renamed:
-            out.append("Headers read as: " + ", ".join(renamed) + ".")
+            out.append(say("cohort_headers_read", headers=", ".join(renamed)))
         if self.blank_lines:
-            out.append(f"{_count(self.blank_lines, 'empty line')} skipped.")
+            out.append(say("cohort_blank_lines", lines=_count(self.blank_lines, "empty line")))
         if self.ignored_columns:
-            out.append("Empty column(s) without a header ignored: " + ", ".join(map(str, self.ignored_columns)) + ".")
+            out.append(say("cohort_ignored_columns", columns=", ".join(map(str, self.ignored_columns))))
         return out + list(self.notes_extra)
 
 
@@ -102,9 +103,9 @@ def read_cohort(source: bytes | bytearray | memoryview | str | os.PathLike[str] 
     while reading and after each chunk of rows judged, so a page can show a progress bar.
     """
     step = progress or (lambda fraction, text: None)
-    step(0.0, "Reading the file")
+    step(0.0, say("cohort_reading"))
     parsed = parse_cohort(source, name=name, max_rows=max_rows, max_bytes=max_bytes)
-    step(0.1, f"Read {len(parsed.lines):,} rows; judging them")
+    step(0.1, say("cohort_read_rows", rows=len(parsed.lines)))
     return judge_cohort(parsed, progress=lambda f, text: step(0.1 + 0.9 * f, text))
 
 
@@ -194,9 +195,8 @@ def _map_unique(values: pd.Series, fn: Callable[[str], object]) -> pd.Series:
 def _field_count_error(got: int, want: int, sep: str) -> str:
     word = SEPARATORS[sep]
     if got > want:
-        return (f"line has {got} fields but the header has {want}: a value with a {word} inside needs quotes, "
-                f"or there is a stray {word}")
-    return f"line has {got} field{'s' if got != 1 else ''} but the header has {want}: a value or a {word} is missing"
+        return say("cohort_line_too_long", got=got, want=want, separator=word)
+    return say("cohort_line_too_short", got=got, fields="field" if got == 1 else "fields", want=want, separator=word)
 
 
 def _judge(inputs: pd.DataFrame, step: Progress) -> pd.DataFrame:
@@ -209,5 +209,5 @@ def _judge(inputs: pd.DataFrame, step: Progress) -> pd.DataFrame:
             raise ValueError(f"file: {exc.problem}") from None
         parts.append(out[[c for c in out.columns if c not in inputs.columns]])
         done = min(start + CHUNK_ROWS, n)
-        step(done / n, f"Judged {done:,} of {n:,} rows")
+        step(done / n, say("cohort_judged", done=done, rows=n))
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)

@@ -11,8 +11,9 @@ from typing import NamedTuple
 
 from stepguide.rules.assessment import Assessment
 from stepguide.rules.scores import Band, bands
+from stepguide.rules.words import ids, label
 
-MEASURES = {"step1": "Step 1", "step2": "Step 2 CK", "step2_r8": "Step 2 CK", "delta": "Step 2 CK minus Step 1"}
+MEASURES = {key: label("measure", key) for key in ids("measure")}  # score_bands.csv measure -> its name
 
 
 class BandRow(NamedTuple):

@@ -20,7 +20,7 @@ from functools import cache
 
 from stepguide.rules.tables import table
 from stepguide.rules.inputs import MONTH_NAMES, MONTHS, long_date
-from stepguide.rules.words import label
+from stepguide.rules.words import label, say
 
 DATED = ("eras_opens", "eras_submit", "eras_programs_open", "rank_deadline", "match_day")  # facts that are days
 SHOWN = ("eras_opens", "eras_submit", "eras_programs_open", "interviews", "rank_deadline", "match_day")  # on the page
@@ -106,17 +106,13 @@ def cycle_for(today: date) -> Cycle:
     return Cycle(name, starts, match_day, tuple(_rows()[name].values()), today, current)
 
 
-def _say(key: str, **words: object) -> str:
-    return str(table("wording").by("id")[key]["text"]).format(**words)
-
-
 def _shown(f: CycleFact) -> str:
     if f.key in DATED:
         text = long_date(date.fromisoformat(f.value))
     else:  # the interview season as months, e.g. "Oct-Jan"
         first, last = (MONTH_NAMES[MONTHS.index(m.strip())].capitalize() for m in f.value.split("-"))
-        text = _say("months_span", first=first, last=last)
-    return text if f.confirmed else _say("date_unconfirmed", date=text)
+        text = say("months_span", first=first, last=last)
+    return text if f.confirmed else say("date_unconfirmed", date=text)
 
 
 @cache
@@ -133,11 +129,11 @@ def cycle_note(c: Cycle) -> str:
     """The one line the pages show near the season: whose dates these are, what is not confirmed, where to check."""
     w = c.words()
     if c.current:
-        note = _say("cycle_current", **w)
+        note = say("cycle_current", **w)
     else:
-        note = _say("cycle_after_last" if c.after_last else "cycle_before_first", **w)
+        note = say("cycle_after_last" if c.after_last else "cycle_before_first", **w)
     if c.current and c.unconfirmed:  # off the cycles, the line above already says where to check
-        note += " " + _say("cycle_unconfirmed", **w)
+        note += " " + say("cycle_unconfirmed", **w)
     return note
 
 

@@ -7,13 +7,10 @@ from dataclasses import dataclass
 
 from stepguide.rules.assessment import Assessment
 from stepguide.rules.tables import table
+from stepguide.rules.words import ids, label
 
 # What the applicant types in, shown as a visible [blank] until they do (nothing is guessed).
-BLANKS = {"name": "[your name]", "aamc_id": "[AAMC ID]", "program": "[program]", "director": "[last name]",
-          "interview_date": "[interview date]", "test_date": "[test date]",
-          "expected_date": "[expected date]", "reason": "[one specific reason you want this program]",
-          "context": "[the reason, in one factual sentence]",
-          "recovery": "[what shows you have recovered: a recent grade, evaluation or letter]"}
+BLANKS = {key: label("email_blank", key) for key in ids("email_blank")}  # field -> its [blank], in the form's order
 USER_FIELDS = tuple(BLANKS)
 PLACEHOLDERS = (*USER_FIELDS, "specialty", "step2", "step1")  # the last three come from the assessment
 

@@ -16,6 +16,7 @@ from stepguide.rules.cycles import Cycle
 from stepguide.rules.tables import Row, Table, season, table
 from stepguide.rules.inputs import MONTH_NAMES, MONTHS, Profile
 from stepguide.rules.scores import trend_edges
+from stepguide.rules.words import say
 
 FLOWS = ("F1", "F2", "F3", "F4")
 
@@ -87,7 +88,7 @@ def _from_row(row: Mapping[str, object], flow: str, p: Profile, cycle: Cycle) ->
     key = flow.lower()
     nodes = tuple(str(row[key]).split(">")) if row[key] else ()
     if nodes and p.step2 is None:  # the flows start from a score in hand
-        return FlowPath((), "Your Step 2 CK is not out yet: this flow starts when it posts.")
+        return FlowPath((), say("flow_pending"))
     note = str(row[f"{key}_note"]).format(**words(p, cycle)) if row[f"{key}_note"] else None
     return FlowPath(nodes, note)
 
@@ -107,21 +108,19 @@ def f4_path(p: Profile, trend: str | None, drop: bool, in_range: bool | None,
     """F4 starts from a real drop (5+ points below a numeric Step 1); the question is the usual range.
     The path stops before a step whose checklist action (flow_nodes.csv ``action``) can no longer be done."""
     if p.step2 is None:
-        return FlowPath((), "Your Step 2 CK is not out yet: this flow applies only if it comes in below Step 1.")
+        return FlowPath((), say("f4_pending"))
     if not p.step1_numeric:
-        return FlowPath((), f"Your Step 1 is '{p.step1}', not a number, so there is no drop to follow.")
+        return FlowPath((), say("f4_no_numeric", step1=p.step1))
     if not drop:
-        edges = trend_edges()
-        why = (f"a dip of 1 to {edges['flat_max']} points is inside the measurement error, so programs read it "
-               "as flat" if trend == "flat" and p.step2 < p.step1 else "your Step 2 CK is not below your Step 1")
-        return FlowPath((), f"This flow is for a drop of {edges['drop_min']} points or more; {why}.")
+        dip = trend == "flat" and p.step2 < p.step1  # a dip inside the measurement error reads as flat
+        return FlowPath((), say("f4_flat_dip" if dip else "f4_not_below", **trend_edges()))
     full = ("drop", "competitive", "letters") if in_range else ("drop", "competitive", "broaden", "subi", "submit_early")
     actions = {r["node"]: r["action"] for r in flow_nodes("F4") if r["action"]}
     for i, node in enumerate(full):
         if node in actions and not doable(actions[node]):
             key = "f4_closed_ranked" if p.stage == "after rank lists" else "f4_closed_season"
             step = node_labels("F4")[node]
-            return FlowPath(full[:i], str(table("wording").by("id")[key]["text"]).format(step=step, **month_words(p)))
+            return FlowPath(full[:i], say(key, step=step, **month_words(p)))
     return FlowPath(full)
 
 

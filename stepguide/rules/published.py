@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 
 from stepguide.rules.tables import Row, fact, int_fact, specialties, table
+from stepguide.rules.words import say  # noqa: F401  (the one way to fetch a sentence; pages import it from here too)
 
 PASSING_PREFIX = "step2_passing_from_"  # exam_facts keys of the dated passing standards
 
@@ -44,14 +45,6 @@ def passing_publication(score: int) -> str:
     return hits[0]
 
 
-@cache
-def _wording() -> dict[str, Row]:
-    return table("wording").by("id")
-
-
-def say(key: str, **words: object) -> str:
-    """One sentence of wording.csv filled in."""
-    return str(_wording()[key]["text"]).format(**words)
 
 
 def cited(value: object, source: str) -> str:

@@ -1,7 +1,9 @@
-"""One vocabulary: every user-facing label, hint and option wording, read once from ``data/labels.csv``.
+"""One vocabulary: every user-facing word the guide shows, keyed by a stable id.
 
-Views, the Markdown export and the email fields all ask here, so a label is
-defined in exactly one place and keyed by a stable id.
+Labels, hints and option wordings come from ``data/labels.csv`` (:func:`label`);
+whole sentences, which may hold ``{placeholders}``, from ``data/wording.csv``
+(:func:`say`). Views, the Markdown export and the email fields all ask here, so
+a sentence is written in exactly one place, next to its source.
 """
 from __future__ import annotations
 
@@ -16,6 +18,21 @@ def _groups() -> dict[str, dict[str, tuple[str, str, str]]]:
     for r in table("labels"):
         out.setdefault(r["group"], {})[str(r["id"])] = (str(r["label"]), r["hint"] or "", str(r["source"]))
     return out
+
+
+@cache
+def _sentences() -> dict[str, str]:
+    return {str(r["id"]): str(r["text"]) for r in table("wording")}
+
+
+def say(key: str, **words: object) -> str:
+    """The sentence ``key`` of ``data/wording.csv``, its ``{placeholders}`` filled from ``words``."""
+    return _sentences()[key].format(**words)
+
+
+def sentence(key: str) -> str:
+    """The sentence ``key`` as written, placeholders unfilled (for a view that fills some of them as markup)."""
+    return _sentences()[key]
 
 
 def label(group: str, key: str) -> str:

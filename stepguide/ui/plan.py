@@ -15,10 +15,12 @@ from stepguide.rules.cycles import cycle_note
 from stepguide.rules.tables import list_items, table
 from stepguide.rules.email import EmailDraft
 from stepguide.rules.inputs import FLAGS, MONTH_NAMES, MONTHS, passing_words
-from stepguide.rules.published import exam_words, say, specialty_words
-from stepguide.rules.words import label
-EVIDENCE_BLANK = "[one concrete example: an honors grade, a strong evaluation, a sub-internship]"
-NO_EMAIL_TITLE = "Don't send an email — here is why"
+from stepguide.rules.marks import card_case, within_error_of_matched
+from stepguide.rules.published import exam_words, specialty_words
+from stepguide.rules.words import label, say
+
+EVIDENCE_BLANK = say("evidence_blank")
+NO_EMAIL_TITLE = label("section", "no_email")
 
 
 @dataclass(frozen=True)
@@ -45,36 +47,30 @@ def email_reason(a: Assessment) -> str:
     return next((t.reason for t in a.trace if t.topic == "email"), "")
 
 
+def _card(a: Assessment, key: str) -> Card:
+    """One card in the case the rules chose (:func:`~stepguide.rules.marks.card_case`): its verdict from
+    ``wording.csv`` ``card_<key>_<case>``, its why from the reasons of the trace."""
+    case = card_case(a, key)
+    words = {"step1": a.profile.step1, "delta": a.delta, "trend_label": a.trend_label,
+             "value_label": a.value_label, "value_score": a.value_score}
+    pending = " ".join(_reasons(a, ("R14",))[:1])
+    why = {"trend": " ".join(t.reason for t in a.trace if t.topic == "trend"),
+           "value": next((t.reason for t in a.trace if t.topic == "value"), ""),
+           "reading": " ".join(_reasons(a, ("R12", "R13"))[:1] + _reasons(a, ("R13",)))}[key]
+    if case == "pending":
+        why = pending
+    elif case == "no_numeric":
+        why = say("card_reading_no_numeric_why", **words)
+    elif case == "no_drop":
+        why = a.paths["F4"].note or say("card_reading_no_drop_why")
+    verdict = label("reading", str(a.reading)) if case == "read" else say(f"card_{key}_{case}", **words)
+    return Card(key, label("card", key), verdict, why)
+
+
 def cards(a: Assessment) -> tuple[Card, ...]:
     """The four verdict cards: trend, asset/liability, how a drop reads, email or not."""
-    p = a.profile
-    title = lambda key: label("card", key)  # noqa: E731
-    pending = _reasons(a, ("R14",))[:1]
-    trend_why = " ".join(t.reason for t in a.trace if t.topic == "trend")
-    if a.trend is not None:
-        trend = Card("trend", title("trend"), f"{a.trend_label} ({a.delta:+d} points)", trend_why)
-    elif p.step2 is None:
-        trend = Card("trend", title("trend"), "Waiting for Step 2 CK", " ".join(pending))
-    else:
-        trend = Card("trend", title("trend"), f"No numeric trend (Step 1: {p.step1})", trend_why)
-    if a.value is None:
-        value = Card("value", title("value"), "Not out yet", " ".join(pending))
-    else:
-        value = Card("value", title("value"), f"{a.value_label} ({a.value_score} of 5)",
-                     next(t.reason for t in a.trace if t.topic == "value"))
-    if a.reading is not None:
-        reading = Card("reading", title("reading"), label("reading", a.reading),
-                       " ".join(_reasons(a, ("R12", "R13"))[:1] + _reasons(a, ("R13",))))
-    elif p.step2 is None:
-        reading = Card("reading", title("reading"), "Not out yet", " ".join(pending))
-    elif a.delta is None:
-        reading = Card("reading", title("reading"), "No drop to read",
-                       f"Step 1 is '{p.step1}', so there is no numeric drop for programs to compare.")
-    else:
-        reading = Card("reading", title("reading"), "No drop",
-                       a.paths["F4"].note or "Your Step 2 CK is not below your Step 1.")
-    email = Card("email", title("email"), label("email", a.email), email_reason(a))
-    return trend, value, reading, email
+    email = Card("email", label("card", "email"), label("email", a.email), email_reason(a))
+    return _card(a, "trend"), _card(a, "value"), _card(a, "reading"), email
 
 
 def matched_sentence(a: Assessment) -> str:
@@ -82,7 +78,7 @@ def matched_sentence(a: Assessment) -> str:
     error come with their editions (wording.csv)."""
     p = a.profile
     if p.step2 is None or a.sem_band is None:
-        return f"When your score posts, this shows where it sits against matched {p.specialty} applicants."
+        return say("matched_pending", specialty=p.specialty)
     lo, hi = a.sem_band
     said = {**exam_words(), **specialty_words(p.specialty), "specialty": p.specialty, "step2": p.step2}
     noise = say("matched_noise", lo=lo, hi=hi, **said)
@@ -90,7 +86,7 @@ def matched_sentence(a: Assessment) -> str:
         return say("matched_none", **said) + " " + noise
     diff = a.vs_matched
     where = "exactly at" if diff == 0 else f"{abs(diff)} point{'' if abs(diff) == 1 else 's'} {'above' if diff > 0 else 'below'}"
-    inside = " That difference is within the measurement error." if diff and lo <= a.matched_mean <= hi else ""
+    inside = " " + say("matched_within_error") if within_error_of_matched(a) else ""
     return say("matched_vs", where=where, **said) + inside + " " + noise
 
 
@@ -118,7 +114,7 @@ def profile_summary(a: Assessment) -> list[tuple[str, str]]:
     """The inputs as (label, value) pairs, for the plan's header."""
     p = a.profile
     rows = [(label("field", "step1_mode"), str(p.step1)),
-            (label("field", "step2"), "not out yet" if p.step2 is None else str(p.step2)),
+            (label("field", "step2"), label("plan", "not_out") if p.step2 is None else str(p.step2)),
             (label("field", "specialty"), p.specialty),
             (label("field", "month"), MONTH_NAMES[MONTHS.index(p.month)].capitalize()),
             (label("field", "applicant"), label("applicant", p.applicant)),
@@ -127,7 +123,7 @@ def profile_summary(a: Assessment) -> list[tuple[str, str]]:
         rows.append((label("field", "step2_exam"), label("step2_exam", p.step2_exam).format(**passing_words())))
     if p.failed_exam != "none":
         rows.append((label("field", "failed_exam"), label("failed_exam", p.failed_exam)))
-    rows += [(label("field", key), "yes") for key in FLAGS if getattr(p, key)]
+    rows += [(label("field", key), label("plan", "yes")) for key in FLAGS if getattr(p, key)]
     return rows
 
 
@@ -144,28 +140,28 @@ def _md_inline(text: str) -> str:
 
 def plan_markdown(a: Assessment, draft: EmailDraft, evidence: str | None = None) -> str:
     """The whole plan as Markdown: inputs, whose season dates, verdict, the why, the checklist, the email draft."""
-    out = ["# My Step 2 CK plan", ""]
+    out = [f"# {label('plan', 'title')}", ""]
     out += [f"- **{label}:** {_md_inline(value)}" for label, value in profile_summary(a)]
     out += ["", cycle_note(a.cycle)]  # whose dates the plan states, and where to check them
-    out += ["", "## Verdict", ""]
+    out += ["", f"## {label('plan', 'verdict')}", ""]
     out += [f"- **{c.title}:** {c.verdict}" for c in cards(a)]
-    out += ["", f"**Against matched applicants:** {matched_sentence(a)}", "", "## Why", ""]
+    out += ["", f"**{label('plan', 'matched')}:** {matched_sentence(a)}", "", f"## {label('plan', 'why')}", ""]
     out += [f"{i}. {t.reason} ({t.rule})" for i, t in enumerate(a.trace, 1)]
     for d in a.differences:
-        out += ["", f"**Where the articles differ: {d.topic}.** {d.reading_1} {d.reading_2} {d.decision} {d.reason}"]
-    out += ["", "## Checklist", ""]
+        out += ["", f"**{label('section', 'differ')}: {d.topic}.** {d.reading_1} {d.reading_2} {d.decision} {d.reason}"]
+    out += ["", f"## {label('plan', 'checklist')}", ""]
     out += [f"- [ ] {x.text}" for x in a.actions]
-    out += ["", "## Email", ""]
+    out += ["", f"## {label('plan', 'email')}", ""]
     if draft.send:
         text = draft.as_text()
         fence = _fence(text)
-        out += [f"Template {draft.template}: {draft.why}", "", fence + "text", text, fence]
+        out += [f"{label('plan', 'template')} {draft.template}: {draft.why}", "", fence + "text", text, fence]
     else:
         out += [f"**{NO_EMAIL_TITLE}:** {draft.why}"]
     if interview_ahead(a):
-        out += ["", "## If an interviewer asks about the drop", ""]
+        out += ["", f"## {label('section', 'interview')}", ""]
         out += interview_answer(_md_inline(evidence) if evidence else None, a.profile.credible_reason)
-        out += ["", "## What makes a drop matter less", ""]
+        out += ["", f"## {label('section', 'antidotes')}", ""]
         out += [f"- {line}" for line in drop_antidotes()]
     return "\n".join(out + sources_markdown("\n".join(out))) + "\n"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -18,10 +18,10 @@ from stepguide.rules.assessment import Assessment, TraceItem
 from stepguide.rules.bands import band_rows
 from stepguide.rules.cycles import Cycle, cycle_note
 from stepguide.rules.tables import list_items
-from stepguide.rules.words import label
+from stepguide.rules.words import label, say
 from stepguide.rules.email import EmailDraft
 from stepguide.ui.plan import NO_EMAIL_TITLE, Card
-from stepguide.rules.published import say, specialty_words
+from stepguide.rules.published import specialty_words
 
 Mark = Callable[[int], bool] | None
 
@@ -45,6 +45,16 @@ def cycle_line(c: Cycle) -> str:
     css = "sg-cycle" if c.current else "sg-cycle sg-cycle-stale"
     role = "" if c.current else ' role="note"'
     return f'<p class="{css}"{role}>{linked(cycle_note(c))}</p>'
+
+
+def said(key: str, bold: Mapping[str, object] | None = None, **words: object) -> str:
+    """The sentence ``key`` of ``wording.csv`` as HTML (:func:`prose`), filled from ``words``; the ``bold`` words
+    are filled in too, escaped and set in ``<b>``."""
+    marks = {name: f"\0{i}\0" for i, name in enumerate(bold or {})}  # NUL survives escaping and ID-finding
+    text = prose(say(key, **words, **marks))
+    for name, mark in marks.items():
+        text = text.replace(mark, f"<b>{esc((bold or {})[name])}</b>")
+    return text
 
 
 def p(text: str, css: str = "") -> str:
@@ -71,24 +81,33 @@ def section(title: str, body: str, source: object = "") -> str:
     return f'<h4 class="sg-section">{prose(title)}{badges(source)}</h4>{body}'
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[Any]], mark: Mark = lambda i: False) -> str:
-    """An HTML table; rows where ``mark(i)`` holds are marked "← you" (in words, for screen readers too).
+def table(header: Sequence[str], rows: Iterable[Sequence[Any]], mark: Mark = lambda i: False, *,
+          numeric: Sequence[bool] = (), row_class: Sequence[str] = (), cls: str = "sg-table",
+          cell: Callable[[Any], str] | None = None) -> str:
+    """The one HTML table; rows where ``mark(i)`` holds are marked "← you" (in words, for screen readers too).
 
-    ``mark=None`` drops the "Yours" column (a table about a group, not one reader).
+    ``mark=None`` drops the "Yours" column (a table about a group, not one reader). ``numeric[j]``
+    right-aligns column j, ``row_class[i]`` is row i's CSS class, ``cls`` the table's ('' for none) and
+    ``cell`` turns a value into HTML: :func:`prose` (IDs become badges) unless the cells are typed data.
     """
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in header)
+    cell = cell or prose
+    num = [bool(n) for n in numeric]
+    right = lambda j: ' class=num' if j < len(num) and num[j] else ""  # noqa: E731
+    head = "".join(f'<th scope="col"{right(j)}>{esc(h)}</th>' for j, h in enumerate(header))
     body = []
     for i, row in enumerate(rows):
-        cells = "".join(f"<td>{prose(c)}</td>" for c in row)
+        cells = "".join(f"<td{right(j)}>{cell(c)}</td>" for j, c in enumerate(row))
+        yours = mark is not None and mark(i)
+        css = " ".join(c for c in (row_class[i] if i < len(row_class) else "", "sg-yours" if yours else "") if c)
+        tr = f'<tr class="{esc(css)}">' if css else "<tr>"
         if mark is None:
-            body.append(f"<tr>{cells}</tr>")
-        elif mark(i):
-            body.append(f'<tr class="sg-yours">{cells}<td>← you</td></tr>')
+            body.append(f"{tr}{cells}</tr>")
         else:
-            body.append(f"<tr>{cells}<td></td></tr>")
+            body.append(f"{tr}{cells}<td>{esc(label('table', 'you')) if yours else ''}</td></tr>")
     if mark is not None:
-        head += '<th scope="col">Yours</th>'
-    return f'<table class="sg-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        head += f'<th scope="col">{esc(label("table", "yours"))}</th>'
+    table_class = f' class="{esc(cls)}"' if cls else ""
+    return f'<table{table_class}><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
 def alert(field_label: str, rest: str) -> str:
@@ -100,10 +119,11 @@ def error_box(message: str) -> str:
     return f'<div class="sg-error-box" role="alert">{esc(message)}</div>' if message else ""
 
 
-def list_section(name: str, title: str) -> str:
-    """One list of lists.csv as a titled section (its ID as a badge): each item's text, then why or how."""
+def list_section(name: str) -> str:
+    """One list of lists.csv as a section titled from labels.csv (group ``list``), its ID as a badge: each
+    item's text, then why or how."""
     items = [f"<b>{prose(t)}</b>" + (f" {prose(d)}" if d else "") for t, d in list_items(name)]
-    return section(title, ul(items, raw=True), name)
+    return section(label("list", name), ul(items, raw=True), name)
 
 
 # ---------------------------------------------------------------- badges: an inventory ID that explains itself
@@ -211,7 +231,7 @@ def differences(a: Assessment) -> str:
         return ""
     items = [f"<b>{prose(d.topic)}.</b>{badges(d.id)} {prose(d.reading_1)} {prose(d.reading_2)} "
              f"<b>{prose(d.decision)}</b> {prose(d.reason)}" for d in a.differences]
-    return section("Where the articles differ", ul(items, raw=True))
+    return section(label("section", "differ"), ul(items, raw=True))
 
 
 def bands(a: Assessment, mark_yours: bool = True) -> str:
@@ -232,6 +252,5 @@ def draft(d: EmailDraft) -> str:
 
 
 def interview(lines: Iterable[str], antidotes: Iterable[str]) -> str:
-    return ("<p>Say it calmly, in your own words, and move on to your strengths:</p>"
-            f"<blockquote>{'<br>'.join(esc(x) for x in lines)}</blockquote>"
-            "<h3>What makes a drop matter less</h3>" + ul(antidotes))
+    return (p(say("interview_intro")) + f"<blockquote>{'<br>'.join(esc(x) for x in lines)}</blockquote>"
+            + heading(label("section", "antidotes"), 3) + ul(antidotes))

@@ -249,7 +249,7 @@ class InterviewPanel(_Follows, w.VBox):
                                                                                       _credible(m)),
                                                                      drop_antidotes()),
                                    "sg-interview", on=("assessment", "texts"))
-        super().__init__([w.HTML(render.heading("If an interviewer asks about the drop")), self.evidence,
+        super().__init__([w.HTML(render.heading(label("section", "interview"))), self.evidence,
                           self.interview])
         self.add_class("sg-drop")
         self._follow(model, "assessment")

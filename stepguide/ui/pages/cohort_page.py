@@ -205,7 +205,8 @@ def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_byte
     from stepguide import charts
     from stepguide.cohort import examples_csv
     from stepguide.cohort.read import read_cohort
-    from stepguide.cohort.report import export_csv, rows_html, summary_body, summary_html, trend_shares
+    from stepguide.cohort.report import export_csv, trend_shares
+    from stepguide.ui.cohort_html import rows_html, summary_body, summary_html
 
     upload = CohortUpload(max_bytes=max_bytes)
     examples_button = w.Button(description="Use the articles' examples",

@@ -73,7 +73,7 @@ class Dashboard:
         self.why, self.differ, self.actions = views.why_list(m), views.differences(m), views.checklist(m)
         self.bands = views.bands_table(m)
         self.bands_box = w.Accordion(children=[self.bands], titles=(
-            "What the words mean: the score bands behind every verdict",)).add_class("sg-bands-box")
+            label("section", "bands"),)).add_class("sg-bands-box")
         self.matched_text = views.matched_text(m)
         self.cycle = views.cycle_line(m)
         self.charts = {name: views.ChartPanel(m, keys, shown_if={"f4": had_drop} if "f4" in keys else None)

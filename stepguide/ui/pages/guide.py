@@ -28,16 +28,9 @@ from stepguide.ui.model import TEXT_FIELDS, GuideModel
 from stepguide.ui.widgets import PageLandmark
 from stepguide.ui.sources import sources_html
 from stepguide.ui.views import ChartPanel, ModelHTML, glossary
-from stepguide.rules.words import hint, label
+from stepguide.rules.words import hint, label, options
 
-CHAPTERS: tuple[tuple[str, str], ...] = (
-    ("01_risk_by_profile", "Why an unsent score costs interviews"),
-    ("02_timing", "Timing: the month your score comes out"),
-    ("03_score_trends", "From Step 1 to Step 2 CK: your trend"),
-    ("04_to_email_or_not", "To email programs or not"),
-    ("05_after_a_drop", "After a drop below Step 1"),
-    ("06_for_advisers", "For advisers: a whole room at once"),
-)
+CHAPTERS: tuple[tuple[str, str], ...] = tuple((stem, title) for title, stem in options("chapter"))  # notebook, title
 PROFILE = ("step1_mode", "step1", "step2_pending", "step2", "step2_exam", "specialty")  # step2_exam: 214-217 only
 EXAMPLE: dict[str, Any] = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}  # doc B's 228 -> 248
 DROP_EXAMPLE: dict[str, Any] = {**EXAMPLE, "step1": 245, "step2": 224}  # doc B's 245 -> 224 example
@@ -98,7 +91,7 @@ class Chapter(w.VBox):
         grid = w.Layout(grid_template_columns="repeat(auto-fit, minmax(min(280px, 100%), 1fr))", grid_gap="2px 12px")
         extra = [w.HTML(render.section(late_title, "")), w.GridBox(list(later.values()), layout=grid)] if later else []
         self.glossary = glossary(m)  # what every badge (R2, K1...) opens
-        super().__init__(children=[_Landmark("Step 2 CK guide chapter"), self.controls, self.message, self.verdict,
+        super().__init__(children=[_Landmark(label("page", "chapter")), self.controls, self.message, self.verdict,
                                    self.panel, *extra, self.details, self.glossary], layout=w.Layout(max_width="660px"))
         self.add_class("sg-main")
         if problem is not None:  # the example shows; say what was wrong with the given value until the reader changes anything
@@ -139,14 +132,14 @@ def to_email_or_not(**initial: Any) -> Chapter:
     fields = PROFILE + ("month", "applicant", "stage", "failed_exam", "requires_step2", "listed_planned",
                         "credible_reason")
     return Chapter(fields, ("c3", "f2", "f3"), chapter_text.email, initial, late=USER_FIELDS,
-                   late_title="Your details for the draft (they go only into the text below)")
+                   late_title=label("page", "draft_details"))
 
 
 def after_a_drop(**initial: Any) -> Chapter:
     """Chapter 5: blip, signal or problem; your specialty's T4 weight; F4 lit; antidotes and a calm answer."""
     fields = ("step1", "step2", "step2_exam", "specialty", "other_concerns", "credible_reason")  # a drop: two numbers
     return Chapter(fields, ("c6", "f4"), chapter_text.drop, initial, base=DROP_EXAMPLE,
-                   late=("evidence",), late_title="Your evidence, for the interview answer just below")
+                   late=("evidence",), late_title=label("page", "evidence"))
 
 
 # ---------------------------------------------------------------- 00 start here (index, FAQ Q1)
@@ -172,7 +165,7 @@ def faq_html() -> str:
     for doc in sorted(set(faq.col("doc"))):
         items = "".join(
             f"<details><summary>{render.esc(r['question'])}</summary><p>{render.esc(r['answer'])}</p>"
-            f"<p>More in: {_link(r['chapter'], titles[r['chapter']])}</p></details>"
+            f"<p>{render.esc(label('page', 'more_in'))} {_link(r['chapter'], titles[r['chapter']])}</p></details>"
             for r in faq.where(doc=doc).sorted_by("number"))
         a = articles()[doc]
         out.append(render.section(label("sources", "faq_title").format(short_name=a.short_name, title=a.title), items))
@@ -186,8 +179,7 @@ def bands_html(a: Assessment | None = None, titled: bool = True) -> str:
     """
     reader = a if a is not None else GuideModel(**EXAMPLE).assessment
     body = render.bands(reader, mark_yours=a is not None)
-    title = "What the words mean: the score bands behind every verdict"
-    return render.section(title, body) if titled else body
+    return render.section(label("section", "bands"), body) if titled else body
 
 
 class StartHere(w.VBox):
@@ -195,10 +187,10 @@ class StartHere(w.VBox):
 
     def __init__(self) -> None:
         with render.badge_scope(f"sg-about-{secrets.token_hex(4)}"):  # its badges open its own glossary block
-            self.value = (render.section("Questions people ask, with the chapter that answers each", faq_html())
+            self.value = (render.section(label("section", "faq"), faq_html())
                           + bands_html() + sources_html(level=2))
             self.glossary = w.HTML(render.glossary_block()).add_class("sg-glossary-box")
-        super().__init__([_Landmark("Step 2 CK guide: start here"), w.HTML(self.value), self.glossary])
+        super().__init__([_Landmark(label("page", "start_here")), w.HTML(self.value), self.glossary])
         self.add_class("sg-main")
 
 
