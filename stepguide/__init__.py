@@ -5,7 +5,7 @@
     a.value, a.email, [t.reason for t in a.trace]
 
 Names load on first use (PEP 562), so the Voila server, which imports
-``stepguide.serve.voila`` and ``stepguide.serve.extension``, never pays for pandas.
+``stepguide.serve.hooks`` and ``stepguide.serve.extension``, never pays for pandas.
 """
 from __future__ import annotations
 

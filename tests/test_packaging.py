@@ -35,7 +35,7 @@ def test_server_side_imports_stay_light():
     """The Voila server imports the plotly.js route and the xsrf fix; neither may pull in pandas."""
     import subprocess
     import sys
-    code = "import sys, stepguide.serve.extension, stepguide.serve.voila; assert 'pandas' not in sys.modules"
+    code = "import sys, stepguide.serve.extension, stepguide.serve.hooks; assert 'pandas' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
@@ -50,7 +50,10 @@ def test_one_person_never_imports_pandas():
             "from stepguide.ui.pages.dashboard import Dashboard\n"
             "a = sg.assess(step1=245, step2=224, specialty='IM', month='Dec', stage='interviewed')\n"
             "plan.plan_markdown(a, sg.draft_email(a)); charts.figures_for(a)\n"
-            "Dashboard(); guide.after_a_drop(); guide.to_email_or_not(); guide.start_here()\n"
+            "d = Dashboard(); d.set(step1=245, step2=224, specialty='derm'); sg.draft_email(d.assessment)\n"
+            "for chapter in (guide.start_here, guide.risk_by_profile, guide.timing, guide.score_trends,\n"
+            "                guide.to_email_or_not, guide.after_a_drop):\n"
+            "    chapter()\n"
             "heavy = sorted(m for m in ('pandas', 'numpy') if m in sys.modules)\n"
             "assert not heavy, heavy\n"
             "from stepguide.rules.tables import frame; frame('tiers')\n"

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+from contextlib import suppress
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -187,10 +189,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
         try:
             async with self._changed:
                 while not (self._closing or self.has_room()):
-                    try:  # re-check now and then: a kernel that died is removed without a shutdown call
+                    with suppress(TimeoutError):  # re-check now and then: a dead kernel goes without a shutdown call
                         await asyncio.wait_for(self._changed.wait(), 5)
-                    except asyncio.TimeoutError:
-                        pass
                 if self._closing:
                     raise RuntimeError("server is shutting down")
                 self.reserved += 1
@@ -229,7 +229,5 @@ class RoomKernelManager(AsyncMappingKernelManager):
         await ensure_async(super().shutdown_all(*args, **kwargs))
 
 
-def _utcnow() -> Any:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc)
+def _utcnow() -> datetime:
+    return datetime.now(UTC)

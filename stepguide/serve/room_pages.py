@@ -4,7 +4,7 @@
 (Voila's own page handler plus the admission check of
 :class:`stepguide.serve.room.RoomKernelManager`) and ``stepguide/room.json`` (the
 counts, for the workshop launcher, a container's probes and the tests).
-``stepguide.serve.voila``'s identity provider adds them. Standalone Voila only.
+``stepguide.serve.hooks.VoilaIdentityProvider`` adds them. Standalone Voila only.
 """
 
 from __future__ import annotations
