@@ -13,10 +13,10 @@ from __future__ import annotations
 from functools import cache
 from typing import NamedTuple
 
-from stepguide.rules.tables import season, specialties, table
 from stepguide.rules.decision import decision_table
 from stepguide.rules.inputs import Profile, passing_score
 from stepguide.rules.scores import Band, band_of, bands, threshold, trend_of
+from stepguide.rules.tables import season, specialties, table
 
 DROPS = ("down5", "down10")  # R1 buckets that are a real drop; a 1-4 point dip is inside the error (flat)
 WHOLE_RANGE = ("range", "bar")  # Step 2 CK bands inside the specialty's usual range
@@ -27,7 +27,7 @@ _PLANNED = HELPS_KEYS.index("planned")  # where "ERAS listed it as planned" sits
 EMAIL_KEYS = ("phase", "stage", "score", "helps", "requires_step2", "context")
 TEMPLATE_KEYS = ("email", "score", "retake", "helps_rule", "stage", "redemption")
 REDEMPTION_RULES = ("redemption", "big_rise")  # helps_rules rows that make E3 the right note
-_YN = {True: "yes", False: "no"}  # yes_no as a lookup: this runs once per row of a cohort
+_YN = {True: "yes", False: "no"}  # the tables spell booleans yes/no; a lookup, as this runs once per cohort row
 
 
 class Verdict(NamedTuple):
@@ -184,7 +184,8 @@ def classify(p: Profile) -> Verdict:
         explain_drop=drop and p.credible_reason and not (trend == "down5" and bool(in_range)),
         context=context, failed=failed, late=month["late_score"] == "yes" and s2 is not None,
         phase=month["phase"], similar=similar, big_jump=big_jump, very_high=very_high,
-        helps=helps, helps_rule=helps_rule, planned_would_help=planned_would_help, email=email_row["email"], email_rule=email_row["id"],
+        helps=helps, helps_rule=helps_rule, planned_would_help=planned_would_help,
+        email=email_row["email"], email_rule=email_row["id"],
         template=template_row["template"], template_part=template_row["part"],
         c1_profile=_c1(p, s1_band, s2_band, drop),
         conflicts=_conflicts(facts, email_row["id"], email_row["email"]),

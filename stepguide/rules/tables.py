@@ -54,11 +54,6 @@ def has_pandas() -> bool:
         return False
 
 
-def table_names() -> list[str]:
-    """Every data table (``data/*.csv`` but the schema)."""
-    return _data_dir().names()
-
-
 @cache
 def _facts() -> dict[str, str]:
     return {r["key"]: str(r["value"]) for r in table("exam_facts")}
