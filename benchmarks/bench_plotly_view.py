@@ -199,7 +199,7 @@ def measure_page(context, url: str, updates: int, with_label: bool) -> dict:
             "per_update_ws": per_update_ws}
 
 
-def pct(values: list[float], q: float) -> float:
+def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 

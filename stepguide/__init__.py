@@ -25,9 +25,9 @@ _SUBMODULES = {"charts": "charts", "guide": "ui.pages.guide", "dashboard": "ui.p
 __all__ = [*_EXPORTS, *_SUBMODULES]
 
 if TYPE_CHECKING:
+    from stepguide.cohort.read import read_cohort  # noqa: F401
     from stepguide.rules.assessment import Assessment, TraceItem, assess, assess_profile  # noqa: F401
     from stepguide.rules.email import EmailDraft, draft_email  # noqa: F401
-    from stepguide.cohort.read import read_cohort  # noqa: F401
     from stepguide.rules.frame import assess_frame  # noqa: F401
     from stepguide.rules.inputs import APPLICANTS, MONTHS, STAGES, Profile, make_profile  # noqa: F401
 

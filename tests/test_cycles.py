@@ -16,8 +16,8 @@ import pytest
 
 import stepguide as sg
 from data_tables import table_names
-from stepguide.rules.cycles import cycle_for, cycle_note, cycles, long_date
-from stepguide.rules.inputs import exam_date_matters, passing_words
+from stepguide.rules.cycles import cycle_for, cycle_note, cycles
+from stepguide.rules.inputs import exam_date_matters, long_date, passing_words
 from stepguide.rules.tables import table
 from stepguide.rules.words import label
 from stepguide.ui.model import GuideModel

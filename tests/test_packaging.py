@@ -1,8 +1,9 @@
-"""The environment files agree, and the README's two commands exist."""
+"""The environment files agree, the README's two commands exist and check the code, the wheel is complete."""
 import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,17 @@ def test_readme_shows_the_two_commands():
     assert "make dashboard" in readme and "make test" in readme
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def test_make_test_checks_the_code_before_running_the_tests():
+    """``make test`` (CI's command) and ``make test-fast`` run ruff and mypy first, with pyproject.toml's settings."""
+    rules = dict(re.findall(r"^([\w-]+):([^\n=]*)$", (ROOT / "Makefile").read_text(), re.M))
+    assert "lint" in rules["test"].split() and "lint" in rules["test-fast"].split()
+    recipe = re.search(r"^lint:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M)
+    assert recipe and "ruff check" in recipe[1] and "mypy" in recipe[1]
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert {"ruff", "mypy"} <= set(pyproject["tool"])
+    assert {"ruff", "mypy", "pandas-stubs"} <= {_name(r) for r in pyproject["project"]["optional-dependencies"]["test"]}
 
 
 def test_server_side_imports_stay_light():
@@ -60,3 +72,14 @@ def test_one_person_never_imports_pandas():
             "assert 'pandas' in sys.modules  # the DataFrame API still works, on demand\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
+
+def test_the_wheel_ships_the_type_marker_and_the_data(tmp_path: Path) -> None:
+    """``py.typed`` tells type checkers to read stepguide's annotations (PEP 561); the data travels with the code."""
+    import zipfile
+
+    wheel_builder = pytest.importorskip("hatchling.builders.wheel")  # the build backend, in the test extra
+    [wheel] = wheel_builder.WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "stepguide/py.typed" in names
+    assert "stepguide/rules/assessment.py" in names
+    assert any(n.startswith("stepguide/") and n.endswith("/schema.csv") for n in names)

@@ -113,7 +113,7 @@ def test_accepts_go_figure_and_to_dict_objects() -> None:
         def to_dict(self) -> dict[str, Any]:
             return bar([7, 8, 9])
 
-    view.figure = HasToDict()
+    view.figure = HasToDict()  # type: ignore[assignment]  # what the trait accepts besides a dict: to_dict()
     assert view.figure == bar([7, 8, 9])
 
 
@@ -274,7 +274,7 @@ def test_nodelay_connection_turns_off_nagle() -> None:
             self.nodelay.append(value)
 
     class NoKernel(ZMQChannelsWebsocketConnection):
-        def connect(self) -> str:  # stands in for the ZMQ connection, after ours in the MRO
+        def connect(self) -> str:  # type: ignore[override]  # stands in for the ZMQ connection, after ours in the MRO
             return "connected"
 
     class Probe(NoDelayKernelWebsocketConnection, NoKernel):

@@ -114,9 +114,9 @@ def test_prior_fail_is_retired_with_a_message_naming_failed_exam():
         sg.assess(step1=230, step2=240, specialty="IM", prior_fail=True)
 
 
-def test_assessment_is_immutable_and_serialisable():
+def test_assessment_is_immutable_and_serialisable() -> None:
     a = sg.assess(step1=250, step2=230, specialty="derm", credible_reason=True)
     with pytest.raises(AttributeError):
-        a.profile = None  # type: ignore[misc]
+        a.profile = None  # type: ignore[misc, assignment]
     json.dumps(a.to_dict())
     assert a.to_dict()["differences"] == [] or isinstance(a.to_dict()["differences"][0], dict)

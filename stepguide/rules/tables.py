@@ -14,7 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stepguide.rules.schema import DataDir, Row, Table
+from stepguide.rules.schema import DataDir
+from stepguide.rules.schema import Row as Row  # re-exported: the rows and tables table() returns
+from stepguide.rules.schema import Table as Table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

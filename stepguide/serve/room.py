@@ -151,7 +151,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
                 "warming": self.warming, "pool_free": self.pool_free, "failed": self.failed}
 
     # -- starting and stopping -----------------------------------------------
-    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+    # (jupyter_client types the async managers' methods as its sync base's, -> str and -> None: hence the ignores)
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
         pooled = kwargs.get("env", {}).get("VOILA_PREHEAT") == "True"
         if pooled:
             await self._reserve_when_room()
@@ -167,7 +168,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
                 await self._pool_gate.acquire()
                 gated = True
                 self.warming += 1
-            kernel_id = await ensure_async(super().start_kernel(*args, **kwargs))
+            kernel_id: str = await ensure_async(super().start_kernel(*args, **kwargs))
         except BaseException:
             if gated:
                 self.warming -= 1
@@ -215,14 +216,14 @@ class RoomKernelManager(AsyncMappingKernelManager):
             self.warming -= 1
             self._pool_gate.release()
 
-    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         try:
             await ensure_async(super().shutdown_kernel(kernel_id, *args, **kwargs))
         finally:
             async with self._changed:
                 self._changed.notify_all()
 
-    async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
+    async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         self._closing = True
         async with self._changed:
             self._changed.notify_all()

@@ -109,6 +109,11 @@ def _status(port: int) -> dict | None:
         return None
 
 
+def _program(proc: subprocess.Popen[bytes]) -> str:
+    """The program a process runs (its argv[0]), for messages."""
+    return str(proc.args[0]) if isinstance(proc.args, (list, tuple)) else str(proc.args)
+
+
 class Workshop:
     """The running workers and proxy; :meth:`stop` ends them and every kernel."""
 
@@ -117,7 +122,7 @@ class Workshop:
         self.notebook, self.room_plan, self.host, self.port = notebook, room_plan, host, port
         self.run_dir, self.use_proxy = run_dir, use_proxy
         self.worker_ports = [pick_port() for _ in range(room_plan.workers)] if use_proxy else [port]
-        self.procs: list[subprocess.Popen] = []
+        self.procs: list[subprocess.Popen[bytes]] = []
         self.voila_args = voila_args
 
     def start(self) -> None:
@@ -139,8 +144,11 @@ class Workshop:
         if use_proxy:
             cfg = run_dir / "haproxy.cfg"
             cfg.write_text(balancer.haproxy_config(host, port, self.worker_ports))
+            binary = balancer.haproxy_binary()
+            if binary is None:
+                raise RuntimeError("haproxy not found: install it (Debian: apt-get install haproxy) or use one worker")
             with open(run_dir / "haproxy.log", "wb") as log:
-                self.procs.append(subprocess.Popen(balancer.haproxy_argv(balancer.haproxy_binary(), str(cfg)),
+                self.procs.append(subprocess.Popen(balancer.haproxy_argv(binary, str(cfg)),
                                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                                    start_new_session=True))
 
@@ -161,7 +169,8 @@ class Workshop:
         while time.monotonic() < deadline:
             for p in self.procs:
                 if p.poll() is not None:
-                    raise RuntimeError(f"a server exited ({p.args[0]} ... code {p.returncode}); logs in {self.run_dir}")
+                    raise RuntimeError(f"a server exited ({_program(p)} ... code {p.returncode}); "
+                                       f"logs in {self.run_dir}")
             st = self.statuses()
             warm = sum(s["kernels"] for s in st if s)
             if progress:
@@ -187,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="Voila processes (env WORKERS; default: cores)")
     ap.add_argument("--host", default=env("HOST") or "0.0.0.0", help="address to listen on (env HOST)")
     ap.add_argument("--port", type=int, default=int(env("PORT") or 8866), help="port to listen on (env PORT)")
-    ap.add_argument("--cap", type=int, default=int(env("CAP")) if env("CAP") else None,
+    cap = env("CAP")
+    ap.add_argument("--cap", type=int, default=int(cap) if cap else None,
                     help="most kernels in all (env CAP; default: what memory allows)")
     ap.add_argument("--notebook", type=Path, default=None, help="default: notebooks/dashboard.ipynb")
     ap.add_argument("--run-dir", type=Path, default=None, help="logs and generated files (default: a temp dir)")
