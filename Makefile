@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install dashboard workshop lab test test-fast bench bench-load chromium haproxy clean screenshot static static-serve
+.PHONY: install dashboard workshop lab lint test test-fast bench bench-load chromium haproxy clean screenshot static static-serve
 
 $(STAMP): pyproject.toml $(wildcard share/jupyter/voila/templates/stepguide/*)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,12 +52,17 @@ haproxy:
 	    else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; fi; \
 	  else echo "haproxy not found (e.g. brew install haproxy): make workshop will use one worker"; fi; }
 
-## make test: install what the tests need, then run unit, notebook (nbval) and browser tests
-test: install chromium haproxy
+## make lint: ruff (style, imports, likely bugs) and mypy (types; strict on stepguide/rules), as configured in pyproject.toml
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+## make test: install what the tests need, check the code (make lint), then run unit, notebook (nbval) and browser tests
+test: install chromium haproxy lint
 	$(PY) -m pytest -q -p no:cacheprovider --nbval-lax tests notebooks
 
-## make test-fast: everything but the browser tests
-test-fast: install
+## make test-fast: make lint and everything but the browser tests
+test-fast: install lint
 	$(PY) -m pytest -q -m "not browser" --nbval-lax tests notebooks
 
 bench: install chromium
@@ -77,4 +82,4 @@ bench-load: install haproxy
 	$(PY) benchmarks/bench_load.py --users 30 60 --spread 10
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis _site
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .mypy_cache _site

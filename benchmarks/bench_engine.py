@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def _profiles(n: int, seed: int = 1) -> list[dict]:
-    from stepguide.rules.tables import specialties
     from stepguide.rules.inputs import APPLICANTS, FAILED_EXAMS, FLAGS, MONTHS, STAGES
+    from stepguide.rules.tables import specialties
 
     rng, names = random.Random(seed), sorted(specialties())
     return [{"step1": rng.choice([rng.randint(180, 280), rng.randint(180, 280), "Pass", "Fail"]),
@@ -76,6 +76,7 @@ def bench_frame(rows: int, passes: int = 3) -> dict:
 def _kernel_run(cells: list[str]) -> tuple[float, float]:
     import psutil
     from jupyter_client.manager import start_new_kernel
+    from jupyter_client.provisioning import LocalProvisioner
 
     t = time.perf_counter()
     km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "notebooks"))
@@ -84,7 +85,9 @@ def _kernel_run(cells: list[str]) -> tuple[float, float]:
             reply = kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None)
             assert reply["content"]["status"] == "ok", reply["content"]
         elapsed = time.perf_counter() - t
-        uss = psutil.Process(km.provisioner.pid).memory_full_info().uss / 2**20
+        provisioner = km.provisioner
+        assert isinstance(provisioner, LocalProvisioner), provisioner  # a kernel on this machine: it has a pid
+        uss = psutil.Process(provisioner.pid).memory_full_info().uss / 2**20
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -96,7 +99,8 @@ def bench_kernel(runs: int) -> dict:
     cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
     dash = [_kernel_run(cells) for _ in range(runs)]
     empty = [_kernel_run(["pass"]) for _ in range(runs)]
-    return {"kernel_dashboard_s": round(min(d[0] for d in dash), 3), "kernel_empty_s": round(min(e[0] for e in empty), 3),
+    return {"kernel_dashboard_s": round(min(d[0] for d in dash), 3),
+            "kernel_empty_s": round(min(e[0] for e in empty), 3),
             "kernel_dashboard_uss_mib": round(statistics.median(d[1] for d in dash), 1),
             "kernel_empty_uss_mib": round(statistics.median(e[1] for e in empty), 1)}
 

@@ -22,8 +22,9 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "first_paint.json"
@@ -53,15 +54,18 @@ def bench(tree: Path, notebook: str | None, runs: int) -> list[dict]:
     return [run for record in records for config in record["configs"] for run in config["runs"]]
 
 
-def median(runs: list[dict], key: str) -> float | None:
-    values = [r["parts_ms"].get(key) if key in r.get("parts_ms", {}) else r.get(key) for r in runs]
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
+def median(runs: list[dict[str, Any]], key: str) -> float:
+    measured = (r["parts_ms"].get(key) if key in r.get("parts_ms", {}) else r.get(key) for r in runs)
+    values: list[float] = [v for v in measured if v is not None]
+    if not values:
+        raise SystemExit(f"no run measured {key}")
+    return statistics.median(values)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--before", default="main", help="git revision measured as 'before' (default main; use the merge base of a branch)")
+    ap.add_argument("--before", default="main",
+                    help="git revision measured as 'before' (default main; use the merge base of a branch)")
     ap.add_argument("--after", default="HEAD", help="git revision measured as 'after' (default HEAD)")
     ap.add_argument("--rounds", type=int, default=2, help="interleaved rounds (default 2)")
     ap.add_argument("--runs", type=int, default=5, help="page loads per bench_page run (default 5)")
@@ -77,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                 tree = trees["after" if name == "empty" else name]
                 runs[name] += bench(tree, None if name == "empty" else "notebooks/dashboard.ipynb", args.runs)
     base = median(runs["empty"], "tti_ms")
-    summary = {"empty_ms": base}
+    summary: dict[str, Any] = {"empty_ms": base}
     print(f"empty Voila page (after's config): {base:.0f} ms")
     for name in ("before", "after"):
         charts, inputs = median(runs[name], "plots_drawn"), median(runs[name], "widgets_mounted")
@@ -90,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_save:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         data = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
-        data.append({"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "before": args.before,
+        data.append({"date": datetime.now(UTC).isoformat(timespec="seconds"), "before": args.before,
                      "after": args.after, "rounds": args.rounds, "runs": args.runs, "summary": summary,
                      "all_runs": runs})
         RESULTS.write_text(json.dumps(data, indent=1) + "\n")

@@ -36,7 +36,9 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from contextlib import suppress
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from testing.visitor import Visit  # noqa: E402
-from testing.voila import start_voila  # noqa: E402
-from testing.workshop import start_workshop  # noqa: E402
+from testing.voila import VoilaProcess, start_voila  # noqa: E402
+from testing.workshop import WorkshopProcess, start_workshop  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "load.json"
 NOTEBOOK = ROOT / "notebooks" / "dashboard.ipynb"
@@ -84,6 +86,7 @@ class Server:
 
     def __init__(self, name: str, args: argparse.Namespace, workdir: Path) -> None:
         self.name = name
+        self.proc: WorkshopProcess | VoilaProcess
         if name == "workshop":
             extra = [f"--{k}={getattr(args, k)}" for k in ("room", "workers", "cap") if getattr(args, k) is not None]
             if args.voila_arg:
@@ -93,8 +96,9 @@ class Server:
         elif name == "dashboard":
             workdir.mkdir(parents=True, exist_ok=True)
             vargs = [f"--pool_size={args.baseline_pool}", f"--VoilaConfiguration.multi_kernel_manager_class={STOCK_KM}"]
-            self.proc = start_voila(NOTEBOOK, *vargs, log_path=workdir / "voila.log")
-            self.proc.wait_quiescent()
+            voila = start_voila(NOTEBOOK, *vargs, log_path=workdir / "voila.log")
+            voila.wait_quiescent()
+            self.proc = voila
             self.settings = {"voila_args": vargs}
         else:
             raise ValueError(f"config must be workshop or dashboard, got {name!r}")
@@ -106,20 +110,18 @@ class Server:
     def server_rss_mib(self) -> float:
         import psutil
 
-        pids = self.proc.server_pids if self.name == "workshop" else [self.proc.proc.pid]
+        pids = self.proc.server_pids if isinstance(self.proc, WorkshopProcess) else [self.proc.proc.pid]
         total = 0.0
         for pid in pids:
-            try:
+            with suppress(psutil.NoSuchProcess):
                 total += psutil.Process(pid).memory_info().rss / 2**20
-            except psutil.NoSuchProcess:
-                pass
         return round(total, 1)
 
     def cpu_seconds(self) -> dict[str, float]:
         """CPU time used so far by each server process (by its name) and by all kernels together."""
         import psutil
 
-        pids = self.proc.server_pids if self.name == "workshop" else [self.proc.proc.pid]
+        pids = self.proc.server_pids if isinstance(self.proc, WorkshopProcess) else [self.proc.proc.pid]
         out: dict[str, float] = {}
         for pid in pids:
             try:
@@ -153,10 +155,8 @@ def memory(server: Server) -> dict[str, Any]:
 
     uss = []
     for proc in server.kernels().values():
-        try:
+        with suppress(psutil.NoSuchProcess, psutil.AccessDenied):
             uss.append(proc.memory_full_info().uss / 2**20)
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
     return {"kernels": len(uss), "kernel_uss_mib_median": round(statistics.median(uss), 1) if uss else None,
             "kernel_uss_mib_sum": round(sum(uss), 1), "server_rss_mib": server.server_rss_mib()}
 
@@ -185,9 +185,10 @@ async def run_room(url: str, users: int, spread: float, seed: int, assets: list[
     while alive and time.monotonic() < deadline:
         await asyncio.sleep(0.5)
         flags = await asyncio.gather(*(v.kernel_alive() for v in alive))
-        alive = [v for v, f in zip(alive, flags) if f]
+        alive = [v for v, f in zip(alive, flags, strict=True) if f]
     ok = [v for v in visits if v.outcome == "ok"]
-    ready = [v.t_ready for v in ok]
+    ready = [v.t_ready for v in ok if v.t_ready is not None]  # every visit that ended "ok" was ready
+    html = [v.t_html for v in ok if v.t_html is not None]
     updates = [u for v in ok for u in v.updates]
     return {
         "users": users, "spread_s": spread, "seed": seed, "assets": len(assets), "elapsed_s": round(elapsed, 1),
@@ -200,7 +201,7 @@ async def run_room(url: str, users: int, spread: float, seed: int, assets: list[
         "failed": sum(v.outcome == "failed" for v in visits),
         "errors": sorted({v.error for v in visits if v.error})[:5],
         "ready_ms": {"p50": pct(ready, 50), "p95": pct(ready, 95), "max": pct(ready, 100)},
-        "html_ms": {"p50": pct([v.t_html for v in ok], 50), "p95": pct([v.t_html for v in ok], 95)},
+        "html_ms": {"p50": pct(html, 50), "p95": pct(html, 95)},
         "update_ms": {"p50": pct(updates, 50), "p95": pct(updates, 95), "max": pct(updates, 100)},
         "kernels_left": len(alive), "peak": peak,
         "visits": [{"outcome": v.outcome, "html": v.t_html, "ready": v.t_ready, "updates": v.updates,
@@ -225,7 +226,7 @@ def main() -> None:
     args = ap.parse_args()
 
     record: dict[str, Any] = {
-        "benchmark": "load", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "benchmark": "load", "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "env": {"cpus": os.cpu_count(), "python": platform.python_version(), "machine": platform.machine()},
         "args": vars(args), "runs": [],
     }
@@ -235,11 +236,11 @@ def main() -> None:
                 server = Server(name, args, Path(tmp) / f"{name}-{n}")
                 try:
                     assets = list_assets(server.url) if args.assets else []
-                    if assets and name == "dashboard":
+                    if assets and isinstance(server.proc, VoilaProcess):  # the dashboard config
                         server.proc.wait_quiescent()
                     idle = memory(server)
                     run = asyncio.run(run_room(server.url, n, args.spread, args.seed, assets, args.settle,
-                                               lambda: memory(server), server.cpu_seconds))
+                                               partial(memory, server), server.cpu_seconds))
                     run.update(config=name, settings=server.settings, idle=idle)
                     record["runs"].append(run)
                 finally:

@@ -63,7 +63,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -294,6 +294,7 @@ def settle_server(server: VoilaProcess, leaked: str | None) -> None:
 
 
 def run_config(name: str, notebook: Path, args: argparse.Namespace, browser, workdir: Path) -> dict:
+    extra: tuple[str, ...]
     if name == "project":
         cwd, extra = ROOT, ()
     else:
@@ -343,7 +344,8 @@ def cold_path(notebook: Path, n: int, workdir: Path) -> dict:
             spawned: dict[str, float] = {}
             done = threading.Event()
 
-            def watch():
+            def watch(before: set[str] = before, spawned: dict[str, float] = spawned,
+                      done: threading.Event = done) -> None:
                 # psutil's create_time() is only accurate to the boot-time second, so poll instead.
                 while not done.is_set() and not spawned:
                     for kid in server.kernel_processes():
@@ -377,8 +379,8 @@ def cold_path(notebook: Path, n: int, workdir: Path) -> dict:
     return {"runs": results, "summary": {k: _stats([r[k] for r in results]) for k in keys}}
 
 
-def _stats(xs: list[float]) -> dict:
-    xs = [x for x in xs if x is not None]
+def _stats(values: list[float | None]) -> dict[str, float]:
+    xs = [x for x in values if x is not None]
     if not xs:
         return {}
     return {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "n": len(xs)}
@@ -431,7 +433,7 @@ def print_table(record: dict) -> None:
     print(f"\n{record['notebook']}  ({record['runs_per_config']} runs, {'warm' if record['warm'] else 'cold'} "
           f"browser cache, network {record['network'] or 'loopback'}, cpu x{record['cpu_throttle']:g})")
     for r in rows:
-        print("  ".join(str(v).ljust(w) for v, w in zip(r, widths)))
+        print("  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)))
     cold = record.get("cold_path")
     if cold and cold["summary"]:
         s = cold["summary"]
@@ -494,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
         notebook = args.notebook.resolve() if args.notebook else empty_notebook(workdir)
         record = {
             "benchmark": "page",
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "notebook": str(args.notebook) if args.notebook else "<empty notebook>",
             "runs_per_config": args.runs, "warm": args.warm, "settle_s": args.settle,
             "network": args.network, "cpu_throttle": args.cpu_throttle,

@@ -127,16 +127,17 @@ def start_voila(root: Path, nodelay: bool) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     env["JUPYTER_CONFIG_DIR"] = str(root / "config")
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "voila", str(root), "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
-            "--Voila.identity_provider_class=stepguide.serve.extension.VoilaIdentityProvider",
-            *(["--Voila.kernel_websocket_connection_class=stepguide.serve.extension.NoDelayKernelWebsocketConnection"]
-              if nodelay else []),
-        ],
-        cwd=root, env=env, stdout=open(root / "voila.log", "wb"), stderr=subprocess.STDOUT,
-    )
+    with open(root / "voila.log", "wb") as log:  # the server keeps its own copy
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "voila", str(root), "--no-browser", f"--port={port}",
+                "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
+                "--Voila.identity_provider_class=stepguide.serve.hooks.VoilaIdentityProvider",
+                *(["--Voila.kernel_websocket_connection_class=stepguide.serve.hooks.NoDelayKernelWebsocketConnection"]
+                  if nodelay else []),
+            ],
+            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 30
     while True:
@@ -198,7 +199,7 @@ def measure_page(context, url: str, updates: int, with_label: bool) -> dict:
             "per_update_ws": per_update_ws}
 
 
-def pct(values: list[float], q: float) -> float:
+def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
@@ -239,7 +240,8 @@ def main() -> None:
             proc.wait(10)
 
     print(f"Voila standalone, 6 charts per page, {args.updates} timed updates (after 5 warm-up), headless Chromium\n")
-    print(f"{'page':<24}{'load s':>8}{'ws load KB':>12}{'ws/update KB':>14}{'HTTP KB':>10}{'of which jupyterlab-plotly KB':>31}")
+    print(f"{'page':<24}{'load s':>8}{'ws load KB':>12}{'ws/update KB':>14}{'HTTP KB':>10}"
+          f"{'of which jupyterlab-plotly KB':>31}")
     for name, r in results.items():
         print(f"{name:<24}{r['load_s']:>8.2f}{r['load_ws'] / 1e3:>12.1f}{r['per_update_ws'] / 1e3:>14.2f}"
               f"{r['http']['bytes'] / 1e3:>10.0f}{r['http']['plotly_lab_ext'] / 1e3:>31.0f}")

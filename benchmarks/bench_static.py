@@ -4,8 +4,8 @@
 
 Both are served on loopback the way their make targets serve them: ``_site/`` by Python's http.server
 (``make static-serve``; built first if ``--site`` is missing), the dashboard by standalone Voila with the
-project's voila.json (``make dashboard``). Each run starts a new headless Chromium with a new profile (empty disk cache, as a first-time visitor
-has) and visits:
+project's voila.json (``make dashboard``). Each run starts a new headless Chromium with a new profile (empty disk
+cache, as a first-time visitor has) and visits:
 
 * **first**: navigation -> interactive, i.e. the dashboard's main region is there, the C5 chart is drawn and
   the situation link is in the address (the kernel has answered: a slider would now update the page);
@@ -27,7 +27,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from contextlib import suppress
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +54,8 @@ def tree_uss(pid: int) -> int:
     total = 0
     root = psutil.Process(pid)
     for proc in [root, *root.children(recursive=True)]:
-        try:
+        with suppress(psutil.NoSuchProcess, psutil.AccessDenied):
             total += proc.memory_full_info().uss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
     return total
 
 
@@ -115,7 +114,8 @@ def site_sizes(site: Path, served: list[str]) -> dict[str, Any]:
     for f in site.rglob("*"):
         if f.is_file():
             rel = f.relative_to(site).parts
-            parts["/".join(rel[:3]) if rel[0] == "static" else rel[0] if len(rel) > 1 else "(root files)"] += f.stat().st_size
+            part = "/".join(rel[:3]) if rel[0] == "static" else rel[0] if len(rel) > 1 else "(root files)"
+            parts[part] += f.stat().st_size
     fetched = sorted({p.split("?")[0].lstrip("/") for p in served})
     files = [site / p for p in fetched if (site / p).is_file()]
     raw = sum(f.stat().st_size for f in files)
@@ -140,7 +140,7 @@ def main() -> None:
     args = parser.parse_args()
     if not (args.site / "index.html").exists():
         build_site(args.site)
-    record: dict[str, Any] = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    record: dict[str, Any] = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
                               "load_before": round(psutil.getloadavg()[0], 2), "configs": {}}
     with StaticServer(args.site) as static, start_voila(ROOT / "notebooks" / "dashboard.ipynb") as voila:
         urls = {"static": (static.url + DASHBOARD, True), "voila": (voila.url, False)}
@@ -153,15 +153,18 @@ def main() -> None:
         record["site"] = site_sizes(args.site, [path for path, _ in static.requests])
     record["load_after"] = round(psutil.getloadavg()[0], 2)
     for name, rs in runs.items():
-        record["configs"][name] = {"runs": rs, **{f"{kind}_{key}": summary(rs, kind, key) for kind in ("first", "repeat")
+        record["configs"][name] = {"runs": rs, **{f"{kind}_{key}": summary(rs, kind, key)
+                                                  for kind in ("first", "repeat")
                                                   for key in ("interactive_ms", "bytes", "requests")},
                                    "tab_mib": summary(rs, "first", "tab_mib"),
                                    "js_heap_mib": summary(rs, "first", "js_heap_mib")}
     s, v = record["configs"]["static"], record["configs"]["voila"]
     print(f"load {record['load_before']} -> {record['load_after']}, {args.runs} runs, medians")
-    print(f"{'':8} {'first ms':>9} {'repeat ms':>9} {'first MB':>9} {'repeat MB':>9} {'reqs':>5} {'tab MiB':>8} {'JS heap':>8}")
+    print(f"{'':8} {'first ms':>9} {'repeat ms':>9} {'first MB':>9} {'repeat MB':>9} {'reqs':>5} {'tab MiB':>8} "
+          f"{'JS heap':>8}")
     for name, c in (("static", s), ("voila", v)):
-        print(f"{name:8} {c['first_interactive_ms']:9.0f} {c['repeat_interactive_ms']:9.0f} {c['first_bytes'] / 1e6:9.1f} "
+        print(f"{name:8} {c['first_interactive_ms']:9.0f} {c['repeat_interactive_ms']:9.0f} "
+              f"{c['first_bytes'] / 1e6:9.1f} "
               f"{c['repeat_bytes'] / 1e6:9.2f} {c['first_requests']:5.0f} {c['tab_mib']:8.0f} {c['js_heap_mib']:8.0f}")
     print(f"ratio static/voila: first {s['first_interactive_ms'] / v['first_interactive_ms']:.1f}x, "
           f"repeat {s['repeat_interactive_ms'] / v['repeat_interactive_ms']:.1f}x")

@@ -16,8 +16,8 @@ import statistics
 import time
 from collections.abc import Callable
 
-from stepguide.ui.pages.dashboard import Dashboard
 from stepguide.rules.inputs import FLAGS
+from stepguide.ui.pages.dashboard import Dashboard
 
 
 def random_changes(d: Dashboard, rng: random.Random) -> list[Callable[[], None]]:

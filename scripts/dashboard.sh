@@ -36,7 +36,7 @@ fi
 args=("$NOTEBOOK" "--port=$PORT" "--Voila.ip=127.0.0.1" "--no-browser")
 if [ -n "${POOL_SIZE:-}" ]; then args+=("--pool_size=$POOL_SIZE"); fi
 
-# voila.json names stepguide.serve.voila; this makes it importable without installing the package.
+# voila.json names stepguide.serve.hooks; this makes it importable without installing the package.
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 
 echo "stepguide dashboard: http://127.0.0.1:$PORT/  (Ctrl-C to stop)"

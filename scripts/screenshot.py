@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Literal
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -76,7 +77,9 @@ def main() -> int:
             ready(page)
             page.locator(".sg-main").screenshot(path=str(DOCS / "dashboard.png"))
             page.close()
-            for name, theme, target in (("phone", "light", ".sg-step1-mode"), ("dark", "dark", ".sg-chart-c5")):
+            shots: tuple[tuple[str, Literal["light", "dark"], str], ...] = (
+                ("phone", "light", ".sg-step1-mode"), ("dark", "dark", ".sg-chart-c5"))
+            for name, theme, target in shots:
                 context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=theme,
                                               is_mobile=True, has_touch=True, device_scale_factor=2)
                 page = context.new_page()

@@ -5,7 +5,7 @@
     a.value, a.email, [t.reason for t in a.trace]
 
 Names load on first use (PEP 562), so the Voila server, which imports
-``stepguide.serve.voila`` and ``stepguide.serve.extension``, never pays for pandas.
+``stepguide.serve.hooks`` and ``stepguide.serve.extension``, never pays for pandas.
 """
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ _SUBMODULES = {"charts": "charts", "guide": "ui.pages.guide", "dashboard": "ui.p
 __all__ = [*_EXPORTS, *_SUBMODULES]
 
 if TYPE_CHECKING:
+    from stepguide.cohort.read import read_cohort  # noqa: F401
     from stepguide.rules.assessment import Assessment, TraceItem, assess, assess_profile  # noqa: F401
     from stepguide.rules.email import EmailDraft, draft_email  # noqa: F401
-    from stepguide.cohort.read import read_cohort  # noqa: F401
     from stepguide.rules.frame import assess_frame  # noqa: F401
     from stepguide.rules.inputs import APPLICANTS, MONTHS, STAGES, InputError, Profile, make_profile  # noqa: F401
 

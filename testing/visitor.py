@@ -32,8 +32,10 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from functools import partial
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlencode
@@ -114,7 +116,7 @@ class Visit:
     # -- websocket -----------------------------------------------------------
     def _msg(self, msg_type: str, content: dict[str, Any]) -> dict[str, Any]:
         header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": self._session, "username": "",
-                  "version": "5.2", "date": datetime.now(timezone.utc).isoformat()}
+                  "version": "5.2", "date": datetime.now(UTC).isoformat()}
         return {"header": header, "parent_header": {}, "metadata": {}, "content": content}
 
     async def _send(self, msg: dict[str, Any]) -> None:
@@ -138,7 +140,7 @@ class Visit:
                 return msg
 
     # -- the visit -------------------------------------------------------------
-    async def open(self, *, assets: list[str] = (), timeout: float = 120.0, slider_class: str = "sg-step2",
+    async def open(self, *, assets: Sequence[str] = (), timeout: float = 120.0, slider_class: str = "sg-step2",
                    updates: int = 1) -> Visit:
         """Open the page as a browser does and move the slider ``updates`` times."""
         t0 = time.monotonic()
@@ -187,22 +189,20 @@ class Visit:
             await self._send(self._msg("comm_close", {"comm_id": control, "data": {}}))
 
             slider_id, value = _find_slider(reply["content"]["data"]["states"], slider_class)
-            for i in range(updates):
+            for _ in range(updates):
                 value -= 1
                 move = self._msg("comm_msg", {"comm_id": slider_id, "data": {
                     "method": "update", "state": {"value": value}, "buffer_paths": []}})
                 t1 = time.monotonic()
                 await self._send(move)
-                await self._wait_for(lambda m: m["parent_header"].get("msg_id") == move["header"]["msg_id"]
-                                     and m["header"]["msg_type"] == "status"
-                                     and m["content"].get("execution_state") == "idle", left)
+                await self._wait_for(partial(_idle_after, move["header"]["msg_id"]), left)
                 self.updates.append(time.monotonic() - t1)
             self.outcome = "ok"
-        except (Exception, asyncio.TimeoutError) as exc:  # noqa: BLE001 - every failure is recorded, not raised
+        except (TimeoutError, Exception) as exc:  # noqa: BLE001 - every failure is recorded, not raised
             self.outcome, self.error = "failed", f"{type(exc).__name__}: {exc}"[:300]
         return self
 
-    async def _fetch_assets(self, assets: list[str], timeout: float) -> None:
+    async def _fetch_assets(self, assets: Sequence[str], timeout: float) -> None:
         queue = list(assets)
 
         async def lane() -> None:
@@ -243,9 +243,16 @@ class Visit:
         return r.code == 200
 
 
+def _idle_after(msg_id: str, m: dict[str, Any]) -> bool:
+    """Whether ``m`` is the kernel's "idle" status that closes the handling of message ``msg_id``."""
+    return (m["parent_header"].get("msg_id") == msg_id and m["header"]["msg_type"] == "status"
+            and m["content"].get("execution_state") == "idle")
+
+
 def _find_slider(states: dict[str, Any], css_class: str) -> tuple[str, int]:
     """Return ``(model_id, value)`` of the slider carrying ``css_class``, else of the first IntSlider."""
-    sliders = [(mid, s["state"]) for mid, s in states.items() if s.get("state", {}).get("_model_name") == "IntSliderModel"]
+    sliders = [(mid, s["state"]) for mid, s in states.items()
+               if s.get("state", {}).get("_model_name") == "IntSliderModel"]
     if not sliders:
         raise RuntimeError("the page has no IntSlider to move")
     for mid, state in sliders:

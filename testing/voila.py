@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def free_port() -> int:
 def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
     """Return the environment for the Voila server, which its kernels inherit.
 
-    Puts the repository on ``PYTHONPATH`` so that ``stepguide.serve.voila`` (named
+    Puts the repository on ``PYTHONPATH`` so that ``stepguide.serve.hooks`` (named
     in ``voila.json``) can be imported before the package is installed.
     """
     env = dict(os.environ if base is None else base)
@@ -160,8 +161,6 @@ class VoilaProcess:
         finished executing the notebook. "Pool filled" in the log only means
         the kernel started.
         """
-        from datetime import datetime, timezone
-
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             quiet = True
@@ -170,7 +169,7 @@ class VoilaProcess:
                 if model is None:
                     continue
                 last = datetime.fromisoformat(model["last_activity"].replace("Z", "+00:00"))
-                age = (datetime.now(timezone.utc) - last).total_seconds()
+                age = (datetime.now(UTC) - last).total_seconds()
                 if model["execution_state"] not in ("idle",) or age < idle_for:
                     quiet = False
                     break
@@ -244,12 +243,11 @@ def start_voila(
         "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
         *extra_args,
     ]  # fmt: skip
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        argv, cwd=str(cwd), env=server_env(env), stdout=log, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    log.close()
+    with open(log_path, "wb") as log:  # the server keeps its own copy
+        proc = subprocess.Popen(
+            argv, cwd=str(cwd), env=server_env(env), stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
 
     pool_size = _effective_pool_size(Path(cwd), extra_args)
     server = VoilaProcess(proc, f"http://127.0.0.1:{port}/", port, log_path, pool_size)
@@ -262,7 +260,7 @@ def start_voila(
                     break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"voila did not answer on {server.url}:\n{server.log_text()[-4000:]}")
+                    raise TimeoutError(f"voila did not answer on {server.url}:\n{server.log_text()[-4000:]}") from None
                 time.sleep(0.1)
         if wait_pool:
             server.wait_pool_filled(max(1.0, deadline - time.monotonic()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from stepguide.rules.inputs import FIELDS
 
@@ -11,9 +12,9 @@ CASEBOOK = Path(__file__).resolve().parent.parent / "data" / "casebook.csv"
 CASES = list(csv.DictReader(CASEBOOK.open(encoding="utf-8")))
 
 
-def case_kwargs(case: dict[str, str]) -> dict[str, object]:
+def case_kwargs(case: dict[str, str]) -> dict[str, Any]:
     """A case's inputs as ``assess`` takes them (True/False flags, whole-number scores, blanks as None)."""
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     for field in FIELDS:
         raw = case[field]
         if raw in ("True", "False"):

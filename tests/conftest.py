@@ -125,12 +125,13 @@ def voila_server_extension(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     root_dir, so the dashboard is at ``<base>voila/render/notebooks/dashboard.ipynb``. The server's
     cwd is an empty folder (as under JupyterHub), so only the installed Jupyter config applies.
     """
-    import signal
     import socket
     import subprocess
     import sys
     import time
     import urllib.request
+
+    from stepguide.serve.processes import stop_processes
 
     root = Path(__file__).resolve().parents[1]
     with socket.socket() as s:
@@ -138,13 +139,13 @@ def voila_server_extension(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}/user/sg-test/"
     cwd = tmp_path_factory.mktemp("hub-home")
-    log = open(tmp_path_factory.mktemp("hub-logs") / "jupyter-server.log", "wb")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", "--ServerApp.base_url=/user/sg-test/",
-         "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}"],
-        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    with open(tmp_path_factory.mktemp("hub-logs") / "jupyter-server.log", "wb") as log:  # the child keeps its copy
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root", f"--port={port}",
+             "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", "--ServerApp.base_url=/user/sg-test/",
+             "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}"],
+            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -159,14 +160,4 @@ def voila_server_extension(tmp_path_factory: pytest.TempPathFactory) -> Iterator
                 time.sleep(0.2)
         yield base
     finally:
-        import psutil
-
-        kids = psutil.Process(proc.pid).children(recursive=True) if proc.poll() is None else []
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
-        for kid in psutil.wait_procs(kids, timeout=5)[1]:
-            kid.kill()
-        log.close()
+        stop_processes([proc], timeout=20)  # the server's process group, then any kernel that outlived it

@@ -20,7 +20,8 @@ def _yours(a):
     (dict(step1=205, step2=245, specialty="IM"), [("step1", "low"), ("step2", "bar"), ("delta", "big_jump")]),
     (dict(step1=228, step2=236, specialty="IM"), [("step1", "average"), ("step2", "range")]),
     (dict(step1=250, step2=230, specialty="IM"), [("step1", "high"), ("step2", "below")]),
-    (dict(step1=235, step2=238, specialty="IM"), [("step1", "high"), ("step2", "range"), ("delta", "similar")]),  # IM's mean is 235 (CO 2020)
+    # IM's mean is 235 (CO 2020)
+    (dict(step1=235, step2=238, specialty="IM"), [("step1", "high"), ("step2", "range"), ("delta", "similar")]),
     (dict(step1=234, step2=238, specialty="IM"), [("step1", "average"), ("step2", "range")]),  # one under it: not solid
     (dict(step1=235, step2=238, specialty="derm"), [("step1", "average"), ("step2", "below")]),  # same, for derm
     (dict(step1=225, step2=238, specialty="derm"), [("step1", "low"), ("step2", "below")]),  # derm: mean 248

@@ -63,7 +63,7 @@ def test_casebook_through_assess_frame() -> None:
     frame = pd.DataFrame([kwargs(c) for c in CASES])
     out = sg.assess_frame(frame)
     assert out["error"].isna().all(), out.loc[out["error"].notna(), "error"].tolist()
-    for case, (_, row) in zip(CASES, out.iterrows()):
+    for case, (_, row) in zip(CASES, out.iterrows(), strict=True):
         one = sg.assess(**kwargs(case))
         for field in ("trend", "value", "reading", "email", "template"):
             cell = row[field]

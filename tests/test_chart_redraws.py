@@ -7,14 +7,16 @@ ten, its axis; lighting another path of a flow keeps every data array of the flo
 """
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stepguide as sg
 from stepguide import charts
-from stepguide.rules.tables import chart_info, chart_values, specialties
 from stepguide.rules.flows import FLOWS, flow_nodes
+from stepguide.rules.tables import chart_info, chart_values, specialties
 
 SPECIALTIES = sorted(specialties())
 SCORES = st.integers(180, 300)
@@ -53,7 +55,7 @@ def test_the_score_moves_only_the_layout_of_the_matched_chart(specialty, a, b):
 def test_a_slider_sweep_moves_the_matched_axis_once_per_ten_at_most():
     for specialty in ("Internal Medicine", "Dermatology", "Family Medicine"):
         axes = [_axis(specialty, s) for s in range(300, 179, -1)]
-        moves = sum(1 for before, after in zip(axes, axes[1:]) if before != after)
+        moves = sum(1 for before, after in pairwise(axes) if before != after)
         assert moves <= 13, specialty  # 120 one-point steps: the lower end crosses 12 tens
 
 
@@ -72,7 +74,7 @@ def test_the_mark_covers_its_bar_exactly_and_is_outlined(chart):
     rows = chart_values(chart)
     horizontal = chart_info(chart)["kind"] == "hbar"
     cat, val = ("y", "x") if horizontal else ("x", "y")
-    for key, label, value in zip(rows.col("id"), rows.col("label"), rows.col("value")):
+    for key, label, value in zip(rows.col("id"), rows.col("label"), rows.col("value"), strict=True):
         layout = charts.chart_figure(chart, key)["layout"]
         (mark,) = [s for s in layout["shapes"] if s["name"] == "yours"]
         half = (1 - layout["bargap"]) / 2  # bars fill 1 - bargap of their slot

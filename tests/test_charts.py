@@ -5,6 +5,7 @@ import csv
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -12,9 +13,9 @@ from hypothesis import strategies as st
 
 import stepguide as sg
 from stepguide import charts
-from stepguide.rules.tables import DATA_DIR, chart_info, int_fact, specialties
 from stepguide.rules.flows import FLOWS, flow_edges, flow_nodes, path_edges
 from stepguide.rules.inputs import APPLICANTS, FAILED_EXAMS, FLAGS, MONTHS, STAGES
+from stepguide.rules.tables import DATA_DIR, chart_info, int_fact, specialties
 
 HL = charts.PALETTE["highlight"]
 
@@ -58,7 +59,7 @@ def _annotations(spec: dict, name: str) -> list[dict]:
 @pytest.mark.parametrize("chart", charts.CHARTS)
 def test_chart_values_equal_charts_csv_in_order(chart):  # C1-C6
     labels, values = _labels_values(charts.chart_figure(chart))
-    assert list(zip(labels, values)) == _csv_rows(chart)
+    assert list(zip(labels, values, strict=True)) == _csv_rows(chart)
 
 
 @pytest.mark.parametrize("chart", charts.CHARTS)
@@ -137,7 +138,7 @@ def test_named_builders_match_chart_figure():
 
 # ---------------------------------------------------------------- the documents' worked examples
 
-EXAMPLES = {
+EXAMPLES: dict[str, dict[str, Any]] = {
     "205->245 redemption": dict(step1=205, step2=245, specialty="IM"),
     "220->238": dict(step1=220, step2=238, specialty="IM", month="Nov"),
     "228->248 IM Oct": dict(step1=228, step2=248, specialty="IM", month="Oct"),
@@ -223,7 +224,7 @@ def test_every_node_of_the_flow_is_drawn(flow):
     names = {a.get("name") for a in spec["layout"]["annotations"]}
     assert set(flow_nodes(flow).col("node")) <= names
     drawn = {tuple(t["meta"]["edge"]) for t in spec["data"]}
-    assert drawn == set(zip(flow_edges(flow).col("src"), flow_edges(flow).col("dst")))
+    assert drawn == set(zip(flow_edges(flow).col("src"), flow_edges(flow).col("dst"), strict=True))
     answers = {a["text"] for a in spec["layout"]["annotations"] if a.get("name", "").startswith("answer:")}
     assert answers == {x for x in flow_edges(flow).col("answer") if isinstance(x, str) and x}
     assert not _lit_nodes(spec) and not _lit_edges(spec)

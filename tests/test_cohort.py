@@ -14,8 +14,8 @@ import stepguide as sg
 from stepguide.cohort import MAX_BYTES, MAX_ROWS, examples_csv, parse_cohort, read_cohort
 from stepguide.cohort.file import SAVE_AS_CSV
 from stepguide.cohort.headers import accepted_headers
-from stepguide.rules.tables import examples, table
 from stepguide.rules.frame import INPUT_COLUMNS
+from stepguide.rules.tables import examples, table
 from stepguide.rules.words import options
 
 ROOM = "step1,step2,specialty,month\n228,248,IM,Oct\n245,224,IM,Dec\nPass,,peds,Jan\n"
@@ -117,7 +117,7 @@ def test_the_issues_file_names_the_bad_row_and_judges_the_others():
     text = "step1,step2,specialty,month\n228,248,IM,Oct\n245,224,IM,Dec,oops\nPass,,peds,Jan\n250,252\n\n"
     room = read_cohort(text.encode())
     assert len(room.rows) == 4 and judged_lines(room) == [2, 4]
-    named = dict(zip(room.named["line"], room.named["error"]))
+    named = dict(zip(room.named["line"], room.named["error"], strict=True))
     assert named[3] == ("line has 5 fields but the header has 4: a value with a comma inside needs quotes, "
                         "or there is a stray comma")
     assert named[5] == "line has 2 fields but the header has 4: a value or a comma is missing"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -69,14 +70,14 @@ def test_upload_table_and_downloads(width, voila_server, notebook, page, tmp_pat
         page.get_by_role("button", name="Download the judged table (CSV)").click()
     download = info.value
     assert download.suggested_filename == "room-judged.csv"
-    text = open(download.path(), encoding="utf-8-sig").read()
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
     assert len(rows) == 9_003 and rows[2]["step1"] == "'=HYPERLINK(\"http://x\")"
     assert rows[1]["error"].startswith("line has 5 fields") and rows[0]["value_label"] == "Strong asset"
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the one-page summary (to print)").click()
-    summary_file = open(info.value.path(), encoding="utf-8").read()
+    summary_file = Path(info.value.path()).read_text(encoding="utf-8")
     assert summary_file.startswith("<!DOCTYPE html>") and "@media print" in summary_file
     assert page.get_by_role("link", name="Save room-summary.html").is_visible()
 

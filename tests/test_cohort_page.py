@@ -4,10 +4,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from stepguide.ui.pages import guide
 from stepguide.cohort import examples_csv, export_csv, read_cohort
-from stepguide.ui.pages.cohort_page import CohortDownload, CohortUpload, cohort
 from stepguide.rules.tables import examples
+from stepguide.ui.pages import guide
+from stepguide.ui.pages.cohort_page import CohortDownload, CohortUpload, cohort
 
 ROOM = b"step1,step2,specialty\n228,248,IM\n245,224,IM,extra\n250,252,<script>alert(1)</script>\n"
 

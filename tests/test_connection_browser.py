@@ -36,8 +36,8 @@ def test_killed_kernel_is_said_plainly_and_reload_keeps_the_inputs(voila_server,
         page.get_by_role("button", name="Reload with my inputs").click()
         page.wait_for_function("() => !document.querySelector('.sg-main.sg-offline')", timeout=60_000)
         page.locator(".sg-main[role=main]").wait_for(timeout=60_000)
-        page.wait_for_function("() => (document.querySelector('.sg-step2 .widget-readout') || {}).textContent === '239'",
-                               timeout=60_000)
+        page.wait_for_function(
+            "() => (document.querySelector('.sg-step2 .widget-readout') || {}).textContent === '239'", timeout=60_000)
         shown = input_values(page)
         assert (shown["sg-step1"], shown["sg-step2"], shown["sg-month"]) == ("221", "239", "November")
         expect(page.locator(".sg-banner")).to_be_hidden()

@@ -9,19 +9,21 @@ import ast
 import html
 import re
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
 import stepguide as sg
-from stepguide.ui.pages import guide
-from stepguide.rules.cycles import cycle_for, cycle_note, cycles, long_date
-from stepguide.ui.pages.dashboard import Dashboard
-from stepguide.rules.tables import table, table_names
-from stepguide.rules.inputs import exam_date_matters, passing_words
-from stepguide.ui.model import GuideModel
-from stepguide.ui.plan import plan_markdown
+from data_tables import table_names
+from stepguide.rules.cycles import cycle_for, cycle_note, cycles
+from stepguide.rules.inputs import exam_date_matters, long_date, passing_words
+from stepguide.rules.tables import table
 from stepguide.rules.words import label
+from stepguide.ui.model import GuideModel
+from stepguide.ui.pages import guide
+from stepguide.ui.pages.dashboard import Dashboard
+from stepguide.ui.plan import plan_markdown
 
 DAY = timedelta(days=1)
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +68,7 @@ def test_the_page_shows_the_cycle_of_the_day(day: date, name: str, current: bool
 def test_cycles_follow_each_other_without_a_gap() -> None:
     spans = cycles()
     assert [s[0] for s in spans] == ["2025-26", "2026-27"]
-    for (_, _, match_day), (_, starts, _) in zip(spans, spans[1:]):
+    for (_, _, match_day), (_, starts, _) in pairwise(spans):
         assert starts == match_day + DAY  # a cycle starts the day after the previous Match Day
     for name, starts, match_day in spans:
         assert cycle_for(starts - DAY).name != name or not cycle_for(starts - DAY).current
@@ -104,7 +106,8 @@ def test_no_cycle_date_is_written_into_a_text() -> None:
     and articles.csv when a source was published or read, and the case book its expectations; the
     passing-score change day may be named where the passing standard is.
     """
-    literals = re.compile(r"\b20\d\d-\d\d-\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{1,2}\b"
+    literals = re.compile(r"\b20\d\d-\d\d-\d\d\b"
+                          r"|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{1,2}\b"
                           r"|\b(early|mid|late) (March|September)\b", re.IGNORECASE)
     change = passing_words()["change_date"]
     for name in table_names():

@@ -17,25 +17,26 @@ from typing import Any
 import comm
 import ipywidgets as w
 import pytest
-from recording_comm import RecordingComm
 
 import stepguide as sg
+from recording_comm import RecordingComm
 from stepguide import charts
-from stepguide.rules.tables import chart_values, examples
-from stepguide.ui.pages.dashboard import CHARTS, Dashboard
-from stepguide.ui.render import badge_scope
-from stepguide.ui.render import differences as differences_html
 from stepguide.rules.inputs import FIELDS, STAGES
-from stepguide.ui.widgets import PageLandmark
+from stepguide.rules.tables import chart_values, examples
+from stepguide.rules.words import label
+from stepguide.ui.pages.dashboard import CHARTS, Dashboard
 from stepguide.ui.plan import EVIDENCE_BLANK, NO_EMAIL_TITLE, cards, interview_answer, matched_sentence, plan_markdown
 from stepguide.ui.plotly_view import to_figure_dict
+from stepguide.ui.render import badge_scope
+from stepguide.ui.render import differences as differences_html
 from stepguide.ui.views import page_key
-from stepguide.rules.words import label
+from stepguide.ui.widgets import PageLandmark
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct", "applicant": "US MD",
-        "stage": "before invites", "failed_exam": "none", "requires_step2": False, "listed_planned": False,
-        "other_concerns": False, "credible_reason": False, "step2_exam": "from"}
+BASE: dict[str, Any] = {
+    "step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct", "applicant": "US MD",
+    "stage": "before invites", "failed_exam": "none", "requires_step2": False, "listed_planned": False,
+    "other_concerns": False, "credible_reason": False, "step2_exam": "from"}
 
 # The documents' worked examples (R1-R4, R12, C5), then the other kinds of applicant and every stage.
 CASES: dict[str, dict[str, Any]] = {
@@ -119,9 +120,12 @@ def check_matches(d: Dashboard, kwargs: dict[str, Any]) -> None:
         assert card.verdict in shown(d.cards[card.key].value)
         assert card.why in shown(d.cards[card.key].value)
     trend = text_of(d.cards["trend"])
-    assert (a.trend_label in trend) if a.trend else ("Waiting" in trend or "No numeric trend" in trend)
+    if a.trend:
+        assert a.trend_label is not None and a.trend_label in trend
+    else:
+        assert "Waiting" in trend or "No numeric trend" in trend
     if a.value:
-        assert a.value_label in text_of(d.cards["value"])
+        assert a.value_label is not None and a.value_label in text_of(d.cards["value"])
     if a.reading:
         assert label("reading", a.reading) in text_of(d.cards["reading"])
     assert label("email", a.email) in text_of(d.cards["email"])
@@ -341,7 +345,8 @@ def test_hooks_labels_and_landmark() -> None:
     d = Dashboard(month="Oct")
     hooks = {c for widget in _walk(d.widget) for c in getattr(widget, "_dom_classes", ())}
     wanted = {"sg-main", "sg-step1", "sg-step1-mode", "sg-step2", "sg-step2-pending", "sg-step2-exam",
-              "sg-specialty", "sg-month", "sg-applicant", "sg-stage", "sg-failed-exam", "sg-requires-step2", "sg-listed-planned",
+              "sg-specialty", "sg-month", "sg-applicant", "sg-stage", "sg-failed-exam", "sg-requires-step2",
+              "sg-listed-planned",
               "sg-other-concerns", "sg-credible-reason", "sg-trend", "sg-value", "sg-reading", "sg-email",
               "sg-email-draft", "sg-actions", "sg-why", "sg-differ", "sg-export", "sg-copy", "sg-download",
               *(f"sg-chart-{key}" for key in CHARTS)}

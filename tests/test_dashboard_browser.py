@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import stepguide as sg
-from stepguide.rules.bands import band_rows
-from stepguide.ui.plan import NO_EMAIL_TITLE, interview_answer
-from stepguide.rules.words import label
-
 from dashboard_page import serious_axe_violations, type_into_readout, wait_for_state
+from stepguide.rules.bands import band_rows
+from stepguide.rules.words import label
+from stepguide.ui.plan import NO_EMAIL_TITLE, interview_answer
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "dashboard.ipynb"
-START = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}
+START: dict[str, Any] = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}
 PHONE = {"width": 390, "height": 844}
 
 
@@ -211,7 +211,7 @@ def test_score_bands_are_shown_with_yours_marked(server, page) -> None:
     marked = [row.inner_text() for row in table.locator("tr").all() if "← you" in row.inner_text()]
     yours = [r for r in band_rows(sg.assess(**START)) if r.yours]
     assert len(marked) == len(yours) == 3  # Step 1 228, Step 2 CK 248 in IM, +20
-    for row, band in zip(marked, yours):
+    for row, band in zip(marked, yours, strict=True):
         assert band.band in row and band.range in row
     assert any("216–234" in r for r in marked)  # IM: a Step 1 of 228 is under the matched mean of 235 (2020)
     assert serious_axe_violations(page) == []

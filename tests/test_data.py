@@ -3,10 +3,11 @@ import re
 
 import pytest
 
+from data_tables import table_names
 from stepguide.rules import words as vocabulary
-from stepguide.rules.tables import Table, chart_values, int_fact, season, season_months, specialties, table, table_names
 from stepguide.rules.inputs import APPLICANTS, FAILED_EXAMS, FIELDS, FLAGS, MONTHS, STAGES
 from stepguide.rules.scores import bands
+from stepguide.rules.tables import Table, chart_values, int_fact, season, season_months, specialties, table
 
 DOCUMENT_CHARTS = {  # the documents' values, typed in from the inventory
     "C1": [("Low Step 1, strong Step 2 CK", 90), ("Average Step 1, strong Step 2 CK", 70),
@@ -26,7 +27,7 @@ INVENTORY_IDS = ([f"C{i}" for i in range(1, 7)] + [f"T{i}" for i in range(1, 5)]
 def test_chart_values_equal_the_documents(chart):
     rows = chart_values(chart)
     assert isinstance(rows, Table)
-    assert list(zip(rows.col("label"), rows.col("value"))) == DOCUMENT_CHARTS[chart]
+    assert list(zip(rows.col("label"), rows.col("value"), strict=True)) == DOCUMENT_CHARTS[chart]
     assert set(rows.col("source")) == {chart}
     assert set(rows[0]) >= {"chart", "order", "id", "label", "value"}
     ids = rows.col("id")
@@ -104,7 +105,7 @@ def test_published_means_and_tiers():
     assert sorted(n for n, r in spec.items() if r["matched_mean_step2"] is None) == [
         "Family Medicine", "Ophthalmology"]  # no 2024 mean reachable; SF Match, no NRMP mean
     assert "SF Match" in spec["Ophthalmology"]["step2_mean_gap"]
-    assert dict(zip(table("tiers").col("tier"), table("tiers").col("step2_bar"))) == {
+    assert dict(zip(table("tiers").col("tier"), table("tiers").col("step2_bar"), strict=True)) == {
         "competitive": 250, "moderate": 245, "less": 240}
 
 
@@ -141,7 +142,7 @@ def test_weight_rank_follows_t4():
 
 def test_t4_weights():
     t4 = table("t4_specialty_weight")
-    assert list(zip(t4.col("group"), t4.col("weight"))) == [
+    assert list(zip(t4.col("group"), t4.col("weight"), strict=True)) == [
         ("Dermatology", "Very high"), ("Ortho/Neurosurgery/ENT", "Very high"), ("EM/Surgery", "High"),
         ("IM/Anesthesiology", "Moderate-high"), ("Peds/FM/Psych", "Moderate")]
     spec = specialties()

@@ -28,7 +28,9 @@ def _kind(kind: str) -> dict:
 
 def _mib(quantity: str) -> float:
     units = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024}
-    number, unit = re.fullmatch(r"([0-9.]+)([KMG]i)", quantity).groups()
+    match = re.fullmatch(r"([0-9.]+)([KMG]i)", quantity)
+    assert match, quantity
+    number, unit = match.groups()
     return float(number) * units[unit]
 
 

@@ -4,8 +4,8 @@ import re
 import pytest
 
 import stepguide as sg
-from stepguide.rules.tables import table
 from stepguide.rules.email import PLACEHOLDERS
+from stepguide.rules.tables import table
 
 CASES = [  # (inputs, template, part of the template)
     (dict(step1=228, step2=248, month="Oct"), "E3", "main"),

@@ -11,12 +11,12 @@ import ipywidgets as w
 import pytest
 
 import stepguide as sg
-from stepguide.ui.model import TEXT_FIELDS
 from stepguide import charts
-from stepguide.ui.pages import guide
 from stepguide.rules.tables import list_items, season, table
-from stepguide.ui.plotly_view import PlotlyView, to_figure_dict
 from stepguide.rules.words import label
+from stepguide.ui.model import TEXT_FIELDS
+from stepguide.ui.pages import guide
+from stepguide.ui.plotly_view import PlotlyView, to_figure_dict
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 BUILDERS = {

@@ -58,7 +58,7 @@ def test_failed_exam_facts():
 
 
 def test_one_list_of_inputs():
-    assert FIELDS == tuple(f.name for f in dataclasses.fields(Profile))
+    assert tuple(f.name for f in dataclasses.fields(Profile)) == FIELDS
     assert set(FLAGS) <= set(FIELDS) and all(DEFAULTS[flag] is False for flag in FLAGS)
     assert INPUT_COLUMNS == FIELDS
     assert "prior_fail" not in FIELDS and {"failed_exam", "listed_planned"} <= set(FIELDS)
@@ -69,7 +69,8 @@ def test_one_list_of_inputs():
 @pytest.mark.parametrize("kw,field,fragment", [
     (dict(step1=0), "step1", "1 to 300"), (dict(step1=301), "step1", "1 to 300"),
     (dict(step1="P"), "step1", "'Pass' or 'Fail'"), (dict(step2=301), "step2", "1 to 300"),
-    (dict(step2="pending"), "step2", "None if it is not out yet"), (dict(specialty="Astrology"), "specialty", "Dermatology"),
+    (dict(step2="pending"), "step2", "None if it is not out yet"),
+    (dict(specialty="Astrology"), "specialty", "Dermatology"),
     (dict(month=13), "month", "1-12"), (dict(applicant="MD"), "applicant", "'US MD'"),
     (dict(stage="matched"), "stage", "'on hold'"),
     (dict(prior_fail=True), "failed_exam", "'step1' or 'step2'"),  # the retired flag says what replaced it

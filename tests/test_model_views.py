@@ -6,13 +6,12 @@ import html
 import pytest
 
 import stepguide as sg
-from stepguide.ui import render
-from stepguide.ui import views
+from stepguide.rules.words import label
+from stepguide.ui import render, views
 from stepguide.ui.controls import ProfileControls
 from stepguide.rules.inputs import SPEC, score_range
 from stepguide.ui.model import GuideModel
 from stepguide.ui.plan import cards
-from stepguide.rules.words import label
 
 
 def test_one_change_is_one_assessment():

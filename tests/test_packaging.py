@@ -1,8 +1,9 @@
-"""The environment files agree, and the README's two commands exist."""
+"""The environment files agree, the README's two commands exist and check the code, the wheel is complete."""
 import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,11 +32,22 @@ def test_readme_shows_the_two_commands():
     assert "make test" in ci
 
 
+def test_make_test_checks_the_code_before_running_the_tests():
+    """``make test`` (CI's command) and ``make test-fast`` run ruff and mypy first, with pyproject.toml's settings."""
+    rules = dict(re.findall(r"^([\w-]+):([^\n=]*)$", (ROOT / "Makefile").read_text(), re.M))
+    assert "lint" in rules["test"].split() and "lint" in rules["test-fast"].split()
+    recipe = re.search(r"^lint:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M)
+    assert recipe and "ruff check" in recipe[1] and "mypy" in recipe[1]
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert {"ruff", "mypy"} <= set(pyproject["tool"])
+    assert {"ruff", "mypy", "pandas-stubs"} <= {_name(r) for r in pyproject["project"]["optional-dependencies"]["test"]}
+
+
 def test_server_side_imports_stay_light():
     """The Voila server imports the plotly.js route and the xsrf fix; neither may pull in pandas."""
     import subprocess
     import sys
-    code = "import sys, stepguide.serve.extension, stepguide.serve.voila; assert 'pandas' not in sys.modules"
+    code = "import sys, stepguide.serve.extension, stepguide.serve.hooks; assert 'pandas' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
@@ -50,10 +62,24 @@ def test_one_person_never_imports_pandas():
             "from stepguide.ui.pages.dashboard import Dashboard\n"
             "a = sg.assess(step1=245, step2=224, specialty='IM', month='Dec', stage='interviewed')\n"
             "plan.plan_markdown(a, sg.draft_email(a)); charts.figures_for(a)\n"
-            "Dashboard(); guide.after_a_drop(); guide.to_email_or_not(); guide.start_here()\n"
+            "d = Dashboard(); d.set(step1=245, step2=224, specialty='derm'); sg.draft_email(d.assessment)\n"
+            "for chapter in (guide.start_here, guide.risk_by_profile, guide.timing, guide.score_trends,\n"
+            "                guide.to_email_or_not, guide.after_a_drop):\n"
+            "    chapter()\n"
             "heavy = sorted(m for m in ('pandas', 'numpy') if m in sys.modules)\n"
             "assert not heavy, heavy\n"
             "from stepguide.rules.tables import frame; frame('tiers')\n"
             "assert 'pandas' in sys.modules  # the DataFrame API still works, on demand\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
+
+def test_the_wheel_ships_the_type_marker_and_the_data(tmp_path: Path) -> None:
+    """``py.typed`` tells type checkers to read stepguide's annotations (PEP 561); the data travels with the code."""
+    import zipfile
+
+    wheel_builder = pytest.importorskip("hatchling.builders.wheel")  # the build backend, in the test extra
+    [wheel] = wheel_builder.WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "stepguide/py.typed" in names
+    assert "stepguide/rules/assessment.py" in names
+    assert any(n.startswith("stepguide/") and n.endswith("/schema.csv") for n in names)

@@ -26,7 +26,8 @@ GEOMETRY = """() => {
     for (const el of parts) {
       const r = el.getBoundingClientRect();
       if (!r.width || getComputedStyle(el).display === 'none') continue;
-      if (r.left < -0.5 || r.right > W + 0.5) problems.push(`${hook}: ${el.className || el.tagName} spans ${r.left}-${r.right} of ${W}`);
+      if (r.left < -0.5 || r.right > W + 0.5)
+        problems.push(`${hook}: ${el.className || el.tagName} spans ${r.left}-${r.right} of ${W}`);
       if (el.matches('.widget-label, .widget-label-basic span') && el.scrollWidth > el.clientWidth + 1)
         problems.push(`${hook}: label cut off`);
       if (el.matches('select')) {

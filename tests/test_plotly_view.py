@@ -16,10 +16,11 @@ from typing import Any
 import comm
 import numpy as np
 import pytest
-from recording_comm import RecordingComm
 from tornado import httpclient, httpserver, netutil, web
 
+from recording_comm import RecordingComm
 from stepguide.serve import extension as _server
+from stepguide.serve.hooks import NoDelayKernelWebsocketConnection, VoilaIdentityProvider
 from stepguide.ui.plotly_view import PlotlyView, plotly_js_path, plotly_version, to_figure_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +113,7 @@ def test_accepts_go_figure_and_to_dict_objects() -> None:
         def to_dict(self) -> dict[str, Any]:
             return bar([7, 8, 9])
 
-    view.figure = HasToDict()
+    view.figure = HasToDict()  # type: ignore[assignment]  # what the trait accepts besides a dict: to_dict()
     assert view.figure == bar([7, 8, 9])
 
 
@@ -231,16 +232,20 @@ def test_server_extension_serves_cacheable_plotly_js() -> None:
     assert revalidated.code == 304 and not revalidated.body
 
 
-def test_voila_identity_provider_adds_route_only_for_standalone_voila() -> None:
+def test_voila_identity_provider_adds_routes_only_for_standalone_voila() -> None:
+    """The one identity provider mounts plotly.js and the room's routes in standalone Voila, none in a server."""
     from jupyter_server.serverapp import ServerApp
     from voila.app import Voila
+    from voila.configuration import VoilaConfiguration
 
     voila = Voila()
     voila.server_url = "/proxy/"
-    routes = [r[0] for r in _server.VoilaIdentityProvider(parent=voila).get_handlers()]
+    voila.voila_configuration = VoilaConfiguration(parent=voila)  # what Voila.initialize() sets up
+    routes = [r[0] for r in VoilaIdentityProvider(parent=voila).get_handlers()]
     assert "/proxy/stepguide/static/(plotly\\.min\\.js)" in routes
+    assert "/proxy/stepguide/room.json" in routes
 
-    routes = [r[0] for r in _server.VoilaIdentityProvider(parent=ServerApp()).get_handlers()]
+    routes = [r[0] for r in VoilaIdentityProvider(parent=ServerApp()).get_handlers()]
     assert not any("stepguide" in r for r in routes)
 
 
@@ -269,10 +274,10 @@ def test_nodelay_connection_turns_off_nagle() -> None:
             self.nodelay.append(value)
 
     class NoKernel(ZMQChannelsWebsocketConnection):
-        def connect(self) -> str:  # stands in for the ZMQ connection, after ours in the MRO
+        def connect(self) -> str:  # type: ignore[override]  # stands in for the ZMQ connection, after ours in the MRO
             return "connected"
 
-    class Probe(_server.NoDelayKernelWebsocketConnection, NoKernel):
+    class Probe(NoDelayKernelWebsocketConnection, NoKernel):
         pass
 
     handler = Handler()

@@ -94,23 +94,22 @@ def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _write_notebook(tmp / "chart.ipynb")
     port = _free_port()
     env = _env(tmp)
-    log = open(tmp / "voila.log", "wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "voila", "chart.ipynb", "--no-browser",
-            f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
-            "--Voila.identity_provider_class=stepguide.serve.extension.VoilaIdentityProvider",
-            "--Voila.kernel_websocket_connection_class=stepguide.serve.extension.NoDelayKernelWebsocketConnection",
-        ],
-        cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    with open(tmp / "voila.log", "wb") as log:  # the server keeps its own copy
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "voila", "chart.ipynb", "--no-browser",
+                f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
+                "--Voila.identity_provider_class=stepguide.serve.hooks.VoilaIdentityProvider",
+                "--Voila.kernel_websocket_connection_class=stepguide.serve.hooks.NoDelayKernelWebsocketConnection",
+            ],
+            cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_for(url + "stepguide/static/plotly.min.js", proc, tmp / "voila.log")
         yield url
     finally:
         _stop(proc)
-        log.close()
 
 
 def _wait_for(url: str, proc: subprocess.Popen, log: Path) -> None:

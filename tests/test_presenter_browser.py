@@ -23,7 +23,7 @@ def test_one_verdict_and_one_chart_per_screen_readable_from_the_back(voila_serve
         page.goto(server.url)
         page.locator(".sg-presenter[role=main]").wait_for(timeout=60_000)
         page.locator(".sg-screen-trend .js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
-        for number, (card, chart, _) in enumerate(SCREENS):
+        for number, (card, _chart, _) in enumerate(SCREENS):
             shown = page.evaluate("""() => [...document.querySelectorAll('.sg-screen')]
                 .filter(s => s.getClientRects().length).map(s => [
                   s.querySelectorAll('.sg-card').length, s.querySelectorAll('.stepguide-plotly-view').length])""")

@@ -48,6 +48,7 @@ def test_charts_download_as_png_and_svg_and_the_plan_prints(server, browser) -> 
     assert 1 <= len(reader.pages) <= 4, len(reader.pages)  # the plan, its readings of the season and its sources
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
     a = sg.assess(step1=228, step2=248, specialty="Internal Medicine", month="Oct")
+    assert a.value_label is not None
     for wanted in ("Your situation", "Step 2 CK score", "248", "The verdict", a.value_label, "Why, step by step",
                    "Your checklist", "The email", "Subject:",
                    "How your trend compares with other applicants", "Against matched applicants in your specialty"):

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stepguide as sg
-from stepguide.rules.tables import specialties, table
 from stepguide.rules.flows import node_decisions
 from stepguide.rules.inputs import APPLICANTS, FAILED_EXAMS, FIELDS, FLAGS, MONTHS, STAGES
 from stepguide.rules.scores import trend_of
+from stepguide.rules.tables import specialties, table
 
 settings.register_profile("stepguide", deadline=None, max_examples=150)
 settings.load_profile("stepguide")  # no per-example deadline: CI machines are shared and slow at times
@@ -166,7 +166,8 @@ def test_assess_frame_equals_assess_on_many_profiles():
     rows = _random_profiles(20_000, seed=7)
     out = sg.assess_frame(pd.DataFrame(rows, columns=list(FIELDS)))
     assert out["error"].isna().all()
-    for kw, (_, row) in zip(rows[::7], out.iloc[::7].iterrows()):  # every 7th: one code path, so a sample suffices
+    # every 7th: one code path, so a sample suffices
+    for kw, (_, row) in zip(rows[::7], out.iloc[::7].iterrows(), strict=True):
         a = sg.assess(**kw)
         for field in ("trend", "value", "reading", "email", "template", "helps", "phase", "c1_profile"):
             cell = row[field]

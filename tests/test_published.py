@@ -7,13 +7,13 @@ import string
 import pytest
 
 from stepguide import assess, charts
-from stepguide.ui.chapter_text import trends
-from stepguide.rules.tables import specialties, table
 from stepguide.rules.email import draft_email
-from stepguide.ui.plan import matched_sentence, plan_markdown
 from stepguide.rules.published import PUBLISHED, edition, exam_words, fact_publication, publications, specialty_words
-from stepguide.ui.render import bands
+from stepguide.rules.tables import specialties, table
 from stepguide.rules.words import ids
+from stepguide.ui.chapter_text import trends
+from stepguide.ui.plan import matched_sentence, plan_markdown
+from stepguide.ui.render import bands
 
 # The exam facts that are published numbers (the cycle rows are dates of a season, sourced elsewhere).
 PUBLISHED_FACTS = ("score_min", "score_max", "step2_passing_from_2022_07_01", "step2_passing_from_2025_07_01",
@@ -47,8 +47,9 @@ def test_each_mean_column_comes_from_named_editions_and_says_why_a_mean_is_missi
 
 def test_the_step1_means_disputed_in_issue_16_follow_the_2020_edition():
     spec = specialties()
-    got = {n: (spec[n]["matched_mean_step1"], spec[n]["step1_mean_pub"]) for n in
-           ("Internal Medicine", "Obstetrics and Gynecology", "Physical Medicine and Rehabilitation", "Plastic Surgery")}
+    names = ("Internal Medicine", "Obstetrics and Gynecology", "Physical Medicine and Rehabilitation",
+             "Plastic Surgery")
+    got = {n: (spec[n]["matched_mean_step1"], spec[n]["step1_mean_pub"]) for n in names}
     assert got == {"Internal Medicine": (235, "co2020_md"), "Obstetrics and Gynecology": (232, "co2020_md"),
                    "Physical Medicine and Rehabilitation": (228, "co2020_md"), "Plastic Surgery": (249, "co2020_md")}
 
@@ -74,7 +75,7 @@ def test_a_text_that_shows_a_published_number_also_shows_its_edition():
 
 
 def table_names_with_text() -> list[str]:
-    from stepguide.rules.tables import table_names
+    from data_tables import table_names
     return [n for n in table_names() if n not in ("schema", "casebook")]
 
 

@@ -10,8 +10,8 @@ import re
 import pytest
 
 import stepguide as sg
-from stepguide.ui import chapter_text
 from stepguide.rules.tables import table
+from stepguide.ui import chapter_text
 
 
 def yours_rows(html: str) -> list[str]:
@@ -49,7 +49,8 @@ def test_a_note_before_release_is_not_followed_by_nothing_to_send():
                   requires_step2=True)
     acts = [x.action for x in a.actions]
     assert "email_before_release" in acts and "pending_wait" not in acts
-    assert "interviewed you or have you on hold" in next(x.text for x in a.actions if x.action == "email_before_release")
+    before_release = next(x.text for x in a.actions if x.action == "email_before_release")
+    assert "interviewed you or have you on hold" in before_release
 
 
 def test_the_context_note_before_invitations_has_someone_to_go_to():

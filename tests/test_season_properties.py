@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 import stepguide as sg
 from stepguide.rules.actions import can_still_be_done
-from stepguide.rules.tables import specialties, table
 from stepguide.rules.flows import calendar_terms
 from stepguide.rules.inputs import APPLICANTS, FAILED_EXAMS, FLAGS, MONTHS, STAGES
+from stepguide.rules.tables import specialties, table
 from stepguide.ui.plan import interview_ahead, interview_answer, plan_markdown
 
 settings.register_profile("season", deadline=None, max_examples=200)
@@ -105,8 +105,9 @@ def test_nothing_urges_speed_out_of_season(kw):
 def test_season_words_on_the_page_belong_to_its_month(kw):
     """One calendar vocabulary: a page only uses the season and release words of its own month."""
     a = sg.assess(**kw)
-    said = " ".join([*(x.text for x in a.actions), *(t.reason for t in a.trace), *(d.reading_1 + d.reading_2 + d.decision for d in a.differences), a.paths["F4"].note or "",
-                  plan_markdown(a, sg.draft_email(a, name="Sam")).split("\n## Sources")[0]])  # not the glossary
+    said = " ".join([*(x.text for x in a.actions), *(t.reason for t in a.trace),
+                     *(d.reading_1 + d.reading_2 + d.decision for d in a.differences), a.paths["F4"].note or "",
+                     plan_markdown(a, sg.draft_email(a, name="Sam")).split("\n## Sources")[0]])  # not the glossary
     for term in table("calendar"):
         if str(term["words"]) in said:
             assert a.profile.month in str(term["months"]).split("|"), (term["term"], a.profile.month)

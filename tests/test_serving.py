@@ -100,7 +100,7 @@ def test_upstream_default_still_leaks(voila_server, widget_notebook, browser):
 
     This shows the leak test above can detect a leak. If this test starts
     failing after a Voila upgrade, upstream has fixed the bug, and
-    ``stepguide.serve.voila.VoilaIdentityProvider`` can be dropped from voila.json.
+    ``stepguide.serve.hooks.VoilaIdentityProvider`` can be dropped from voila.json.
     """
     stock = voila_server(
         widget_notebook,

@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 
 import stepguide as sg
-from stepguide.ui import render
+from data_tables import table_names
 from stepguide.rules.articles import articles, glossary, ids_in, ids_in_text, publications
+from stepguide.rules.tables import table
+from stepguide.ui import render
 from stepguide.ui.pages.dashboard import Dashboard
-from stepguide.rules.tables import table, table_names
 from stepguide.ui.pages.guide import start_here
 from stepguide.ui.plan import plan_markdown
 from stepguide.ui.sources import sources_html
 from stepguide.ui.views import page_key
-
 from test_guide import BUILDERS
 from test_properties import profiles
 

@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from stepguide.rules.articles import articles, glossary
-
 from dashboard_page import NOTEBOOK, ROOT, new_page, open_dashboard, serious_axe_violations
+from stepguide.rules.articles import articles, glossary
 
 pytestmark = pytest.mark.browser
 

@@ -23,16 +23,15 @@ from typing import Any
 import pytest
 
 import stepguide as sg
-from stepguide.ui.pages.guide import CHAPTERS
-from stepguide.rules.words import label
-from testing.static_site import BLOCK_OUTSIDE, BUILD, DASHBOARD, StaticServer, build_site
-
 from conftest import CHROMIUM, CHROMIUM_ARGS
 from dashboard_page import VIEWPORTS, wait_for_state
+from stepguide.rules.words import label
+from stepguide.ui.pages.guide import CHAPTERS
+from testing.static_site import BLOCK_OUTSIDE, BUILD, DASHBOARD, StaticServer, build_site
 
 pytestmark = pytest.mark.browser
 
-START = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}
+START: dict[str, Any] = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}
 #: Warnings Voici 0.10's own front end prints on every page (its shared notebook model, and the widget
 #: manager asking a kernel that does not answer the control comm before it falls back); anything else fails.
 VOICI_OWN = ("[yjs#509] Not same Y.Doc", 'through the "jupyter.widget.control" comm channel')
@@ -44,6 +43,7 @@ def build_site_module() -> Any:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("build_site", BUILD)
+    assert spec is not None and spec.loader is not None, BUILD
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -253,7 +253,8 @@ def test_make_static_serve_serves_the_site_on_loopback(site: StaticServer) -> No
                 front = urllib.request.urlopen(url, timeout=5).read().decode()
                 break
             except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, server.stdout.read().decode()[-2000:]
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(server.communicate()[0].decode()[-2000:]) from None
                 time.sleep(0.2)  # polling for the server to listen
         assert "Open the dashboard" in front
         wasm = urllib.request.urlopen(url + "static/pyodide/pyodide.asm.wasm", timeout=10)

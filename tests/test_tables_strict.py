@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from data_tables import load_csv, table_names
 from stepguide import assess
-from stepguide.rules.tables import DATA_DIR, table, table_names
-from stepguide.rules.schema import SCHEMA_FILE, TYPES, DataFileError, load_csv, read_schema
+from stepguide.rules.schema import SCHEMA_FILE, TYPES, DataFileError, read_schema
+from stepguide.rules.tables import DATA_DIR, table
 
 # ---------------------------------------------------------------- the real data/
 

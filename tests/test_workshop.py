@@ -7,10 +7,10 @@ import subprocess
 import pytest
 
 from stepguide.serve.balancer import COOKIE, haproxy_binary, haproxy_config
+from stepguide.serve.join import join_page, share_url
 from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, auto_cap
 from stepguide.serve.room_pages import room_full_html
-from stepguide.serve.join import join_page, share_url
-from stepguide.serve.workshop import WORKER_MIB, plan
+from stepguide.serve.workshop import WORKER_MIB, plan_room
 
 
 @pytest.mark.parametrize(
@@ -44,14 +44,14 @@ def test_auto_cap_rejects_bad_input(kwargs, field):
     ],
 )
 def test_plan_spreads_the_room(room, workers, cap, pool, per_worker):
-    p = plan(room, workers, cap=cap)
+    p = plan_room(room, workers, cap=cap)
     assert (p.pool, p.cap, p.workers, p.room) == (pool, per_worker, workers, room)
     assert p.total_cap <= cap
 
 
 def test_plan_default_cap_comes_from_memory():
     available = 8 * 1024
-    p = plan(60, 2, available=available)
+    p = plan_room(60, 2, available=available)
     assert p.total_cap == 2 * ((available - 2 * WORKER_MIB - RESERVE_MIB) // KERNEL_MIB // 2)
 
 
@@ -61,7 +61,7 @@ def test_plan_default_cap_comes_from_memory():
 )
 def test_plan_rejects_bad_input(args, field):
     with pytest.raises(ValueError, match=field):
-        plan(*args, cap=2 if field == "cap" else 100)
+        plan_room(*args, cap=2 if field == "cap" else 100)
 
 
 def test_haproxy_config_is_sticky_and_spreads_new_visitors():

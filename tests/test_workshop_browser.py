@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ pytestmark = [
     pytest.mark.skipif(haproxy_binary() is None, reason="haproxy not installed (make haproxy)"),
 ]
 
-START = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}
+START: dict[str, Any] = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}
 WIDTHS = [{"width": 390, "height": 844}, {"width": 1400, "height": 1000}]
 
 
@@ -57,7 +58,7 @@ def test_pages_sliders_and_verdicts_through_the_proxy(room, browser):
     contexts = [browser.new_context() for _ in WIDTHS]
     try:
         workers = []
-        for ctx, viewport, step2 in zip(contexts, WIDTHS, (224, 238)):
+        for ctx, viewport, step2 in zip(contexts, WIDTHS, (224, 238), strict=True):
             page = ctx.new_page()
             page.set_default_timeout(30_000)
             _open_and_move(page, room.url, viewport, step2)

@@ -218,7 +218,8 @@ def write_landing(out: Path, size_mib: float) -> None:
     from stepguide.ui.pages.guide import CHAPTERS
 
     chapters = [("00_start_here", "Start here"), *CHAPTERS]
-    items = "".join(f'<li><a href="voici/render/{escape(stem)}.html">{escape(title)}</a></li>' for stem, title in chapters)
+    items = "".join(f'<li><a href="voici/render/{escape(stem)}.html">{escape(title)}</a></li>'
+                    for stem, title in chapters)
     page = LANDING.format(
         title="What to do with your new Step 2 CK score", chapters=items,
         private=("This edition runs entirely in your browser: Python starts inside this tab, and the scores you "

@@ -11,14 +11,26 @@ Use :func:`to_figure` if you want a ``go.Figure``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from stepguide.charts.look import (
+    BAR_GAP,
+    LINE,
+    PALETTE,
+    PENDING_NOTE,
+    SUBJECT,
+    Spec,
+    bar_mark,
+    category_axis,
+    emphasis,
+    figure_layout,
+    value_axis,
+    you_are_here,
+)
 from stepguide.rules.articles import credit
-from stepguide.charts.look import (BAR_GAP, LINE, PALETTE, PENDING_NOTE, SUBJECT, Spec, bar_mark, category_axis, emphasis,
-                          figure_layout, value_axis, you_are_here)
-from stepguide.rules.tables import chart_info, chart_values, int_fact, specialties
 from stepguide.rules.inputs import parse_specialty, parse_step2
 from stepguide.rules.published import edition, exam_words, specialty_words
+from stepguide.rules.tables import chart_info, chart_values, int_fact, specialties
 from stepguide.rules.words import label, say
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; plotly is imported lazily
@@ -75,7 +87,7 @@ def chart_figure(chart_id: str, highlight: str | None = None, *, note: str | Non
             annotations.append(you_are_here(labels[hit], values[hit], dx=0, dy=42, standoff=12))
         else:  # above the bar or low point, clear of its value label
             annotations.append(you_are_here(labels[hit], values[hit], dx=0, dy=-50, standoff=22))
-    axes = {f"{cat}axis": category_axis(labels if horizontal else None),
+    axes: dict[str, Any] = {f"{cat}axis": category_axis(labels if horizontal else None),
             f"{val}axis": value_axis(axis_title, max(values))}
     if not line:  # every bar and nothing more, whatever the mark covers (a fixed range never autoranges)
         ends = [-0.5, len(labels) - 0.5]
@@ -84,8 +96,8 @@ def chart_figure(chart_id: str, highlight: str | None = None, *, note: str | Non
             "highlight_id": ids[hit] if hit is not None else None,
             "source": info["caption"], "doc": info["doc"], "note": note}
     layout = figure_layout(info["title"], meta, annotations, height=270 if horizontal else 290,
-                     caption=f"Source: {info['caption']} ({credit(str(info['doc']), chart_id)})", below=48 if horizontal else 30,
-                     notes=[note] if note else (), **axes)
+                           caption=f"Source: {info['caption']} ({credit(str(info['doc']), chart_id)})",
+                           below=48 if horizontal else 30, notes=[note] if note else (), **axes)
     if not line:
         layout.update(bargap=BAR_GAP, shapes=shapes)
     return {"data": [trace], "layout": layout}

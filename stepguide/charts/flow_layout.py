@@ -10,12 +10,23 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
+from stepguide.charts.look import (
+    BOX_PAD,
+    CHAR_W,
+    FLOW_CANVAS,
+    FLOW_WIDTH,
+    LINE,
+    LINE_H,
+    MAX_GAP,
+    MIN_GAP,
+    NOTE_WIDTH,
+    PALETTE,
+    Spec,
+    figure_layout,
+    wrap,
+)
 from stepguide.rules.articles import credit
-from stepguide.charts.look import (BOX_PAD, CHAR_W, FLOW_CANVAS, FLOW_WIDTH, LINE, LINE_H, MAX_GAP, MIN_GAP, NOTE_WIDTH, PALETTE,
-                          Spec,
-                          figure_layout, wrap)
 from stepguide.rules.flows import FLOWS, flow_edges, flow_info, flow_nodes, path_edges
-
 
 # ---------------------------------------------------------------- flows F1-F4
 
@@ -45,7 +56,7 @@ def _flow_layout(flow_id: str, budget: float = FLOW_CANVAS) -> tuple[dict[str, _
     start = nodes.where(kind="start")[0]["node"]
     children: dict[str, list[str]] = {}
     parents: dict[str, list[str]] = {}
-    for src, dst in zip(edges.col("src"), edges.col("dst")):
+    for src, dst in zip(edges.col("src"), edges.col("dst"), strict=True):
         children.setdefault(src, []).append(dst)
         parents.setdefault(dst, []).append(src)
     depth, queue = {start: 0}, deque([start])
@@ -78,7 +89,7 @@ def _flow_layout(flow_id: str, budget: float = FLOW_CANVAS) -> tuple[dict[str, _
     gap = max(MIN_GAP, min(MAX_GAP, (budget - LINE_H * sum(rows)) / len(rows)))
     boxes: dict[str, _Box] = {}
     top = 0.0
-    for row, n_lines in zip(placed, rows):
+    for row, n_lines in zip(placed, rows, strict=True):
         height = n_lines * LINE_H + gap
         for node, x, lines in row:
             boxes[node] = _Box(x, top + height / 2, "<br>".join(lines),
@@ -97,6 +108,11 @@ def _check_path(flow_id: str, path: Sequence[str]) -> tuple[tuple[str, ...], set
     return path, set(path_edges(flow_id, path))
 
 
+def _along(a: _Box, b: _Box, f: float) -> tuple[float, float]:
+    """The point a fraction ``f`` of the way from box ``a``'s centre to box ``b``'s, y pointing up as drawn."""
+    return round(a.x + f * (b.x - a.x), 4), round(-(a.y + f * (b.y - a.y)), 1)
+
+
 def flow_figure(flow_id: str, path: Sequence[str] = (), *, note: str | None = None) -> Spec:
     """A decision flow drawn top-down from its edges, the person's path lit and the rest faded.
 
@@ -113,8 +129,7 @@ def flow_figure(flow_id: str, path: Sequence[str] = (), *, note: str | None = No
         colour = PALETTE["highlight"] if lit else PALETTE["faded"]
         a, b = boxes[src], boxes[dst]
         leave, arrive = _edge_span(a, b), 1 - _edge_span(b, a)
-        at = lambda f: (round(a.x + f * (b.x - a.x), 4), round(-(a.y + f * (b.y - a.y)), 1))  # noqa: E731
-        (x0, y0), (xa, ya), (x1, y1) = at(0), at(arrive), at(1)
+        (x0, y0), (xa, ya), (x1, y1) = _along(a, b, 0), _along(a, b, arrive), _along(a, b, 1)
         traces.append({  # the arrowhead sits just outside the target box and shows the direction
             "type": "scatter", "mode": "lines+markers", "x": [x0, xa, x1], "y": [y0, ya, y1],
             "line": {"color": colour, "width": 4 if lit else 1.5}, "hoverinfo": "skip",
@@ -125,7 +140,7 @@ def flow_figure(flow_id: str, path: Sequence[str] = (), *, note: str | None = No
             "meta": {"edge": [src, dst], "lit": lit},
         })
         if isinstance(answer, str) and answer:
-            xl, yl = at((leave + arrive) / 2)  # in the gap between the two boxes
+            xl, yl = _along(a, b, (leave + arrive) / 2)  # in the gap between the two boxes
             annotations.append({
                 "text": f"<b>{answer}</b>" if lit else answer, "x": xl, "y": yl, "xref": "x", "yref": "y",
                 "showarrow": False, "bgcolor": "rgba(255,255,255,0.9)", "name": f"answer:{src}>{dst}",
@@ -143,8 +158,8 @@ def flow_figure(flow_id: str, path: Sequence[str] = (), *, note: str | None = No
     meta = {"chart": flow_id, "highlight": path[-1] if path else None, "path": list(path),
             "edges": [list(e) for e in path_edges(flow_id, path)], "source": info["caption"], "note": note}
     layout = figure_layout(info["title"], meta, annotations, height=int(canvas) + 44 + 10 + LINE,
-                     caption=f"{credit(str(info['doc']), flow_id, 'flow_credit')} {info['caption']}", below=4, notes=notes,
-                     xaxis={**hidden, "range": [0, 1]}, yaxis={**hidden, "range": [-canvas, 0]})
+                           caption=f"{credit(str(info['doc']), flow_id, 'flow_credit')} {info['caption']}", below=4,
+                           notes=notes, xaxis={**hidden, "range": [0, 1]}, yaxis={**hidden, "range": [-canvas, 0]})
     return {"data": traces, "layout": layout}
 
 

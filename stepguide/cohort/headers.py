@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from stepguide.rules.tables import table
 from stepguide.rules.frame import INPUT_COLUMNS
 from stepguide.rules.inputs import RETIRED
+from stepguide.rules.tables import table
 from stepguide.rules.words import options
 
 
@@ -25,7 +25,8 @@ def accepted_headers() -> dict[str, tuple[str, ...]]:
     rows = table("cohort_headers")
     fields = dict(options("field"))  # label -> id
     labels = {key: lab for lab, key in fields.items()}
-    named = {col: ([labels[col]] if col in labels else []) + rows.where(column=col).col("header") for col in INPUT_COLUMNS}
+    named = {col: ([labels[col]] if col in labels else []) + rows.where(column=col).col("header")
+             for col in INPUT_COLUMNS}
     return {col: tuple(a for a in dict.fromkeys(aliases) if _key(a) != _key(col)) for col, aliases in named.items()}
 
 

@@ -141,7 +141,8 @@ def parse_cohort(source: bytes | bytearray | memoryview | str | os.PathLike[str]
     del frame
     return ParsedCohort(inputs=pd.DataFrame(keep, copy=False), lines=lines, fields=fields, width=len(header),
                         encoding=encoding, separator=sep, blank_lines=blank, ignored_columns=tuple(ignored),
-                        headers=tuple((h.strip(), c) for h, c in zip(header, columns) if c), name=name, note=note)
+                        headers=tuple((h.strip(), c) for h, c in zip(header, columns, strict=True) if c),
+                        name=name, note=note)
 
 
 def judge_cohort(parsed: ParsedCohort, progress: Progress | None = None) -> Cohort:

@@ -87,7 +87,7 @@ def scan_records(data: bytes, sep: str) -> Records | None:
     tail = [np.array([len(arr)])] if data[-1:] != b"\n" else []
     all_newlines, record_ends = np.concatenate(newlines + tail), np.concatenate(ends + tail)
     seps = np.zeros(len(record_ends), dtype=np.int64)
-    for start, before in zip(blocks, offsets):
+    for start, before in zip(blocks, offsets, strict=True):
         chunk = arr[start:start + BLOCK]
         found = _outside(np.flatnonzero(chunk == sepb) + start, np.flatnonzero(chunk == 34) + start, before)
         if found.size:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from stepguide.rules.classify import Verdict
-from stepguide.rules.tables import table
 from stepguide.rules.inputs import Profile
+from stepguide.rules.tables import Row, table
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _allowed(cell: object) -> frozenset[str] | None:
 
 
 @cache
-def _rules() -> tuple[tuple[Condition, frozenset[str] | None, frozenset[str] | None, Mapping[str, object]], ...]:
+def _rules() -> tuple[tuple[Condition, frozenset[str] | None, frozenset[str] | None, Row], ...]:
     """actions.csv in order, each row paired with its condition and when it can be done (checked once)."""
     rows = table("actions").sorted_by("order")
     unknown = {r["when"] for r in rows} - set(CONDITIONS)

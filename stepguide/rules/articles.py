@@ -84,7 +84,7 @@ def glossary() -> dict[str, Entry]:
         if len(ids) != len(sections):
             raise KeyError(f"glossary.csv {r['id']}: {len(ids)} articles but {len(sections)} sections")
         out[r["id"]] = Entry(r["id"], r["kind"], r["name"], r["explanation"],
-                             tuple((articles()[a], s) for a, s in zip(ids, sections)))
+                             tuple((articles()[a], s) for a, s in zip(ids, sections, strict=True)))
     return out
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from functools import cache
 from typing import NamedTuple
 
-from stepguide.rules.tables import season, specialties, table
 from stepguide.rules.decision import decision_table
 from stepguide.rules.inputs import Profile, passing_score
 from stepguide.rules.scores import Band, band_of, bands, threshold, trend_of
+from stepguide.rules.tables import Row, season, specialties, table
 
 DROPS = ("down5", "down10")  # R1 buckets that are a real drop; a 1-4 point dip is inside the error (flat)
 WHOLE_RANGE = ("range", "bar")  # Step 2 CK bands inside the specialty's usual range
@@ -27,7 +27,7 @@ _PLANNED = HELPS_KEYS.index("planned")  # where "ERAS listed it as planned" sits
 EMAIL_KEYS = ("phase", "stage", "score", "helps", "requires_step2", "context")
 TEMPLATE_KEYS = ("email", "score", "retake", "helps_rule", "stage", "redemption")
 REDEMPTION_RULES = ("redemption", "big_rise")  # helps_rules rows that make E3 the right note
-_YN = {True: "yes", False: "no"}  # yes_no as a lookup: this runs once per row of a cohort
+_YN = {True: "yes", False: "no"}  # the tables spell booleans yes/no; a lookup, as this runs once per cohort row
 
 
 class Verdict(NamedTuple):
@@ -69,7 +69,7 @@ def _value_scores() -> dict[str, int]:
 
 
 @cache
-def _rule_rows(name: str) -> dict[str, dict]:
+def _rule_rows(name: str) -> dict[str, Row]:
     return {r["id"]: r for r in table(name)}
 
 
@@ -105,7 +105,7 @@ _CONFLICT_KEYS = ("late", "helps", "value", "drop", "s2_band", "phase", "stage",
 _conflict_memo: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
-def _conflicts(f: dict, v_email_rule: str, v_email: str) -> tuple[str, ...]:
+def _conflicts(f: Row, v_email_rule: str, v_email: str) -> tuple[str, ...]:
     """conflicts.csv rows whose situation applies (their ``when`` ids are defined here, once); each
     combination of the facts they read is worked out once."""
     key = (*(f[k] for k in _CONFLICT_KEYS), v_email_rule, v_email)
@@ -115,7 +115,7 @@ def _conflicts(f: dict, v_email_rule: str, v_email: str) -> tuple[str, ...]:
     return hit
 
 
-def _conflicts_for(f: dict, v_email_rule: str, v_email: str) -> tuple[str, ...]:
+def _conflicts_for(f: Row, v_email_rule: str, v_email: str) -> tuple[str, ...]:
     when = {
         "late_expected": f["late"] == "yes" and f["helps"] == "no" and f["value"] in ("neutral", "mild_asset")
         and f["drop"] == "no" and f["s2_band"] != "below" and v_email == "none"
@@ -136,7 +136,7 @@ def classify(p: Profile) -> Verdict:
     """Apply R1-R15 to one profile; see the module docstring for the tables involved."""
     spec = specialties()[p.specialty]
     month = season()[p.month]
-    s1 = p.step1 if p.step1_numeric else None
+    s1 = p.step1 if isinstance(p.step1, int) else None  # p.step1_numeric, in a form mypy follows
     s2 = p.step2
     delta = s2 - s1 if s1 is not None and s2 is not None else None
     trend = trend_of(delta)
@@ -184,21 +184,22 @@ def classify(p: Profile) -> Verdict:
         explain_drop=drop and p.credible_reason and not (trend == "down5" and bool(in_range)),
         context=context, failed=failed, late=month["late_score"] == "yes" and s2 is not None,
         phase=month["phase"], similar=similar, big_jump=big_jump, very_high=very_high,
-        helps=helps, helps_rule=helps_rule, planned_would_help=planned_would_help, email=email_row["email"], email_rule=email_row["id"],
+        helps=helps, helps_rule=helps_rule, planned_would_help=planned_would_help,
+        email=email_row["email"], email_rule=email_row["id"],
         template=template_row["template"], template_part=template_row["part"],
         c1_profile=_c1(p, s1_band, s2_band, drop),
         conflicts=_conflicts(facts, email_row["id"], email_row["email"]),
     )
 
 
-def email_row(v: Verdict) -> dict:
+def email_row(v: Verdict) -> Row:
     """The email_decision.csv row that made the email decision (its reason, flow paths and notes)."""
     return _rule_rows("email_decision")[v.email_rule]
 
 
-def value_row(v: Verdict) -> dict | None:
+def value_row(v: Verdict) -> Row | None:
     return _rule_rows("value_rules")[v.value_rule] if v.value_rule else None
 
 
-def helps_row(v: Verdict) -> dict | None:
+def helps_row(v: Verdict) -> Row | None:
     return _rule_rows("helps_rules")[v.helps_rule] if v.helps_rule else None

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from stepguide.rules.tables import table
 from stepguide.rules.inputs import MONTH_NAMES, MONTHS, long_date
+from stepguide.rules.tables import table
 from stepguide.rules.words import label, say
 
 DATED = ("eras_opens", "eras_submit", "eras_programs_open", "rank_deadline", "match_day")  # facts that are days

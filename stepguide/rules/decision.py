@@ -2,7 +2,7 @@
 
 This is how a person would apply the articles' rules by hand, and it keeps the
 rules in data: a cell holds ``*`` (anything), one value, or ``a|b`` (either).
-Booleans are spelled ``yes``/``no`` in the tables; :func:`yes_no` does that.
+Booleans are spelled ``yes``/``no`` in the tables.
 """
 from __future__ import annotations
 
@@ -12,10 +12,6 @@ from operator import itemgetter
 from typing import Any
 
 from stepguide.rules.tables import Row, table
-
-
-def yes_no(flag: bool) -> str:
-    return "yes" if flag else "no"
 
 
 class DecisionTable:
@@ -53,15 +49,16 @@ class DecisionTable:
         return hit
 
     def _scan(self, key: tuple[str, ...]) -> Row:
-        for row, tests in zip(self.rows, self._tests):
+        for row, tests in zip(self.rows, self._tests, strict=True):
             if all(key[i] in allowed for i, allowed in tests):
                 return row
-        raise LookupError(f"{self.name}: no rule matches {dict(zip(self.keys, key))}")
+        raise LookupError(f"{self.name}: no rule matches {dict(zip(self.keys, key, strict=True))}")
 
     def all(self, facts: Mapping[str, Any]) -> list[Row]:
         """Every row that holds (for tables that list independent conditions, not a decision)."""
         key = self._key(facts)
-        return [row for row, tests in zip(self.rows, self._tests) if all(key[i] in allowed for i, allowed in tests)]
+        return [row for row, tests in zip(self.rows, self._tests, strict=True)
+                if all(key[i] in allowed for i, allowed in tests)]
 
 
 @cache

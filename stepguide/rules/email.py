@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import string
-from functools import cache
 from dataclasses import dataclass
+from functools import cache
 
 from stepguide.rules.assessment import Assessment
-from stepguide.rules.tables import table
+from stepguide.rules.tables import Row, table
 from stepguide.rules.words import ids, label
 
 # What the applicant types in, shown as a visible [blank] until they do (nothing is guessed).
@@ -30,7 +30,7 @@ class EmailDraft:
 
 
 @cache
-def _template_row(template: str, part: str) -> dict:
+def _template_row(template: str, part: str) -> Row:
     """One template part, its placeholders checked once (the draft is refilled on every keystroke)."""
     hit = table("email_templates").where(template=template, part=part)
     if not hit:

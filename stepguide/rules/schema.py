@@ -231,7 +231,7 @@ def _parse(path: Path, name: str, schema: Schema) -> tuple[Table, tuple[int, ...
     rows: list[Row] = []
     for line, cells in records[1:]:
         row: Row = {}
-        for (column, required, parse), cell in zip(specs, cells):
+        for (column, required, parse), cell in zip(specs, cells, strict=True):
             if cell == "":
                 if required:
                     raise DataFileError(path, line, f"column {column} is blank, but {SCHEMA_FILE} requires a value")
@@ -247,7 +247,7 @@ def _parse(path: Path, name: str, schema: Schema) -> tuple[Table, tuple[int, ...
             value = tuple(row[c] for c in key)
             first = keys.setdefault(value, line)
             if first != line:
-                shown = ", ".join(f"{c}={v!r}" for c, v in zip(key, value))
+                shown = ", ".join(f"{c}={v!r}" for c, v in zip(key, value, strict=True))
                 raise DataFileError(path, line, f"duplicate key {shown} (first on line {first})")
         rows.append(row)
     return Table(rows), tuple(line for line, _ in records[1:])
@@ -300,7 +300,7 @@ class DataDir:
                 continue
             if r[ref.column] is not None:
                 targets.setdefault(r[ref.same] if ref.same else None, set()).add(str(r[ref.column]))
-        for row, line in zip(rows, lines):
+        for row, line in zip(rows, lines, strict=True):
             value = row[column.name]
             if value is None:
                 continue
@@ -310,11 +310,3 @@ class DataDir:
                     scope = f" (this row's {ref.same} is {row[ref.same]!r})" if ref.same else ""
                     raise DataFileError(self.directory / f"{name}.csv", line,
                                         f"column {column.name}: {item!r} is not found in {ref}{scope}")
-
-
-def load_csv(path: str | Path, schema: Schema | None = None) -> Table:
-    """Read any CSV strictly, as :func:`stepguide.rules.tables.table` reads ``data/``: against ``schema`` (by default
-    the schema.csv beside it), its table name being the file's stem and its references looked up in the CSV
-    files beside it. Raises :class:`DataFileError` for a file that breaks the schema."""
-    path = Path(path)
-    return DataDir(path.parent, schema).table(path.stem)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from functools import cache
 from typing import NamedTuple
 
-from stepguide.rules.tables import specialties, table
 from stepguide.rules.inputs import DEFAULTS, passing_score
 from stepguide.rules.published import words
+from stepguide.rules.tables import specialties, table
 
 
 class Band(NamedTuple):
@@ -56,8 +56,8 @@ def bands(measure: str, specialty: str, passing: int | None = None) -> tuple[Ban
     table's order; each reason names the specialty's numbers (and the passing score) with their editions."""
     refs = reference_points(specialty, passing)
     said = words(specialty, refs["passing"])
-    return tuple(Band(measure, r["band"], r["label"], _edge(r["lo"], r["lo_ref"], refs), _edge(r["hi"], r["hi_ref"], refs),
-                      str(r["reason"]).format(**said), r["source"])
+    return tuple(Band(measure, r["band"], r["label"], _edge(r["lo"], r["lo_ref"], refs),
+                      _edge(r["hi"], r["hi_ref"], refs), str(r["reason"]).format(**said), r["source"])
                  for r in table("score_bands") if r["measure"] == measure)
 
 

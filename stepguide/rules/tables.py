@@ -14,7 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stepguide.rules.schema import DataDir, Row, Table
+from stepguide.rules.schema import DataDir
+from stepguide.rules.schema import Row as Row  # re-exported: the rows and tables table() returns
+from stepguide.rules.schema import Table as Table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -52,11 +54,6 @@ def has_pandas() -> bool:
         return importlib.util.find_spec("pandas") is not None
     except (ImportError, ValueError):  # e.g. sys.modules["pandas"] = None, the standard way to hide a module
         return False
-
-
-def table_names() -> list[str]:
-    """Every data table (``data/*.csv`` but the schema)."""
-    return _data_dir().names()
 
 
 @cache

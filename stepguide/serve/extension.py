@@ -12,11 +12,8 @@ Two kinds of host need it:
   (``jupyter-config/jupyter_server_config.d/stepguide.json``).
 * standalone ``voila`` does not load server extensions; its only config-file
   hook that adds routes is ``Voila.identity_provider_class``, whose
-  ``get_handlers()`` Voila mounts.  :class:`VoilaIdentityProvider` is Voila's
-  default provider plus this route.
-
-:class:`NoDelayKernelWebsocketConnection` is unrelated to static files but
-sets the widget round-trip floor: see its docstring.
+  ``get_handlers()`` Voila mounts: :class:`stepguide.serve.hooks.VoilaIdentityProvider`
+  adds :func:`handlers` there.
 """
 
 from __future__ import annotations
@@ -28,8 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jupyter_server.auth.identity import PasswordIdentityProvider
-from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.utils import url_path_join
 from tornado import web
 
@@ -113,39 +108,3 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     web_app = serverapp.web_app
     web_app.add_handlers(".*$", handlers(web_app.settings.get("base_url", "/")))
     serverapp.log.info("stepguide: serving plotly.min.js at %sstepguide/static/", web_app.settings.get("base_url", "/"))
-
-
-class VoilaIdentityProvider(PasswordIdentityProvider):
-    """Voila's default identity provider, plus the static plotly.js route.
-
-    Enable with ``{"Voila": {"identity_provider_class":
-    "stepguide.serve.extension.VoilaIdentityProvider"}}`` in ``voila.json``.
-    """
-
-    def get_handlers(self) -> list[tuple[str, object]]:
-        routes: list[tuple[str, object]] = list(super().get_handlers())
-        try:
-            from voila.app import Voila
-        except ImportError:  # pragma: no cover - voila is a dependency
-            return routes
-        # Only standalone Voila mounts these verbatim; ServerApp would prefix
-        # base_url itself and already has the server extension.
-        if isinstance(self.parent, Voila):
-            prefix = self.parent.server_url or self.parent.base_url
-            routes.extend(handlers(prefix))
-        return routes
-
-
-class NoDelayKernelWebsocketConnection(ZMQChannelsWebsocketConnection):
-    """Kernel websocket with Nagle's algorithm off.
-
-    A widget update is a burst of small frames (status busy, comm_msg, status
-    idle); with Nagle on, the server holds back all but the first until the
-    browser's delayed ACK (~40 ms), which dominates every widget round trip.
-    Enable with ``Voila.kernel_websocket_connection_class`` (standalone) or
-    ``ServerApp.kernel_websocket_connection_class``.
-    """
-
-    def connect(self) -> Any:
-        self.websocket_handler.set_nodelay(True)
-        return super().connect()

@@ -9,37 +9,31 @@ import os
 import signal
 import subprocess
 from collections.abc import Sequence
+from contextlib import suppress
+from typing import Any
 
 
-def stop_processes(procs: Sequence[subprocess.Popen], timeout: float) -> None:
+def stop_processes(procs: Sequence[subprocess.Popen[Any]], timeout: float) -> None:
     """SIGTERM each process group in the given order, wait up to ``timeout`` each, SIGKILL what stays, then kill
     any descendant (a kernel) that outlived its server."""
     import psutil
 
-    kids = []
+    kids: list[psutil.Process] = []
     for p in procs:
-        try:
+        with suppress(psutil.NoSuchProcess):
             kids += psutil.Process(p.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            pass
     for p in procs:
         if p.poll() is None:
-            try:
+            with suppress(ProcessLookupError):
                 os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
     for p in procs:
         try:
             p.wait(timeout)
         except subprocess.TimeoutExpired:
-            try:
+            with suppress(ProcessLookupError):
                 os.killpg(p.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             p.wait(5)
     _gone, alive = psutil.wait_procs(kids, timeout=5)
     for k in alive:
-        try:
+        with suppress(psutil.NoSuchProcess):
             k.kill()
-        except psutil.NoSuchProcess:
-            pass

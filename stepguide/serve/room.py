@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+from contextlib import suppress
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +151,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
                 "warming": self.warming, "pool_free": self.pool_free, "failed": self.failed}
 
     # -- starting and stopping -----------------------------------------------
-    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+    # (jupyter_client types the async managers' methods as its sync base's, -> str and -> None: hence the ignores)
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
         pooled = kwargs.get("env", {}).get("VOILA_PREHEAT") == "True"
         if pooled:
             await self._reserve_when_room()
@@ -165,7 +168,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
                 await self._pool_gate.acquire()
                 gated = True
                 self.warming += 1
-            kernel_id = await ensure_async(super().start_kernel(*args, **kwargs))
+            kernel_id: str = await ensure_async(super().start_kernel(*args, **kwargs))
         except BaseException:
             if gated:
                 self.warming -= 1
@@ -187,10 +190,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
         try:
             async with self._changed:
                 while not (self._closing or self.has_room()):
-                    try:  # re-check now and then: a kernel that died is removed without a shutdown call
+                    with suppress(TimeoutError):  # re-check now and then: a dead kernel goes without a shutdown call
                         await asyncio.wait_for(self._changed.wait(), 5)
-                    except asyncio.TimeoutError:
-                        pass
                 if self._closing:
                     raise RuntimeError("server is shutting down")
                 self.reserved += 1
@@ -215,21 +216,19 @@ class RoomKernelManager(AsyncMappingKernelManager):
             self.warming -= 1
             self._pool_gate.release()
 
-    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         try:
             await ensure_async(super().shutdown_kernel(kernel_id, *args, **kwargs))
         finally:
             async with self._changed:
                 self._changed.notify_all()
 
-    async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
+    async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         self._closing = True
         async with self._changed:
             self._changed.notify_all()
         await ensure_async(super().shutdown_all(*args, **kwargs))
 
 
-def _utcnow() -> Any:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc)
+def _utcnow() -> datetime:
+    return datetime.now(UTC)

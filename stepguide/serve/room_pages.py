@@ -4,7 +4,7 @@
 (Voila's own page handler plus the admission check of
 :class:`stepguide.serve.room.RoomKernelManager`) and ``stepguide/room.json`` (the
 counts, for the workshop launcher, a container's probes and the tests).
-``stepguide.serve.voila``'s identity provider adds them. Standalone Voila only.
+``stepguide.serve.hooks.VoilaIdentityProvider`` adds them. Standalone Voila only.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class RoomStatusHandler(web.RequestHandler):
         body = km.status() if isinstance(km, RoomKernelManager) else {"cap": 0, "kernels": len(km or ())}
         voila = self.settings.get("voila")  # Voila stores itself under its app name
         nb = os.path.relpath(voila.notebook_path, voila.root_dir) if voila is not None and voila.notebook_path else None
-        body["pool"] = km.get_pool_size(nb) if nb and hasattr(km, "get_pool_size") else 0
+        body["pool"] = km.get_pool_size(nb) if nb and km is not None and hasattr(km, "get_pool_size") else 0
         conf = voila.voila_configuration if voila is not None else None
         target = conf.default_pool_size if conf is not None and conf.preheat_kernel else 0
         body["warm"] = (body["pool"] >= target and body["kernels"] + body.get("failed", 0) >= target

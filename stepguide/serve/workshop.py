@@ -39,6 +39,7 @@ from stepguide.serve.join import join_page, qr_text, share_url
 from stepguide.serve.processes import stop_processes
 from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, auto_cap, available_mib
 
+
 def project_root() -> Path:
     """The folder with ``voila.json`` and ``notebooks/``: the repository, or the current folder (a container)."""
     for folder in (Path(__file__).resolve().parents[2], Path.cwd()):
@@ -53,7 +54,7 @@ DEFAULT_ROOM = 60
 
 
 @dataclass(frozen=True)
-class Plan:
+class RoomPlan:
     """How a room is spread over workers and memory."""
 
     room: int
@@ -66,8 +67,8 @@ class Plan:
         return self.cap * self.workers
 
 
-def plan(room: int, workers: int, *, cap: int | None = None, available: float | None = None,
-         kernel_mib: float = KERNEL_MIB, reserve_mib: float = RESERVE_MIB) -> Plan:
+def plan_room(room: int, workers: int, *, cap: int | None = None, available: float | None = None,
+              kernel_mib: float = KERNEL_MIB, reserve_mib: float = RESERVE_MIB) -> RoomPlan:
     """Pool and cap per worker for ``room`` visitors. ``cap`` (total kernels) defaults to what memory allows."""
     if room < 1:
         raise ValueError(f"room must be >= 1 (people expected), got {room}")
@@ -79,7 +80,7 @@ def plan(room: int, workers: int, *, cap: int | None = None, available: float | 
     if cap < workers:
         raise ValueError(f"cap must be >= workers ({workers}) so each worker can hold a kernel, got {cap}")
     per_worker = cap // workers
-    return Plan(room=room, workers=workers, pool=min(math.ceil(room / workers), per_worker), cap=per_worker)
+    return RoomPlan(room=room, workers=workers, pool=min(math.ceil(room / workers), per_worker), cap=per_worker)
 
 
 def pick_port(rng: random.Random | None = None) -> int:
@@ -108,20 +109,25 @@ def _status(port: int) -> dict | None:
         return None
 
 
+def _program(proc: subprocess.Popen[bytes]) -> str:
+    """The program a process runs (its argv[0]), for messages."""
+    return str(proc.args[0]) if isinstance(proc.args, (list, tuple)) else str(proc.args)
+
+
 class Workshop:
     """The running workers and proxy; :meth:`stop` ends them and every kernel."""
 
-    def __init__(self, notebook: Path, plan_: Plan, host: str, port: int, run_dir: Path,
+    def __init__(self, notebook: Path, room_plan: RoomPlan, host: str, port: int, run_dir: Path,
                  voila_args: list[str], use_proxy: bool) -> None:
-        self.notebook, self.plan, self.host, self.port = notebook, plan_, host, port
+        self.notebook, self.room_plan, self.host, self.port = notebook, room_plan, host, port
         self.run_dir, self.use_proxy = run_dir, use_proxy
-        self.worker_ports = [pick_port() for _ in range(plan_.workers)] if use_proxy else [port]
-        self.procs: list[subprocess.Popen] = []
+        self.worker_ports = [pick_port() for _ in range(room_plan.workers)] if use_proxy else [port]
+        self.procs: list[subprocess.Popen[bytes]] = []
         self.voila_args = voila_args
 
     def start(self) -> None:
         """Start the workers, then the proxy; ``stop()`` ends whatever was started."""
-        notebook, plan_, host, port, run_dir = self.notebook, self.plan, self.host, self.port, self.run_dir
+        notebook, plan, host, port, run_dir = self.notebook, self.room_plan, self.host, self.port, self.run_dir
         use_proxy, voila_args = self.use_proxy, self.voila_args
         env = dict(os.environ)
         root = project_root()
@@ -130,25 +136,26 @@ class Workshop:
         for i, wport in enumerate(self.worker_ports, 1):
             argv = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={wport}",
                     f"--Voila.ip={bind}", "--Voila.port_retries=0", "--preheat_kernel=True",
-                    f"--pool_size={plan_.pool}", f"--RoomKernelManager.max_kernels={plan_.cap}",
-                    f"--RoomKernelManager.pool_starts={max(1, (os.cpu_count() or 1) // plan_.workers)}", *voila_args]
-            log = open(run_dir / f"worker-{i}.log", "wb")
-            self.procs.append(subprocess.Popen(argv, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                               stdin=subprocess.DEVNULL, start_new_session=True))
-            log.close()
+                    f"--pool_size={plan.pool}", f"--RoomKernelManager.max_kernels={plan.cap}",
+                    f"--RoomKernelManager.pool_starts={max(1, (os.cpu_count() or 1) // plan.workers)}", *voila_args]
+            with open(run_dir / f"worker-{i}.log", "wb") as log:  # the worker keeps its own copy
+                self.procs.append(subprocess.Popen(argv, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                                   stdin=subprocess.DEVNULL, start_new_session=True))
         if use_proxy:
             cfg = run_dir / "haproxy.cfg"
             cfg.write_text(balancer.haproxy_config(host, port, self.worker_ports))
-            log = open(run_dir / "haproxy.log", "wb")
-            self.procs.append(subprocess.Popen(balancer.haproxy_argv(balancer.haproxy_binary(), str(cfg)),
-                                               stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                               start_new_session=True))
-            log.close()
+            binary = balancer.haproxy_binary()
+            if binary is None:
+                raise RuntimeError("haproxy not found: install it (Debian: apt-get install haproxy) or use one worker")
+            with open(run_dir / "haproxy.log", "wb") as log:
+                self.procs.append(subprocess.Popen(balancer.haproxy_argv(binary, str(cfg)),
+                                                   stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                                   start_new_session=True))
 
         (run_dir / "servers.json").write_text(json.dumps({
             "url": f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}/",
             "worker_ports": self.worker_ports, "pids": [p.pid for p in self.procs], "proxy": use_proxy,
-            "plan": {"room": plan_.room, "workers": plan_.workers, "pool": plan_.pool, "cap": plan_.cap}}))
+            "plan": {"room": plan.room, "workers": plan.workers, "pool": plan.pool, "cap": plan.cap}}))
 
     def statuses(self) -> list[dict | None]:
         return [_status(p) for p in self.worker_ports]
@@ -162,11 +169,12 @@ class Workshop:
         while time.monotonic() < deadline:
             for p in self.procs:
                 if p.poll() is not None:
-                    raise RuntimeError(f"a server exited ({p.args[0]} ... code {p.returncode}); logs in {self.run_dir}")
+                    raise RuntimeError(f"a server exited ({_program(p)} ... code {p.returncode}); "
+                                       f"logs in {self.run_dir}")
             st = self.statuses()
             warm = sum(s["kernels"] for s in st if s)
             if progress:
-                progress(warm, self.plan.pool * self.plan.workers)
+                progress(warm, self.room_plan.pool * self.room_plan.workers)
             if all(s and s["warm"] for s in st):
                 return True
             time.sleep(0.5)
@@ -188,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="Voila processes (env WORKERS; default: cores)")
     ap.add_argument("--host", default=env("HOST") or "0.0.0.0", help="address to listen on (env HOST)")
     ap.add_argument("--port", type=int, default=int(env("PORT") or 8866), help="port to listen on (env PORT)")
-    ap.add_argument("--cap", type=int, default=int(env("CAP")) if env("CAP") else None,
+    cap = env("CAP")
+    ap.add_argument("--cap", type=int, default=int(cap) if cap else None,
                     help="most kernels in all (env CAP; default: what memory allows)")
     ap.add_argument("--notebook", type=Path, default=None, help="default: notebooks/dashboard.ipynb")
     ap.add_argument("--run-dir", type=Path, default=None, help="logs and generated files (default: a temp dir)")
@@ -201,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         print("workshop: haproxy not found (Debian: apt-get install haproxy); using one worker", file=sys.stderr)
         workers = 1
     try:
-        p = plan(a.room, workers, cap=a.cap)
+        p = plan_room(a.room, workers, cap=a.cap)
     except ValueError as exc:
         print(f"workshop: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,165 @@
+"""The classes ``voila.json`` plugs into standalone Voila: one identity provider, lean kernels, no-delay websockets.
+
+**The identity provider** (:class:`VoilaIdentityProvider`) is Voila's default one plus three things, because
+``Voila.identity_provider_class`` is standalone Voila's only config hook whose ``get_handlers()`` routes it
+mounts, and the only object that sees every page request:
+
+* *the kernel-leak fix.* Voila 0.5.13 leaks one kernel per closed page (voila-dashboards/voila#1458). On
+  ``beforeunload`` the widget manager (``@voila-dashboards/widgets-manager8``) sends::
+
+      navigator.sendBeacon(`${baseUrl}voila/api/shutdown/${kernelId}`,
+                           FormData{_xsrf: <value of the "_xsrf" cookie or "">})
+
+  ``VoilaShutdownKernelHandler`` is a jupyter_server ``APIHandler``, so this POST goes through the usual XSRF
+  check (the ``_xsrf`` form field must match the ``_xsrf`` cookie). Tornado only sets that cookie when a
+  handler reads ``self.xsrf_token``, and standalone Voila never reads it: the notebook page is rendered by
+  ``NotebookRenderer`` (for preheated kernels in the kernel pool, with no request at all), not by
+  ``render_template``. So the beacon sends ``_xsrf=""``, the server answers ``403 '_xsrf' argument missing
+  from POST`` and the kernel runs until it is culled. The provider keeps the XSRF check and sets Tornado's
+  normal ``_xsrf`` cookie on the response to every Voila page GET, as jupyter_server's own HTML pages do;
+  the beacon then sends a matching token and the existing handler shuts the kernel down (with preheated
+  kernels, ``VoilaKernelManager.shutdown_kernel`` also drops it from the notebook's bookkeeping and the pool
+  refills, so the server goes back to ``pool_size`` kernels);
+* *plotly.js as a long-cached file* (:mod:`stepguide.serve.extension`'s route, which Jupyter Server mounts
+  itself as a server extension);
+* *the room's routes* (:mod:`stepguide.serve.room_pages`: the kernel cap's "room is full" page and
+  ``stepguide/room.json``).
+
+On Binder, Voila runs as a Jupyter Server extension, which reads only ``VoilaConfiguration`` and never uses
+this provider: there the server extension serves plotly.js, and JupyterHub >= 4.1 sets its own ``_xsrf``
+cookie when it stores its login cookie, so the beacon should pass (not tested here). A plain ``jupyter
+server``/``jupyter lab`` with no JupyterHub still leaks when ``/voila/render/...`` is opened directly.
+
+**Lean kernels** (:class:`VoilaKernelSpecManager`) start without the debugger and the IRI grammar
+(:data:`LEAN_KERNEL_LAUNCHER`). **No-delay websockets** (:class:`NoDelayKernelWebsocketConnection`) turn
+Nagle's algorithm off on the kernel websocket.
+
+This module holds only what a running server loads; starting and stopping Voila for tests and benchmarks
+lives in ``testing/voila.py`` at the repository root.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_core.utils import ensure_async
+from jupyter_server.auth.identity import PasswordIdentityProvider
+from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+
+from stepguide.serve.extension import handlers as plotly_js_handlers
+
+__all__ = [
+    "LEAN_KERNEL_ARGS",
+    "LEAN_KERNEL_LAUNCHER",
+    "NoDelayKernelWebsocketConnection",
+    "VoilaIdentityProvider",
+    "VoilaKernelSpecManager",
+]
+
+
+def _is_voila_page(handler: Any) -> bool:
+    if handler.request.method != "GET":
+        return False
+    from voila.handler import BaseVoilaHandler
+
+    return isinstance(handler, BaseVoilaHandler)
+
+
+class VoilaIdentityProvider(PasswordIdentityProvider):
+    """Voila's default identity provider that also sets the ``_xsrf`` cookie on page loads and, in standalone
+    Voila, mounts the plotly.js route and the room's routes (see the module docstring).
+
+    Enable with ``{"Voila": {"identity_provider_class": "stepguide.serve.hooks.VoilaIdentityProvider"}}``.
+    """
+
+    async def get_user(self, handler: Any) -> Any:
+        user = await ensure_async(super().get_user(handler))
+        if user is not None and _is_voila_page(handler):
+            # JupyterHandler.prepare() assigns current_user right after get_user() returns. Assign it here
+            # first, because Tornado's xsrf_token getter reads current_user to choose the cookie lifetime.
+            handler.current_user = user
+            handler.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie if the browser has none
+        return user
+
+    def get_handlers(self) -> list[tuple[Any, ...]]:
+        """The base routes, plus plotly.js and the room's page and status routes in standalone Voila.
+
+        Only standalone Voila mounts these verbatim; Jupyter Server would prefix its ``base_url`` itself and
+        already serves plotly.js through the server extension.
+        """
+        routes: list[tuple[Any, ...]] = list(super().get_handlers())
+        from voila.app import Voila
+
+        if isinstance(self.parent, Voila):
+            from stepguide.serve.room_pages import page_handlers
+
+            routes[:0] = page_handlers(self.parent)
+            routes.extend(plotly_js_handlers(self.parent.server_url or self.parent.base_url))
+        return routes
+
+
+#: Replaces ``-m ipykernel_launcher`` in the python kernel's argv. It does what
+#: ipykernel_launcher does, but first makes two optional imports fail:
+#: * ``debugpy``: ipykernel imports it unconditionally when it is installed,
+#:   which costs ~8 MiB RSS and ~0.1 s per kernel. A dashboard never debugs.
+#: * ``rfc3987_syntax``: jsonschema's format checker imports it when installed
+#:   (via ``jsonschema[format-nongpl]``, which jupyter-events requires), and it
+#:   builds a Lark grammar, 0.8 to 2.4 s. Any kernel that imports
+#:   ``plotly.io``/``go.FigureWidget`` (plotly -> nbformat -> jsonschema) pays
+#:   it. Without it, jsonschema only skips validating the "iri" formats.
+#: :class:`VoilaKernelSpecManager` also passes :data:`LEAN_KERNEL_ARGS`:
+#: * ``--HistoryManager.enabled=False`` saves a thread, the sqlite3 import
+#:   (~1.6 MiB) and one write per cell to the shared ``~/.ipython`` history
+#:   database, which many concurrent kernels would otherwise contend for.
+#: * ``--InteractiveShell.xmode=Minimal``: an exception raised in a widget
+#:   callback (``interact``, or ``with output:``) is shown as one line,
+#:   ``ZeroDivisionError: division by zero``, with no code or file paths.
+#:   Voila's ``show_tracebacks=False`` only strips errors from cell outputs,
+#:   not from widget state.
+LEAN_KERNEL_LAUNCHER = (
+    "import sys\n"
+    "if sys.path and sys.path[0] == '':\n"
+    "    del sys.path[0]\n"
+    "sys.modules['debugpy'] = None\n"
+    "sys.modules['rfc3987_syntax'] = None\n"
+    "from ipykernel import kernelapp\n"
+    "kernelapp.launch_new_instance()\n"
+)
+
+
+LEAN_KERNEL_ARGS = ("--HistoryManager.enabled=False", "--InteractiveShell.xmode=Minimal")
+
+
+class VoilaKernelSpecManager(KernelSpecManager):
+    """Kernel specs as installed, except that ipykernel starts through :data:`LEAN_KERNEL_LAUNCHER`.
+
+    Enable with ``{"VoilaConfiguration": {"kernel_spec_manager_class":
+    "stepguide.serve.hooks.VoilaKernelSpecManager"}}``. Standalone Voila only;
+    the server extension ignores this setting.
+    """
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        spec = super().get_kernel_spec(kernel_name)
+        argv = list(spec.argv)
+        for i in range(len(argv) - 1):
+            if argv[i] == "-m" and argv[i + 1] == "ipykernel_launcher":
+                spec.argv = [*argv[:i], "-c", LEAN_KERNEL_LAUNCHER, *argv[i + 2 :], *LEAN_KERNEL_ARGS]
+                spec.metadata = {**spec.metadata, "debugger": False}
+                break
+        return spec
+
+
+class NoDelayKernelWebsocketConnection(ZMQChannelsWebsocketConnection):
+    """Kernel websocket with Nagle's algorithm off.
+
+    A widget update is a burst of small frames (status busy, comm_msg, status
+    idle); with Nagle on, the server holds back all but the first until the
+    browser's delayed ACK (~40 ms), which dominates every widget round trip.
+    Enable with ``Voila.kernel_websocket_connection_class`` (standalone) or
+    ``ServerApp.kernel_websocket_connection_class``.
+    """
+
+    def connect(self) -> Any:
+        self.websocket_handler.set_nodelay(True)
+        return super().connect()
