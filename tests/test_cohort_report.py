@@ -12,11 +12,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stepguide import charts
-from stepguide.cohort import (attention, by_month, by_specialty, examples_csv, export_csv, export_table, neutralise,
-                              read_cohort, trend_shares, verdict_counts)
+from stepguide.cohort import (
+    attention,
+    by_month,
+    by_specialty,
+    examples_csv,
+    export_csv,
+    export_table,
+    neutralise,
+    read_cohort,
+    trend_shares,
+    verdict_counts,
+)
 from stepguide.cohort.report import FORMULA_STARTS, verdict_words
-from stepguide.ui.cohort_html import rows_html, summary_html
 from stepguide.rules.tables import chart_values, table
+from stepguide.ui.cohort_html import rows_html, summary_html
 
 ROOM = """step1,step2,specialty,month,stage,requires_step2,other_concerns
 228,248,IM,Oct,before invites,false,false

@@ -11,8 +11,18 @@ import pytest
 import stepguide as sg
 from stepguide.rules import words
 from stepguide.rules.frame import INPUT_COLUMNS, REQUIRED_COLUMNS
-from stepguide.rules.inputs import (DEFAULTS, FIELD, FIELDS, FLAGS, REQUIRED, SPEC, InputError, Profile, make_profile,
-                                    score_range)
+from stepguide.rules.inputs import (
+    DEFAULTS,
+    FIELD,
+    FIELDS,
+    FLAGS,
+    REQUIRED,
+    SPEC,
+    InputError,
+    Profile,
+    make_profile,
+    score_range,
+)
 from stepguide.rules.tables import int_fact
 
 
@@ -117,7 +127,7 @@ def test_the_spec_is_profile_and_everything_derives_from_it():
     assert dict(DEFAULTS) == {f.name: f.default for f in dataclasses.fields(Profile)
                               if f.default is not dataclasses.MISSING}
     assert REQUIRED_COLUMNS == ("step1", "step2", "specialty") == tuple(f.name for f in SPEC if f.default is REQUIRED)
-    assert FLAGS == tuple(name for name in FIELDS if held[name] is bool)
+    assert tuple(name for name in FIELDS if held[name] is bool) == FLAGS
     assert {f.name: f.kind for f in SPEC} == {
         "step1": "score", "step2": "score", "specialty": "name", "month": "choice", "applicant": "choice",
         "stage": "choice", "failed_exam": "choice", **{flag: "flag" for flag in FLAGS}, "step2_exam": "choice"}

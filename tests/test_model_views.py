@@ -6,10 +6,10 @@ import html
 import pytest
 
 import stepguide as sg
+from stepguide.rules.inputs import SPEC, score_range
 from stepguide.rules.words import label
 from stepguide.ui import render, views
 from stepguide.ui.controls import ProfileControls
-from stepguide.rules.inputs import SPEC, score_range
 from stepguide.ui.model import GuideModel
 from stepguide.ui.plan import cards
 

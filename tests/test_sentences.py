@@ -54,7 +54,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     "ui.pages.presenter": {"": NOT_MINE},
     "ui.pages.cohort_page": {"": NOT_MINE},
     "serve.join": {"<!DOCTYPE html>": "the workshop's join page (a static page the operator projects)"},
-    "serve.voila": {"import sys": "Python source run in each kernel at start"},
+    "serve.hooks": {"import sys": "Python source run in each kernel at start"},
     "serve.balancer": {"# Written by stepguide": "HAProxy's configuration file"},
 }
 
@@ -70,7 +70,7 @@ def _text(node: ast.AST) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        return "".join(str(v.value) if isinstance(v, ast.Constant) else "{}" for v in node.values)
     return None
 
 

@@ -11,10 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from stepguide.charts.look import CHARTS, PALETTE, PENDING_NOTE, TEMPLATE, YOU_ARE_HERE, Spec  # noqa: F401
-from stepguide.charts.figures import (c1_figure, c2_figure, c3_figure, c4_figure, c5_figure, c6_figure,  # noqa: F401
-                      chart_figure, cohort_c5_figure, matched_figure, to_figure)
+from stepguide.charts.figures import (  # noqa: F401
+    c1_figure,
+    c2_figure,
+    c3_figure,
+    c4_figure,
+    c5_figure,
+    c6_figure,
+    chart_figure,
+    cohort_c5_figure,
+    matched_figure,
+    to_figure,
+)
 from stepguide.charts.flow_layout import flow_figure
+from stepguide.charts.look import CHARTS, PALETTE, PENDING_NOTE, TEMPLATE, YOU_ARE_HERE, Spec  # noqa: F401
 from stepguide.rules.flows import FLOWS, node_labels
 from stepguide.rules.marks import chart_note
 from stepguide.rules.published import exam_words
@@ -26,6 +36,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # ---------------------------------------------------------------- one person
 
+def _flow_builder(flow: str) -> Callable[[Assessment], Spec]:
+    """The figure of one flow for a person: their path through it lit."""
+    return lambda a: flow_figure(flow, a.paths[flow].nodes, note=chart_note(a, flow.lower()))
+
+
 FIGURES: dict[str, Callable[[Assessment], Spec]] = {
     "c1": lambda a: chart_figure("C1", a.c1_profile, note=chart_note(a, "c1")),
     "c2": lambda a: chart_figure("C2", a.profile.month),
@@ -33,7 +48,7 @@ FIGURES: dict[str, Callable[[Assessment], Spec]] = {
     "c4": lambda a: chart_figure("C4", a.profile.month),
     "c5": lambda a: chart_figure("C5", a.trend, note=chart_note(a, "c5")),
     "c6": lambda a: c6_figure(),
-    **{f.lower(): (lambda a, f=f: flow_figure(f, a.paths[f].nodes, note=chart_note(a, f.lower()))) for f in FLOWS},
+    **{f.lower(): _flow_builder(f) for f in FLOWS},
     "matched": lambda a: matched_figure(a.profile.specialty, a.profile.step2),
 }
 
@@ -50,7 +65,7 @@ def describe(spec: Spec) -> str:
         trace = spec["data"][0]
         cats, vals = (trace["y"], trace["x"]) if trace.get("orientation") == "h" or meta.get("chart") == "matched" \
             else (trace["x"], trace["y"])
-        parts.append("; ".join(f"{c}: {v}" for c, v in zip(cats, vals)) + ".")
+        parts.append("; ".join(f"{c}: {v}" for c, v in zip(cats, vals, strict=True)) + ".")
         if meta.get("highlight"):
             parts.append(f"{YOU_ARE_HERE}: {meta['highlight']}.")
         if meta.get("step2") is not None:

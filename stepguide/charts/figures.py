@@ -173,6 +173,7 @@ def matched_figure(specialty: str, step2: int | None) -> Spec:
     if band is None:
         notes.append(PENDING_NOTE)
     else:
+        assert score is not None  # a band is drawn around a score
         key.append(say("matched_key_sem", **said))
         shapes += [
             {"type": "rect", "xref": "x", "yref": "paper", "x0": band[0], "x1": band[1], "y0": 0, "y1": 1,

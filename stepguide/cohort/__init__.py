@@ -30,8 +30,16 @@ __all__ = [*_PUBLIC, "examples_csv"]
 if TYPE_CHECKING:
     from stepguide.cohort.file import MAX_BYTES, MAX_ROWS  # noqa: F401
     from stepguide.cohort.read import Cohort, judge_cohort, parse_cohort, read_cohort  # noqa: F401
-    from stepguide.cohort.report import (attention, by_month, by_specialty, export_csv, export_table,  # noqa: F401
-                                         neutralise, trend_shares, verdict_counts)
+    from stepguide.cohort.report import (  # noqa: F401
+        attention,
+        by_month,
+        by_specialty,
+        export_csv,
+        export_table,
+        neutralise,
+        trend_shares,
+        verdict_counts,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import io
 from functools import cache
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from stepguide.cohort.read import Cohort
-from stepguide.rules.tables import chart_values, season_months, table
 from stepguide.rules.inputs import DEFAULTS, parse_month, parse_specialty
 from stepguide.rules.scores import trend_labels
+from stepguide.rules.tables import chart_values, season_months, table
 from stepguide.rules.words import label, options
 
 SUMMARY_COLUMNS = ("value", "email")
@@ -120,7 +121,8 @@ def export_table(cohort: Cohort) -> pd.DataFrame:
     out = cohort.rows.copy(deep=False)  # columns are replaced, never edited in place
     for col in WORDED:  # the id for a program, the words for a person reading the sheet
         if col in out.columns:
-            out.insert(out.columns.get_loc(col) + 1, f"{col}_label", out[col].map(verdict_words()[col]))
+            at = int(cast(int, out.columns.get_loc(col)))  # a unique column name: one position
+            out.insert(at + 1, f"{col}_label", out[col].map(verdict_words()[col]))
     out.insert(len(out.columns) - 1, "attention", attention_reasons(cohort))
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):

@@ -1,22 +1,37 @@
 """``assess``: one applicant in, one immutable verdict out, with the reasons it gives."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Mapping, Never
+from typing import Any, Never
 
 from stepguide.rules.actions import Action, can_still_be_done, checklist
 from stepguide.rules.classify import Verdict, classify, email_row, helps_row, value_row
 from stepguide.rules.cycles import Cycle, cycle_for
-from stepguide.rules.tables import Row, int_fact, specialties, table
-from stepguide.rules.flows import FlowPath, paths_for, season_reason, words as flow_words
-from stepguide.rules.inputs import (FIELDS, Applicant, FailedExam, Month, Profile, Stage, Step1Result, Step2Exam,
-                                    exam_date_matters, make_profile, passing_score, passing_words)
+from stepguide.rules.flows import FlowPath, paths_for, season_reason
+from stepguide.rules.flows import words as flow_words
+from stepguide.rules.inputs import (
+    FIELDS,
+    Applicant,
+    FailedExam,
+    Month,
+    Profile,
+    Stage,
+    Step1Result,
+    Step2Exam,
+    exam_date_matters,
+    make_profile,
+    passing_score,
+    passing_words,
+)
 from stepguide.rules.published import words as published_words
 from stepguide.rules.scores import bands, threshold, trend_edges, trend_labels
+from stepguide.rules.tables import Row, int_fact, specialties, table
 from stepguide.rules.words import label
+
 
 @dataclass(frozen=True)
 class TraceItem:
@@ -202,7 +217,10 @@ def _first_source(source: str) -> str:
 def _trace(p: Profile, v: Verdict, w: Mapping[str, object], differences: tuple[Difference, ...]) -> list[TraceItem]:
     """Why each verdict came out as it did, in the order a reader needs it."""
     t: list[TraceItem] = []
-    add = lambda rule, reason, topic: t.append(TraceItem(rule, reason, topic))  # noqa: E731
+
+    def add(rule: str, reason: str, topic: str) -> None:
+        t.append(TraceItem(rule, reason, topic))
+
     if p.step2 is None:
         add("R14", _say("pending", w), "pending")
     elif v.trend is not None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from stepguide.rules.articles import article_name, articles
 from stepguide.rules.cycles import Cycle
-from stepguide.rules.tables import Row, Table, season, table
 from stepguide.rules.inputs import MONTH_NAMES, MONTHS, Profile
 from stepguide.rules.scores import trend_edges
+from stepguide.rules.tables import Row, Table, season, table
 from stepguide.rules.words import say
 
 FLOWS = ("F1", "F2", "F3", "F4")
@@ -112,9 +113,11 @@ def f4_path(p: Profile, trend: str | None, drop: bool, in_range: bool | None,
     if not p.step1_numeric:
         return FlowPath((), say("f4_no_numeric", step1=p.step1))
     if not drop:
-        dip = trend == "flat" and p.step2 < p.step1  # a dip inside the measurement error reads as flat
+        # a dip inside the measurement error reads as flat
+        dip = trend == "flat" and isinstance(p.step1, int) and p.step2 < p.step1
         return FlowPath((), say("f4_flat_dip" if dip else "f4_not_below", **trend_edges()))
-    full = ("drop", "competitive", "letters") if in_range else ("drop", "competitive", "broaden", "subi", "submit_early")
+    full = (("drop", "competitive", "letters") if in_range
+            else ("drop", "competitive", "broaden", "subi", "submit_early"))
     actions = {r["node"]: r["action"] for r in flow_nodes("F4") if r["action"]}
     for i, node in enumerate(full):
         if node in actions and not doable(actions[node]):
@@ -139,7 +142,7 @@ def paths_for(p: Profile, email_rule: Row, trend: str | None, drop: bool, in_ran
 def path_edges(flow: str, path: tuple[str, ...]) -> list[tuple[str, str]]:
     """The edges of ``flow`` that a path walks, checked against the flow's data."""
     known = {(r["src"], r["dst"]) for r in flow_edges(flow)}
-    pairs = list(zip(path, path[1:]))
+    pairs = list(pairwise(path))
     missing = [pair for pair in pairs if pair not in known]
     if missing:
         raise ValueError(f"{flow}: path uses edges not in the flow: {missing}")

@@ -50,10 +50,10 @@ def assess_frame(df: pd.DataFrame) -> pd.DataFrame:
     absent = {c: DEFAULTS[c] for c in INPUT_COLUMNS if c not in df.columns}
     cache: dict[tuple[Any, ...], tuple[Any, ...] | str] = {}
     results: list[tuple[Any, ...] | str] = []
-    for key in zip(*(df[c].tolist() for c in present)) if present else []:
+    for key in zip(*(df[c].tolist() for c in present), strict=True) if present else []:
         hit = cache.get(key)  # a repeated row is judged once (NaN cells never match, so they are just re-judged)
         if hit is None:
-            hit = cache[key] = _verdict_cells({**absent, **dict(zip(present, key))})
+            hit = cache[key] = _verdict_cells({**absent, **dict(zip(present, key, strict=True))})
         results.append(hit)
     out = df.copy()
     blank = (None,) * len(RESULT_COLUMNS)

@@ -21,9 +21,9 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Literal, cast, get_args, get_origin, get_type_hints
 
+from stepguide.rules import words
 from stepguide.rules.published import edition, passing_publication
 from stepguide.rules.tables import fact, int_fact, is_missing, season_months, specialties, specialty_aliases
-from stepguide.rules import words
 
 Step1Result = Literal["Pass", "Fail"]  # Step 1 in the pass/fail era (a three-digit score is an int)
 Month = Literal["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

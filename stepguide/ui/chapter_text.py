@@ -11,16 +11,16 @@ from collections.abc import Mapping
 
 from stepguide.rules.assessment import Assessment
 from stepguide.rules.cycles import cycle_dates
-from stepguide.rules.tables import chart_values, list_items, specialties
-from stepguide.rules.tables import table as data_table
 from stepguide.rules.email import EmailDraft
 from stepguide.rules.flows import node_labels
 from stepguide.rules.marks import t1_rows, t2_row
-from stepguide.ui.plan import email_reason, interview_answer
 from stepguide.rules.published import exam_words, specialty_words
-from stepguide.ui.render import cycle_line, differences, esc, list_section, p, said, section, table, ul
+from stepguide.rules.tables import chart_values, list_items, specialties
+from stepguide.rules.tables import table as data_table
 from stepguide.rules.words import label as vocab
 from stepguide.rules.words import options, say
+from stepguide.ui.plan import email_reason, interview_answer
+from stepguide.ui.render import cycle_line, differences, esc, list_section, p, said, section, table, ul
 
 
 def _trace(a: Assessment, *rules: str) -> list[str]:

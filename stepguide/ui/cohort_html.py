@@ -14,8 +14,16 @@ import numpy as np
 import pandas as pd
 
 from stepguide.cohort.read import Cohort
-from stepguide.cohort.report import (NOT_OUT, attention, attention_reasons, by_month, by_specialty, trend_shares,
-                                     verdict_counts, verdict_words)
+from stepguide.cohort.report import (
+    NOT_OUT,
+    attention,
+    attention_reasons,
+    by_month,
+    by_specialty,
+    trend_shares,
+    verdict_counts,
+    verdict_words,
+)
 from stepguide.rules.articles import credit
 from stepguide.rules.tables import chart_info, chart_values
 from stepguide.rules.words import label, say
@@ -52,8 +60,8 @@ def _part(title: str, body: str) -> str:
 def _grid_html(grid: pd.DataFrame, column: str) -> str:
     if grid.empty:
         return _note(label("cohort", "no_rows"))
-    header = [grid.index.name or ""] + [str(_word(column, c)) for c in grid.columns]
-    rows = [[i, *map(int, r)] for i, r in zip(grid.index, grid.to_numpy())]
+    header = [str(grid.index.name or "")] + [str(_word(column, c)) for c in grid.columns]
+    rows = [[i, *map(int, r)] for i, r in zip(grid.index, grid.to_numpy(), strict=True)]
     return table(header, rows, None, numeric=[False] + [True] * len(grid.columns), cls="", cell=_cell)
 
 
@@ -68,7 +76,8 @@ def _c5_html(cohort: Cohort) -> str:
     shares = trend_shares(cohort)
     n = int(cohort.judged["trend"].notna().sum())
     rows = [(r["label"], f"{r['value']:g}%", f"{shares[r['id']]:g}%") for r in article]
-    header = (label("cohort", "c5_trend"), label("cohort", "article_pattern"), label("cohort", "your_group").format(n=n))
+    header = (label("cohort", "c5_trend"), label("cohort", "article_pattern"),
+              label("cohort", "your_group").format(n=n))
     table_html = table(header, rows, None, numeric=(False, True, True), cls="", cell=_cell)
     info = chart_info("C5")
     note = say("cohort_c5_note", caption=info["caption"], credit=credit(str(info["doc"]), "C5"))
@@ -125,8 +134,9 @@ def rows_html(cohort: Cohort, limit: int = 200) -> str:
     shown = rows.iloc[order[:limit]]
     cols = [c for c in SHOWN if c in shown.columns]
     note = "" if len(rows) <= limit else f"<p>{esc(say('cohort_showing', limit=limit, total=len(rows)))}</p>"
-    cells = ([_word(c, v) for c, v in zip(cols, row)] for row in shown[cols].itertuples(index=False))
+    cells = ([_word(c, v) for c, v in zip(cols, row, strict=True)] for row in shown[cols].itertuples(index=False))
     body = table(cols, cells, None, numeric=[c == "line" for c in cols], cls="", cell=_cell,
                  row_class=["sg-fix" if isinstance(e, str) else "" for e in shown["error"]])
-    return (f"{note}<div class='sg-cohort-table' tabindex='0' role='region' aria-label='{esc(label('cohort', 'rows'))}'>"
+    region = esc(label("cohort", "rows"))
+    return (f"{note}<div class='sg-cohort-table' tabindex='0' role='region' aria-label='{region}'>"
             f"{body}</div>")

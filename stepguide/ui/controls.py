@@ -14,8 +14,8 @@ from typing import Any
 import ipywidgets as w
 
 from stepguide.rules.inputs import FIELD, FIELDS, exam_date_matters, score_range
-from stepguide.ui.model import GuideModel
 from stepguide.rules.words import hint, label, options
+from stepguide.ui.model import GuideModel
 
 # The inputs as the widgets show them: Step 1 as a result (Score, Pass, Fail) and a score, Step 2 CK as a score
 # and "not out yet"; every other input is one widget, made from its definition (stepguide.rules.inputs.SPEC).

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from stepguide.rules.articles import accessible_name, article_name, articles, glossary, ids_in_text, publications
 from stepguide.rules.assessment import Assessment
 from stepguide.rules.cycles import cycle_note
-from stepguide.rules.tables import list_items, table
 from stepguide.rules.email import EmailDraft
 from stepguide.rules.inputs import FLAGS, MONTH_NAMES, MONTHS, passing_words
 from stepguide.rules.marks import card_case, within_error_of_matched
 from stepguide.rules.published import exam_words, specialty_words
+from stepguide.rules.tables import list_items, table
 from stepguide.rules.words import label, say
 
 EVIDENCE_BLANK = say("evidence_blank")
@@ -85,7 +85,8 @@ def matched_sentence(a: Assessment) -> str:
     if a.vs_matched is None or a.matched_mean is None:
         return say("matched_none", **said) + " " + noise
     diff = a.vs_matched
-    where = "exactly at" if diff == 0 else f"{abs(diff)} point{'' if abs(diff) == 1 else 's'} {'above' if diff > 0 else 'below'}"
+    points = f"{abs(diff)} point{'' if abs(diff) == 1 else 's'}"
+    where = "exactly at" if diff == 0 else f"{points} {'above' if diff > 0 else 'below'}"
     inside = " " + say("matched_within_error") if within_error_of_matched(a) else ""
     return say("matched_vs", where=where, **said) + inside + " " + noise
 

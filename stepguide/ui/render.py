@@ -13,15 +13,24 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from stepguide.rules.articles import Entry, accessible_name, article_name, entry, glossary, ids_in, ids_in_text, split_ids
+from stepguide.rules.articles import (
+    Entry,
+    accessible_name,
+    article_name,
+    entry,
+    glossary,
+    ids_in,
+    ids_in_text,
+    split_ids,
+)
 from stepguide.rules.assessment import Assessment, TraceItem
 from stepguide.rules.bands import band_rows
 from stepguide.rules.cycles import Cycle, cycle_note
+from stepguide.rules.email import EmailDraft
+from stepguide.rules.published import specialty_words
 from stepguide.rules.tables import list_items
 from stepguide.rules.words import label, say
-from stepguide.rules.email import EmailDraft
 from stepguide.ui.plan import NO_EMAIL_TITLE, Card
-from stepguide.rules.published import specialty_words
 
 Mark = Callable[[int], bool] | None
 
@@ -217,7 +226,8 @@ def card(c: Card) -> str:
 
 def why(trace: Iterable[TraceItem]) -> str:
     """The reasons, rule by rule ("where the articles differ" has its own block)."""
-    return "<ol>" + "".join(f"<li>{prose(t.reason)}{badges(t.rule)}</li>" for t in trace if t.topic != "differ") + "</ol>"
+    items = "".join(f"<li>{prose(t.reason)}{badges(t.rule)}</li>" for t in trace if t.topic != "differ")
+    return f"<ol>{items}</ol>"
 
 
 def checklist(a: Assessment) -> str:

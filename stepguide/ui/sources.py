@@ -9,8 +9,8 @@ tables' source columns, so this section never lists a source the data does not u
 from __future__ import annotations
 
 from stepguide.rules.articles import Article, Publication, article_name, articles, publications
-from stepguide.ui.render import esc
 from stepguide.rules.words import label
+from stepguide.ui.render import esc
 
 
 def _article(a: Article) -> str:

@@ -25,10 +25,9 @@ from urllib.parse import parse_qsl, quote, urlencode
 import anywidget
 import traitlets
 
-from stepguide.ui.controls import ProfileControls, model_values
 from stepguide.rules.inputs import InputError, make_profile
+from stepguide.ui.controls import ProfileControls, model_values
 from stepguide.ui.model import GuideModel
-
 
 
 class Page(Protocol):

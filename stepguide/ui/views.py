@@ -15,16 +15,23 @@ from typing import Any
 import ipywidgets as w
 
 from stepguide import charts
-
-from stepguide.ui import render
+from stepguide.rules.articles import ids_in, ids_in_text
 from stepguide.rules.assessment import Assessment
 from stepguide.rules.email import USER_FIELDS
-from stepguide.ui.model import GuideModel
-from stepguide.ui.widgets import CopyButton, DownloadLink
-from stepguide.ui.plan import cards, drop_antidotes, had_drop, interview_ahead, interview_answer, matched_sentence, plan_markdown
-from stepguide.ui.plotly_view import PlotlyView
-from stepguide.rules.articles import ids_in, ids_in_text
 from stepguide.rules.words import hint, ids, label, source
+from stepguide.ui import render
+from stepguide.ui.model import GuideModel
+from stepguide.ui.plan import (
+    cards,
+    drop_antidotes,
+    had_drop,
+    interview_ahead,
+    interview_answer,
+    matched_sentence,
+    plan_markdown,
+)
+from stepguide.ui.plotly_view import PlotlyView
+from stepguide.ui.widgets import CopyButton, DownloadLink
 
 Render = Callable[[GuideModel], str]
 
@@ -241,7 +248,8 @@ class InterviewPanel(_Follows, w.VBox):
     """S1 and L4 after a drop: the reader's evidence goes into the calm answer; hidden when there is no drop."""
 
     def __init__(self, model: GuideModel) -> None:
-        self.evidence = w.Text(description=label("email_field", "evidence"), placeholder=hint("email_field", "evidence"),
+        self.evidence = w.Text(description=label("email_field", "evidence"),
+                               placeholder=hint("email_field", "evidence"),
                                layout=w.Layout(width="calc(100% - 6px)", max_width="900px"),
                                style={"description_width": "11em"}).add_class("sg-evidence")
         self.evidence.observe(lambda change: model.type_text(evidence=change.new), names="value")

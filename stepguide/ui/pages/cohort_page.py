@@ -1,4 +1,5 @@
-"""Chapter 6's page: upload a class file (size checked first, sent in chunks, with progress), see it judged, take it away.
+"""Chapter 6's page: upload a class file (size checked first, sent in chunks, with progress), see it judged,
+take it away.
 
 The uploader and the download buttons are small anywidgets (``static/cohort.js``): ipywidgets'
 ``FileUpload`` sends a whole file in one websocket message with no size check and no progress.
@@ -17,11 +18,11 @@ import ipywidgets as w
 import traitlets
 
 from stepguide.cohort.file import MAX_BYTES, MAX_ROWS, SAVE_AS_CSV, size_error, size_limit_text
-from stepguide.ui.plotly_view import PlotlyView
 from stepguide.rules.tables import has_pandas
-from stepguide.ui import render
-from stepguide.ui.render import esc
 from stepguide.rules.words import label
+from stepguide.ui import render
+from stepguide.ui.plotly_view import PlotlyView
+from stepguide.ui.render import esc
 
 _STATIC = Path(__file__).resolve().parents[1] / "static"
 _ESM = (_STATIC / "cohort.js").read_text(encoding="utf-8")
@@ -154,7 +155,8 @@ def intro_html(max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> str:
             f"empty when the score is not out. Headers are matched ignoring case, spaces and punctuation:</p>"
             f"<details><summary>Column names the guide reads</summary><ul>{names}</ul></details>"
             f"<p>Files: CSV in UTF-8 (with or without BOM), UTF-16 or Windows-1252, separated by commas, semicolons "
-            f"or tabs; {esc(size_limit_text(max_rows, max_bytes))}. Excel workbooks (.xlsx) are not read: {esc(SAVE_AS_CSV)}</p>")
+            f"or tabs; {esc(size_limit_text(max_rows, max_bytes))}. Excel workbooks (.xlsx) are not read: "
+            f"{esc(SAVE_AS_CSV)}</p>")
 
 
 def cohort_example() -> str:
@@ -217,7 +219,8 @@ def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_byte
     view = PlotlyView(label="Your group's trends next to the article's")
     scope = f"sg-about-{secrets.token_hex(4)}"  # the page's badges open its own glossary block
     with render.badge_scope(scope):
-        legend, about = w.HTML().add_class("sg-cohort-ids"), w.HTML(render.glossary_block()).add_class("sg-glossary-box")
+        legend = w.HTML().add_class("sg-cohort-ids")
+        about = w.HTML(render.glossary_block()).add_class("sg-glossary-box")
 
     def show(name: str, data: bytes) -> None:
         try:

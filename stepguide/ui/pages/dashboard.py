@@ -17,20 +17,18 @@ from typing import Any
 
 import ipywidgets as w
 
-from stepguide.ui import render
-
-from stepguide.ui import views
+from stepguide.rules.inputs import FLAGS, MONTHS, make_profile
+from stepguide.rules.tables import examples
+from stepguide.rules.words import hint, label
+from stepguide.ui import render, views
 from stepguide.ui.connection import ConnectionBanner
 from stepguide.ui.controls import ProfileControls
-from stepguide.rules.tables import examples
-from stepguide.rules.inputs import FLAGS, MONTHS, make_profile
 from stepguide.ui.model import GuideModel
-from stepguide.ui.widgets import CopyButton, DownloadLink, PageLandmark
 from stepguide.ui.plan import had_drop
 from stepguide.ui.sources import sources_html
 from stepguide.ui.theme import ThemeToggle
 from stepguide.ui.url_state import SituationLink
-from stepguide.rules.words import hint, label
+from stepguide.ui.widgets import CopyButton, DownloadLink, PageLandmark
 
 __all__ = ["Dashboard", "CopyButton", "DownloadLink"]
 

@@ -14,25 +14,24 @@ from typing import Any
 
 import ipywidgets as w
 
-from stepguide.ui import chapter_text
-
-from stepguide.ui import render
 from stepguide.rules.articles import articles
 from stepguide.rules.assessment import Assessment
-from stepguide.ui.pages.cohort_page import cohort, cohort_example  # noqa: F401  (chapter 6)
-from stepguide.ui.controls import ProfileControls
-from stepguide.rules.tables import table
 from stepguide.rules.email import USER_FIELDS, EmailDraft
 from stepguide.rules.inputs import FIELD, FIELDS, InputError
+from stepguide.rules.tables import table
+from stepguide.rules.words import hint, label, options
+from stepguide.ui import chapter_text, render
+from stepguide.ui.controls import ProfileControls
 from stepguide.ui.model import TEXT_FIELDS, GuideModel
-from stepguide.ui.widgets import PageLandmark
+from stepguide.ui.pages.cohort_page import cohort, cohort_example  # noqa: F401  (chapter 6)
 from stepguide.ui.sources import sources_html
 from stepguide.ui.views import ChartPanel, ModelHTML, glossary
-from stepguide.rules.words import hint, label, options
+from stepguide.ui.widgets import PageLandmark
 
 CHAPTERS: tuple[tuple[str, str], ...] = tuple((stem, title) for title, stem in options("chapter"))  # notebook, title
 PROFILE = ("step1_mode", "step1", "step2_pending", "step2", "step2_exam", "specialty")  # step2_exam: 214-217 only
-EXAMPLE: dict[str, Any] = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}  # doc B's 228 -> 248
+# the Emailing Programs article's 228 -> 248
+EXAMPLE: dict[str, Any] = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}
 DROP_EXAMPLE: dict[str, Any] = {**EXAMPLE, "step1": 245, "step2": 224}  # doc B's 245 -> 224 example
 Text = Callable[[Assessment, Mapping[str, str], EmailDraft], tuple[str, str]]
 
@@ -94,7 +93,7 @@ class Chapter(w.VBox):
         super().__init__(children=[_Landmark(label("page", "chapter")), self.controls, self.message, self.verdict,
                                    self.panel, *extra, self.details, self.glossary], layout=w.Layout(max_width="660px"))
         self.add_class("sg-main")
-        if problem is not None:  # the example shows; say what was wrong with the given value until the reader changes anything
+        if problem is not None:  # the example shows; say what was wrong with the value until the reader changes it
             self.message.value = error_html(problem)
             m.observe(lambda change: self.message.refresh(), names="values")
 
@@ -178,6 +177,7 @@ def bands_html(a: Assessment | None = None, titled: bool = True) -> str:
     Without a reader (chapter 0) the numbers are the worked example's specialty and nothing is marked as yours.
     """
     reader = a if a is not None else GuideModel(**EXAMPLE).assessment
+    assert reader is not None  # the worked example always assesses
     body = render.bands(reader, mark_yours=a is not None)
     return render.section(label("section", "bands"), body) if titled else body
 

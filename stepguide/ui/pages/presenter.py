@@ -16,8 +16,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from stepguide.ui.pages.dashboard import Dashboard
 from stepguide.ui.model import START
+from stepguide.ui.pages.dashboard import Dashboard
 from stepguide.ui.widgets import PageLandmark
 
 __all__ = ["Presenter", "SCREENS"]
