@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from stepguide.rules.articles import credit
+from stepguide.rules.cells import FORMULA_STARTS, neutralise  # noqa: F401 (the class export's, defined once)
 from stepguide.cohort.read import Cohort
 from stepguide.rules.tables import chart_info, chart_values, season_months, table
 from stepguide.rules.inputs import DEFAULTS, parse_month, parse_specialty
@@ -28,7 +29,6 @@ from stepguide.rules.words import options
 
 SUMMARY_COLUMNS = ("value", "email")
 WORDED = ("trend", "value", "reading", "email")  # verdict ids shown to readers in words
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 SHOWN = ("line", "step1", "step2", "specialty", "month", "stage", "trend", "value", "reading", "email", "template",
          "attention", "error")
 NOT_OUT = "—"  # a judged row without a value verdict: Step 2 CK is not out yet
@@ -124,13 +124,6 @@ def attention(cohort: Cohort) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- the CSV to take away
-
-def neutralise(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula gets a leading ``'``; anything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
 
 def export_table(cohort: Cohort) -> pd.DataFrame:
     """The judged table as exported: every row, its verdicts, why it needs attention, text cells neutralised."""

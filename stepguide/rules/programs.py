@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 from stepguide.rules.articles import ids_in
 from stepguide.rules.assessment import Assessment
+from stepguide.rules.cells import FORMULA_STARTS
 from stepguide.rules.classify import EMAIL_KEYS, REDEMPTION_RULES, TEMPLATE_KEYS
 from stepguide.rules.cycles import Cycle
 from stepguide.rules.decision import DecisionTable, decision_table, yes_no
@@ -48,7 +49,6 @@ MAX_NAME = 200    # characters: the longest NRMP program names are about half of
 MAX_EMAIL = 254   # characters: the longest address SMTP carries (RFC 5321)
 YES = frozenset({"yes", "y", "true", "1", "x", "✓", "✔"})
 NO = frozenset({"no", "n", "false", "0", ""})
-FORMULA_STARTS = ("=", "+", "-", "@")  # a spreadsheet runs a cell starting with one of these
 MARKUP = ("<", ">")
 DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y")
 EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
