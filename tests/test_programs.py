@@ -82,7 +82,7 @@ def test_an_interview_date_in_words_or_iso(typed):
     ("status", None, "status: 'None' is not a status"),
     ("top_choice", "maybe", "top_choice: expected yes or no (blank means no), got 'maybe'"),
     ("tie", 2, "tie: expected yes or no"),
-    ("interview_date", "11/12/2026", "interview_date: '11/12/2026' is not a date; write it like 2026-11-12"),
+    ("interview_date", "11/12/2026", "interview_date: '11/12/2026' is not a date; write it as YYYY-MM-DD or with the month in words"),
     ("interview_date", "soon", "interview_date: 'soon' is not a date"),
     ("contact_email", "coordinator at hospital", "contact_email: 'coordinator at hospital' is not an email address"),
     ("contact_email", "<a@b.org>", "contact_email: '<a@b.org>' is not an email address"),
