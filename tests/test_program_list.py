@@ -15,6 +15,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import stepguide as sg
 from stepguide.cohort.program_report import CSV_COLUMNS, programs_csv, programs_ics, programs_markdown, programs_rows
@@ -139,6 +141,24 @@ def test_binary_bytes_workbooks_and_giant_files_are_refused(raw, says):
     with pytest.raises(ValueError) as e:
         read_programs(raw)
     assert str(e.value).startswith(says)
+
+
+cells = st.one_of(st.sampled_from(["applied", "on hold", "yes", "", "=1+1", "<b>", "x@y.org", "2026-11-12", '"']),
+                  st.text(max_size=12))
+
+
+@given(st.one_of(st.binary(max_size=3000), st.text(max_size=3000),
+                 st.lists(st.lists(cells, min_size=1, max_size=5), max_size=30).map(
+                     lambda rows: "Program\tStatus\tTop\n" + "\n".join("\t".join(r) for r in rows))))
+def test_any_input_is_read_or_refused_and_every_line_is_accounted_for(source):
+    try:
+        read = read_programs(source)
+    except ValueError as e:
+        assert str(e).startswith("file:"), e
+        return
+    assert not set(read.lines) & set(read.bad_lines)
+    assert all(p.message.startswith(f"line {p.line}: ") for p in read.problems)
+    assert all(not p.name.startswith(FORMULA_STARTS) and "<" not in p.name for p in read.programs)
 
 
 # ---------------------------------------------------------------- exports

@@ -131,7 +131,7 @@ def read_programs(source: str | bytes | bytearray | memoryview, *, max_rows: int
     problems, named by line and field; more than ``max_rows`` rows or ``max_bytes`` bytes, binary bytes
     and workbooks are refused outright.
     """
-    raw = source.encode("utf-8") if isinstance(source, str) else bytes(source)
+    raw = source.encode("utf-8", "replace") if isinstance(source, str) else bytes(source)  # lone surrogates: "?"
     if len(raw) > max_bytes:
         raise ValueError(word("message", "too_big", size=human_size(len(raw)), limit=human_size(max_bytes)))
     if not raw.strip():
