@@ -110,6 +110,10 @@ def test_a_name_is_kept_as_plain_text_on_one_line():
         Program("City Hospital", "pending")
     with pytest.raises(ValueError, match="top_choice"):
         Program("City Hospital", "applied", top_choice="yes")
+    with pytest.raises(ValueError, match="interview_date"):
+        Program("City Hospital", "interviewed", interview_date="2026-11-12")
+    with pytest.raises(ValueError, match="contact_email"):
+        Program("City Hospital", "applied", contact_email="javascript:alert(1)")
 
 
 def test_the_sample_list_is_the_workshop_example():

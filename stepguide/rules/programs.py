@@ -214,6 +214,10 @@ class Program:
                 raise ValueError(word("message", "flag", field=flag, value=_shown(getattr(self, flag))))
         if parse_name(self.name) != self.name:
             raise ValueError(f"name: {self.name!r} is not in its plain form; build the program with make_program")
+        if self.contact_email is not None and parse_email(self.contact_email) != self.contact_email:
+            raise ValueError(word("message", "email", value=_shown(self.contact_email), limit=MAX_EMAIL))
+        if self.interview_date is not None and type(self.interview_date) is not date:
+            raise ValueError(word("message", "date", value=_shown(self.interview_date)))
 
 
 def make_program(name: object, status: object, top_choice: object = False, tie: object = False,
