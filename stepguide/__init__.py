@@ -3,6 +3,7 @@
     import stepguide as sg
     a = sg.assess(step1=228, step2=248, specialty="IM", month="Oct")
     a.value, a.email, [t.reason for t in a.trace]
+    plans = sg.plan_programs(a, sg.read_programs(open("my_programs.csv", "rb").read()).programs)
 
 Names load on first use (PEP 562), so the Voila server, which imports
 ``stepguide.serve.hooks`` and ``stepguide.serve.extension``, never pays for pandas.
@@ -20,17 +21,21 @@ _EXPORTS = {  # public name -> the module that defines it
     "EmailDraft": "rules.email", "Profile": "rules.inputs", "make_profile": "rules.inputs",
     "InputError": "rules.inputs",
     "APPLICANTS": "rules.inputs", "STAGES": "rules.inputs", "MONTHS": "rules.inputs", "read_cohort": "cohort.read",
+    "Program": "rules.programs", "ProgramPlan": "rules.programs", "make_program": "rules.programs",
+    "plan_programs": "rules.programs", "read_programs": "cohort.programs",
 }
 _SUBMODULES = {"charts": "charts", "guide": "ui.pages.guide", "dashboard": "ui.pages.dashboard", "plan": "ui.plan",
                "flows": "rules.flows"}  # the modules notebooks reach as ``from stepguide import guide``
 __all__ = [*_EXPORTS, *_SUBMODULES]
 
 if TYPE_CHECKING:
+    from stepguide.cohort.programs import read_programs  # noqa: F401
     from stepguide.cohort.read import read_cohort  # noqa: F401
     from stepguide.rules.assessment import Assessment, TraceItem, assess, assess_profile  # noqa: F401
     from stepguide.rules.email import EmailDraft, draft_email  # noqa: F401
     from stepguide.rules.frame import assess_frame  # noqa: F401
     from stepguide.rules.inputs import APPLICANTS, MONTHS, STAGES, InputError, Profile, make_profile  # noqa: F401
+    from stepguide.rules.programs import Program, ProgramPlan, make_program, plan_programs  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from stepguide.cohort.read import Cohort
+from stepguide.rules.cells import FORMULA_STARTS, neutralise  # noqa: F401 (the class export's, defined once)
 from stepguide.rules.inputs import DEFAULTS, parse_month, parse_specialty
 from stepguide.rules.scores import trend_labels
 from stepguide.rules.tables import chart_values, season_months, table
@@ -25,7 +26,6 @@ from stepguide.rules.words import label, options
 
 SUMMARY_COLUMNS = ("value", "email")
 WORDED = ("trend", "value", "reading", "email")  # verdict ids shown to readers in words
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 NOT_OUT = "—"  # a judged row without a value verdict: Step 2 CK is not out yet
 
 
@@ -108,13 +108,6 @@ def attention(cohort: Cohort) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- the CSV to take away
-
-def neutralise(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula gets a leading ``'``; anything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
 
 def export_table(cohort: Cohort) -> pd.DataFrame:
     """The judged table as exported: every row, its verdicts, why it needs attention, text cells neutralised."""

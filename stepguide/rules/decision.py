@@ -14,6 +14,11 @@ from typing import Any
 from stepguide.rules.tables import Row, table
 
 
+def yes_no(flag: bool) -> str:
+    """A flag as the decision tables spell it."""
+    return "yes" if flag else "no"
+
+
 class DecisionTable:
     """One CSV compiled once: per row, the (column, allowed values) tests that are not ``*``."""
 

@@ -65,11 +65,22 @@ def draft_email(assessment: Assessment, name: str | None = None, aamc_id: str | 
     if a.template is None:
         why = next(t.reason for t in a.trace if t.topic == "email")
         return EmailDraft(False, None, "", "", why)
-    part = a.verdict.template_part or "main"
-    row = _template_row(a.template, part)
-    fields = _fields(a, {"name": name, "aamc_id": aamc_id, "program": program, "director": director,
-                         "interview_date": interview_date, "test_date": test_date,
-                         "expected_date": expected_date, "reason": reason, "context": context,
-                         "recovery": recovery})
-    return EmailDraft(True, a.template, row["subject"].format(**fields), row["body"].format(**fields),
+    return draft_template(a, a.template, a.verdict.template_part or "main", name=name, aamc_id=aamc_id,
+                          program=program, director=director, interview_date=interview_date, test_date=test_date,
+                          expected_date=expected_date, reason=reason, context=context, recovery=recovery)
+
+
+def draft_template(assessment: Assessment, template: str, part: str = "main", **given: str | None) -> EmailDraft:
+    """One template part filled for ``assessment``, when the rules chose it for one program rather than for the
+    page's verdict (:func:`stepguide.rules.programs.plan_programs`); ``given`` holds :data:`USER_FIELDS` only.
+
+    Raises ``KeyError`` for an unknown template or part, ``TypeError`` for a field that is not a user field.
+    """
+    unknown = set(given) - set(USER_FIELDS)
+    if unknown:
+        raise TypeError(f"draft_template: {sorted(unknown)} are not fields a student fills in "
+                        f"({', '.join(USER_FIELDS)})")
+    row = _template_row(template, part)
+    fields = _fields(assessment, given)
+    return EmailDraft(True, template, row["subject"].format(**fields), row["body"].format(**fields),
                       str(row["use_when"]))
