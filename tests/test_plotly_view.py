@@ -7,6 +7,7 @@ import concurrent.futures
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,10 +19,16 @@ import numpy as np
 import pytest
 from tornado import httpclient, httpserver, netutil, web
 
+import stepguide as sg
 from recording_comm import RecordingComm
+from stepguide.charts.builders import FIGURES
+from stepguide.charts.figures import cohort_c5_figure
+from stepguide.charts.look import DARK, PALETTE
+from stepguide.rules.tables import examples, table
 from stepguide.serve import extension as _server
 from stepguide.serve.hooks import NoDelayKernelWebsocketConnection, VoilaIdentityProvider
 from stepguide.ui.plotly_view import PlotlyView, plotly_js_path, plotly_version, to_figure_dict
+from stepguide.ui.widgets import STATIC
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -259,7 +266,63 @@ def test_esm_is_small() -> None:
 
     14 kB x the dashboard's 9 charts stays a small share of the 0.5 MB websocket budget per session.
     """
-    assert len(PlotlyView()._esm) < 14_000
+    assert len((STATIC / "plotly_view.js").read_bytes()) < 14_000  # sent as written (the test below)
+
+
+def test_esm_is_the_static_file_as_written() -> None:
+    """anywidget reads ``static/plotly_view.js`` itself (``_esm`` is its path): no copy made smaller by hand."""
+    state = PlotlyView().get_state()
+    assert state["_esm"] == (STATIC / "plotly_view.js").read_text(encoding="utf-8")
+
+
+# --- the dark theme's colours: one table, data/palette.csv --------------------
+
+COLOUR = re.compile(r"#[0-9A-Fa-f]{6}\b|rgba?\([^)]*\)")
+
+
+def _colours(value: Any) -> set[str]:
+    """Every colour written anywhere in a figure spec."""
+    return set(COLOUR.findall(json.dumps(value)))
+
+
+def test_the_page_gets_the_dark_palette_from_the_table() -> None:
+    rows = table("palette")
+    assert {r["id"]: r["light"] for r in rows} == PALETTE and {r["id"]: r["dark"] for r in rows} == DARK
+    sent = PlotlyView().get_state()["_palette"]
+    assert sent == {r["id"]: [r["light"], r["dark"]] for r in rows if r["dark"] != r["light"]}
+    assert {"background", "text", "grid", "axis"} <= sent.keys()  # what plotly_view.js gives a figure's defaults
+    assert not COLOUR.search((STATIC / "plotly_view.js").read_text(encoding="utf-8"))  # no second colour map there
+
+
+def test_every_colour_a_chart_draws_is_in_the_table() -> None:
+    """So the dark page has a dark counterpart for each (static/plotly_view.js swaps light for dark)."""
+    light = set(PALETTE.values())
+    drawn: set[str] = set()
+    for _, kwargs in examples().values():
+        a = sg.assess(**kwargs)
+        for build in FIGURES.values():
+            drawn |= _colours(build(a))
+    drawn |= _colours(cohort_c5_figure({"up": 0.5, "flat": 0.3, "down": 0.2}, 10))
+    assert drawn and drawn <= light, sorted(drawn - light)
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two opaque colours."""
+    low, high = sorted((_luminance(a), _luminance(b)))
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_dark_colours_keep_their_contrast_on_the_dark_paper() -> None:
+    checked = {r["id"]: round(_contrast(r["dark"], DARK["background"]), 2)
+               for r in table("palette") if r["dark_contrast"] is not None}
+    assert {"text", "muted", "highlight", "base"} <= checked.keys()
+    assert all(checked[r["id"]] >= r["dark_contrast"] for r in table("palette") if r["id"] in checked), checked
 
 
 def test_nodelay_connection_turns_off_nagle() -> None:

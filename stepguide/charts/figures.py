@@ -185,7 +185,7 @@ def matched_figure(specialty: str, step2: int | None) -> Spec:
         annotations.append({"text": f"You: {score} (±{sem}: {band[0]}-{band[1]})", "x": score, "y": 0,
                             "xref": "x", "yref": "paper", "yanchor": "bottom",
                             "xanchor": "right" if right_half else "left", "xshift": -4 if right_half else 4,
-                            "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)", "name": "your score",
+                            "showarrow": False, "bgcolor": PALETTE["label_back"], "name": "your score",
                             "font": {"size": 11, "color": PALETTE["highlight"]}})
     if hit is None:
         notes.append(say("matched_none_note", specialty=name, **specialty_words(name)))
@@ -194,7 +194,7 @@ def matched_figure(specialty: str, step2: int | None) -> Spec:
     # The axis ends on whole tens (2-11 points of room left, 3-12 right), so it stays put while the score
     # moves within a ten: a one-point slider step then redraws only the band, line and label, not the axis.
     xaxis = {"title": {"text": "<br>".join(key), "font": {"size": 11}},
-             "range": [(min(lows) - 2) // 10 * 10, -(-(max(highs) + 3) // 10) * 10], "gridcolor": "#E6E6E6",
+             "range": [(min(lows) - 2) // 10 * 10, -(-(max(highs) + 3) // 10) * 10], "gridcolor": PALETTE["grid"],
              "fixedrange": True, "automargin": True}
     meta = {"chart": "matched", "highlight": names[hit] if hit is not None else None,
             "source": caption, "specialty": name, "step2": score,

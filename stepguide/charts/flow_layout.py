@@ -143,7 +143,7 @@ def flow_figure(flow_id: str, path: Sequence[str] = (), *, note: str | None = No
             xl, yl = _along(a, b, (leave + arrive) / 2)  # in the gap between the two boxes
             annotations.append({
                 "text": f"<b>{answer}</b>" if lit else answer, "x": xl, "y": yl, "xref": "x", "yref": "y",
-                "showarrow": False, "bgcolor": "rgba(255,255,255,0.9)", "name": f"answer:{src}>{dst}",
+                "showarrow": False, "bgcolor": PALETTE["answer_back"], "name": f"answer:{src}>{dst}",
                 "font": {"size": 10, "color": PALETTE["highlight"] if lit else PALETTE["muted"]}})
     for node, box in boxes.items():
         lit = node in path

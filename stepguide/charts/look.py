@@ -9,24 +9,21 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from stepguide.rules.tables import table
 from stepguide.rules.words import label, say
 
 Spec = dict[str, Any]
 
-# Okabe-Ito colours (safe for the common colour-vision deficiencies) plus greys.
-PALETTE: dict[str, str] = {
-    "base": "#0072B2",             # blue: every bar/point that is not yours
-    "highlight": "#D55E00",        # vermillion: yours (also outlined, so colour is not the only cue)
-    "faded": "#C4C4C4",            # parts of a flow you do not walk
-    "band": "rgba(230,159,0,0.25)",  # orange, translucent: your score give or take one SEM
-    "reference": "rgba(0,158,115,0.18)",  # bluish green, translucent: the national mean range
-    "reference_line": "#009E73",
-    "text": "#222222",
-    "muted": "#666666",            # >= 4.5:1 on white and on the node fill
-    "lit_fill": "#FBE3D6",         # a light tint of the highlight colour
-    "unlit_fill": "#F5F5F5",
-    "background": "#FFFFFF",
-}
+
+def _palette(column: str) -> dict[str, str]:
+    return {row["id"]: row[column] for row in table("palette")}
+
+
+# One table, data/palette.csv, holds every colour a chart draws (Okabe-Ito hues, safe for the common
+# colour-vision deficiencies, and greys) with its dark-page counterpart. Figure specs use the light
+# ones; PlotlyView sends the pairs to the page, which swaps them when the page is dark.
+PALETTE: dict[str, str] = _palette("light")
+DARK: dict[str, str] = _palette("dark")
 
 # A tiny explicit template, so neither plotly.py nor plotly.js substitutes its big default.
 TEMPLATE: Spec = {"layout": {
@@ -100,7 +97,7 @@ def figure_layout(title: str, meta: dict[str, Any], annotations: list[Spec], *, 
 def value_axis(title: str, top: float) -> Spec:
     # Headroom above the tallest bar leaves room for value labels and "You are here".
     return {"title": {"text": title, "font": {"size": 11}}, "range": [0, top * 1.3], "rangemode": "tozero",
-            "gridcolor": "#E6E6E6", "zeroline": True, "zerolinecolor": "#999999", "fixedrange": True,
+            "gridcolor": PALETTE["grid"], "zeroline": True, "zerolinecolor": PALETTE["axis"], "fixedrange": True,
             "automargin": True}
 
 
@@ -117,7 +114,7 @@ def you_are_here(x: Any, y: Any, *, dx: int, dy: int, standoff: int = 18) -> Spe
     return {"text": YOU_ARE_HERE, "x": x, "y": y, "xref": "x", "yref": "y", "ax": dx, "ay": dy,
             "showarrow": True, "arrowhead": 2, "arrowwidth": 1.5, "arrowcolor": PALETTE["highlight"],
             "standoff": standoff, "font": {"size": 12, "color": PALETTE["highlight"]},
-            "bgcolor": "rgba(255,255,255,0.85)", "name": "you-are-here"}
+            "bgcolor": PALETTE["label_back"], "name": "you-are-here"}
 
 
 def emphasis(n: int, hit: int | None) -> tuple[list[str], list[float]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stepguide.rules.schema import DataDir
 from stepguide.rules.schema import Row as Row  # re-exported: the rows and tables table() returns
@@ -157,7 +157,7 @@ def season_months() -> tuple[str, ...]:
 
 
 @cache
-def examples() -> dict[str, tuple[str, dict[str, object]]]:
+def examples() -> dict[str, tuple[str, dict[str, Any]]]:
     """The documents' worked examples: id -> (label, keyword arguments for ``assess``).
 
     Workshops start from these so a room can compare cases the articles discuss.

@@ -9,16 +9,14 @@ and, when it is lost, greys the results, makes the inputs inert and offers
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import anywidget
 
-__all__ = ["ConnectionBanner"]
+from stepguide.ui.widgets import STATIC
 
-_ESM = (Path(__file__).with_name("static") / "connection.js").read_text(encoding="utf-8")
+__all__ = ["ConnectionBanner"]
 
 
 class ConnectionBanner(anywidget.AnyWidget):
     """A hidden banner (``role="alert"``) that appears when the page's kernel connection is lost."""
 
-    _esm = _ESM
+    _esm = STATIC / "connection.js"

@@ -28,20 +28,14 @@ from typing import Any
 import anywidget
 import traitlets
 
+from stepguide.charts.look import DARK, PALETTE
+from stepguide.ui.widgets import STATIC
+
 __all__ = ["PlotlyView", "plotly_js_path", "plotly_version", "to_figure_dict"]
 
-
-
-def _compact(source: str) -> str:
-    """The ESM without comment lines and indentation: it is sent once per chart over the websocket."""
-    lines = (line.strip() for line in source.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//"))
-
-
-_ESM = _compact((Path(__file__).with_name("static") / "plotly_view.js").read_text(encoding="utf-8"))
-
-
-_BASIC_BUNDLE = Path(__file__).with_name("static") / "vendor" / "plotly-basic.min.js"
+_BASIC_BUNDLE = STATIC / "vendor" / "plotly-basic.min.js"
+# The dark page's colours: each chart colour that changes, by id, as [light, dark] (data/palette.csv).
+_DARK_PAIRS = {key: [light, DARK[key]] for key, light in PALETTE.items() if DARK[key] != light}
 
 
 def plotly_js_path() -> Path:
@@ -131,18 +125,26 @@ class PlotlyView(anywidget.AnyWidget):
     Assigning ``figure`` or calling ``update`` sends one message; mutating the
     dict in place sends nothing (use ``batch_update``).
 
-    The page side draws the chart when it nears the viewport or the page is
-    idle (first paint), follows the page's dark theme (``<html
-    data-sg-theme="dark">``: the spec itself stays theme-free) and, with
-    ``downloads`` (default on), puts "PNG"/"SVG" save buttons under the chart.
+    The page side (``static/plotly_view.js``) draws the chart when it nears
+    the viewport or the page is idle (first paint; the box keeps the chart's
+    height meanwhile, so nothing jumps); follows the page's dark theme (``<html
+    data-sg-theme="dark">``), swapping each light colour of ``data/palette.csv``
+    for its dark one as it draws, so the spec stays theme-free; with
+    ``downloads`` (default on) puts "PNG"/"SVG" save buttons under the chart
+    (light colours, for paper); prints light and at most a sheet wide where the
+    element sets ``--sg-print: 1``; scales fonts and height by
+    ``--sg-chart-scale`` (presenter mode); and gives ``Plotly.react`` the very
+    objects it drew last wherever the new figure equals them, so an update
+    redraws only what changed.
     """
 
-    _esm = _ESM
+    _esm = STATIC / "plotly_view.js"
     figure = _Figure({"data": [], "layout": {}}).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
     config = traitlets.Dict({}).tag(sync=True)
     downloads = traitlets.Bool(True).tag(sync=True)
     _plotly_version = traitlets.Unicode("").tag(sync=True)
+    _palette = traitlets.Dict(_DARK_PAIRS).tag(sync=True)
 
     def __init__(self, figure: Any = None, *, label: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("_plotly_version", plotly_version())

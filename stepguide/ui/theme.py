@@ -1,22 +1,20 @@
 """Light and dark page themes: a toggle that follows the system until the person picks one.
 
 The theme lives in the page, not in Python: ``<html data-sg-theme="dark">``
-switches the dashboard's CSS variables and the charts' colours
-(``static/plotly_view.js``), so figure specs stay theme-free and a toggle
-costs no kernel round trip.
+switches the dashboard's CSS variables and the charts' colours (each chart's
+page side swaps every light colour of ``data/palette.csv`` for its dark one),
+so figure specs stay theme-free and a toggle costs no kernel round trip.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import anywidget
 
-__all__ = ["ThemeToggle"]
+from stepguide.ui.widgets import STATIC
 
-_ESM = (Path(__file__).with_name("static") / "theme.js").read_text(encoding="utf-8")
+__all__ = ["ThemeToggle"]
 
 
 class ThemeToggle(anywidget.AnyWidget):
     """A "Dark theme" button (``aria-pressed``); until pressed the page follows ``prefers-color-scheme``."""
 
-    _esm = _ESM
+    _esm = STATIC / "theme.js"

@@ -18,7 +18,6 @@ the page shows the notice as text, never as HTML.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -28,6 +27,7 @@ import traitlets
 from stepguide.rules.inputs import InputError, make_profile
 from stepguide.ui.controls import ProfileControls, model_values
 from stepguide.ui.model import GuideModel
+from stepguide.ui.widgets import with_clipboard
 
 
 class Page(Protocol):
@@ -44,8 +44,6 @@ class Page(Protocol):
 
 __all__ = ["SituationLink", "fragment_of", "parse_fragment"]
 
-_ESM = "\n".join((Path(__file__).with_name("static") / name).read_text(encoding="utf-8")
-                 for name in ("clipboard.js", "url_state.js"))
 MAX_FRAGMENT = 2000  # characters; a situation needs ~250
 MAX_FIELDS = 40
 YES, NO = ("yes", "true", "1", "on"), ("no", "false", "0", "off")
@@ -112,7 +110,7 @@ class SituationLink(anywidget.AnyWidget):
     lists the inputs as (label, value) for the printed plan.
     """
 
-    _esm = _ESM
+    _esm = with_clipboard("url_state.js")
     state = traitlets.Unicode("").tag(sync=True)
     notice = traitlets.Unicode("").tag(sync=True)
     summary: traitlets.List[list[str]] = traitlets.List([]).tag(sync=True)

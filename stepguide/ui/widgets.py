@@ -1,4 +1,4 @@
-"""Small front-end widgets the pages share, each with its own ES module in ``static/``.
+"""Small front-end widgets the pages share, each with its own ES module in ``static/`` (:data:`STATIC`).
 
 ipywidgets gives slider handles no accessible name and a page no ``main``
 landmark (:class:`PageLandmark` fixes both for the ``.sg-main`` box it sits in);
@@ -13,18 +13,26 @@ from typing import Any
 import anywidget
 import traitlets
 
-_STATIC = Path(__file__).with_name("static")
+# The widgets' ES modules and style sheets: a widget names its file, ``_esm = STATIC / "x.js"``.
+#
+# anywidget reads the file (and with ``ANYWIDGET_HMR=1`` in a source checkout, with ``watchfiles``
+# installed, pushes each saved change to the open page).
+STATIC = Path(__file__).with_name("static")
 
 
-def _esm(*names: str) -> str:
-    """An ES module from ``static/`` (shared helpers first, e.g. ``clipboard.js``)."""
-    return "\n".join((_STATIC / name).read_text(encoding="utf-8") for name in names)
+def with_clipboard(name: str) -> str:
+    """``static/<name>`` with ``static/clipboard.js`` (its ``copyText``) in front, for the widgets that copy text.
+
+    The one place two modules are joined: anywidget loads an ``_esm`` from a blob: URL, which has no
+    folder for ``import "./clipboard.js"`` to resolve against. The price: these two do not hot-reload.
+    """
+    return "\n".join((STATIC / part).read_text(encoding="utf-8") for part in ("clipboard.js", name))
 
 
 class PageLandmark(anywidget.AnyWidget):
     """Gives the enclosing ``.sg-main`` box ``role=main`` (named ``label``) and names its slider handles."""
 
-    _esm = _esm("page_landmark.js")
+    _esm = STATIC / "page_landmark.js"
     label = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, label: str, **kwargs: Any) -> None:
@@ -34,7 +42,7 @@ class PageLandmark(anywidget.AnyWidget):
 class CopyButton(anywidget.AnyWidget):
     """A ``<button>`` that copies ``text`` to the clipboard (works offline and on plain http)."""
 
-    _esm = _esm("clipboard.js", "copy_button.js")
+    _esm = with_clipboard("copy_button.js")
     label = traitlets.Unicode("").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
 
@@ -45,7 +53,7 @@ class CopyButton(anywidget.AnyWidget):
 class DownloadLink(anywidget.AnyWidget):
     """An ``<a download>`` link whose data: URL always holds the current ``text``: a real file download."""
 
-    _esm = _esm("download_link.js")
+    _esm = STATIC / "download_link.js"
     label = traitlets.Unicode("").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
     filename = traitlets.Unicode("download.txt").tag(sync=True)

@@ -23,10 +23,8 @@ from stepguide.rules.words import label
 from stepguide.ui import render
 from stepguide.ui.plotly_view import PlotlyView
 from stepguide.ui.render import esc
+from stepguide.ui.widgets import STATIC
 
-_STATIC = Path(__file__).resolve().parents[1] / "static"
-_ESM = (_STATIC / "cohort.js").read_text(encoding="utf-8")
-_CSS = (_STATIC / "cohort.css").read_text(encoding="utf-8")
 CHUNK_BYTES = 256 * 1024
 SEND_SHARE = 0.4  # of the progress bar: sending (the front end's part); the rest is reading and judging
 UNEXPECTED = "Something went wrong while reading this file. Nothing was changed: check the file and try again."
@@ -34,8 +32,8 @@ log = logging.getLogger(__name__)
 
 
 class _CohortWidget(anywidget.AnyWidget):
-    _esm = _ESM
-    _css = _CSS
+    _esm = STATIC / "cohort.js"
+    _css = STATIC / "cohort.css"
     kind = traitlets.Unicode("").tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
 

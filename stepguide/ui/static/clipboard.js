@@ -1,5 +1,6 @@
-// Shared by the widgets that copy text (prepended to their modules by Python): the Clipboard API where
-// the page is a secure context, else a hidden textarea and execCommand (plain-http workshop servers).
+// copyText(text), shared by the widgets that copy text: stepguide.ui.widgets.with_clipboard puts this file in
+// front of their modules (anywidget loads a module from a blob: URL, where an import has nothing to resolve
+// against). The Clipboard API in a secure context, else a hidden textarea (plain-http workshop servers).
 
 async function copyText(text) {
   if (navigator.clipboard && window.isSecureContext) {

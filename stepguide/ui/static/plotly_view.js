@@ -1,211 +1,85 @@
-// Front end of stepguide.ui.plotly_view.PlotlyView.
-// plotly.js comes from a static, cacheable URL (loaded once per page), never
-// over the kernel websocket; updates go through Plotly.react.
-//
-// On top of drawing the figure spec as given (Python specs know no theme):
-// * dark theme: when <html data-sg-theme="dark"> (stepguide.ui.theme), the light
-//   palette is swapped for a dark one at draw time, and every chart redraws
-//   when the attribute flips;
-// * first paint: a chart draws when it nears the viewport or the page is idle,
-//   whichever comes first (a hidden one when it is shown); its box keeps the
-//   chart's height meanwhile, so nothing jumps;
-// * keep: "PNG" and "SVG" buttons save the chart (light colours, for paper);
-//   a chart whose element sets the CSS variable --sg-print: 1 is printed: on
-//   "beforeprint" it redraws in light colours at (at most) a sheet's width;
-// * --sg-chart-scale (CSS variable, e.g. 1.6 in presenter mode) scales fonts
-//   and height for a projector;
-// * cheap redraws: every part of a new figure equal to the one drawn last keeps
-//   that one's object, so Plotly.react (which compares arrays, `meta` and
-//   `template` by identity) redraws only what really changed.
+// Front end of stepguide.ui.plotly_view.PlotlyView (see its docstring); sent once per chart, so lean.
 
-const DEFAULT_HEIGHT = 360;
-const PROMISE_KEY = "__stepguidePlotlyPromise";
-const VIEWS_KEY = "__stepguidePlotlyViews";
-// No mode bar by default: its buttons cannot live inside role="img", and
-// "Share chart" would upload data to Plotly Cloud.
-const DEFAULT_CONFIG = {
-  responsive: true,
-  displaylogo: false,
-  displayModeBar: false,
-  showSendToCloud: false,
-  showLink: false,
-};
+const HEIGHT = 360;
+const PROMISE = "__stepguidePlotlyPromise";
+const VIEWS = "__stepguidePlotlyViews";
+const QUEUE = "__stepguidePlotlyQueue";
+export const CONFIG = { responsive: true, displaylogo: false, displayModeBar: false, showSendToCloud: false, showLink: false };
 
-// Light colours used by stepguide.charts -> their dark-theme counterparts (contrast >= 4.5:1 for
-// text and >= 3:1 for marks against the dark paper). Anything else is left as it is.
-const DARK = {
-  "#ffffff": "#1d232a", "#222222": "#eceff2", "#666666": "#b9c1ca",
-  "#e6e6e6": "#3b444e", "#999999": "#8a949e", "#c4c4c4": "#5d6670",
-  "#f5f5f5": "#262d35", "#fbe3d6": "#4a2a17",
-  "#0072b2": "#56b4e9", "#d55e00": "#ff9f5a", "#009e73": "#3fd1a6", "#e69f00": "#f5c04a",
-  "rgba(255,255,255,0.85)": "rgba(29,35,42,0.88)", "rgba(255,255,255,0.9)": "rgba(29,35,42,0.9)",
-};
-
-function baseUrl() {
-  const node = document.getElementById("jupyter-config-data");
-  if (node) {
-    try {
-      const url = JSON.parse(node.textContent || "{}").baseUrl;
-      if (url) return url.endsWith("/") ? url : `${url}/`;
-    } catch (_) {
-      /* fall through to "/" */
-    }
-  }
-  return "/";
-}
-
-function loadPlotly(version) {
-  if (window.Plotly && typeof window.Plotly.react === "function") {
-    return Promise.resolve(window.Plotly);
-  }
-  if (!window[PROMISE_KEY]) {
-    const promise = new Promise((resolve, reject) => {
-      // The stepguide Voila template already started fetching it from the page head.
-      const early = document.getElementById("stepguide-plotly");
-      if (early && !early.dataset.failed) {
-        early.addEventListener("load", () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("no Plotly"))));
-        early.addEventListener("error", () => reject(new Error(`could not load ${early.src}`)));
-        return;
-      }
-      const script = document.createElement("script");
-      const query = version ? `?v=${encodeURIComponent(version)}` : "";
-      script.src = `${baseUrl()}stepguide/static/plotly.min.js${query}`;
-      script.async = true;
-      script.onload = () =>
-        window.Plotly
-          ? resolve(window.Plotly)
-          : reject(new Error("plotly.min.js loaded but defined no Plotly"));
-      script.onerror = () => reject(new Error(`could not load ${script.src}`));
-      document.head.appendChild(script);
-    });
-    // Forget a failed load so a later render can retry.
-    promise.catch(() => {
-      if (window[PROMISE_KEY] === promise) delete window[PROMISE_KEY];
-    });
-    window[PROMISE_KEY] = promise;
-  }
-  return window[PROMISE_KEY];
-}
-
-function titleText(layout) {
-  const title = layout && layout.title;
-  const text = typeof title === "string" ? title : title && title.text;
+export function titleText(layout) {
+  const t = layout?.title;
+  const text = typeof t === "string" ? t : t?.text;
   return text ? String(text).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim() : "";
 }
 
-function isDark() {
-  return document.documentElement.getAttribute("data-sg-theme") === "dark";
+export function walk(value, leaf, key) {
+  if (Array.isArray(value)) return value.map((v) => walk(v, leaf));
+  if (!value || typeof value !== "object") return leaf(value, key);
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = k === "meta" ? v : walk(v, leaf, k);
+  return out;
 }
 
-// Every live view registers a redraw callback; one observer re-themes them all.
-function views() {
-  if (!window[VIEWS_KEY]) {
-    const set = new Set();
-    window[VIEWS_KEY] = set;
-    new MutationObserver(() => set.forEach((redraw) => redraw())).observe(document.documentElement, {
-      attributes: true,
-      attributeFilter: ["data-sg-theme"],
-    });
-  }
-  return window[VIEWS_KEY];
-}
+export const scaleFonts = (layout, k) => walk(layout, (v, key) => (key === "size" && typeof v === "number" ? v * k : v));
 
-function recolour(value) {
-  if (typeof value === "string") {
-    const swap = DARK[value.trim().toLowerCase()];
-    return swap === undefined ? value : swap;
-  }
-  if (Array.isArray(value)) return value.map(recolour);
-  if (value && typeof value === "object") {
-    const out = {};
-    for (const [k, v] of Object.entries(value)) out[k] = k === "meta" ? v : recolour(v);
-    return out;
-  }
-  return value;
-}
-
-function darken(fig) {
-  const layout = recolour(fig.layout || {});
-  layout.paper_bgcolor = DARK["#ffffff"];
-  layout.plot_bgcolor = DARK["#ffffff"];
-  layout.font = { ...(layout.font || {}), color: (layout.font && layout.font.color) || "#eceff2" };
-  for (const key of Object.keys(layout)) {
-    if (/^[xy]axis\d*$/.test(key) && layout[key] && typeof layout[key] === "object") {
-      const axis = layout[key];
-      axis.gridcolor = axis.gridcolor || "#3b444e";
-      axis.linecolor = axis.linecolor || "#8a949e";
-      axis.zerolinecolor = axis.zerolinecolor || "#8a949e";
+// palette: {id: [light, dark]} (data/palette.csv)
+export function darken(fig, palette) {
+  const swap = {};
+  for (const [light, dark] of Object.values(palette)) swap[light.toLowerCase()] = dark;
+  const dark = (id) => palette[id]?.[1];
+  const recolour = (v) => (typeof v === "string" && swap[v.trim().toLowerCase()]) || v;
+  const layout = walk(fig.layout || {}, recolour);
+  layout.paper_bgcolor = layout.plot_bgcolor = dark("background");
+  layout.font = { ...layout.font, color: layout.font?.color || dark("text") };
+  for (const [key, axis] of Object.entries(layout)) {
+    if (/^[xy]axis\d*$/.test(key) && axis && typeof axis === "object") {
+      axis.gridcolor ||= dark("grid");
+      axis.linecolor ||= dark("axis");
+      axis.zerolinecolor ||= dark("axis");
     }
   }
-  return { ...fig, data: recolour(fig.data || []), layout };
+  return { ...fig, data: walk(fig.data || [], recolour), layout };
 }
 
-function scaleFonts(value, k) {
-  if (Array.isArray(value)) return value.map((v) => scaleFonts(v, k));
-  if (value && typeof value === "object") {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) {
-      if (key === "meta") out[key] = v;
-      else if (key === "size" && typeof v === "number") out[key] = v * k;
-      else out[key] = scaleFonts(v, k);
-    }
-    return out;
+export function wrapTitle(layout, width) {
+  const t = layout.title;
+  if (!width || !t || typeof t.text !== "string" || t.text.includes("<br>")) return layout;
+  const size = t.font?.size || 14;
+  const per = Math.max(12, Math.floor((width - 24) / (size * 0.56)));
+  const lines = [];
+  for (const word of t.text.split(" ")) {
+    const n = lines.length - 1;
+    if (n >= 0 && `${lines[n]} ${word}`.length <= per) lines[n] += ` ${word}`;
+    else lines.push(word);
   }
-  return value;
+  if (lines.length < 2) return layout;
+  const margin = layout.margin || {};
+  return { ...layout, title: { ...t, text: lines.join("<br>"), pad: { ...t.pad, t: (t.pad?.t || 0) + 8 } },
+    margin: { ...margin, t: (margin.t || 80) + Math.ceil((lines.length - 1) * size * 1.25) } };
 }
 
-const idle = (fn, timeout) => (window.requestIdleCallback || setTimeout)(fn, { timeout });
-
-// Charts waiting for an idle moment: each idle period draws as many as fit in it.
-const QUEUE_KEY = "__stepguidePlotlyQueue";
-function enqueue(job) {
-  const q = window[QUEUE_KEY] || (window[QUEUE_KEY] = { jobs: new Set(), asked: false });
-  q.jobs.add(job);
-  if (q.asked) return;
-  q.asked = true;
-  const run = (deadline) => {
-    q.asked = false;
-    for (const next of q.jobs) {
-      q.jobs.delete(next);
-      next();
-      if (!deadline || (!deadline.didTimeout && deadline.timeRemaining() < 10)) break;
-    }
-    if (q.jobs.size && !q.asked) {
-      q.asked = true;
-      idle(run, 300);
-    }
-  };
-  idle(run, 300);
+export function chartHeight(layout, k = 1) {
+  const h = Number(layout?.height);
+  return Math.round((h > 0 ? h : HEIGHT) * k);
 }
 
-// Plotly's first chart on a page pays for its style sheet and text measuring: pay it while the
-// kernel connects, in a throwaway plot drawn and removed in one task (never seen on screen).
-function warmUp(Plotly) {
-  if (window.__stepguidePlotlyWarm) return;
-  window.__stepguidePlotlyWarm = true;
-  const div = document.createElement("div");
-  div.style.cssText = "position:absolute;left:-9999px;top:0;width:300px;height:200px";
-  document.body.appendChild(div);
-  const done = () => {
-    Plotly.purge(div);
-    div.remove();
-  };
-  // newPlot may finish asynchronously (e.g. when the page is busy): purge only once it has, or plotly's
-  // pending redraw finds no layout and throws.
-  let drawn;
-  try {
-    drawn = Plotly.newPlot(div, [{ type: "bar", x: ["a"], y: [1], text: ["1"] }], { width: 300, height: 200,
-      font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" },
-      annotations: [{ text: "a", x: 0, y: 1 }] }, { staticPlot: true });
-  } catch (_) {
-    /* a warm-up only */
-  }
-  Promise.resolve(drawn).catch(() => {}).then(done);
+export function prepare(figure, { k = 1, palette = null, width = 0, print = 0 } = {}) {
+  let fig = structuredClone(figure);
+  if (k !== 1) fig.layout = scaleFonts(fig.layout || {}, k);
+  if (palette) fig = darken(fig, palette);
+  const layout = wrapTitle(fig.layout || {}, print || width);
+  delete layout.width;
+  layout.autosize = !print;
+  if (print) layout.width = print;
+  layout.height = chartHeight(figure.layout, k);
+  return { data: fig.data || [], layout };
 }
 
-// `next` with every part deep-equal to `prev`'s counterpart replaced by that (already drawn) object.
-// Plotly.react treats a new array as new data (a full replot) and a figure off the websocket is all new.
-function share(next, prev) {
+export const plotConfig = (figure, model) => ({ ...CONFIG, ...figure, ...model });
+export const roleOf = (config) => (config.displayModeBar === false || config.staticPlot ? "img" : "figure");
+
+// Plotly.react compares arrays, meta and template by identity: reuse prev's equal parts.
+export function share(next, prev) {
   if (next === prev || !next || !prev || typeof next !== "object" || typeof prev !== "object") return next;
   if (Array.isArray(next) !== Array.isArray(prev)) return next;
   const keys = Object.keys(next);
@@ -218,250 +92,248 @@ function share(next, prev) {
   return same ? prev : out;
 }
 
-// A new `meta` object alone makes Plotly replot everything, though meta shows on a chart only through
-// a %{meta} text template. Without one, the meta object drawn last is refilled in place: Plotly sees no
-// change, and _fullLayout.meta (what the page and the tests read) is current.
+// A new meta object replots all: refill the drawn one in place (unless a text uses %{meta}).
 const isObject = (v) => !!v && typeof v === "object" && !Array.isArray(v);
 function refill(fresh, old) {
   if (!isObject(fresh) || !isObject(old) || fresh === old) return fresh;
   for (const k of Object.keys(old)) delete old[k];
   return Object.assign(old, fresh);
 }
-function keepMeta(next, prev) {
+export function keepMeta(next, prev) {
   if (JSON.stringify(next).includes("%{meta")) return next;
-  const layout = isObject(next.layout.meta) ? { ...next.layout, meta: refill(next.layout.meta, prev.layout.meta) } : next.layout;
-  const data = next.data.map((trace, i) => {
-    const old = prev.data[i];
-    return isObject(trace) && isObject(old) && isObject(trace.meta) ? { ...trace, meta: refill(trace.meta, old.meta) } : trace;
-  });
-  return { data, layout };
+  const fill = (o, old) => (isObject(o) && isObject(old) && isObject(o.meta) ? { ...o, meta: refill(o.meta, old.meta) } : o);
+  return { data: next.data.map((trace, i) => fill(trace, prev.data[i])), layout: fill(next.layout, prev.layout) };
 }
 
-const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "chart";
+export const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "chart";
+
+function baseUrl() {
+  let url;
+  try {
+    url = JSON.parse(document.getElementById("jupyter-config-data").textContent).baseUrl;
+  } catch (_) {
+    /* no page config */
+  }
+  return url ? url.replace(/\/?$/, "/") : "/";
+}
+
+// One plotly.js per page, fetched early by the stepguide template's <head>.
+function loadPlotly(version) {
+  if (typeof window.Plotly?.react === "function") return Promise.resolve(window.Plotly);
+  if (!window[PROMISE]) {
+    const promise = new Promise((resolve, reject) => {
+      const early = document.getElementById("stepguide-plotly");
+      const script = early && !early.dataset.failed ? early : document.createElement("script");
+      script.addEventListener("load", () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("no Plotly"))));
+      script.addEventListener("error", () => reject(new Error(`could not load ${script.src}`)));
+      if (script === early) return;
+      script.src = `${baseUrl()}stepguide/static/plotly.min.js${version ? `?v=${encodeURIComponent(version)}` : ""}`;
+      script.async = true;
+      document.head.appendChild(script);
+    });
+    promise.catch(() => window[PROMISE] === promise && delete window[PROMISE]); // retry later
+    window[PROMISE] = promise;
+  }
+  return window[PROMISE];
+}
+
+const isDark = () => document.documentElement.getAttribute("data-sg-theme") === "dark";
+
+function views() {
+  if (!window[VIEWS]) {
+    const set = (window[VIEWS] = new Set());
+    new MutationObserver(() => set.forEach((redraw) => redraw())).observe(document.documentElement,
+      { attributes: true, attributeFilter: ["data-sg-theme"] });
+  }
+  return window[VIEWS];
+}
+
+const idle = (fn, timeout) => (window.requestIdleCallback || setTimeout)(fn, { timeout });
+
+// Each idle period draws as many waiting charts as fit in it.
+function enqueue(job) {
+  const q = (window[QUEUE] ||= { jobs: new Set(), asked: false });
+  const ask = () => {
+    if (!q.asked) idle(run, 300);
+    q.asked = true;
+  };
+  const run = (deadline) => {
+    q.asked = false;
+    for (const next of q.jobs) {
+      q.jobs.delete(next);
+      next();
+      if (!deadline || (!deadline.didTimeout && deadline.timeRemaining() < 10)) break;
+    }
+    if (q.jobs.size) ask();
+  };
+  q.jobs.add(job);
+  ask();
+}
+
+// Pay plotly's first-chart costs (style sheet, text measuring) off screen while the kernel connects.
+function warmUp(Plotly, figure) {
+  if (window.__stepguidePlotlyWarm) return;
+  window.__stepguidePlotlyWarm = true;
+  const div = document.createElement("div");
+  div.style.cssText = "position:absolute;left:-9999px;top:0;width:300px;height:200px";
+  document.body.appendChild(div);
+  const layout = { width: 300, height: 200, template: figure?.layout?.template, annotations: [{ text: "a" }] };
+  // Purge once newPlot is done, or its pending redraw throws.
+  Promise.resolve().then(() => Plotly.newPlot(div, [{ type: "bar", x: ["a"], y: [1], text: ["1"] }], layout, { staticPlot: true }))
+    .catch(() => {}).then(() => {
+      Plotly.purge(div);
+      div.remove();
+    });
+}
+
+function mount(model, el) {
+  const make = (tag, props) => Object.assign(document.createElement(tag), props);
+  const box = make("div", { className: "stepguide-plotly-view" });
+  const plot = box.appendChild(make("div", { className: "stepguide-plotly-view-plot" }));
+  box.style.width = plot.style.width = "100%";
+  el.appendChild(box);
+  const tools = make("div", { className: "sg-chart-tools" });
+  const buttons = ["PNG", "SVG"].map((text) =>
+    tools.appendChild(make("button", { type: "button", className: "sg-button sg-button-quiet", textContent: text })));
+  return { model, el, box, plot, tools, buttons, Plotly: null, alive: true, wanted: false, broken: false, k: 0,
+    drawn: null, printing: 0, renders: 0 };
+}
+
+const figureOf = (view) => view.model.get("figure") || {};
+const nameOf = (view) => view.model.get("label") || titleText(figureOf(view).layout) || "Chart";
+
+// Read at the first draw, not on mount: getComputedStyle forces a style pass.
+function scaleOf(view) {
+  if (!view.k && view.wanted) view.k = parseFloat(getComputedStyle(view.el).getPropertyValue("--sg-chart-scale")) || 1;
+  return view.k || 1;
+}
+
+function setName({ box, buttons }, text) {
+  if (!box.hasAttribute("role")) box.setAttribute("role", "img");
+  box.setAttribute("aria-label", text);
+  for (const b of buttons) b.setAttribute("aria-label", `Download "${text}" as ${b.textContent}`);
+}
+
+function showTools({ model, el, tools }) {
+  if (model.get("downloads") !== false) el.appendChild(tools);
+  else tools.remove();
+}
+
+const prepared = (view, dark) => prepare(figureOf(view), { k: scaleOf(view),
+  palette: dark ? view.model.get("_palette") : null, width: view.printing || view.plot.offsetWidth, print: view.printing });
+
+function draw(view) {
+  const { box, plot, Plotly } = view;
+  if (view.broken) return;
+  setName(view, nameOf(view));
+  box.style.minHeight = plot.style.height = `${chartHeight(figureOf(view).layout, scaleOf(view))}px`;
+  if (!Plotly || !view.alive || !view.wanted) return;
+  const dark = isDark() && !view.printing;
+  const next = prepared(view, dark);
+  const { drawn } = view;
+  view.drawn = drawn ? share(keepMeta(next, drawn), drawn) : next;
+  const config = plotConfig(figureOf(view).config, view.model.get("config"));
+  box.setAttribute("role", roleOf(config));
+  Plotly.react(plot, view.drawn.data, view.drawn.layout, config)
+    .then(() => {
+      box.dataset.renders = String(++view.renders);
+      box.dataset.theme = dark ? "dark" : "light";
+    })
+    .catch((err) => console.error("PlotlyView: bad figure", err));
+}
+
+// A hidden chart waits: the resize observer asks again when it is shown.
+function want(view) {
+  if (view.wanted || !view.alive || !view.box.getClientRects().length) return;
+  view.wanted = true;
+  draw(view);
+}
+
+function download(view, format) {
+  if (!view.Plotly) return;
+  const { data, layout } = prepared(view, false); // light, for paper
+  const width = Math.max(480, Math.round(view.plot.getBoundingClientRect().width) || 800);
+  view.Plotly.downloadImage({ data, layout: { ...layout, width, autosize: false } }, { format, width,
+    height: layout.height, scale: format === "png" ? 2 : 1, filename: slug(nameOf(view)) })
+    .catch((err) => console.error("PlotlyView: save", err));
+}
+
+function print(view, on) {
+  const { el, plot } = view;
+  const width = on && view.Plotly && getComputedStyle(el).getPropertyValue("--sg-print").trim() === "1"
+    ? Math.min(plot.offsetWidth || 680, 680) : 0;
+  if (width === view.printing) return;
+  view.printing = width;
+  if (width) view.wanted = true;
+  draw(view);
+}
+
+function fail(view, err) {
+  if (!view.alive) return;
+  const { box } = view;
+  view.broken = true;
+  console.error("stepguide PlotlyView:", err);
+  box.textContent = `${box.getAttribute("aria-label")}: chart could not be displayed (plotting library failed to load).`;
+  ["role", "aria-label", "style"].forEach((a) => box.removeAttribute(a));
+  view.tools.remove();
+}
+
+// Plotly follows only window resizes; widgets may render hidden (tabs): follow the box.
+function observe(view) {
+  const { box, plot } = view;
+  const seen = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && want(view),
+    { rootMargin: "300px 0px" });
+  seen.observe(box);
+  enqueue(() => want(view));
+  let frame = 0;
+  const resized = new ResizeObserver((entries) => {
+    if (!view.Plotly || !entries.some((e) => e.contentRect.width > 0)) return;
+    if (!view.wanted) return want(view);
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => view.alive && plot.offsetParent !== null && plot.data
+      && Promise.resolve(view.Plotly.Plots.resize(plot)).catch(() => {}));
+  });
+  resized.observe(box);
+  return () => {
+    seen.disconnect();
+    resized.disconnect();
+    cancelAnimationFrame(frame);
+  };
+}
 
 function render({ model, el }) {
-  const box = document.createElement("div");
-  box.className = "stepguide-plotly-view";
-  box.style.width = "100%";
-  const plot = document.createElement("div");
-  plot.className = "stepguide-plotly-view-plot";
-  plot.style.width = "100%";
-  box.appendChild(plot);
-  el.appendChild(box);
-
-  const tools = document.createElement("div");
-  tools.className = "sg-chart-tools";
-  const buttons = ["png", "svg"].map((format) => {
-    const b = document.createElement("button");
-    b.type = "button";
-    b.className = "sg-button sg-button-quiet";
-    b.textContent = format.toUpperCase();
-    b.dataset.format = format;
-    tools.appendChild(b);
-    return b;
-  });
-  let Plotly = null;
-  let alive = true;
-  let renders = 0;
-  let broken = false; // plotly.js could not load: the box says so and stays as it is
-  let wanted = false; // near the viewport or the page went idle: draw (and keep drawing on changes)
-  let drawn = null; // the {data, layout} last given to Plotly.react, shared into the next one
-
-  const figure = () => model.get("figure") || {};
-  const name = () => model.get("label") || titleText(figure().layout) || "Chart";
-  // Read once, when the chart first draws (not while the page mounts: getComputedStyle forces a style pass).
-  let k = 0;
-  const scale = () => {
-    if (!k && wanted) k = parseFloat(getComputedStyle(el).getPropertyValue("--sg-chart-scale")) || 1;
-    return k || 1;
-  };
-  const height = () => {
-    const h = Number((figure().layout || {}).height);
-    return Math.round((h > 0 ? h : DEFAULT_HEIGHT) * scale());
-  };
-  const setName = () => {
-    const text = name();
-    if (!box.hasAttribute("role")) box.setAttribute("role", "img");
-    box.setAttribute("aria-label", text);
-    buttons.forEach((b) => b.setAttribute("aria-label", `Download "${text}" as ${b.textContent}`));
-  };
-  const sizeBox = () => {
-    box.style.minHeight = `${height()}px`;
-    plot.style.height = `${height()}px`;
-  };
-  const showTools = () => {
-    if (model.get("downloads") !== false) el.appendChild(tools);
-    else tools.remove();
-  };
-
-  // The figure as drawn on screen: theme and scale applied, the model's copy left pristine.
-  const prepared = (dark) => {
-    let fig = structuredClone(figure());
-    const k = scale();
-    if (k !== 1) fig = { ...fig, layout: scaleFonts(fig.layout || {}, k) };
-    if (dark) fig = darken(fig);
-    const layout = fig.layout || {};
-    // A title longer than a phone-wide chart wraps onto more lines, and the top margin grows to fit them.
-    const t = layout.title;
-    const w = printing || plot.offsetWidth;
-    if (t && typeof t.text === "string" && !t.text.includes("<br>") && w) {
-      const size = (t.font && t.font.size) || 14;
-      const per = Math.max(12, Math.floor((w - 24) / (size * 0.56)));
-      const lines = [];
-      for (const word of t.text.split(" ")) {
-        if (lines.length && (lines[lines.length - 1] + " " + word).length <= per) lines[lines.length - 1] += " " + word;
-        else lines.push(word);
-      }
-      if (lines.length > 1) {
-        layout.title = { ...t, text: lines.join("<br>"), pad: { ...(t.pad || {}), t: ((t.pad && t.pad.t) || 0) + 8 } };
-        layout.margin = { ...(layout.margin || {}) };
-        layout.margin.t = (layout.margin.t || 80) + Math.ceil((lines.length - 1) * size * 1.25);
-      }
-    }
-    delete layout.width;
-    layout.autosize = !printing;
-    if (printing) layout.width = printing;
-    layout.height = height();
-    return { data: fig.data || [], layout };
-  };
-
-  let printing = 0; // while printing: the width to draw at, at most a sheet's
-  const printed = () => getComputedStyle(el).getPropertyValue("--sg-print").trim() === "1";
-  const beforePrint = () => {
-    if (!Plotly || !printed()) return;
-    printing = Math.min(plot.offsetWidth || 680, 680);
-    wanted = true;
-    draw();
-  };
-  const afterPrint = () => {
-    if (!printing) return;
-    printing = 0;
-    draw();
-  };
-  window.addEventListener("beforeprint", beforePrint);
-  window.addEventListener("afterprint", afterPrint);
-
-  const draw = () => {
-    if (broken) return;
-    setName();
-    sizeBox();
-    if (!Plotly || !alive || !wanted) return;
-    const next = prepared(isDark() && !printing);
-    drawn = drawn ? share(keepMeta(next, drawn), drawn) : next; // one pass: meta refilled, then shared
-    const { data, layout } = drawn;
-    const config = {
-      ...DEFAULT_CONFIG,
-      ...(figure().config || {}),
-      ...(model.get("config") || {}),
-    };
-    // role="img" hides its descendants from assistive tech, so it is only
-    // right while the chart holds no controls; with a mode bar (real
-    // buttons) the container becomes a labelled figure instead.
-    box.setAttribute("role", config.displayModeBar === false || config.staticPlot ? "img" : "figure");
-    Plotly.react(plot, data, layout, config)
-      .then(() => {
-        renders += 1;
-        box.dataset.renders = String(renders);
-        box.dataset.theme = isDark() && !printing ? "dark" : "light";
-      })
-      .catch((err) => console.error("PlotlyView: bad figure", err));
-  };
-
-  // Save the chart as the page shows it, but in light colours (for paper and slides).
-  const download = (format) => {
-    if (!Plotly) return;
-    const fig = prepared(false);
-    const width = Math.max(480, Math.round(plot.getBoundingClientRect().width) || 800);
-    fig.layout.width = width;
-    fig.layout.autosize = false;
-    Plotly.toImage(fig, { format, width, height: fig.layout.height, scale: format === "png" ? 2 : 1 })
-      .then((url) => {
-        const a = document.createElement("a");
-        a.href = url;
-        a.download = `${slug(name())}.${format}`;
-        a.style.display = "none";
-        document.body.appendChild(a);
-        a.click();
-        a.remove();
-      })
-      .catch((err) => console.error("PlotlyView: save", err));
-  };
-  buttons.forEach((b) => b.addEventListener("click", () => download(b.dataset.format)));
-
-  const want = () => {
-    // A hidden chart (display: none) waits until it is shown: the resize observer calls back.
-    if (wanted || !alive || !box.getClientRects().length) return;
-    wanted = true;
-    draw();
-  };
-  // Near the viewport: draw now. Otherwise when the browser is idle.
-  const seen = new IntersectionObserver((entries) => {
-    if (entries.some((e) => e.isIntersecting)) want();
-  }, { rootMargin: "300px 0px" });
-  seen.observe(box);
-  enqueue(want);
-
-  // Widgets are often rendered detached or hidden (tabs, accordions); plotly
-  // only follows window resizes, so follow the container too.
-  let frame = 0;
-  const observer = new ResizeObserver((entries) => {
-    if (!Plotly || !entries.some((e) => e.contentRect.width > 0)) return;
-    if (!wanted) return want();
-    cancelAnimationFrame(frame);
-    frame = requestAnimationFrame(() => {
-      if (alive && plot.offsetParent !== null && plot.data) {
-        Promise.resolve(Plotly.Plots.resize(plot)).catch(() => {});
-      }
-    });
-  });
-  observer.observe(box);
-
-  const onLabel = () => setName();
+  const view = mount(model, el);
+  const redraw = () => draw(view);
+  const on = [["change:figure", redraw], ["change:config", redraw], ["change:downloads", () => showTools(view)],
+    ["change:label", () => setName(view, nameOf(view))]];
+  on.forEach(([type, fn]) => model.on(type, fn));
+  const page = new AbortController();
+  window.addEventListener("beforeprint", () => print(view, true), { signal: page.signal });
+  window.addEventListener("afterprint", () => print(view, false), { signal: page.signal });
+  view.buttons.forEach((b) => b.addEventListener("click", () => download(view, b.textContent.toLowerCase())));
+  const stop = observe(view);
   const registry = views();
-  registry.add(draw);
-  showTools();
-  model.on("change:figure", draw);
-  model.on("change:config", draw);
-  model.on("change:downloads", showTools);
-  model.on("change:label", onLabel);
-  draw();
-
+  registry.add(redraw);
+  showTools(view);
+  draw(view);
   loadPlotly(model.get("_plotly_version"))
     .then((lib) => {
-      Plotly = lib;
-      draw();
+      view.Plotly = lib;
+      draw(view);
     })
-    .catch((err) => {
-      if (!alive) return;
-      broken = true;
-      console.error("stepguide PlotlyView:", err);
-      const text = box.getAttribute("aria-label") || "Chart";
-      box.removeAttribute("role");
-      box.removeAttribute("aria-label");
-      box.style.minHeight = "";
-      box.textContent = `${text}: chart could not be displayed (plotting library failed to load).`;
-      tools.remove();
-    });
-
+    .catch((err) => fail(view, err));
   return () => {
-    alive = false;
-    registry.delete(draw);
-    seen.disconnect();
-    observer.disconnect();
-    cancelAnimationFrame(frame);
-    window.removeEventListener("beforeprint", beforePrint);
-    window.removeEventListener("afterprint", afterPrint);
-    model.off("change:figure", draw);
-    model.off("change:config", draw);
-    model.off("change:downloads", showTools);
-    model.off("change:label", onLabel);
-    if (Plotly) Plotly.purge(plot);
+    view.alive = false;
+    registry.delete(redraw);
+    stop();
+    on.forEach(([type, fn]) => model.off(type, fn));
+    page.abort();
+    if (view.Plotly) view.Plotly.purge(view.plot);
   };
 }
 
-// Start fetching plotly.js as soon as the first chart model exists, before any view renders.
 function initialize({ model }) {
-  loadPlotly(model.get("_plotly_version")).then((lib) => idle(() => warmUp(lib), 1000)).catch(() => {});
+  loadPlotly(model.get("_plotly_version")).then((lib) => idle(() => warmUp(lib, model.get("figure")), 1000)).catch(() => {});
 }
 
 export default { initialize, render };
