@@ -251,7 +251,7 @@ def test_make_static_serve_serves_the_site_on_loopback(site: StaticServer) -> No
 
     port = free_port()
     server = subprocess.Popen(["make", "-s", "static-serve", f"SITE={site.root}", f"PORT={port}"],
-                              cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE,
+                              cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}/"

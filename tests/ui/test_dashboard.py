@@ -32,7 +32,7 @@ from stepguide.ui.render import differences as differences_html
 from stepguide.ui.views import page_key
 from stepguide.ui.widgets import PageLandmark
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASE: dict[str, Any] = {
     "step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct", "applicant": "US MD",
     "stage": "before invites", "failed_exam": "none", "requires_step2": False, "listed_planned": False,

@@ -18,7 +18,7 @@ from stepguide.ui.model import TEXT_FIELDS
 from stepguide.ui.pages import guide
 from stepguide.ui.plotly_view import PlotlyView, to_figure_dict
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 BUILDERS = {
     "risk_by_profile": (guide.risk_by_profile, {"c1", "f1"}),
     "timing": (guide.timing, {"c2", "c4"}),

@@ -22,7 +22,7 @@ from stepguide.ui.plan import NO_EMAIL_TITLE, interview_answer
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "dashboard.ipynb"
 START: dict[str, Any] = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}
 PHONE = {"width": 390, "height": 844}

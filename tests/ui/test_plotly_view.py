@@ -30,7 +30,7 @@ from stepguide.serve.hooks import NoDelayKernelWebsocketConnection, VoilaIdentit
 from stepguide.ui.plotly_view import PlotlyView, plotly_js_path, plotly_version, to_figure_dict
 from stepguide.ui.widgets import STATIC
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def bar(y: list[float], title: str = "Scores") -> dict[str, Any]:

@@ -164,7 +164,7 @@ def test_exported_plan_explains_every_id_it_names():
 def test_readme_names_the_sources():
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Sources\n", 1)[1].split("\n## ", 1)[0]
     for a in articles().values():
         assert a.title in section and a.url in section and f"the {a.short_name} article" in section, a.id
@@ -210,7 +210,7 @@ def test_no_doc_letter_in_what_a_student_reads(dash, kw):
 def test_no_doc_letter_in_the_data_the_chapters_readme_or_notebooks():
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     found = [f"{name}.{column}: {cell}" for name in table_names() if name != "casebook"  # the tests' references
              for r in table(name) for column, cell in r.items() if DOC_LETTER.search(str(cell or ""))]
     assert not found, found[:5]

@@ -26,7 +26,7 @@ from stepguide.ui.pages.dashboard import Dashboard
 from stepguide.ui.plan import plan_markdown
 
 DAY = timedelta(days=1)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 12, 5)  # the brief's "today": a 2026-27 applicant
 
 

@@ -7,7 +7,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 CHAPTERS = sorted(p.name for p in NOTEBOOKS.glob("0*.ipynb"))
 PHONE = {"width": 390, "height": 844}
 

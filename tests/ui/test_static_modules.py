@@ -19,7 +19,7 @@ from stepguide.ui.theme import ThemeToggle
 from stepguide.ui.url_state import SituationLink
 from stepguide.ui.widgets import STATIC, CopyButton, DownloadLink, PageLandmark
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
 
 

@@ -18,7 +18,7 @@ from stepguide.rules.inputs import make_profile
 from stepguide.rules.scores import band_of, trend_of
 from stepguide.rules.tables import specialties, table
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("delta, bucket", [(-30, "down10"), (-10, "down10"), (-9, "down5"), (-5, "down5"),
