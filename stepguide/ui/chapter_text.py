@@ -20,7 +20,7 @@ from stepguide.rules.tables import table as data_table
 from stepguide.rules.words import label as vocab
 from stepguide.rules.words import options, say
 from stepguide.ui.plan import email_reason, interview_answer
-from stepguide.ui.render import cycle_line, differences, esc, list_section, p, said, section, table, ul
+from stepguide.ui.render import cycle_line, differences, esc, html_table, list_section, p, said, section, ul
 
 
 def _trace(a: Assessment, *rules: str) -> list[str]:
@@ -50,7 +50,7 @@ def risk(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[st
     t1 = t1_rows(a)
     shown = [(r["group"], vocab("t1_step2", str(r["with_step2"])), r["file_looks"]) for r in t1.rows]
     t1_html = (p(say("ch1_t1_mine" if t1.mine else "ch1_t1_others"))
-               + table(_columns("T1"), shown, mark=lambda i: t1.yours[i]))
+               + html_table(_columns("T1"), shown, mark=lambda i: t1.yours[i]))
     f1 = node_labels("F1")[a.paths["F1"].nodes[-1]]
     screen = f"<p>{said('ch1_screen', bold={'f1': f1}, specialty=a.profile.specialty, floor=a.usual_floor)}</p>"
     why = _trace(a, "R15")
@@ -72,7 +72,7 @@ def timing(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[
     html_ = (p(calendar) + cycle_line(a.cycle) + numbers
              + f"<p>{said('ch2_email', bold={'email': email})}</p>" + ul(decision))
     dates = section(vocab("message", "cycle_dates").format(cycle=a.cycle.name),
-                    table(_columns("cycle_dates"), cycle_dates(a.cycle), mark=None))
+                    html_table(_columns("cycle_dates"), cycle_dates(a.cycle), mark=None))
     return html_, dates + list_section("L2")
 
 def trends(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
@@ -92,7 +92,7 @@ def trends(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[
                      if gap else say("trends_matched_at", **said))
     t3 = data_table("t3_score_table")
     details = section(vocab("section", "T3"),
-                      table(_columns("T3"),
+                      html_table(_columns("T3"),
                             [(r["item"], r["what_programs_look_for"], r["weight"]) for r in t3]), "T3")
     return ul(parts), details
 
@@ -107,7 +107,7 @@ def email(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[s
     t2 = data_table("t2_email_use")
     row = t2_row(a)  # the T2 row about this reader
     t2_html = section(vocab("section", "T2"),
-                      table(_columns("T2"), [(r["situation"], r["program_reaction"]) for r in t2],
+                      html_table(_columns("T2"), [(r["situation"], r["program_reaction"]) for r in t2],
                             mark=lambda i: t2[i]["applies_to"] == row), "T2")
     tips = [f"{t} {d}".strip() for t, d in list_items("E1")]
     note = p(draft.why) if draft.send else ""
@@ -126,7 +126,7 @@ def drop(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[st
     spec = specialties()[a.profile.specialty]
     t4 = data_table("t4_specialty_weight")
     group = spec["t4_group"]
-    t4_html = table(_columns("T4"),
+    t4_html = html_table(_columns("T4"),
                      [(r["group"], r["weight"], r["reaction_to_drop"]) for r in t4],
                      mark=lambda i: t4[i]["group"] == group)
     if group is None:

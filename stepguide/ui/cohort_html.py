@@ -27,7 +27,7 @@ from stepguide.cohort.report import (
 from stepguide.rules.articles import credit
 from stepguide.rules.tables import chart_info, chart_values
 from stepguide.rules.words import label, say
-from stepguide.ui.render import esc, table
+from stepguide.ui.render import esc, html_table
 
 SHOWN = ("line", "step1", "step2", "specialty", "month", "stage", "trend", "value", "reading", "email", "template",
          "attention", "error")  # the judged table's columns on the page (the CSV has them all)
@@ -62,13 +62,13 @@ def _grid_html(grid: pd.DataFrame, column: str) -> str:
         return _note(label("cohort", "no_rows"))
     header = [str(grid.index.name or "")] + [str(_word(column, c)) for c in grid.columns]
     rows = [[i, *map(int, r)] for i, r in zip(grid.index, grid.to_numpy(), strict=True)]
-    return table(header, rows, None, numeric=[False] + [True] * len(grid.columns), cls="", cell=_cell)
+    return html_table(header, rows, None, numeric=[False] + [True] * len(grid.columns), cls="", cell=_cell)
 
 
 def _counts_html(title: str, counts: pd.Series, column: str) -> str:
     rows = [(_word(column, k), int(v)) for k, v in counts.items()]
     header = (label("cohort", "verdict"), label("cohort", "students"))
-    return _part(title, table(header, rows, None, numeric=(False, True), cls="", cell=_cell))
+    return _part(title, html_table(header, rows, None, numeric=(False, True), cls="", cell=_cell))
 
 
 def _c5_html(cohort: Cohort) -> str:
@@ -78,7 +78,7 @@ def _c5_html(cohort: Cohort) -> str:
     rows = [(r["label"], f"{r['value']:g}%", f"{shares[r['id']]:g}%") for r in article]
     header = (label("cohort", "c5_trend"), label("cohort", "article_pattern"),
               label("cohort", "your_group").format(n=n))
-    table_html = table(header, rows, None, numeric=(False, True, True), cls="", cell=_cell)
+    table_html = html_table(header, rows, None, numeric=(False, True, True), cls="", cell=_cell)
     info = chart_info("C5")
     note = say("cohort_c5_note", caption=info["caption"], credit=credit(str(info["doc"]), "C5"))
     return _part(label("cohort", "c5_title"), table_html + _note(note))
@@ -94,7 +94,7 @@ def _attention_html(cohort: Cohort, limit: int) -> str:
     fix = label("cohort_kind", "fix")
     header = (label("cohort", "line"), label("cohort", "what_to_do"), label("cohort", "why"))
     return _part(label("cohort", "attention_first"),
-                 table(header, shown[["line", "kind", "why"]].itertuples(index=False), None, numeric=(True,),
+                 html_table(header, shown[["line", "kind", "why"]].itertuples(index=False), None, numeric=(True,),
                        row_class=["sg-fix" if k == fix else "" for k in shown["kind"]], cls="sg-attention",
                        cell=_cell)
                  + tail)
@@ -135,7 +135,7 @@ def rows_html(cohort: Cohort, limit: int = 200) -> str:
     cols = [c for c in SHOWN if c in shown.columns]
     note = "" if len(rows) <= limit else f"<p>{esc(say('cohort_showing', limit=limit, total=len(rows)))}</p>"
     cells = ([_word(c, v) for c, v in zip(cols, row, strict=True)] for row in shown[cols].itertuples(index=False))
-    body = table(cols, cells, None, numeric=[c == "line" for c in cols], cls="", cell=_cell,
+    body = html_table(cols, cells, None, numeric=[c == "line" for c in cols], cls="", cell=_cell,
                  row_class=["sg-fix" if isinstance(e, str) else "" for e in shown["error"]])
     region = esc(label("cohort", "rows"))
     return (f"{note}<div class='sg-cohort-table' tabindex='0' role='region' aria-label='{region}'>"

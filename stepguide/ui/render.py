@@ -90,7 +90,7 @@ def section(title: str, body: str, source: object = "") -> str:
     return f'<h4 class="sg-section">{prose(title)}{badges(source)}</h4>{body}'
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[Any]], mark: Mark = lambda i: False, *,
+def html_table(header: Sequence[str], rows: Iterable[Sequence[Any]], mark: Mark = lambda i: False, *,
           numeric: Sequence[bool] = (), row_class: Sequence[str] = (), cls: str = "sg-table",
           cell: Callable[[Any], str] | None = None) -> str:
     """The one HTML table; rows where ``mark(i)`` holds are marked "← you" (in words, for screen readers too).
@@ -230,7 +230,7 @@ def why(trace: Iterable[TraceItem]) -> str:
     return f"<ol>{items}</ol>"
 
 
-def checklist(a: Assessment) -> str:
+def checklist_html(a: Assessment) -> str:
     """Each action of the checklist, with the IDs it comes from."""
     return ul((prose(x.text) + badges(x.source) for x in a.actions), raw=True)
 
@@ -248,7 +248,7 @@ def bands(a: Assessment, mark_yours: bool = True) -> str:
     """The score bands behind the guide's words, in numbers for the reader's specialty."""
     rows = band_rows(a)
     mine = p(say("bands_intro", specialty=a.profile.specialty, bar=a.step2_bar, **specialty_words(a.profile.specialty)))
-    return mine + table(("Score", "Word", "In numbers", "Why there"),
+    return mine + html_table(("Score", "Word", "In numbers", "Why there"),
                         [(r.measure, r.band, r.range, r.reason) for r in rows],
                         mark=(lambda i: rows[i].yours) if mark_yours else (lambda i: False))
 

@@ -96,7 +96,7 @@ def differences(model: GuideModel) -> ModelHTML:
 
 
 def checklist(model: GuideModel) -> ModelHTML:
-    return _of_assessment(model, render.checklist, "sg-actions")
+    return _of_assessment(model, render.checklist_html, "sg-actions")
 
 
 def bands_table(model: GuideModel) -> ModelHTML:

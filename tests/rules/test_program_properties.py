@@ -5,12 +5,12 @@ from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
+from test_properties import profiles  # the page's inputs, as the verdict's own properties draw them
 
 import stepguide as sg
 from stepguide.rules.articles import glossary
 from stepguide.rules.programs import ACTIONS, FLAGS, STATUSES, Program, parse_name, plan_programs
 from stepguide.rules.tables import table
-from test_properties import profiles  # the page's inputs, as the verdict's own properties draw them
 
 names = st.builds(lambda place, kind, n: parse_name(f"{place} {kind} {n}"),
                   st.sampled_from(["St. Mary's", "Lakeshore University", "O'Neil & Sons", "Valley (North)", "Ôle"]),

@@ -9,6 +9,8 @@ import re
 
 import pytest
 from hypothesis import given, settings
+from test_guide import BUILDERS
+from test_properties import profiles
 
 import stepguide as sg
 from data_tables import table_names
@@ -20,8 +22,6 @@ from stepguide.ui.pages.guide import start_here
 from stepguide.ui.plan import plan_markdown
 from stepguide.ui.sources import sources_html
 from stepguide.ui.views import page_key
-from test_guide import BUILDERS
-from test_properties import profiles
 
 ANY_ID = re.compile(r"\b[A-Z][0-9]{1,2}\b")
 BADGE = re.compile(r'<button type="button" class="sg-rule" popovertarget="([^"]+)"[^>]*>([A-Z][0-9]+)</button>')
