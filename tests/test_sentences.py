@@ -35,8 +35,6 @@ THREE_WORDS = re.compile(r"[A-Za-z][A-Za-z'’]*[,;:]? [A-Za-z][A-Za-z'’]*[,;:
 TAG_OR_HOLE = re.compile(r"<[^>]*>|\{[^{}]*\}")
 LOG_CALLS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
 
-OTHER_PART = "file of another part of issue 17 (in flight there); its sentences move to labels.csv/wording.csv with it"
-NOT_MINE = "page outside this part's files; next to move into labels.csv/wording.csv"
 # module (dotted, without "stepguide.") -> {the text's beginning: why it may stay}
 ALLOWED: dict[str, dict[str, str]] = {
     "charts.figures": {"your SEM band": "a Plotly shape's name: an id tests and the redraw key on, never shown"},
@@ -45,14 +43,8 @@ ALLOWED: dict[str, dict[str, str]] = {
         "on or after": "an alias the step2_exam parser accepts (typed input), not words shown",
         "from the change": "an alias the step2_exam parser accepts (typed input), not words shown",
         "before the change": "an alias the step2_exam parser accepts (typed input), not words shown",
-        "say which exam was failed": OTHER_PART + " (a retired input's error message)",
     },
     "rules.schema": {"": "messages about data/*.csv for whoever edits the tables, collected and raised as one error"},
-    "ui.views": {"": OTHER_PART},
-    "ui.url_state": {"": OTHER_PART},
-    "ui.pages.dashboard": {"": NOT_MINE},
-    "ui.pages.presenter": {"": NOT_MINE},
-    "ui.pages.cohort_page": {"": NOT_MINE},
     "serve.join": {"<!DOCTYPE html>": "the workshop's join page (a static page the operator projects)"},
     "serve.hooks": {"import sys": "Python source run in each kernel at start"},
     "serve.balancer": {"# Written by stepguide": "HAProxy's configuration file"},

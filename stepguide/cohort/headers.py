@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 from stepguide.rules.frame import INPUT_COLUMNS
-from stepguide.rules.inputs import RETIRED
+from stepguide.rules.inputs import retired as retired_inputs
 from stepguide.rules.tables import table
 from stepguide.rules.words import options
 
@@ -50,7 +50,7 @@ def allowed_text() -> str:
 def map_headers(names: list[str]) -> list[str | None]:
     """Input column for each header (None for an empty header); unknown or repeated headers are an error."""
     lookup = _header_lookup()
-    retired = {_key(old): why for old, why in RETIRED.items()}
+    retired = {_key(old): why for old, why in retired_inputs().items()}
     columns: list[str | None] = []
     unknown = []
     for j, name in enumerate(names, start=1):

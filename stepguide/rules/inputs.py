@@ -46,9 +46,13 @@ MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july",
 STAGE_ALIASES = {"waitlisted": "on hold", "on-hold": "on hold", "waitlist": "on hold"}
 FAILED_EXAM_ALIASES = {"no": "none", "step 1": "step1", "step 2": "step2", "step 2 ck": "step2", "step2ck": "step2"}
 STEP2_EXAM_ALIASES = {"after": "from", "on or after": "from", "from the change": "from", "before the change": "before"}
-_RETIRED = {"prior_fail": ("failed_exam", "say which exam was failed, 'step1' or 'step2' (a Step 2 CK retake), "
-                                          "instead of prior_fail")}  # old keyword -> (the input now, what to do)
-RETIRED = {old: f"{name}: {says}" for old, (name, says) in _RETIRED.items()}  # old keyword -> the message
+# old keyword -> the input now; what to do instead is wording.csv's ``input_retired_<old keyword>``
+_RETIRED = {"prior_fail": "failed_exam"}
+
+
+def retired() -> dict[str, str]:
+    """Each retired keyword and the message that says what replaced it ("failed_exam: say which exam...")."""
+    return {old: f"{now}: {words.say(f'input_retired_{old}')}" for old, now in _RETIRED.items()}
 
 
 class InputError(ValueError):
@@ -56,12 +60,14 @@ class InputError(ValueError):
     is what was given.
 
     ``str(error)`` is one line, ``"<field>: <problem>"``, where ``problem`` is "expected <allowed>, got <value>"
-    unless a clearer sentence is given; a page reads the attributes instead (it names the field by its label).
+    (wording.csv's ``input_expected``; each ``allowed`` is a wording.csv sentence too) unless a clearer one is
+    given; a page reads the attributes instead (it names the field by its label).
     """
 
     def __init__(self, field: str, allowed: str, value: object, *, problem: str | None = None) -> None:
         self.field, self.allowed, self.value = field, allowed, value
-        self.problem = problem if problem is not None else f"expected {allowed}, got {value!r}"
+        self.problem = problem if problem is not None else words.say("input_expected", allowed=allowed,
+                                                                     value=repr(value))
         super().__init__(f"{field}: {self.problem}")
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickle and copy rebuild it from its parts, not from the message
@@ -210,7 +216,7 @@ def _score(f: Field, value: object) -> int:
     lo, hi = score_range()
     number = _as_int(value)
     if number is None or not lo <= number <= hi:
-        raise InputError(f.name, f"a whole-number score from {lo} to {hi}", value)
+        raise InputError(f.name, words.say("input_score", lo=lo, hi=hi), value)
     return number
 
 
@@ -219,7 +225,8 @@ def _step1(f: Field, value: object) -> int | str:
         return value.strip().capitalize()
     if _as_int(value) is None:
         lo, hi = score_range()
-        raise InputError(f.name, f"a score from {lo} to {hi}, or {' or '.join(map(repr, f.allowed))}", value)
+        passed, failed = map(repr, f.allowed)
+        raise InputError(f.name, words.say("input_step1", lo=lo, hi=hi, passed=passed, failed=failed), value)
     return _score(f, value)
 
 
@@ -228,7 +235,7 @@ def _step2(f: Field, value: object) -> int | None:
         return None
     if _as_int(value) is None:
         lo, hi = score_range()
-        raise InputError(f.name, f"a score from {lo} to {hi}, or None if it is not out yet", value)
+        raise InputError(f.name, words.say("input_step2", lo=lo, hi=hi), value)
     return _score(f, value)
 
 
@@ -238,8 +245,8 @@ def _specialty(f: Field, value: object) -> str:
     if key in names:
         return names[key]
     allowed = ", ".join(sorted(set(names.values())))
-    raise InputError(f.name, f"a known specialty or alias, one of: {allowed}", value,
-                     problem=f"{value!r} is not a known specialty or alias; choose one of: {allowed}")
+    raise InputError(f.name, words.say("input_specialty", names=allowed), value,
+                     problem=words.say("input_specialty_problem", value=repr(value), names=allowed))
 
 
 def _month(f: Field, value: object) -> str:
@@ -251,8 +258,7 @@ def _month(f: Field, value: object) -> str:
         for abbr, name in zip(MONTHS, MONTH_NAMES, strict=True):
             if key in (abbr.lower(), name) or (abbr == "Sep" and key == "sept"):
                 return abbr
-    raise InputError(f.name, "a month name (e.g. 'October'), its three-letter abbreviation ('Oct') or a number 1-12",
-                     value)
+    raise InputError(f.name, words.say("input_month"), value)
 
 
 def _choice(f: Field, value: object) -> str:
@@ -262,7 +268,7 @@ def _choice(f: Field, value: object) -> str:
         for option in f.allowed:
             if option.lower() == key:
                 return option
-    raise InputError(f.name, f"one of {', '.join(repr(a) for a in f.allowed)}", value)
+    raise InputError(f.name, words.say("input_one_of", options=", ".join(repr(a) for a in f.allowed)), value)
 
 
 def _step2_exam(f: Field, value: object) -> str:
@@ -280,14 +286,13 @@ def _step2_exam(f: Field, value: object) -> str:
     if day is not None:
         return "from" if day >= passing_change() else "before"
     change = passing_change().isoformat()
-    raise InputError(f.name, f"'from' (an exam on or after {change}) or 'before' (an exam before {change}), "
-                             f"or the exam date as YYYY-MM-DD", value)
+    raise InputError(f.name, words.say("input_step2_exam", change=change), value)
 
 
 def _flag(f: Field, value: object) -> bool:
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return bool(value)
-    raise InputError(f.name, "True or False", value)
+    raise InputError(f.name, words.say("input_flag"), value)
 
 
 def _months(f: Field) -> list[tuple[str, Any]]:
@@ -385,10 +390,12 @@ def make_profile(*args: object, **given: object) -> Profile:
         given[name] = value
     for name in [name for name in given if name not in FIELD]:  # the first unknown one, as it was given
         if name in _RETIRED:
-            now, says = _RETIRED[name]
-            raise InputError(now, f"{now} instead of {name}", given[name], problem=says)
-        raise InputError(name, f"one of the inputs: {', '.join(FIELDS)}", given[name],
-                         problem=f"not an input; the inputs are {', '.join(FIELDS)}")
+            now = _RETIRED[name]
+            raise InputError(now, words.say("input_instead", now=now, old=name), given[name],
+                             problem=words.say(f"input_retired_{name}"))
+        names = ", ".join(FIELDS)
+        raise InputError(name, words.say("input_unknown_allowed", names=names), given[name],
+                         problem=words.say("input_unknown", names=names))
     values: dict[str, Any] = {}
     for f in SPEC:
         if f.name in given:

@@ -25,6 +25,7 @@ import anywidget
 import traitlets
 
 from stepguide.rules.inputs import InputError, make_profile
+from stepguide.rules.words import label, say
 from stepguide.ui.controls import ProfileControls, model_values
 from stepguide.ui.model import GuideModel
 from stepguide.ui.widgets import with_clipboard
@@ -73,19 +74,20 @@ def _parse(widget: Any, key: str, text: str) -> Any:
             if str(value).casefold() == text.strip().casefold():
                 return value
         values = [str(v) for _, v in _options(widget)]
-        allowed = f"one of {', '.join(values)}" if len(values) <= 6 else "one of the page's choices"
-        raise InputError(key, allowed, text, problem=f"expected {allowed}, got {_short(text)}")
+        allowed = say("input_one_of", options=", ".join(values)) if len(values) <= 6 else say("link_page_choices")
+        raise InputError(key, allowed, text, problem=say("input_expected", allowed=allowed, value=_short(text)))
     if isinstance(widget.value, bool):
         word = text.strip().lower()
         if word in YES or word in NO:
             return word in YES
-        raise InputError(key, "yes or no", text, problem=f"expected yes or no, got {_short(text)}")
+        allowed = say("link_yes_no")
+        raise InputError(key, allowed, text, problem=say("input_expected", allowed=allowed, value=_short(text)))
     if isinstance(widget.value, int):
         lo, hi = getattr(widget, "min", None), getattr(widget, "max", None)
         digits = text.strip()
         if not digits.isdigit() or (lo is not None and hi is not None and not lo <= int(digits) <= hi):
-            allowed = f"a whole number from {lo} to {hi}"
-            raise InputError(key, allowed, text, problem=f"expected {allowed}, got {_short(text)}")
+            allowed = say("link_whole_number", lo=lo, hi=hi)
+            raise InputError(key, allowed, text, problem=say("input_expected", allowed=allowed, value=_short(text)))
         return int(digits)
     return text
 
@@ -138,7 +140,7 @@ class SituationLink(anywidget.AnyWidget):
         if hasattr(widget, "options"):
             return next((label for label, value in _options(widget) if value == widget.value), str(widget.value))
         if isinstance(widget.value, bool):
-            return "yes" if widget.value else "no"
+            return label("plan", "yes" if widget.value else "no")
         return str(widget.value)
 
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
@@ -151,7 +153,7 @@ class SituationLink(anywidget.AnyWidget):
         problems: list[str] = []
         given = dict(parse_fragment(fragment))
         for key in given.keys() - dash.inputs.keys():
-            problems.append(f"{_short(key, 16)} (not a field of this page)")
+            problems.append(say("link_not_a_field", name=_short(key, 16)))
         shown = dash.controls.values()  # what the inputs show now; fields are tried one by one on top of it
         for key, widget in dash.inputs.items():
             if key not in given:
@@ -165,7 +167,6 @@ class SituationLink(anywidget.AnyWidget):
             except traitlets.TraitError as exc:
                 problems.append(str(exc).split("\n")[0][:160])
         dash.model.set(**model_values(shown))  # one reassessment, however many fields changed
-        self.notice = ("Part of this link could not be used, so those inputs stay as they were: "
-                       + "; ".join(sorted(problems)) + ".") if problems else ""
+        self.notice = say("link_not_used", problems="; ".join(sorted(problems))) if problems else ""
         self.send({"kind": "applied"})
         return problems

@@ -18,7 +18,7 @@ from stepguide import charts
 from stepguide.rules.articles import ids_in, ids_in_text
 from stepguide.rules.assessment import Assessment
 from stepguide.rules.email import USER_FIELDS
-from stepguide.rules.words import hint, ids, label, source
+from stepguide.rules.words import hint, ids, label, say, source
 from stepguide.ui import render
 from stepguide.ui.model import GuideModel
 from stepguide.ui.plan import (
@@ -215,8 +215,8 @@ class EmailPanel(_Follows, w.VBox):
     def __init__(self, model: GuideModel) -> None:
         self.email_draft = ModelHTML(model, lambda m: render.draft(m.draft) if m.draft else "", "sg-email-draft",
                                      on=("draft",))
-        self.copy = CopyButton("Copy the email").add_class("sg-copy")
-        self.download = DownloadLink("Download the email (.txt)", "step2ck-email.txt").add_class("sg-download")
+        self.copy = CopyButton(label("button", "copy_email")).add_class("sg-copy")
+        self.download = DownloadLink(label("button", "download_email"), "step2ck-email.txt").add_class("sg-download")
         self.fields = {k: w.Text(description=label("email_field", k), placeholder=hint("email_field", k),
                                  layout=w.Layout(width="calc(100% - 6px)"), style={"description_width": "11em"}
                                  ).add_class(f"sg-field-{k.replace('_', '-')}") for k in USER_FIELDS}
@@ -224,7 +224,7 @@ class EmailPanel(_Follows, w.VBox):
             field.observe(lambda change, key=key: model.type_text(**{key: change.new}), names="value")
         self.email_buttons = w.HBox([self.copy, self.download]).add_class("sg-email-buttons")
         self.email_tools = w.VBox([
-            w.HTML("<p>Fill in your details: the draft updates as you type. Blanks stay in [brackets].</p>"),
+            w.HTML(render.p(say("email_fill_in"))),
             w.GridBox(list(self.fields.values()), layout=w.Layout(
                 grid_template_columns="repeat(auto-fit, minmax(min(480px, 100%), 1fr))", grid_gap="4px 24px")),
         ]).add_class("sg-email-fields")
@@ -269,7 +269,7 @@ class InterviewPanel(_Follows, w.VBox):
 
 def plan_export(model: GuideModel) -> DownloadLink:
     """The whole plan as a Markdown download, always current."""
-    link = DownloadLink("Export my plan (Markdown)", "step2ck-plan.md", mime="text/markdown").add_class("sg-export")
+    link = DownloadLink(label("button", "export_plan"), "step2ck-plan.md", mime="text/markdown").add_class("sg-export")
 
     def refresh(*_: Any) -> None:
         if model.assessment is not None and model.draft is not None:

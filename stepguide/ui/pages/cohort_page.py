@@ -19,7 +19,7 @@ import traitlets
 
 from stepguide.cohort.file import MAX_BYTES, MAX_ROWS, SAVE_AS_CSV, size_error, size_limit_text
 from stepguide.rules.tables import has_pandas
-from stepguide.rules.words import label
+from stepguide.rules.words import label, say
 from stepguide.ui import render
 from stepguide.ui.plotly_view import PlotlyView
 from stepguide.ui.render import esc
@@ -27,8 +27,12 @@ from stepguide.ui.widgets import STATIC
 
 CHUNK_BYTES = 256 * 1024
 SEND_SHARE = 0.4  # of the progress bar: sending (the front end's part); the rest is reading and judging
-UNEXPECTED = "Something went wrong while reading this file. Nothing was changed: check the file and try again."
 log = logging.getLogger(__name__)
+
+
+def _button(key: str) -> str:
+    """A button's words (labels.csv, group ``button``); widgets here take a ``label`` argument that hides ``label``."""
+    return label("button", key)
 
 
 class _CohortWidget(anywidget.AnyWidget):
@@ -52,9 +56,10 @@ class CohortUpload(_CohortWidget):
     progress = traitlets.Float(-1.0).tag(sync=True)  # -1 hides the bar
     status = traitlets.Unicode("").tag(sync=True)
 
-    def __init__(self, label: str = "Choose a CSV file", **kwargs: Any) -> None:
+    def __init__(self, label: str | None = None, **kwargs: Any) -> None:
         too_big = "{name}: " + size_error(None, kwargs.get("max_bytes", MAX_BYTES))
-        super().__init__(kind="upload", label=label, too_big=too_big, **kwargs)
+        super().__init__(kind="upload", label=label if label is not None else _button("choose_csv"), too_big=too_big,
+                         **kwargs)
         self._callbacks: list[Callable[[str, bytes], None]] = []
         self._upload: dict[str, Any] | None = None
         self.on_msg(self._on_message)
@@ -64,7 +69,7 @@ class CohortUpload(_CohortWidget):
 
     def load(self, name: str, data: bytes) -> None:
         """Hand a complete file to the callbacks, as when an upload finishes."""
-        self.progress, self.status = SEND_SHARE, f"Reading {name}"
+        self.progress, self.status = SEND_SHARE, say("cohort_status_reading", name=name)
         for callback in self._callbacks:
             callback(name, data)
 
@@ -83,7 +88,7 @@ class CohortUpload(_CohortWidget):
                 self.progress, self.status = -1.0, f"{name}: {size_error(size, self.max_bytes)}"
                 return
             self._upload = {"id": content.get("id"), "name": name, "size": size, "got": 0, "data": bytearray(size)}
-            self.progress, self.status = 0.0, f"Sending {name}"
+            self.progress, self.status = 0.0, say("cohort_status_sending", name=name)
             if size == 0:
                 self._finish()
         elif kind == "chunk" and self._upload is not None and content.get("id") == self._upload["id"] and buffers:
@@ -146,15 +151,14 @@ def intro_html(max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> str:
     """What the file should hold, which headers are read, the limits and how to turn a workbook into a CSV."""
     from stepguide.cohort.headers import accepted_headers
 
-    names = "".join(f"<li><code>{esc(col)}</code>" + (f": also {esc(', '.join(aliases))}" if aliases else "")
+    also = label("cohort", "header_aliases")
+    names = "".join(f"<li><code>{esc(col)}</code>" + (f": {esc(also.format(aliases=', '.join(aliases)))}"
+                                                      if aliases else "")
                     + "</li>" for col, aliases in accepted_headers().items())
-    return (f"<p>One row per student, first line the column names. step1, step2 and specialty are needed; "
-            f"the other columns fall back to the guide's defaults. Flags take true/false or yes/no; leave step2 "
-            f"empty when the score is not out. Headers are matched ignoring case, spaces and punctuation:</p>"
-            f"<details><summary>Column names the guide reads</summary><ul>{names}</ul></details>"
-            f"<p>Files: CSV in UTF-8 (with or without BOM), UTF-16 or Windows-1252, separated by commas, semicolons "
-            f"or tabs; {esc(size_limit_text(max_rows, max_bytes))}. Excel workbooks (.xlsx) are not read: "
-            f"{esc(SAVE_AS_CSV)}</p>")
+    files = say("cohort_files", limits=size_limit_text(max_rows, max_bytes), save_as_csv=SAVE_AS_CSV)
+    return (f"<p>{esc(say('cohort_intro'))}</p>"
+            f"<details><summary>{esc(label('cohort', 'headers_read'))}</summary><ul>{names}</ul></details>"
+            f"<p>{esc(files)}</p>")
 
 
 def cohort_example() -> str:
@@ -167,7 +171,8 @@ def cohort_example() -> str:
 
     room = read_cohort((examples_csv() + "250,,IM\n").encode())  # the last line is cut short
     counts = verdict_counts(room)
-    return "\n".join([f"{len(room.rows)} rows: {len(room.judged)} judged, lines to fix: {room.named['line'].tolist()}",
+    tally = say("cohort_example_tally", rows=len(room.rows), judged=len(room.judged), lines=room.named["line"].tolist())
+    return "\n".join([tally,
                       str(counts["value"].to_dict()), str(counts["email"].to_dict()), str(trend_shares(room))])
 
 
@@ -209,12 +214,12 @@ def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_byte
     from stepguide.ui.cohort_html import rows_html, summary_body, summary_html
 
     upload = CohortUpload(max_bytes=max_bytes)
-    examples_button = w.Button(description="Use the articles' examples",
+    examples_button = w.Button(description=_button("cohort_examples"),
                                layout=w.Layout(width="auto")).add_class("sg-cohort-examples")
     message, summary, table = w.HTML(), w.HTML().add_class("sg-cohort"), w.HTML().add_class("sg-cohort-rows")
-    csv_link = CohortDownload("Download the judged table (CSV)", "class-judged.csv", "text/csv")
-    summary_link = CohortDownload("Download the one-page summary (to print)", "class-summary.html", "text/html")
-    view = PlotlyView(label="Your group's trends next to the article's")
+    csv_link = CohortDownload(_button("cohort_csv"), "class-judged.csv", "text/csv")
+    summary_link = CohortDownload(_button("cohort_summary"), "class-summary.html", "text/html")
+    view = PlotlyView(label=label("cohort", "c5_view"))
     scope = f"sg-about-{secrets.token_hex(4)}"  # the page's badges open its own glossary block
     with render.badge_scope(scope):
         legend = w.HTML().add_class("sg-cohort-ids")
@@ -224,13 +229,13 @@ def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_byte
         try:
             room = read_cohort(data, name=name, max_rows=max_rows, max_bytes=max_bytes, progress=upload.report)
         except ValueError as exc:
-            message.value = f"<p role='alert'><b>Please check the file.</b> {esc(str(exc))}</p>"
-            upload.progress, upload.status = -1.0, f"{name}: not read"
+            message.value = f"<p role='alert'><b>{esc(label('message', 'check_file'))}</b> {esc(str(exc))}</p>"
+            upload.progress, upload.status = -1.0, say("cohort_status_not_read", name=name)
             return
         except Exception:  # never a traceback on the page; the log keeps it
             log.exception("cohort upload %r failed", name)
-            message.value = f"<p role='alert'><b>{esc(UNEXPECTED)}</b></p>"
-            upload.progress, upload.status = -1.0, f"{name}: not read"
+            message.value = f"<p role='alert'><b>{esc(say('cohort_unexpected'))}</b></p>"
+            upload.progress, upload.status = -1.0, say("cohort_status_not_read", name=name)
             return
         message.value = ""
         summary.value = summary_body(room)
@@ -242,8 +247,10 @@ def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_byte
             view.figure, view.label = spec, charts.describe(spec)
         csv_link.provide(lambda: export_csv(room), f"{_stem(name)}-judged.csv")
         summary_link.provide(lambda: summary_html(room).encode("utf-8"), f"{_stem(name)}-summary.html")
-        rows = f"{len(room.rows):,} row{'' if len(room.rows) == 1 else 's'}"
-        upload.progress, upload.status = 1.0, f"{name}: {rows}, {len(room.judged):,} judged, {len(room.named):,} to fix"
+        rows = len(room.rows)
+        upload.progress, upload.status = 1.0, say("cohort_status_done", name=name, rows=rows,
+                                                  row_word=label("cohort", "row_one" if rows == 1 else "row_many"),
+                                                  judged=len(room.judged), fix=len(room.named))
 
     upload.on_file(show)
     examples_button.on_click(lambda _: upload.load("examples.csv", examples_csv().encode()))

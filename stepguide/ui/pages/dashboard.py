@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from stepguide.rules.inputs import FLAGS, MONTHS, make_profile
 from stepguide.rules.tables import examples
-from stepguide.rules.words import hint, label
+from stepguide.rules.words import hint, label, say
 from stepguide.ui import render, views
 from stepguide.ui.connection import ConnectionBanner
 from stepguide.ui.controls import ProfileControls
@@ -143,14 +143,13 @@ class Dashboard:
     def _layout(self) -> w.VBox:
         i = self.inputs
         return w.VBox([
-            _PageSetup("Step 2 CK score guide"),
+            _PageSetup(label("dashboard", "title")),
             self.connection,
-            w.HTML("<h1>What to do with your new Step 2 CK score</h1>"
-                   "<p class='sg-lead'>Set your scores and situation. Everything below updates at once: the "
-                   "verdict and why, your checklist, the email (or why not to send one) and the charts.</p>"),
+            w.HTML(f"<h1>{render.esc(label('dashboard', 'heading'))}</h1>"
+                   f"<p class='sg-lead'>{render.esc(say('dashboard_lead'))}</p>"),
             w.HBox([self.link, self.theme]).add_class("sg-tools"),
             self.error,
-            w.HTML(render.heading("1. Your scores and situation")),
+            w.HTML(render.heading(label("dashboard", "inputs"))),
             self.example,
             w.GridBox([w.VBox([i["step1_mode"], i["step1"], i["step2"], i["step2_pending"], i["step2_exam"]]),
                        w.VBox([i["specialty"], i["month"], i["applicant"], i["stage"], i["failed_exam"]])],
@@ -158,16 +157,16 @@ class Dashboard:
                                       grid_gap="4px 24px")).add_class("sg-inputs"),
             self.cycle,
             w.VBox([i[k] for k in FLAGS]).add_class("sg-flags"),
-            w.HTML(render.heading("2. The verdict")), self.verdict,
-            w.HTML(render.heading("Why, step by step", 3)), self.why, self.differ, self.bands_box,
-            w.HTML(render.heading("3. Your checklist")), self.actions,
-            w.HTML(render.heading("4. The email")), self.email, self.drop_box,
-            w.HTML(render.heading("5. Where you stand")), self.charts["stand"],
+            w.HTML(render.heading(label("dashboard", "verdict"))), self.verdict,
+            w.HTML(render.heading(label("dashboard", "why"), 3)), self.why, self.differ, self.bands_box,
+            w.HTML(render.heading(label("dashboard", "checklist"))), self.actions,
+            w.HTML(render.heading(label("dashboard", "email"))), self.email, self.drop_box,
+            w.HTML(render.heading(label("dashboard", "stand"))), self.charts["stand"],
             w.VBox([self.charts["matched"], self.matched_text]).add_class("sg-matched"),
             self.charts["timing"],
-            w.HTML(render.heading("6. What to do next")), self.charts["next"],
-            w.HTML(render.heading("7. Take it with you")),
-            w.HTML("<p>Save the verdict, the reasons, your checklist and the email draft as a Markdown file.</p>"),
+            w.HTML(render.heading(label("dashboard", "next"))), self.charts["next"],
+            w.HTML(render.heading(label("dashboard", "take"))),
+            w.HTML(render.p(say("dashboard_export"))),
             self.export,
             self.sources,
             self.glossary,

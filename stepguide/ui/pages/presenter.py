@@ -16,6 +16,8 @@ from typing import Any
 
 import ipywidgets as w
 
+from stepguide.rules.words import label
+from stepguide.ui import render
 from stepguide.ui.model import START
 from stepguide.ui.pages.dashboard import Dashboard
 from stepguide.ui.widgets import PageLandmark
@@ -23,13 +25,10 @@ from stepguide.ui.widgets import PageLandmark
 __all__ = ["Presenter", "SCREENS"]
 
 _STATIC = Path(__file__).resolve().parents[1] / "static"
-# One screen = (verdict card key, chart key, heading), in the order a workshop walks through them.
-SCREENS = (
-    ("trend", "c5", "1. The trend"),
-    ("value", "c3", "2. What the score is worth"),
-    ("reading", "matched", "3. How programs may read it"),
-    ("email", "c4", "4. Email or not"),
-)
+# One screen = (verdict card key, chart key, heading), in the order a workshop walks through them; the headings
+# are labels.csv's group ``screen``, keyed by the card.
+SCREENS = tuple((card, chart, label("screen", card)) for card, chart in (
+    ("trend", "c5"), ("value", "c3"), ("reading", "matched"), ("email", "c4")))
 
 
 class _PresenterSetup(PageLandmark):
@@ -51,18 +50,18 @@ class Presenter:
         self.screens = [w.GridBox([d.cards[card], d.chart_boxes[chart]]).add_class("sg-screen")
                         .add_class(f"sg-screen-{card}") for card, chart, _ in SCREENS]
         self.stack = w.Stack(self.screens, selected_index=0).add_class("sg-screens")
-        self.previous = w.Button(description="Previous", icon="").add_class("sg-previous")
-        self.next = w.Button(description="Next", icon="").add_class("sg-next")
+        self.previous = w.Button(description=label("button", "previous"), icon="").add_class("sg-previous")
+        self.next = w.Button(description=label("button", "next"), icon="").add_class("sg-next")
         self.where = w.HTML().add_class("sg-where")
         self.previous.on_click(lambda _: self.show(self.index - 1))
         self.next.on_click(lambda _: self.show(self.index + 1))
         flags = w.VBox([i[k] for k in i if k not in _MAIN_INPUTS]).add_class("sg-flags")
         self.widget = w.VBox([
-            _PresenterSetup("Step 2 CK score guide: presenter view"),
+            _PresenterSetup(label("presenter", "title")),
             d.connection,
-            w.HTML("<h1>Your new Step 2 CK score: what programs see</h1>"),
+            w.HTML(render.heading(label("presenter", "heading"), 1)),
             w.GridBox([d.example, *[i[k] for k in _MAIN_INPUTS if k in i]]).add_class("sg-inputs"),
-            w.Accordion([flags], titles=("More about the applicant",)).add_class("sg-more"),
+            w.Accordion([flags], titles=(label("presenter", "more"),)).add_class("sg-more"),
             w.HBox([self.previous, self.where, self.next]).add_class("sg-nav"),
             self.stack,
         ]).add_class("sg-main").add_class("sg-presenter")
@@ -76,7 +75,9 @@ class Presenter:
         """Go to screen ``index`` (clamped to the first and last)."""
         index = max(0, min(len(SCREENS) - 1, index))
         self.stack.selected_index = index
-        self.where.value = f"<p>{SCREENS[index][2]} <span class='sg-count'>({index + 1} of {len(SCREENS)})</span></p>"
+        count = label("presenter", "count").format(n=index + 1, total=len(SCREENS))
+        self.where.value = (f"<p>{render.esc(SCREENS[index][2])} "
+                            f"<span class='sg-count'>{render.esc(count)}</span></p>")
         self.previous.disabled = index == 0
         self.next.disabled = index == len(SCREENS) - 1
 
