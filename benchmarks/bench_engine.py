@@ -13,7 +13,6 @@
 """
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import statistics
@@ -106,19 +105,10 @@ def bench_kernel(runs: int) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", type=int, default=50_000)
-    ap.add_argument("--kernels", type=int, default=3)
-    ap.add_argument("--no-save", action="store_true")
-    args = ap.parse_args()
-    result = {**bench_assess(), **bench_frame(args.rows), **bench_kernel(args.kernels)}
-    for k, v in result.items():
-        print(f"{k:28s} {v}")
-    if not args.no_save:
-        path = ROOT / "benchmarks" / "results" / "engine.json"
-        records = json.loads(path.read_text()) if path.exists() else []
-        records.append({"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "python": sys.version.split()[0], **result})
-        path.write_text(json.dumps(records, indent=1) + "\n")
+    from testing.results import run_cli
+
+    run_cli(__doc__, "engine", {"rows": 50_000, "kernels": 3},
+            lambda args: {**bench_assess(), **bench_frame(args.rows), **bench_kernel(args.kernels)})
 
 
 if __name__ == "__main__":

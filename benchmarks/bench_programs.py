@@ -16,8 +16,6 @@ a few interviewed, on hold, rejected, withdrawn) and each flag on for about one 
 """
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import statistics
 import sys
@@ -94,21 +92,11 @@ def bench(n: int, passes: int) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--programs", type=int, default=80)
-    ap.add_argument("--passes", type=int, default=7)
-    ap.add_argument("--no-save", action="store_true")
-    args = ap.parse_args()
-    result = bench(args.programs, args.passes)
-    for k, v in result.items():
-        print(f"{k:20s} {v}")
+    from testing.results import run_cli
+
+    result = run_cli(__doc__, "programs", {"programs": 80, "passes": 7}, lambda args: bench(args.programs, args.passes))
     print("met" if result["step_p95_ms"] <= TARGET_MS else "NOT MET", f"(p95 step {result['step_p95_ms']} ms, "
           f"target {TARGET_MS:g} ms)")
-    if not args.no_save:
-        path = ROOT / "benchmarks" / "results" / "programs.json"
-        records = json.loads(path.read_text()) if path.exists() else []
-        records.append({"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "python": sys.version.split()[0], **result})
-        path.write_text(json.dumps(records, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ without a code change; a retired one is refused with what replaced it.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 
 from stepguide.rules.frame import INPUT_COLUMNS
@@ -15,8 +16,23 @@ from stepguide.rules.tables import table
 from stepguide.rules.words import options
 
 
-def _key(name: str) -> str:
+def header_key(name: str) -> str:
+    """How a spreadsheet header is compared: case, spaces and punctuation do not count."""
     return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+_key = header_key
+
+
+def header_lookup(columns: Iterable[str], accepted: Mapping[str, Sequence[str]], source: str) -> dict[str, str]:
+    """Header (as ``header_key`` compares it) -> column, from each column's own name and its accepted aliases;
+    an alias that would mean two columns is an error in ``source`` (the table the aliases come from)."""
+    lookup = {header_key(col): col for col in columns}
+    for col, aliases in accepted.items():
+        for alias in aliases:
+            if lookup.setdefault(header_key(alias), col) != col:
+                raise ValueError(f"{source}: {alias!r} would mean both {lookup[header_key(alias)]} and {col}")
+    return lookup
 
 
 @cache
@@ -32,12 +48,7 @@ def accepted_headers() -> dict[str, tuple[str, ...]]:
 
 @cache
 def _header_lookup() -> dict[str, str]:
-    lookup = {_key(col): col for col in INPUT_COLUMNS}
-    for col, aliases in accepted_headers().items():
-        for alias in aliases:
-            if lookup.setdefault(_key(alias), col) != col:
-                raise ValueError(f"cohort_headers.csv: {alias!r} would mean both {lookup[_key(alias)]} and {col}")
-    return lookup
+    return header_lookup(INPUT_COLUMNS, accepted_headers(), "cohort_headers.csv")
 
 
 def allowed_text() -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from stepguide.cohort.file import SEPARATORS, decode, find_separator, human_size
+from stepguide.cohort.headers import header_key, header_lookup
 from stepguide.rules.programs import FIELDS, FLAGS, PARSERS, STATUSES, Program, sample_programs, word
 from stepguide.rules.tables import table
 
@@ -62,8 +63,7 @@ class ProgramList:
         return out + ([self.note] if self.note else [])
 
 
-def _key(name: str) -> str:
-    return "".join(ch for ch in name.lower() if ch.isalnum())
+_key = header_key
 
 
 @cache
@@ -76,12 +76,7 @@ def accepted_headers() -> dict[str, tuple[str, ...]]:
 
 @cache
 def _lookup() -> dict[str, str]:
-    out = {_key(f): f for f in FIELDS}
-    for f, names in accepted_headers().items():
-        for name in names:
-            if out.setdefault(_key(name), f) != f:
-                raise ValueError(f"program_headers.csv: {name!r} would mean both {out[_key(name)]} and {f}")
-    return out
+    return header_lookup(FIELDS, accepted_headers(), "program_headers.csv")
 
 
 def allowed_text() -> str:

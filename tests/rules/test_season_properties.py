@@ -8,6 +8,8 @@ months × stages × profiles, beyond the case book's fixed examples.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -39,6 +41,18 @@ F4_ACTION = {r["node"]: r["action"] for r in table("flow_nodes") if r["flow"] ==
 URGENT = re.compile(r"\b(today|at once|immediately|right away|each week|this week)\b|\bnow,", re.I)
 
 
+def over_assessments(test: Callable[[sg.Assessment], None]) -> Callable[..., None]:
+    """Run ``test`` on the assessment of every profile hypothesis draws (months × stages × profiles)."""
+
+    @settings(settings.get_profile("season"))
+    @given(profiles)
+    def run(kw: dict[str, Any]) -> None:
+        test(sg.assess(**kw))
+
+    run.__name__, run.__doc__ = test.__name__, test.__doc__
+    return run
+
+
 def ranked(a: sg.Assessment) -> bool:
     """Rank lists are certified: by the calendar (March) or because the student says so."""
     return a.phase == "after-rank" or a.profile.stage == "after rank lists"
@@ -52,10 +66,8 @@ def purposes(a: sg.Assessment) -> set[str]:
     return {PURPOSE[x.action] for x in a.actions}
 
 
-@settings(settings.get_profile("season"))
-@given(profiles)
-def test_every_action_is_still_doable_in_its_month_and_stage(kw):
-    a = sg.assess(**kw)
+@over_assessments
+def test_every_action_is_still_doable_in_its_month_and_stage(a: sg.Assessment) -> None:
     for x in a.actions:
         assert can_still_be_done(x.action, a.phase, a.profile.stage), (x.action, a.phase, a.profile.stage)
     for node in a.paths["F4"].nodes:  # the flow lights no step the checklist has closed
@@ -63,10 +75,8 @@ def test_every_action_is_still_doable_in_its_month_and_stage(kw):
             assert can_still_be_done(F4_ACTION[node], a.phase, a.profile.stage), (node, a.phase, a.profile.stage)
 
 
-@settings(settings.get_profile("season"))
-@given(profiles)
-def test_after_rank_lists_nothing_builds_a_list_or_prepares_an_interview(kw):
-    a = sg.assess(**kw)
+@over_assessments
+def test_after_rank_lists_nothing_builds_a_list_or_prepares_an_interview(a: sg.Assessment) -> None:
     if not ranked(a):
         return
     assert not purposes(a) & {"list_building", "interview_prep", "submit", "letters", "explain", "urgency",
@@ -78,10 +88,8 @@ def test_after_rank_lists_nothing_builds_a_list_or_prepares_an_interview(kw):
     assert "interviewer asks" not in plan_markdown(a, draft)
 
 
-@settings(settings.get_profile("season"))
-@given(profiles)
-def test_once_interviews_are_over_nothing_says_submit_early_or_rehearse(kw):
-    a = sg.assess(**kw)
+@over_assessments
+def test_once_interviews_are_over_nothing_says_submit_early_or_rehearse(a: sg.Assessment) -> None:
     if not interviews_over(a):
         return
     assert not purposes(a) & {"submit", "interview_prep", "list_building"}, purposes(a)
@@ -89,22 +97,18 @@ def test_once_interviews_are_over_nothing_says_submit_early_or_rehearse(kw):
     assert "Submit a broad ERAS list early" not in " ".join(x.text for x in a.actions)
 
 
-@settings(settings.get_profile("season"))
-@given(profiles)
-def test_nothing_urges_speed_out_of_season(kw):
+@over_assessments
+def test_nothing_urges_speed_out_of_season(a: sg.Assessment) -> None:
     """Between seasons (April to June) and once rank lists are locked, no action says 'today' or 'now'."""
-    a = sg.assess(**kw)
     if a.phase != "off-season" and not ranked(a):
         return
     for x in a.actions:
         assert not URGENT.search(x.text), (x.action, x.text)
 
 
-@settings(settings.get_profile("season"))
-@given(profiles)
-def test_season_words_on_the_page_belong_to_its_month(kw):
+@over_assessments
+def test_season_words_on_the_page_belong_to_its_month(a: sg.Assessment) -> None:
     """One calendar vocabulary: a page only uses the season and release words of its own month."""
-    a = sg.assess(**kw)
     said = " ".join([*(x.text for x in a.actions), *(t.reason for t in a.trace),
                      *(d.reading_1 + d.reading_2 + d.decision for d in a.differences), a.paths["F4"].note or "",
                      plan_markdown(a, sg.draft_email(a, name="Sam")).split("\n## Sources")[0]])  # not the glossary
@@ -131,10 +135,8 @@ def test_the_interview_script_fits_the_reason_given(credible, evidence):
     assert said(stated) == credible and said(own) == (not credible)
 
 
-@settings(settings.get_profile("season"))
-@given(profiles)
-def test_similar_is_only_said_inside_its_band(kw):
-    a = sg.assess(**kw)
+@over_assessments
+def test_similar_is_only_said_inside_its_band(a: sg.Assessment) -> None:
     band = next(r for r in table("score_bands") if r["measure"] == "delta" and r["band"] == "similar")
     if a.verdict.similar:
         assert a.delta is not None and int(band["lo"]) <= a.delta <= int(band["hi"])
