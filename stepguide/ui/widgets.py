@@ -40,11 +40,16 @@ class PageLandmark(anywidget.AnyWidget):
 
 
 class CopyButton(anywidget.AnyWidget):
-    """A ``<button>`` that copies ``text`` to the clipboard (works offline and on plain http)."""
+    """A ``<button>`` that copies ``text`` to the clipboard (works offline and on plain http).
+
+    ``name``, when given, is the button's accessible name (it should start with ``label``, the words shown):
+    a page with one button per program says which program's note each one copies.
+    """
 
     _esm = with_clipboard("copy_button.js")
     label = traitlets.Unicode("").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
+    name = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, label: str, text: str = "", **kwargs: Any) -> None:
         super().__init__(label=label, text=text, **kwargs)

@@ -25,6 +25,7 @@ from stepguide.ui.connection import ConnectionBanner
 from stepguide.ui.controls import ProfileControls
 from stepguide.ui.model import GuideModel
 from stepguide.ui.plan import had_drop
+from stepguide.ui.programs_view import ProgramsView
 from stepguide.ui.sources import sources_html
 from stepguide.ui.theme import ThemeToggle
 from stepguide.ui.url_state import SituationLink
@@ -79,6 +80,7 @@ class Dashboard:
                                           ("timing", ("c2", "c4", "c1")), ("next", ("f2", "f3", "f4")))}
         self.views = {k: v for panel in self.charts.values() for k, v in panel.views.items()}
         self.chart_boxes = {k: v for panel in self.charts.values() for k, v in panel.boxes.items()}
+        self.programs = ProgramsView(m)  # the reader's program list: in this kernel only, never in the link
         self.email = views.EmailPanel(m)
         self.email_draft, self.copy, self.download = self.email.email_draft, self.email.copy, self.email.download
         self.fields, self.email_tools, self.email_buttons = (self.email.fields, self.email.email_tools,
@@ -159,7 +161,7 @@ class Dashboard:
             w.VBox([i[k] for k in FLAGS]).add_class("sg-flags"),
             w.HTML(render.heading(label("dashboard", "verdict"))), self.verdict,
             w.HTML(render.heading(label("dashboard", "why"), 3)), self.why, self.differ, self.bands_box,
-            w.HTML(render.heading(label("dashboard", "checklist"))), self.actions,
+            w.HTML(render.heading(label("dashboard", "checklist"))), self.actions, self.programs,
             w.HTML(render.heading(label("dashboard", "email"))), self.email, self.drop_box,
             w.HTML(render.heading(label("dashboard", "stand"))), self.charts["stand"],
             w.VBox([self.charts["matched"], self.matched_text]).add_class("sg-matched"),

@@ -11,6 +11,9 @@ function render({ model, el }) {
   const sync = () => {
     button.textContent = model.get("label");
     button.disabled = !model.get("text");
+    const name = model.get("name");
+    if (name) button.setAttribute("aria-label", name);
+    else button.removeAttribute("aria-label");
     status.textContent = "";
   };
   button.addEventListener("click", async () => {
@@ -21,11 +24,13 @@ function render({ model, el }) {
   });
   model.on("change:text", sync);
   model.on("change:label", sync);
+  model.on("change:name", sync);
   sync();
   el.append(button, status);
   return () => {
     model.off("change:text", sync);
     model.off("change:label", sync);
+    model.off("change:name", sync);
   };
 }
 

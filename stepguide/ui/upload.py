@@ -1,0 +1,100 @@
+"""A file picker for the pages: a file over the limit is refused before it is sent, then it goes in chunks.
+
+ipywidgets' ``FileUpload`` sends a whole file in one websocket message with no size check and no
+progress; :class:`CohortUpload` (``static/cohort.js``) reads the file in the browser, refuses one over
+``max_bytes`` and sends the rest in acknowledged chunks. The class file (chapter 6) and the program list
+(the dashboard's "My programs") both use it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import anywidget
+import traitlets
+
+from stepguide.cohort.file import MAX_BYTES, size_error
+from stepguide.rules.words import label, say
+from stepguide.ui.widgets import STATIC
+
+CHUNK_BYTES = 256 * 1024
+SEND_SHARE = 0.4  # of the progress bar: sending (the front end's part); the rest is reading and judging
+
+
+def _button(key: str) -> str:
+    """A button's words (labels.csv, group ``button``); widgets here take a ``label`` argument that hides ``label``."""
+    return label("button", key)
+
+
+class CohortWidget(anywidget.AnyWidget):
+    _esm = STATIC / "cohort.js"
+    _css = STATIC / "cohort.css"
+    kind = traitlets.Unicode("").tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+
+
+class CohortUpload(CohortWidget):
+    """A file picker that refuses a file over ``max_bytes`` before sending, then sends it in chunks.
+
+    ``on_file(callback)`` registers ``callback(name, data)``, run once the whole file has arrived (or
+    :meth:`load` is called); while it runs, :meth:`report` moves the same progress bar.
+    """
+
+    accept = traitlets.Unicode(".csv,.tsv,.txt,text/csv,text/plain").tag(sync=True)
+    max_bytes = traitlets.Int(MAX_BYTES).tag(sync=True)
+    chunk_size = traitlets.Int(CHUNK_BYTES).tag(sync=True)
+    too_big = traitlets.Unicode("").tag(sync=True)  # the refusal, with {size} for the front end to fill
+    progress = traitlets.Float(-1.0).tag(sync=True)  # -1 hides the bar
+    status = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, label: str | None = None, **kwargs: Any) -> None:
+        too_big = "{name}: " + size_error(None, kwargs.get("max_bytes", MAX_BYTES))
+        super().__init__(kind="upload", label=label if label is not None else _button("choose_csv"), too_big=too_big,
+                         **kwargs)
+        self._callbacks: list[Callable[[str, bytes], None]] = []
+        self._upload: dict[str, Any] | None = None
+        self.on_msg(self._on_message)
+
+    def on_file(self, callback: Callable[[str, bytes], None]) -> None:
+        self._callbacks.append(callback)
+
+    def load(self, name: str, data: bytes) -> None:
+        """Hand a complete file to the callbacks, as when an upload finishes."""
+        self.progress, self.status = SEND_SHARE, say("cohort_status_reading", name=name)
+        for callback in self._callbacks:
+            callback(name, data)
+
+    def report(self, fraction: float, text: str) -> None:
+        """Progress of reading and judging (0-1) on the bar after the sending share."""
+        self.progress = SEND_SHARE + (1 - SEND_SHARE) * max(0.0, min(1.0, fraction))
+        self.status = text
+
+    def _on_message(self, _: Any, content: dict[str, Any], buffers: list[memoryview]) -> None:
+        kind = content.get("kind")
+        if kind == "start":
+            size, name = int(content.get("size", 0)), str(content.get("name", ""))
+            if size > self.max_bytes:
+                self._upload = None
+                self.send({"kind": "refuse", "id": content.get("id")})
+                self.progress, self.status = -1.0, f"{name}: {size_error(size, self.max_bytes)}"
+                return
+            self._upload = {"id": content.get("id"), "name": name, "size": size, "got": 0, "data": bytearray(size)}
+            self.progress, self.status = 0.0, say("cohort_status_sending", name=name)
+            if size == 0:
+                self._finish()
+        elif kind == "chunk" and self._upload is not None and content.get("id") == self._upload["id"] and buffers:
+            up, piece, offset = self._upload, buffers[0], int(content.get("offset", -1))
+            if offset < 0 or offset + len(piece) > up["size"]:
+                self._upload = None
+                self.send({"kind": "refuse", "id": up["id"]})
+                return
+            up["data"][offset:offset + len(piece)] = piece
+            up["got"] += len(piece)
+            self.send({"kind": "ack", "id": up["id"], "received": up["got"]})
+            if up["got"] >= up["size"]:
+                self._finish()
+
+    def _finish(self) -> None:
+        up, self._upload = self._upload, None
+        if up is not None:
+            self.load(up["name"], bytes(up["data"]))
