@@ -137,3 +137,10 @@ def drop(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[st
                + section(vocab("section", "T4"), t4_html, "T4")
                + list_section("L4") + list_section("L5") + list_section("R13") + list_section("R14"))
     return verdict, details
+
+
+def programs(a: Assessment, texts: Mapping[str, str], draft: EmailDraft) -> tuple[str, str]:
+    """Chapter 7's lines under F2: the page's email decision and its reason, which each program's card applies."""
+    verdict = (f"<p>{said('ch4_decision', bold={'email': vocab('email', a.email)})}</p>" + ul([email_reason(a)])
+               + cycle_line(a.cycle))
+    return verdict, ""

@@ -147,3 +147,17 @@ def test_the_words_come_from_data():
     assert card.copy.label == label("button", "copy_note")
     assert card.plan.program.name in card.copy.name
     assert label("button", "mail_note") in card.mail.value
+
+
+def test_chapter_7_shows_the_sample_and_follows_its_inputs():
+    from stepguide import guide
+
+    chapter = guide.my_programs()
+    assert len(chapter.programs.cards) == 12 and chapter.programs in chapter.children
+    assert chapter.views["f2"] is not None
+    chapter.inputs["step2"].value = 200
+    want = plan_programs(chapter.model.assessment, sample_programs())
+    assert [c.plan.action for c in chapter.programs.cards] == [p.action for p in want]
+    mine = guide.my_programs("Program,Status\nMy Home Program,interviewed\n", month="Dec")
+    assert [c.plan.program.name for c in mine.programs.cards] == ["My Home Program"]
+    assert ("07_my_programs", label("chapter", "07_my_programs")) in guide.CHAPTERS

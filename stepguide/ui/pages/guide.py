@@ -18,12 +18,14 @@ from stepguide.rules.articles import articles
 from stepguide.rules.assessment import Assessment
 from stepguide.rules.email import USER_FIELDS, EmailDraft
 from stepguide.rules.inputs import FIELD, FIELDS, InputError
+from stepguide.rules.programs import DRAFT_FIELDS
 from stepguide.rules.tables import table
 from stepguide.rules.words import hint, label, options
 from stepguide.ui import chapter_text, render
 from stepguide.ui.controls import ProfileControls
 from stepguide.ui.model import TEXT_FIELDS, GuideModel
 from stepguide.ui.pages.cohort_page import cohort, cohort_example  # noqa: F401  (chapter 6)
+from stepguide.ui.programs_view import ProgramsView
 from stepguide.ui.sources import sources_html
 from stepguide.ui.views import ChartPanel, ModelHTML, glossary
 from stepguide.ui.widgets import PageLandmark
@@ -141,6 +143,31 @@ def after_a_drop(**initial: Any) -> Chapter:
                    late=("evidence",), late_title=label("page", "evidence"))
 
 
+class ProgramsChapter(Chapter):
+    """Chapter 7: the email decision on F2, then "My programs" (``programs``, a :class:`ProgramsView`) under it."""
+
+    def __init__(self, list_text: str | bytes | None, initial: Mapping[str, Any]) -> None:
+        fields = PROFILE + ("month", "applicant", "stage", "failed_exam", "credible_reason")
+        super().__init__(fields, ("f2",), chapter_text.programs, initial, late=DRAFT_FIELDS,
+                         late_title=label("page", "draft_details"))
+        self.programs = ProgramsView(self.model, level=2)
+        if list_text is None:
+            self.programs.load_sample()
+        else:
+            self.programs.read(list_text)
+        shown: tuple[w.Widget, ...] = tuple(self.children)  # type: ignore[has-type]  # a traitlets trait
+        self.children = (*shown[:-2], self.programs, *shown[-2:])  # before the details and the glossary
+
+
+def my_programs(programs: str | bytes | None = None, **initial: Any) -> ProgramsChapter:
+    """Chapter 7: for each program on your list, what to do today and the note to send (the sample list first).
+
+    ``programs`` is a list as a spreadsheet pastes it or a CSV file's bytes (default: the workshop's 12
+    programs); the other keywords are the chapter's inputs, as for the other chapters.
+    """
+    return ProgramsChapter(programs, initial)
+
+
 # ---------------------------------------------------------------- 00 start here (index, FAQ Q1)
 
 def _link(stem: str, title: str) -> str:
@@ -200,4 +227,5 @@ def start_here() -> StartHere:
 
 
 __all__ = ["Chapter", "CHAPTERS", "risk_by_profile", "timing", "score_trends", "to_email_or_not", "after_a_drop",
-           "start_here", "cohort", "cohort_example", "chapter_index_html", "faq_html", "bands_html", "error_html"]
+           "my_programs", "start_here", "cohort", "cohort_example", "chapter_index_html", "faq_html", "bands_html",
+           "error_html"]
