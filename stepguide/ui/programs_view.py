@@ -69,8 +69,8 @@ def note_html(plan: ProgramPlan) -> str:
     d = plan.draft
     if d is None:
         return ""
-    return (f'<details class="sg-program-note"><summary>{render.esc(label("programs", "note"))}'
-            f"{render.badges(d.template)}</summary><p><strong>{render.esc(label('programs', 'subject'))}</strong> "
+    return (f'<details class="sg-program-note"><summary>{render.esc(label("programs", "note"))} '
+            f"({render.esc(d.template)})</summary><p><strong>{render.esc(label('programs', 'subject'))}</strong> "
             f"{render.esc(d.subject)}</p><pre>{render.esc(d.body)}</pre></details>")
 
 
