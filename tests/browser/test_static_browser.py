@@ -233,10 +233,36 @@ def test_the_lock_covers_what_the_dashboard_imports(site: StaticServer) -> None:
     assert not {"pandas", "numpy", "plotly", "voila"} & set(imported)
 
 
+def test_my_programs_plans_the_sample_in_the_browser_alone(visit, site: StaticServer) -> None:
+    """Issue 21 in the static edition: the sample list becomes 12 cards that follow the slider, offline."""
+    from playwright.sync_api import expect
+
+    from stepguide.rules.programs import plan_programs, sample_programs
+
+    v = visit()
+    page = v.open(DASHBOARD + "#month=Oct")
+    page.locator(".sg-chart-c5 .js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=BOOT)
+    page.wait_for_function("() => location.hash.includes('month=Oct')")
+    wait_for_state(page, sg.assess(**START))
+    page.get_by_role("button", name=label("button", "programs_sample")).click()
+    actions = page.locator(".sg-program-action strong")
+    expect(actions).to_have_count(12, timeout=BOOT)
+    expect(actions).to_have_text([p.action_label for p in plan_programs(sg.assess(**START), sample_programs())])
+    handle = page.locator(".sg-step2 [role=slider]")
+    handle.focus()
+    for _ in range(30):
+        page.keyboard.press("ArrowLeft")
+    lower = sg.assess(**{**START, "step2": 218})
+    wait_for_state(page, lower)
+    expect(actions).to_have_text([p.action_label for p in plan_programs(lower, sample_programs())])
+    assert v.blocked == [] and site.failed() == [] and v.problems() == []
+
+
 def test_every_other_page_runs(visit, site: StaticServer) -> None:
     """The chapters not driven above and the presenter view: each draws its first chart, with a clean console."""
     v = visit()
-    for stem in ("01_risk_by_profile", "02_timing", "04_to_email_or_not", "05_after_a_drop", "presenter"):
+    for stem in ("01_risk_by_profile", "02_timing", "04_to_email_or_not", "05_after_a_drop", "07_my_programs",
+                 "presenter"):
         page = v.open(f"voici/render/{stem}.html")
         page.locator(".js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=BOOT)
         assert page.locator(".sg-banner:visible").count() == 0, stem  # no false "lost connection"
