@@ -123,6 +123,8 @@ class ProgramCard(w.VBox):
 
     def show(self, plan: ProgramPlan, scope: str) -> None:
         """Draw ``plan``; only the parts that changed are sent to the page."""
+        if plan == self.plan:
+            return
         self.plan = plan
         with render.badge_scope(scope):
             parts = {self.head: program_card_html(plan), self.note: note_html(plan), self.mail: mail_html(plan)}
@@ -264,11 +266,14 @@ class ProgramsView(w.VBox):
             return
         details = {k: self._model.texts.get(k) or None for k in DRAFT_FIELDS}
         try:
-            self.plans = plan_programs(a, self.programs, details=details)
+            plans = plan_programs(a, self.programs, details=details)
         except Exception:  # a bug, not the reader's input: the log keeps the traceback
             log.exception("stepguide: planning the program list failed")
-            self.plans = ()
+            plans = ()
             self.message.value = render.error_box(say("programs_unexpected"))
+        if plans == self.plans and plans:
+            return  # a step that changes nothing for this list (the exports' dates come from the same cycle)
+        self.plans = plans
         self._show()
 
     def _show(self) -> None:
