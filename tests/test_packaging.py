@@ -16,13 +16,28 @@ def _name(requirement: str) -> str:
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_name(r) for r in project["dependencies"]}
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    env = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
-    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "conda-forge" in env["channels"]
     assert any(d.startswith("python=3.11") for d in env["dependencies"] if isinstance(d, str))
     assert conda == wanted
-    assert "-e ." in pip
+    # repo2docker reads binder/ only (a top-level environment.yml would be ignored); postBuild installs the package
+    assert not (ROOT / "environment.yml").exists()
+    assert "pip install --no-deps" in (ROOT / "binder" / "postBuild").read_text()
+
+
+def test_binder_settings_stay_in_binder():
+    """Binder's Voila settings reach its server through binder/start, not through a file the wheel installs; they
+    leave the template to each notebook, and our notebooks ask for ours."""
+    import json
+
+    start = (ROOT / "binder" / "start").read_text()
+    assert "JUPYTER_CONFIG_PATH" in start and 'exec "$@"' in start
+    config = json.loads((ROOT / "binder" / "jupyter_server_config.json").read_text())
+    assert config["VoilaConfiguration"]["allow_template_override"] == "NOTEBOOK"
+    assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        assert json.loads(notebook.read_text())["metadata"]["voila"] == {"template": "stepguide"}, notebook.name
 
 
 def test_readme_shows_the_two_commands():
