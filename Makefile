@@ -22,9 +22,9 @@ dashboard: install
 workshop: install haproxy
 	$(PY) -m stepguide.serve.workshop
 
-## make lab: open the guide's chapters in JupyterLab
+## make lab: open the guide's chapters in JupyterLab on 127.0.0.1:8888 (PORT=... to change; --allow-root as root)
 lab: install
-	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+	$(PY) -m stepguide.serve.cli lab $(if $(PORT),--port=$(PORT))
 
 SITE ?= _site
 

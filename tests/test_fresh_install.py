@@ -178,6 +178,7 @@ def test_install_and_uninstall_leave_the_users_jupyter_alone(wheel: Path, fresh:
                              "etc/jupyter/jupyter_server_config.d",
                              "etc/jupyter/jupyter_server_config.d/stepguide.json"}
         assert (fresh.prefix / "share/jupyter/voila/templates/stepguide/index.html.j2").is_file()
+        assert (fresh.prefix / "bin" / "stepguide").is_file()
 
         with JupyterServer(fresh, tmp_path / "after.log") as jupyter:
             assert page_facts(jupyter.get("voila/render/plot.ipynb")) == with_nothing
@@ -191,3 +192,41 @@ def test_install_and_uninstall_leave_the_users_jupyter_alone(wheel: Path, fresh:
     assert not fresh.has_stepguide()
     assert not (fresh.prefix / "etc/jupyter/jupyter_server_config.d/stepguide.json").exists()
     assert not (fresh.prefix / "share/jupyter/voila/templates/stepguide").exists()
+
+
+def test_the_command_serves_the_dashboard_from_an_empty_folder(wheel: Path, fresh: FreshEnv, tmp_path: Path) -> None:
+    """``pip install <wheel>`` then ``stepguide dashboard`` in a folder with nothing in it: the notebooks and
+    voila.json come from the package, the page has our template and the charts' library is served."""
+    from stepguide.serve.processes import stop_processes
+
+    fresh.pip("install", "--no-deps", "--no-index", "--no-cache-dir", str(wheel))
+    try:
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        static = subprocess.run([str(fresh.prefix / "bin" / "stepguide"), "static"], cwd=empty, env=fresh.env(),
+                                capture_output=True, text=True)
+        assert static.returncode == 2 and "clone" in static.stderr  # says what to do instead of a traceback
+        port = free_port()
+        with open(tmp_path / "dashboard.log", "wb") as log:
+            proc = subprocess.Popen([str(fresh.prefix / "bin" / "stepguide"), "dashboard", f"--port={port}"],
+                                    cwd=empty, env=fresh.env(), stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                assert proc.poll() is None, (tmp_path / "dashboard.log").read_text()[-3000:]
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as r:
+                        page = r.read().decode()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, (tmp_path / "dashboard.log").read_text()[-3000:]
+                    time.sleep(0.2)
+            assert 'id="stepguide-plotly"' in page
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/stepguide/static/plotly.min.js", timeout=30) as r:
+                assert r.status == 200
+            assert list(empty.iterdir()) == []  # nothing written where it was started
+        finally:
+            stop_processes([proc], timeout=20)
+    finally:
+        fresh.pip("uninstall", "-y", "stepguide")

@@ -88,13 +88,29 @@ def test_one_person_never_imports_pandas():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
-def test_the_wheel_ships_the_type_marker_and_the_data(tmp_path: Path) -> None:
-    """``py.typed`` tells type checkers to read stepguide's annotations (PEP 561); the data travels with the code."""
+def test_the_wheel_ships_what_is_ours_and_nothing_else(tmp_path: Path) -> None:
+    """``py.typed`` tells type checkers to read stepguide's annotations (PEP 561); the data, the notebooks and the
+    serving config travel with the code (``stepguide dashboard`` from a plain install); outside the package only our
+    template and the file that enables our server extension, never the environment's own Jupyter config."""
     import zipfile
 
     wheel_builder = pytest.importorskip("hatchling.builders.wheel")  # the build backend, in the test extra
     [wheel] = wheel_builder.WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
-    names = set(zipfile.ZipFile(wheel).namelist())
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
     assert "stepguide/py.typed" in names
     assert "stepguide/rules/assessment.py" in names
-    assert any(n.startswith("stepguide/") and n.endswith("/schema.csv") for n in names)
+    assert {f"stepguide/_data/{p.name}" for p in (ROOT / "data").glob("*.csv")} <= names
+    assert {f"stepguide/_project/notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")} <= names
+    assert "stepguide/_project/voila.json" in names
+    assert "stepguide/ui/static/vendor/plotly-basic.min.js" in names
+    data = {n.split(".data/data/", 1)[1] for n in names if ".data/" in n}
+    template = {f"share/jupyter/voila/templates/stepguide/{p.name}"
+                for p in (ROOT / "share/jupyter/voila/templates/stepguide").iterdir()}
+    assert data == template | {"etc/jupyter/jupyter_server_config.d/stepguide.json"}
+    assert not any(n.endswith("etc/jupyter/jupyter_server_config.json") for n in names)
+    assert not [n for n in names if not n.startswith(("stepguide/", "stepguide-"))]
+    dist = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert "stepguide = stepguide.serve.cli:main" in archive.read(dist).decode()
+    metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "Requires-Dist: psutil" in metadata  # the workshop and the kernel cap use it at run time

@@ -1,13 +1,13 @@
 """``make workshop``: serve the dashboard to a room on its network, one command.
 
-    python -m stepguide.serve.workshop [--room 60] [--workers N] [--host 0.0.0.0] [--port 8866] [--cap K]
+    stepguide workshop [--room 60] [--workers N] [--host 0.0.0.0] [--port 8866] [--cap K]
 
 What it starts (and stops again on Ctrl-C or SIGTERM):
 
 * N standalone Voila workers (default: one per core) on free loopback ports,
-  each with the project's ``voila.json`` (culling, lean kernels, the shutdown
-  fix) plus a preheated pool of ``ceil(room / N)`` kernels and a share of the
-  kernel cap (:mod:`stepguide.serve.room`);
+  each with the project's ``voila.json`` (the clone's, or the installed package's copy:
+  :mod:`stepguide.serve.project`; culling, lean kernels, the shutdown fix) plus a preheated pool of
+  ``ceil(room / N)`` kernels and a share of the kernel cap (:mod:`stepguide.serve.room`);
 * HAProxy on ``host:port`` in front of them with a worker cookie
   (:mod:`stepguide.serve.balancer`). With one worker, or without HAProxy, the single
   worker listens on ``host:port`` itself.
@@ -37,15 +37,8 @@ from pathlib import Path
 from stepguide.serve import balancer
 from stepguide.serve.join import join_page, qr_text, share_url
 from stepguide.serve.processes import stop_processes
+from stepguide.serve.project import project_root
 from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, auto_cap, available_mib
-
-
-def project_root() -> Path:
-    """The folder with ``voila.json`` and ``notebooks/``: the repository, or the current folder (a container)."""
-    for folder in (Path(__file__).resolve().parents[2], Path.cwd()):
-        if (folder / "voila.json").is_file():
-            return folder
-    raise FileNotFoundError("voila.json not found next to the stepguide package or in the current folder")
 
 #: Resident memory of one Voila worker with 30 pages open, MiB (2 workers and HAProxy: 326-352 MiB,
 #: bench_load.py); its kernels are counted apart.
@@ -190,7 +183,8 @@ class Workshop:
 
 def main(argv: list[str] | None = None) -> int:
     env = os.environ.get
-    ap = argparse.ArgumentParser(description="Serve the dashboard to a workshop room (see README).")
+    ap = argparse.ArgumentParser(prog="stepguide workshop",
+                                 description="Serve the dashboard to a workshop room (see README).")
     ap.add_argument("--room", type=int, default=int(env("ROOM") or DEFAULT_ROOM), help="people expected (env ROOM)")
     ap.add_argument("--workers", type=int, default=int(env("WORKERS") or os.cpu_count() or 1),
                     help="Voila processes (env WORKERS; default: cores)")
