@@ -3,6 +3,7 @@ tests/test_fresh_install.py and the serve/browser tests)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,18 @@ def test_workshop_takes_its_own_options() -> None:
     done = subprocess.run([sys.executable, "-m", "stepguide.serve.cli", "workshop", "--room", "0"],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 2 and "room must be >= 1" in done.stderr
+
+
+@pytest.mark.parametrize("document", ["notebooks/00_start_here.ipynb", "README.md"])
+def test_the_commands_that_open_a_chapter_as_a_page_exist(document: str) -> None:
+    """Chapter 0 and the README say how to open a chapter (chapter 6 in the README) as a page in Voila; every
+    such command names a notebook that is there."""
+    text = (ROOT / document).read_text()
+    named = re.findall(r"stepguide dashboard --notebook (\w+)", text)
+    scripted = re.findall(r"scripts/dashboard\.sh (notebooks/\w+\.ipynb)", text)
+    assert named and scripted
+    for name in named:
+        assert project.find_notebook(name).is_file()
+    for path in scripted:
+        assert (ROOT / path).is_file()
+    assert (ROOT / "scripts" / "dashboard.sh").is_file()
