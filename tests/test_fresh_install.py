@@ -40,7 +40,9 @@ USER_CONFIG = {
 
 PLOT_NOTEBOOK = {
     "cells": [{"cell_type": "code", "execution_count": None, "id": "plot", "metadata": {}, "outputs": [],
-               "source": ["import plotly.express as px\n", "px.bar(x=['a', 'b'], y=[1, 3])"]}],
+               "source": ["import plotly.express as px\n", "px.bar(x=['a', 'b'], y=[1, 3])"]},
+              {"cell_type": "code", "execution_count": None, "id": "widget", "metadata": {}, "outputs": [],
+               "source": ["import ipywidgets\n", "ipywidgets.IntSlider(value=7, description='mine')"]}],
     "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
     "nbformat": 4, "nbformat_minor": 5,
 }
@@ -228,5 +230,27 @@ def test_the_command_serves_the_dashboard_from_an_empty_folder(wheel: Path, fres
             assert list(empty.iterdir()) == []  # nothing written where it was started
         finally:
             stop_processes([proc], timeout=20)
+    finally:
+        fresh.pip("uninstall", "-y", "stepguide")
+
+
+@pytest.mark.browser
+def test_an_unrelated_plotly_notebook_draws_with_our_package_installed(wheel: Path, fresh: FreshEnv, browser,
+                                                                       tmp_path: Path) -> None:
+    """In JupyterLab's ``/voila/render``, a notebook that is not ours draws its Plotly figure (jupyterlab-plotly's
+    renderer, which our old allowlist left out) and its widget, with the page's own template."""
+    fresh.pip("install", "--no-deps", "--no-index", "--no-cache-dir", str(wheel))
+    try:
+        with JupyterServer(fresh, tmp_path / "server.log") as jupyter:
+            context = browser.new_context()
+            try:
+                page = context.new_page()
+                page.goto(f"{jupyter.url}voila/render/plot.ipynb")
+                page.wait_for_selector(".js-plotly-plot .main-svg .bars", timeout=60_000)
+                page.wait_for_selector(".widget-slider .widget-readout", timeout=30_000)
+                assert page.locator(".widget-slider .widget-readout").text_content() == "7"
+                assert page.locator("#stepguide-plotly").count() == 0
+            finally:
+                context.close()
     finally:
         fresh.pip("uninstall", "-y", "stepguide")
