@@ -22,9 +22,9 @@ dashboard: install
 workshop: install haproxy
 	$(PY) -m stepguide.serve.workshop
 
-## make lab: open the guide's chapters in JupyterLab
+## make lab: open the guide's chapters in JupyterLab on 127.0.0.1:8888 (PORT=... to change; --allow-root as root)
 lab: install
-	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+	$(PY) -m stepguide.serve.cli lab $(if $(PORT),--port=$(PORT))
 
 SITE ?= _site
 
@@ -39,10 +39,13 @@ static-serve: install
 	$(PY) -m http.server $(or $(PORT),8000) --bind 127.0.0.1 --directory $(SITE)
 
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+	@[ -x "$${CHROMIUM:-/usr/bin/chromium}" ] || command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	    else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; \
+	  else echo "Chromium not found: install it (e.g. brew install --cask chromium) and set CHROMIUM=/path/to/it;" \
+	    "until then the browser tests are skipped"; fi; }
 
 haproxy:
 	@command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || { \

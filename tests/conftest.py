@@ -123,7 +123,8 @@ def voila_server_extension(tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
     Returns the server's base URL (``http://127.0.0.1:<port>/user/sg-test/``); the repository is its
     root_dir, so the dashboard is at ``<base>voila/render/notebooks/dashboard.ipynb``. The server's
-    cwd is an empty folder (as under JupyterHub), so only the installed Jupyter config applies.
+    cwd is an empty folder (as under JupyterHub), and it starts through ``binder/start``, as on Binder: the
+    installed Jupyter config applies, plus Binder's ``binder/jupyter_server_config.json``.
     """
     import socket
     import subprocess
@@ -142,7 +143,8 @@ def voila_server_extension(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     with open(tmp_path_factory.mktemp("hub-logs") / "jupyter-server.log", "wb") as log:  # the child keeps its copy
         proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root", f"--port={port}",
+            [str(root / "binder" / "start"), sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
+             f"--port={port}",
              "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", "--ServerApp.base_url=/user/sg-test/",
              "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}"],
             cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)

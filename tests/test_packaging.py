@@ -16,13 +16,28 @@ def _name(requirement: str) -> str:
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_name(r) for r in project["dependencies"]}
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    env = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
-    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "conda-forge" in env["channels"]
     assert any(d.startswith("python=3.11") for d in env["dependencies"] if isinstance(d, str))
     assert conda == wanted
-    assert "-e ." in pip
+    # repo2docker reads binder/ only (a top-level environment.yml would be ignored); postBuild installs the package
+    assert not (ROOT / "environment.yml").exists()
+    assert "pip install --no-deps" in (ROOT / "binder" / "postBuild").read_text()
+
+
+def test_binder_settings_stay_in_binder():
+    """Binder's Voila settings reach its server through binder/start, not through a file the wheel installs; they
+    leave the template to each notebook, and our notebooks ask for ours."""
+    import json
+
+    start = (ROOT / "binder" / "start").read_text()
+    assert "JUPYTER_CONFIG_PATH" in start and 'exec "$@"' in start
+    config = json.loads((ROOT / "binder" / "jupyter_server_config.json").read_text())
+    assert config["VoilaConfiguration"]["allow_template_override"] == "NOTEBOOK"
+    assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        assert json.loads(notebook.read_text())["metadata"]["voila"] == {"template": "stepguide"}, notebook.name
 
 
 def test_readme_shows_the_two_commands():
@@ -73,13 +88,48 @@ def test_one_person_never_imports_pandas():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
-def test_the_wheel_ships_the_type_marker_and_the_data(tmp_path: Path) -> None:
-    """``py.typed`` tells type checkers to read stepguide's annotations (PEP 561); the data travels with the code."""
+def test_the_wheel_ships_what_is_ours_and_nothing_else(tmp_path: Path) -> None:
+    """``py.typed`` tells type checkers to read stepguide's annotations (PEP 561); the data, the notebooks and the
+    serving config travel with the code (``stepguide dashboard`` from a plain install); outside the package only our
+    template and the file that enables our server extension, never the environment's own Jupyter config."""
     import zipfile
 
     wheel_builder = pytest.importorskip("hatchling.builders.wheel")  # the build backend, in the test extra
     [wheel] = wheel_builder.WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
-    names = set(zipfile.ZipFile(wheel).namelist())
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
     assert "stepguide/py.typed" in names
     assert "stepguide/rules/assessment.py" in names
-    assert any(n.startswith("stepguide/") and n.endswith("/schema.csv") for n in names)
+    assert {f"stepguide/_data/{p.name}" for p in (ROOT / "data").glob("*.csv")} <= names
+    assert {f"stepguide/_project/notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")} <= names
+    assert "stepguide/_project/voila.json" in names
+    assert "stepguide/ui/static/vendor/plotly-basic.min.js" in names
+    data = {n.split(".data/data/", 1)[1] for n in names if ".data/" in n}
+    template = {f"share/jupyter/voila/templates/stepguide/{p.name}"
+                for p in (ROOT / "share/jupyter/voila/templates/stepguide").iterdir()}
+    assert data == template | {"etc/jupyter/jupyter_server_config.d/stepguide.json"}
+    assert not any(n.endswith("etc/jupyter/jupyter_server_config.json") for n in names)
+    assert not [n for n in names if not n.startswith(("stepguide/", "stepguide-"))]
+    dist = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert "stepguide = stepguide.serve.cli:main" in archive.read(dist).decode()
+    metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "Requires-Dist: psutil" in metadata  # the workshop and the kernel cap use it at run time
+
+
+@pytest.mark.parametrize("target", ["chromium", "haproxy"])
+def test_make_test_says_what_to_install_where_apt_is_missing(target: str) -> None:
+    """``make test`` installs Chromium and HAProxy with apt; on a system without apt it says what to install
+    instead of failing on a missing ``sudo apt-get``."""
+    import shutil
+    import subprocess
+
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    done = subprocess.run([make, "-s", target], cwd=ROOT, capture_output=True, text=True,
+                          env={"PATH": "/nonexistent", "CHROMIUM": "/nonexistent/chromium"})
+    if target == "haproxy" and (Path("/usr/sbin/haproxy").exists()):
+        assert done.returncode == 0  # found where Debian puts it, whatever the PATH
+        return
+    assert done.returncode == 0, done.stderr
+    assert "not found" in done.stdout and "brew install" in done.stdout

@@ -64,6 +64,7 @@ def join_page(url: str, room: int) -> str:
         pass
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Join the workshop</title>
 <style>body{{font-family:system-ui,sans-serif;text-align:center;margin:3rem;color:#1f2933}}
-.url{{font-size:4vw;font-weight:700;margin:2rem 0}} svg{{width:min(60vh,80vw);height:auto}}</style></head>
+.url{{font-size:4vw;font-weight:700;margin:2rem 0}}
+svg{{display:block;margin:0 auto;width:min(60vh,80vw,100%);height:auto}}</style></head>
 <body><h1>Step 2 CK score guide</h1><p>Open this link on your phone or laptop:</p>
 <div class="url">{escape(url)}</div>{svg}<p>Room of {room}.</p></body></html>"""

@@ -1,13 +1,13 @@
 """``make workshop``: serve the dashboard to a room on its network, one command.
 
-    python -m stepguide.serve.workshop [--room 60] [--workers N] [--host 0.0.0.0] [--port 8866] [--cap K]
+    stepguide workshop [--room 60] [--workers N] [--host 0.0.0.0] [--port 8866] [--cap K]
 
 What it starts (and stops again on Ctrl-C or SIGTERM):
 
 * N standalone Voila workers (default: one per core) on free loopback ports,
-  each with the project's ``voila.json`` (culling, lean kernels, the shutdown
-  fix) plus a preheated pool of ``ceil(room / N)`` kernels and a share of the
-  kernel cap (:mod:`stepguide.serve.room`);
+  each with the project's ``voila.json`` (the clone's, or the installed package's copy:
+  :mod:`stepguide.serve.project`; culling, lean kernels, the shutdown fix) plus a preheated pool of
+  ``ceil(room / N)`` kernels and a share of the kernel cap (:mod:`stepguide.serve.room`);
 * HAProxy on ``host:port`` in front of them with a worker cookie
   (:mod:`stepguide.serve.balancer`). With one worker, or without HAProxy, the single
   worker listens on ``host:port`` itself.
@@ -33,19 +33,13 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from stepguide.serve import balancer
 from stepguide.serve.join import join_page, qr_text, share_url
 from stepguide.serve.processes import stop_processes
+from stepguide.serve.project import project_root
 from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, auto_cap, available_mib
-
-
-def project_root() -> Path:
-    """The folder with ``voila.json`` and ``notebooks/``: the repository, or the current folder (a container)."""
-    for folder in (Path(__file__).resolve().parents[2], Path.cwd()):
-        if (folder / "voila.json").is_file():
-            return folder
-    raise FileNotFoundError("voila.json not found next to the stepguide package or in the current folder")
 
 #: Resident memory of one Voila worker with 30 pages open, MiB (2 workers and HAProxy: 326-352 MiB,
 #: bench_load.py); its kernels are counted apart.
@@ -60,11 +54,11 @@ class RoomPlan:
     room: int
     workers: int
     pool: int  # preheated kernels per worker
-    cap: int  # kernels per worker, pooled and in use
+    caps: tuple[int, ...]  # each worker's most kernels, pooled and in use; they add up to the room's cap
 
     @property
     def total_cap(self) -> int:
-        return self.cap * self.workers
+        return sum(self.caps)
 
 
 def plan_room(room: int, workers: int, *, cap: int | None = None, available: float | None = None,
@@ -79,8 +73,19 @@ def plan_room(room: int, workers: int, *, cap: int | None = None, available: flo
         cap = auto_cap(free - workers * WORKER_MIB, kernel_mib=kernel_mib, reserve_mib=reserve_mib)
     if cap < workers:
         raise ValueError(f"cap must be >= workers ({workers}) so each worker can hold a kernel, got {cap}")
-    per_worker = cap // workers
-    return RoomPlan(room=room, workers=workers, pool=min(math.ceil(room / workers), per_worker), cap=per_worker)
+    # The cap is the room's: CAP=3 over two workers is 2 + 1 kernels, not 1 + 1.
+    per_worker, left = divmod(cap, workers)
+    caps = tuple(per_worker + (i < left) for i in range(workers))
+    return RoomPlan(room=room, workers=workers, pool=min(math.ceil(room / workers), per_worker), caps=caps)
+
+
+def say_why_capped(room_plan: RoomPlan, cap_given: bool, out: TextIO | None = None) -> None:
+    """Tell the operator the room holds fewer people than expected, and why: the cap they set, or the machine's
+    memory."""
+    print(f"workshop: {room_plan.total_cap} of the {room_plan.room} expected visitors fit, because of "
+          + (f"the cap you set (--cap/CAP={room_plan.total_cap})" if cap_given
+             else f"this machine's memory ({KERNEL_MIB} MiB per visitor)")
+          + "; more will see the room-full page.", file=out or sys.stdout)
 
 
 def pick_port(rng: random.Random | None = None) -> int:
@@ -136,7 +141,7 @@ class Workshop:
         for i, wport in enumerate(self.worker_ports, 1):
             argv = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={wport}",
                     f"--Voila.ip={bind}", "--Voila.port_retries=0", "--preheat_kernel=True",
-                    f"--pool_size={plan.pool}", f"--RoomKernelManager.max_kernels={plan.cap}",
+                    f"--pool_size={plan.pool}", f"--RoomKernelManager.max_kernels={plan.caps[i - 1]}",
                     f"--RoomKernelManager.pool_starts={max(1, (os.cpu_count() or 1) // plan.workers)}", *voila_args]
             with open(run_dir / f"worker-{i}.log", "wb") as log:  # the worker keeps its own copy
                 self.procs.append(subprocess.Popen(argv, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -155,7 +160,7 @@ class Workshop:
         (run_dir / "servers.json").write_text(json.dumps({
             "url": f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}/",
             "worker_ports": self.worker_ports, "pids": [p.pid for p in self.procs], "proxy": use_proxy,
-            "plan": {"room": plan.room, "workers": plan.workers, "pool": plan.pool, "cap": plan.cap}}))
+            "plan": {"room": plan.room, "workers": plan.workers, "pool": plan.pool, "caps": list(plan.caps)}}))
 
     def statuses(self) -> list[dict | None]:
         return [_status(p) for p in self.worker_ports]
@@ -190,7 +195,8 @@ class Workshop:
 
 def main(argv: list[str] | None = None) -> int:
     env = os.environ.get
-    ap = argparse.ArgumentParser(description="Serve the dashboard to a workshop room (see README).")
+    ap = argparse.ArgumentParser(prog="stepguide workshop",
+                                 description="Serve the dashboard to a workshop room (see README).")
     ap.add_argument("--room", type=int, default=int(env("ROOM") or DEFAULT_ROOM), help="people expected (env ROOM)")
     ap.add_argument("--workers", type=int, default=int(env("WORKERS") or os.cpu_count() or 1),
                     help="Voila processes (env WORKERS; default: cores)")
@@ -219,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"stepguide workshop: room of {p.room}, {p.workers} worker(s), {p.pool} warm kernels each, "
           f"at most {p.total_cap} kernels in all (~{p.total_cap * KERNEL_MIB / 1024:.1f} GiB). Logs: {run_dir}")
     if p.total_cap < p.room:
-        print(f"workshop: this machine's memory fits {p.total_cap} visitors; more will see the room-full page.")
+        say_why_capped(p, a.cap is not None)
     notebook = (a.notebook or project_root() / "notebooks" / "dashboard.ipynb").resolve()
     if not notebook.is_file():
         print(f"workshop: notebook not found: {notebook}", file=sys.stderr)

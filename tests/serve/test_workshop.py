@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 
 import pytest
@@ -10,7 +11,7 @@ from stepguide.serve.balancer import COOKIE, haproxy_binary, haproxy_config
 from stepguide.serve.join import join_page, share_url
 from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, auto_cap
 from stepguide.serve.room_pages import room_full_html
-from stepguide.serve.workshop import WORKER_MIB, plan_room
+from stepguide.serve.workshop import WORKER_MIB, plan_room, say_why_capped
 
 
 @pytest.mark.parametrize(
@@ -34,25 +35,35 @@ def test_auto_cap_rejects_bad_input(kwargs, field):
 
 
 @pytest.mark.parametrize(
-    ("room", "workers", "cap", "pool", "per_worker"),
+    ("room", "workers", "cap", "pool", "caps"),
     [
-        (60, 2, 240, 30, 120),   # the room is split over the workers
-        (61, 2, 240, 31, 120),   # rounded up: nobody is left without a warm kernel
-        (60, 2, 40, 20, 20),     # memory-bound: the pool never exceeds a worker's cap
-        (1, 4, 8, 1, 2),
-        (10, 1, 100, 10, 100),
+        (60, 2, 240, 30, (120, 120)),   # the room is split over the workers
+        (61, 2, 240, 31, (120, 120)),   # rounded up: nobody is left without a warm kernel
+        (60, 2, 40, 20, (20, 20)),      # memory-bound: the pool never exceeds a worker's cap
+        (1, 4, 8, 1, (2, 2, 2, 2)),
+        (10, 1, 100, 10, (100,)),
+        (60, 2, 3, 1, (2, 1)),          # CAP=3 over two workers is a cap of 3, not 2
+        (60, 3, 41, 13, (14, 14, 13)),
     ],
 )
-def test_plan_spreads_the_room(room, workers, cap, pool, per_worker):
+def test_plan_spreads_the_room(room, workers, cap, pool, caps):
     p = plan_room(room, workers, cap=cap)
-    assert (p.pool, p.cap, p.workers, p.room) == (pool, per_worker, workers, room)
-    assert p.total_cap <= cap
+    assert (p.pool, p.caps, p.workers, p.room) == (pool, caps, workers, room)
+    assert p.total_cap == cap
 
 
 def test_plan_default_cap_comes_from_memory():
     available = 8 * 1024
     p = plan_room(60, 2, available=available)
-    assert p.total_cap == 2 * ((available - 2 * WORKER_MIB - RESERVE_MIB) // KERNEL_MIB // 2)
+    assert p.total_cap == (available - 2 * WORKER_MIB - RESERVE_MIB) // KERNEL_MIB
+
+
+def test_a_capped_room_says_why():
+    by_hand, by_memory = io.StringIO(), io.StringIO()
+    say_why_capped(plan_room(60, 2, cap=3), cap_given=True, out=by_hand)
+    say_why_capped(plan_room(60, 2, available=2048), cap_given=False, out=by_memory)
+    assert "3 of the 60" in by_hand.getvalue() and "CAP=3" in by_hand.getvalue()
+    assert "memory" not in by_hand.getvalue() and "memory" in by_memory.getvalue()
 
 
 @pytest.mark.parametrize(
