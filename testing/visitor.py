@@ -22,7 +22,9 @@ dashboard (recorded from a real page load, see ``benchmarks/README.md``):
    (``POST voila/api/shutdown/<id>`` with the ``_xsrf`` cookie) and closes.
 
 A page answered with 503 (the room-full page) ends the visit with
-``outcome == "full"``.
+``outcome == "full"``. ``client`` names the device the visitor stands for: it
+is sent as ``X-Forwarded-For``, which the server believes from loopback (as it
+does from the workshop's HAProxy), so one test machine can be a room of devices.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ class Visit:
     """One visitor's timings (seconds from arrival) and state."""
 
     base_url: str
+    client: str | None = None  # the device's address, sent as X-Forwarded-For
     outcome: str = "pending"  # ok | full | failed
     error: str = ""
     status: int = 0
@@ -102,7 +105,9 @@ class Visit:
                 self.cookies[name] = morsel.value
 
     def _cookie_header(self) -> dict[str, str]:
-        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        """The cookie jar, and the device's address if the visitor stands for one."""
+        out = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        return {**out, "X-Forwarded-For": self.client} if self.client else out
 
     async def fetch(self, path: str, *, method: str = "GET", body: str | None = None,
                     headers: dict[str, str] | None = None, timeout: float = 60.0, decompress: bool = True) -> Any:

@@ -11,6 +11,10 @@ an equal share of the room. (``leastconn`` was tried: a cold browser's six
 parallel asset connections skew it, and one worker's pool ran dry while the
 other's was still full.) A cookie is per browser, not per source address, so
 a whole room behind one NAT still spreads over the workers.
+
+The workers limit the pages one client address holds
+(:class:`stepguide.serve.room.RoomKernelManager`), so HAProxy writes the client's
+address into ``X-Forwarded-For`` itself, replacing whatever the client sent.
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ defaults
 
 frontend room
     bind {host}:{port}
+    # The workers count pages per client address: they believe X-Forwarded-For from this proxy only, and
+    # this proxy writes it afresh (a client's own header would otherwise name someone else).
+    http-request set-header X-Forwarded-For %[src]
     default_backend workers
 
 cache assets
