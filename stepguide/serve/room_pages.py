@@ -66,6 +66,7 @@ def _page_handler_class() -> type:
                 return await super().get(path=path)
             if refuses_page_request(self.request.headers):
                 raise NotAPage()
+            self._drop_overrides_not_allowed()
             client = client_address(self.request.remote_ip, self.request.headers.get("X-Forwarded-For"),
                                     km.trusted_proxies)
             arrival = km.admit(client)  # raises TooManyPages
@@ -82,6 +83,19 @@ def _page_handler_class() -> type:
                     ARRIVAL.reset(token)
             finally:
                 km.arrived(arrival)
+
+        def _drop_overrides_not_allowed(self) -> None:
+            """Forget ``?template=``/``?theme=`` when the configuration allows no override (issue 19, item 5).
+
+            Voila ignores them for the page then, yet still takes any such
+            argument as a reason not to use the warm pool: ``/?theme=dark``
+            started a fresh kernel beside the pool and threw the room's counts off.
+            """
+            conf = self.voila_configuration
+            for name, allowed in (("template", conf.allow_template_override), ("theme", conf.allow_theme_override)):
+                if allowed != "YES":
+                    self.request.arguments.pop(name, None)
+                    self.request.query_arguments.pop(name, None)
 
         def write_error(self, status_code: int, **kwargs: Any) -> None:
             km = self.kernel_manager

@@ -1,6 +1,7 @@
 """``make workshop``: serve the dashboard to a room on its network, one command.
 
     python -m stepguide.serve.workshop [--room 60] [--workers N] [--host 0.0.0.0] [--port 8866] [--cap K]
+                                       [--trusted-proxies 10.0.0.0/8,...]
 
 What it starts (and stops again on Ctrl-C or SIGTERM):
 
@@ -12,6 +13,11 @@ What it starts (and stops again on Ctrl-C or SIGTERM):
   (:mod:`stepguide.serve.balancer`). With one worker, or without HAProxy, the single
   worker listens on ``host:port`` itself.
 
+The workers limit the pages one device holds by its address; behind HAProxy
+they take it from the ``X-Forwarded-For`` that HAProxy writes (it connects from
+loopback, which they trust). Behind another proxy (a cluster's Ingress), name
+its addresses with ``--trusted-proxies``, or every visitor looks like one device.
+
 It waits until every pool has run the notebook, then prints the link to share,
 a QR code, and the path of a page to project with both. The cap defaults to
 what memory allows: ``(available - 1 GiB - workers) / 90 MiB`` kernels.
@@ -20,6 +26,7 @@ what memory allows: ``(available - 1 GiB - workers) / 90 MiB`` kernels.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import math
 import os
@@ -118,12 +125,14 @@ class Workshop:
     """The running workers and proxy; :meth:`stop` ends them and every kernel."""
 
     def __init__(self, notebook: Path, room_plan: RoomPlan, host: str, port: int, run_dir: Path,
-                 voila_args: list[str], use_proxy: bool) -> None:
+                 voila_args: list[str], use_proxy: bool, trusted_proxies: list[str] | None = None) -> None:
         self.notebook, self.room_plan, self.host, self.port = notebook, room_plan, host, port
         self.run_dir, self.use_proxy = run_dir, use_proxy
         self.worker_ports = [pick_port() for _ in range(room_plan.workers)] if use_proxy else [port]
         self.procs: list[subprocess.Popen[bytes]] = []
-        self.voila_args = voila_args
+        # loopback (HAProxy) is always trusted; the operator adds the proxy in front of a lone worker
+        trusted = ["127.0.0.1", "::1", *(trusted_proxies or [])]
+        self.voila_args = [*(f"--RoomKernelManager.trusted_proxies={t}" for t in trusted), *voila_args]
 
     def start(self) -> None:
         """Start the workers, then the proxy; ``stop()`` ends whatever was started."""
@@ -199,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     cap = env("CAP")
     ap.add_argument("--cap", type=int, default=int(cap) if cap else None,
                     help="most kernels in all (env CAP; default: what memory allows)")
+    ap.add_argument("--trusted-proxies", default=env("TRUSTED_PROXIES") or "",
+                    help="addresses or networks of a proxy in front of the workers whose X-Forwarded-For names "
+                         "the visitor's device, comma-separated (env TRUSTED_PROXIES; HAProxy on loopback always)")
     ap.add_argument("--notebook", type=Path, default=None, help="default: notebooks/dashboard.ipynb")
     ap.add_argument("--run-dir", type=Path, default=None, help="logs and generated files (default: a temp dir)")
     ap.add_argument("--no-qr", action="store_true", help="do not draw the QR code in the terminal")
@@ -224,7 +236,16 @@ def main(argv: list[str] | None = None) -> int:
     if not notebook.is_file():
         print(f"workshop: notebook not found: {notebook}", file=sys.stderr)
         return 2
-    shop = Workshop(notebook, p, a.host, a.port, run_dir, a.voila_args, use_proxy=workers > 1)
+    trusted = [t.strip() for t in a.trusted_proxies.split(",") if t.strip()]
+    for t in trusted:
+        try:
+            ipaddress.ip_network(t, strict=False)
+        except ValueError:
+            print(f"workshop: --trusted-proxies must list addresses or networks (10.0.0.0/8), got {t!r}",
+                  file=sys.stderr)
+            return 2
+    shop = Workshop(notebook, p, a.host, a.port, run_dir, a.voila_args, use_proxy=workers > 1,
+                    trusted_proxies=trusted)
 
     def _stop(*_: object) -> None:
         raise KeyboardInterrupt

@@ -228,3 +228,19 @@ async def _open_and_leave(url: str, client: str) -> Visit:
     v = await Visit(url, client=client).open()
     await v.leave()
     return v
+
+
+def test_a_query_string_takes_the_warm_kernel_like_anyone(server):
+    """Issue 19, item 5: ``/?theme=dark`` started a kernel beside the warm pool and drove the counts negative."""
+    _settled(server)
+    warm_used = server.log_text().count("Using pre-heated kernel")
+    status, _headers, body = _get(server.url + "?theme=dark&template=lab&r=1", {"X-Forwarded-For": "10.4.4.4"})
+    assert status == 200 and "jupyter-config-data" in body
+    assert server.log_text().count("Using pre-heated kernel") == warm_used + 1, "the page skipped the warm pool"
+    st = _status(server)
+    assert st["pool_free"] >= 0 and st["pages"] == 1, st
+    plain = _in_thread(_open_and_leave(server.url, "10.0.0.2"))
+    assert plain.outcome == "ok", plain.error
+    _wait(lambda: _status(server)["unclaimed"] == 0, CLAIM_S + 10, "the query-string page's kernel freed")
+    assert _status(server)["pool_free"] >= 0
+    _settled(server)

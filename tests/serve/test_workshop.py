@@ -170,3 +170,20 @@ def test_available_memory_respects_a_container_limit(tmp_path, limit, current, e
     host = available_mib(tmp_path / "absent")  # no cgroup files: the host's MemAvailable
     got = available_mib(tmp_path)
     assert got == pytest.approx(min(host, expected_at_most) if expected_at_most else host, rel=0.05)
+
+
+def test_workers_believe_haproxy_and_the_named_proxies(tmp_path):
+    from stepguide.serve.workshop import Workshop
+
+    shop = Workshop(tmp_path / "nb.ipynb", plan_room(2, 1, cap=4), "127.0.0.1", 8866, tmp_path, ["--x=1"],
+                    use_proxy=False, trusted_proxies=["10.0.0.0/8"])
+    trusted = [a.split("=", 1)[1] for a in shop.voila_args if a.startswith("--RoomKernelManager.trusted_proxies=")]
+    assert trusted == ["127.0.0.1", "::1", "10.0.0.0/8"] and shop.voila_args[-1] == "--x=1"
+
+
+def test_workshop_rejects_a_proxy_that_is_no_address(tmp_path, capsys):
+    from stepguide.serve.workshop import main
+
+    assert main(["--trusted-proxies", "10.0.0.0/8,ingress", "--workers", "1", "--cap", "4",
+                 "--run-dir", str(tmp_path)]) == 2
+    assert "--trusted-proxies" in capsys.readouterr().err
