@@ -225,6 +225,9 @@ class RoomKernelManager(AsyncMappingKernelManager):
         "reaches the server through one address (a NAT)."))
     pages_retry_after = Integer(PAGES_RETRY_AFTER_S, config=True, help=(
         "Seconds a client with too many pages is told to wait."))
+    max_sockets_per_kernel = Integer(3, config=True, help=(
+        "Kernel websockets open (or opening) at once to one kernel; a page needs one. Past it the upgrade gets "
+        "HTTP 429: hundreds of sockets to one kernel ran the server out of file descriptors. 0: no limit."))
     trusted_proxies = List(Unicode(), ["127.0.0.1", "::1"], config=True, help=(
         "Addresses (or networks) whose X-Forwarded-For names the client: the balancer in front of this server."))
 
@@ -233,6 +236,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
         self.pages: dict[str, Page] = {}  # kernels handed to pages, by kernel id
         self.arriving: Counter[str] = Counter()  # page requests admitted and not yet handed a kernel, by client
         self.freed_unclaimed = 0  # kernels shut down because their page never connected
+        self.sockets: Counter[str] = Counter()  # kernel websockets open or opening, by kernel id
+        self.refused_sockets = 0
         voila_take = getattr(self, "get_rendered_notebook", None)
         if voila_take is not None:  # Voila's preheated pool (its class derives from this one) hands out pool kernels
 
@@ -295,7 +300,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
         return {"cap": self.cap, "kernels": len(self), "starting": self.reserved, "blocked": self.blocked,
                 "warming": self.warming, "pool_free": self.pool_free, "failed": self.failed,
                 "pages": len(live), "unclaimed": sum(not p.connected for p in live),
-                "freed_unclaimed": self.freed_unclaimed}
+                "freed_unclaimed": self.freed_unclaimed, "sockets": sum(self.sockets.values()),
+                "refused_sockets": self.refused_sockets}
 
     # -- pages and their clients -------------------------------------------
     def admit(self, client: str) -> Arrival:
@@ -336,6 +342,24 @@ class RoomKernelManager(AsyncMappingKernelManager):
         self.pages[kernel_id] = Page(client, asyncio.get_running_loop().time())
         if self.claim_timeout > 0:
             asyncio.ensure_future(self._free_if_unclaimed(kernel_id))
+
+    def open_socket(self, kernel_id: str) -> None:
+        """Count one more websocket to ``kernel_id`` before it connects, or raise 429 past ``max_sockets_per_kernel``.
+
+        Called by :class:`stepguide.serve.hooks.NoDelayKernelWebsocketConnection`
+        while the upgrade request is still plain HTTP, so a refused socket
+        costs no ZMQ sockets; :meth:`close_socket` gives the place back.
+        """
+        if 0 < self.max_sockets_per_kernel <= self.sockets[kernel_id]:
+            self.refused_sockets += 1
+            raise web.HTTPError(429)
+        self.sockets[kernel_id] += 1
+
+    def close_socket(self, kernel_id: str) -> None:
+        if self.sockets[kernel_id] <= 1:
+            self.sockets.pop(kernel_id, None)
+        else:
+            self.sockets[kernel_id] -= 1
 
     def notify_connect(self, kernel_id: str) -> None:
         """A kernel websocket opened: the page has claimed its kernel."""
@@ -441,6 +465,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
             await ensure_async(super().shutdown_kernel(kernel_id, *args, **kwargs))
         finally:
             self.pages.pop(kernel_id, None)
+            self.sockets.pop(kernel_id, None)
             async with self._changed:
                 self._changed.notify_all()
 

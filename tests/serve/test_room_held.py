@@ -244,3 +244,50 @@ def test_a_query_string_takes_the_warm_kernel_like_anyone(server):
     _wait(lambda: _status(server)["unclaimed"] == 0, CLAIM_S + 10, "the query-string page's kernel freed")
     assert _status(server)["pool_free"] >= 0
     _settled(server)
+
+
+def test_a_kernel_takes_only_a_few_websockets(server):
+    """Issue 19, item 2: ~400 websockets to one's own kernel ran the worker out of file descriptors."""
+    import psutil
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    from testing.visitor import SUBPROTOCOL
+
+    _settled(server)
+    worker = psutil.Process(server.proc.pid)
+    limit = 3  # RoomKernelManager.max_sockets_per_kernel's default
+
+    async def go() -> tuple[list[str], int, Visit, Visit]:
+        mine = await Visit(server.url, client="10.7.7.7").open()  # holds its websocket open
+        assert mine.outcome == "ok", mine.error
+        fds = worker.num_fds()
+        url = server.url.replace("http", "ws", 1) + f"api/kernels/{mine.kernel_id}/channels"
+
+        async def one(i: int) -> tuple[str, object]:
+            try:
+                ws = await websocket_connect(HTTPRequest(f"{url}?session_id=s{i}", headers=mine._cookie_header()),
+                                             subprotocols=[SUBPROTOCOL])
+                return "open", ws
+            except HTTPClientError as e:
+                return str(e.code), None
+
+        results = await asyncio.gather(*(one(i) for i in range(40)))
+        grown = worker.num_fds() - fds
+        other = await Visit(server.url, client="10.8.8.8").open()
+        for _outcome, ws in results:
+            if ws is not None:
+                ws.close()
+        await other.leave()
+        await mine.leave()
+        return [o for o, _ws in results], grown, mine, other
+
+    outcomes, grown, _mine, other = _in_thread(go())
+    assert outcomes.count("open") == limit - 1 and outcomes.count("429") == 40 - (limit - 1), outcomes
+    # An accepted kernel websocket costs its TCP socket and four ZMQ streams (~10 descriptors); a refused one at
+    # most its TCP socket, until the client lets go. 40 accepted sockets would be ~400.
+    print(f"40 websockets to one kernel: {outcomes.count('open')} accepted, worker file descriptors +{grown}")
+    assert grown < 120, f"the worker opened {grown} file descriptors for 40 sockets, {limit - 1} of them accepted"
+    assert other.outcome == "ok" and other.updates, other.error
+    assert _status(server)["refused_sockets"] >= 40 - (limit - 1)
+    _settled(server)
