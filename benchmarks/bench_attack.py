@@ -67,7 +67,7 @@ async def _sockets(url: str, page: Visit, n: int) -> list[Any]:
 
     async def one(i: int) -> Any:
         try:
-            return await websocket_connect(HTTPRequest(f"{ws_url}?session_id=a{i}", headers=page._cookie_header(),
+            return await websocket_connect(HTTPRequest(f"{ws_url}?session_id=a{i}", headers=page.request_headers(),
                                                        connect_timeout=60, request_timeout=60),
                                            subprotocols=[SUBPROTOCOL])
         except Exception:  # noqa: BLE001 - refused (429) or failed: what is counted is what stays open

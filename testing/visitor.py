@@ -104,7 +104,7 @@ class Visit:
             for name, morsel in jar.items():
                 self.cookies[name] = morsel.value
 
-    def _cookie_header(self) -> dict[str, str]:
+    def request_headers(self) -> dict[str, str]:
         """The cookie jar, and the device's address if the visitor stands for one."""
         out = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
         return {**out, "X-Forwarded-For": self.client} if self.client else out
@@ -112,7 +112,7 @@ class Visit:
     async def fetch(self, path: str, *, method: str = "GET", body: str | None = None,
                     headers: dict[str, str] | None = None, timeout: float = 60.0, decompress: bool = True) -> Any:
         req = HTTPRequest(self.base_url + path, method=method, body=body,
-                          headers={**self._cookie_header(), **(headers or {})}, decompress_response=decompress,
+                          headers={**self.request_headers(), **(headers or {})}, decompress_response=decompress,
                           request_timeout=timeout, connect_timeout=timeout, follow_redirects=False)
         resp = await AsyncHTTPClient().fetch(req, raise_error=False)
         self._keep_cookies(resp.headers)
@@ -173,7 +173,7 @@ class Visit:
             ws_url = self.base_url.replace("http", "ws", 1) + f"api/kernels/{self.kernel_id}/channels?" + urlencode(
                 {"session_id": self._session})
             self._ws = await websocket_connect(
-                HTTPRequest(ws_url, headers=self._cookie_header(), connect_timeout=timeout, request_timeout=timeout),
+                HTTPRequest(ws_url, headers=self.request_headers(), connect_timeout=timeout, request_timeout=timeout),
                 subprotocols=[SUBPROTOCOL], max_message_size=64 * 2**20)
             self.t_ws = time.monotonic() - t0
             left = max(1.0, timeout - (time.monotonic() - t0))

@@ -123,6 +123,8 @@ class RoomStatusHandler(web.RequestHandler):
 
     ``warm`` is true once the preheated pool is full and has run the notebook;
     with ``?warm=1`` the reply is 503 until then (a container's startup probe).
+    ``admit`` is true while a new page would get a kernel here; with ``?admit=1``
+    the reply is 503 otherwise (HAProxy's check for where a new page goes).
     """
 
     def get(self) -> None:
@@ -135,7 +137,9 @@ class RoomStatusHandler(web.RequestHandler):
         target = conf.default_pool_size if conf is not None and conf.preheat_kernel else 0
         body["warm"] = (body["pool"] >= target and body["kernels"] + body.get("failed", 0) >= target
                         and not body.get("warming") and not body.get("starting"))
-        if self.get_argument("warm", "") and not body["warm"]:
+        body["admit"] = km.admits_visitor() if isinstance(km, RoomKernelManager) else True
+        if (self.get_argument("warm", "") and not body["warm"]) or (self.get_argument("admit", "")
+                                                                    and not body["admit"]):
             self.set_status(503)
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")

@@ -44,7 +44,8 @@ from pathlib import Path
 from stepguide.serve import balancer
 from stepguide.serve.join import join_page, qr_text, share_url
 from stepguide.serve.processes import stop_processes
-from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, auto_cap, available_mib
+from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, RETRY_AFTER_S, auto_cap, available_mib
+from stepguide.serve.room_pages import room_full_html
 
 
 def project_root() -> Path:
@@ -151,8 +152,10 @@ class Workshop:
                 self.procs.append(subprocess.Popen(argv, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
                                                    stdin=subprocess.DEVNULL, start_new_session=True))
         if use_proxy:
+            full = run_dir / "room_full.http"
+            full.write_text(balancer.room_full_response(room_full_html(RETRY_AFTER_S), RETRY_AFTER_S), encoding="utf-8")
             cfg = run_dir / "haproxy.cfg"
-            cfg.write_text(balancer.haproxy_config(host, port, self.worker_ports))
+            cfg.write_text(balancer.haproxy_config(host, port, self.worker_ports, room_full=str(full)))
             binary = balancer.haproxy_binary()
             if binary is None:
                 raise RuntimeError("haproxy not found: install it (Debian: apt-get install haproxy) or use one worker")

@@ -107,3 +107,38 @@ def test_new_visitors_are_spread_over_the_workers(room):
     landed = [v.cookies.get(COOKIE) for v in visits]
     assert set(landed) == {"w1", "w2"}, f"all newcomers landed on {landed}"
     assert holders == landed, f"kernels on {holders}, cookies say {landed}"
+
+
+def test_a_visitor_pinned_to_a_full_worker_gets_a_page_on_the_other(room):
+    """Issue 19, item 4: a visitor whose worker cookie names a full worker got the room-full page (and its reload
+    stayed pinned there) while the other worker had room. A page request now goes to a worker with room."""
+    import time
+
+    full_port = room.worker_ports[0]  # w1
+
+    async def go() -> tuple[list[Visit], Visit, str | None]:
+        # Fill w1 through its own port, each page from its own device.
+        filled: list[Visit] = []
+        while room.statuses()[0]["admit"] and len(filled) < room.plan["cap"]:
+            v = await Visit(f"http://127.0.0.1:{full_port}/", client=f"10.9.0.{len(filled) + 1}").open()
+            assert v.outcome == "ok", v.error
+            filled.append(v)
+        assert not room.statuses()[0]["admit"], room.statuses()
+        # HAProxy checks every second which worker can take a page: poll until it has seen w1 full.
+        deadline = time.monotonic() + 15
+        while True:
+            pinned = Visit(room.url)
+            pinned.cookies[COOKIE] = "w1"
+            await pinned.open()
+            if pinned.outcome != "full" or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.5)
+        holder = room.worker_of_kernel(pinned.kernel_id) if pinned.kernel_id else None
+        for v in [*filled, pinned]:
+            await v.leave()
+        return filled, pinned, holder
+
+    with ThreadPoolExecutor(1) as pool:
+        _filled, pinned, holder = pool.submit(asyncio.run, go()).result()
+    assert pinned.outcome == "ok", (pinned.outcome, pinned.status, pinned.error)
+    assert holder == "w2" and pinned.cookies.get(COOKIE) == "w2", (holder, pinned.cookies)

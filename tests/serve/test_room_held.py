@@ -30,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -264,9 +265,9 @@ def test_a_kernel_takes_only_a_few_websockets(server):
         fds = worker.num_fds()
         url = server.url.replace("http", "ws", 1) + f"api/kernels/{mine.kernel_id}/channels"
 
-        async def one(i: int) -> tuple[str, object]:
+        async def one(i: int) -> tuple[str, Any]:
             try:
-                ws = await websocket_connect(HTTPRequest(f"{url}?session_id=s{i}", headers=mine._cookie_header()),
+                ws = await websocket_connect(HTTPRequest(f"{url}?session_id=s{i}", headers=mine.request_headers()),
                                              subprotocols=[SUBPROTOCOL])
                 return "open", ws
             except HTTPClientError as e:

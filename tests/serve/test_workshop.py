@@ -187,3 +187,26 @@ def test_workshop_rejects_a_proxy_that_is_no_address(tmp_path, capsys):
     assert main(["--trusted-proxies", "10.0.0.0/8,ingress", "--workers", "1", "--cap", "4",
                  "--run-dir", str(tmp_path)]) == 2
     assert "--trusted-proxies" in capsys.readouterr().err
+
+
+def test_a_new_page_goes_to_a_worker_with_room(tmp_path):
+    """Issue 19, items 4 and 6: page requests ignore the worker cookie and skip full workers; when none can take
+    one, HAProxy answers with the room's own page."""
+    from stepguide.serve.balancer import room_full_response
+
+    full = tmp_path / "room_full.http"
+    full.write_text(room_full_response(room_full_html(60), 60))
+    cfg = haproxy_config("127.0.0.1", 8866, [9001, 9002], room_full=str(full))
+    pages = cfg[cfg.index("backend pages"):]
+    assert "use_backend pages if { method GET } { path / }" in cfg
+    assert "room.json?admit=1" in pages and "ignore-persist" not in pages  # (that would set no cookie)
+    assert f"errorfile 503 {full}" in pages
+    raw = full.read_bytes().decode()
+    head, body = raw.split("\r\n\r\n", 1)
+    assert head.startswith("HTTP/1.0 503") and "Retry-After: 60" in head
+    assert f"Content-Length: {len(body.encode())}" in head and "The room is full" in body
+    if haproxy_binary():
+        path = tmp_path / "haproxy.cfg"
+        path.write_text(cfg)
+        result = subprocess.run([haproxy_binary(), "-c", "-f", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
