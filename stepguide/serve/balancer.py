@@ -33,6 +33,8 @@ import shutil
 from collections.abc import Sequence
 
 COOKIE = "SGWORKER"
+#: Connections one client address may hold at once through HAProxy.
+PER_SOURCE = 100
 
 _TEMPLATE = """\
 # Written by stepguide.serve.workshop; regenerated on every start.
@@ -46,10 +48,16 @@ defaults
     timeout server 1h
     # a kernel websocket stays open as long as the student's tab
     timeout tunnel 12h
-    timeout http-request 30s
+    # a client that never finishes its request headers holds a connection this long at most
+    timeout http-request 10s
 
 frontend room
     bind {host}:{port}
+    # One source holds at most {per_source} connections (a browser needs ~6 plus a websocket per tab): thousands of
+    # half-open requests from one client would otherwise take every slot of maxconn and stall the room.
+    stick-table type ipv6 size 100k expire 60s store conn_cur
+    tcp-request connection track-sc0 src
+    tcp-request connection reject if {{ sc0_conn_cur gt {per_source} }}
     # The workers count pages per client address: they believe X-Forwarded-For from this proxy only, and
     # this proxy writes it afresh (a client's own header would otherwise name someone else).
     http-request set-header X-Forwarded-For %[src]
@@ -101,20 +109,24 @@ backend pages
 
 
 def haproxy_config(host: str, port: int, worker_ports: Sequence[int], *, maxconn: int = 4096,
-                   room_full: str | None = None) -> str:
+                   per_source: int = PER_SOURCE, room_full: str | None = None) -> str:
     """HAProxy configuration: ``host:port`` in front of Voila workers on ``127.0.0.1:<worker_ports>``.
 
+    ``per_source``: most connections one client address holds at once (issue 19, item 7).
     ``room_full``: path of an HTTP response file (:func:`room_full_response`) HAProxy sends when no worker can
     take a page (502, 503, 504) instead of its own error page.
     """
     if not worker_ports:
         raise ValueError("worker_ports must name at least one worker port")
+    if per_source < 1:
+        raise ValueError(f"per_source must be >= 1 (connections one client address holds), got {per_source}")
     for p in (port, *worker_ports):
         if not 0 < int(p) < 65536:
             raise ValueError(f"port must be in 1..65535, got {p}")
     servers = "\n".join(f"    server w{i} 127.0.0.1:{p} cookie w{i}" for i, p in enumerate(worker_ports, 1))
     errorfiles = "\n".join(f"    errorfile {code} {room_full}" for code in (502, 503, 504)) if room_full else ""
     return _TEMPLATE.format(host=host, port=int(port), cookie=COOKIE, servers=servers, maxconn=int(maxconn),
+                            per_source=int(per_source),
                             errorfiles=errorfiles)
 
 

@@ -142,3 +142,56 @@ def test_a_visitor_pinned_to_a_full_worker_gets_a_page_on_the_other(room):
         _filled, pinned, holder = pool.submit(asyncio.run, go()).result()
     assert pinned.outcome == "ok", (pinned.outcome, pinned.status, pinned.error)
     assert holder == "w2" and pinned.cookies.get(COOKIE) == "w2", (holder, pinned.cookies)
+
+
+def test_a_client_that_never_finishes_its_headers_does_not_stall_the_room(room):
+    """Issue 19, item 7: thousands of half-sent requests from one client delayed everyone by 9-28 s. One source
+    now holds at most PER_SOURCE connections; the attacker here is 127.0.0.3, the visitor 127.0.0.1."""
+    import socket
+    import time
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    from stepguide.serve.balancer import PER_SOURCE
+
+    host, port = urlsplit(room.url).hostname, urlsplit(room.url).port
+    held: list[socket.socket] = []
+    try:
+        for _ in range(PER_SOURCE * 3):
+            s = socket.socket()
+            s.bind(("127.0.0.3", 0))
+            s.settimeout(5)
+            try:
+                s.connect((host, port))
+                s.sendall(b"GET / HTTP/1.1\r\nHost: room\r\n")  # and never the blank line that ends the headers
+            except OSError:
+                s.close()
+                continue
+            held.append(s)
+        start = time.monotonic()
+        with urllib.request.urlopen(room.url + "stepguide/room.json", timeout=30) as r:
+            assert r.status == 200
+        took = time.monotonic() - start
+        # HAProxy closed every connection past the source's share: reading them ends at once.
+        still_open = 0
+        for s in held:
+            s.settimeout(0.5 if still_open <= PER_SOURCE else 0.05)
+            try:
+                still_open += s.recv(1) != b""
+            except TimeoutError:
+                still_open += 1
+            except OSError:
+                pass
+    finally:
+        for s in held:
+            s.close()
+    assert took < 2, f"a visitor waited {took:.1f} s behind {len(held)} half-open connections"
+    assert still_open <= PER_SOURCE, f"{still_open} half-open connections from one source still held"
+    async def visit() -> Visit:
+        v = await Visit(room.url).open()
+        await v.leave()
+        return v
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API may keep an event loop running in this thread
+        v = pool.submit(asyncio.run, visit()).result()
+    assert v.outcome == "ok", v.error

@@ -210,3 +210,11 @@ def test_a_new_page_goes_to_a_worker_with_room(tmp_path):
         path.write_text(cfg)
         result = subprocess.run([haproxy_binary(), "-c", "-f", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_one_source_holds_a_bounded_share_of_the_connections():
+    cfg = haproxy_config("0.0.0.0", 8866, [9001], per_source=50)
+    assert "tcp-request connection track-sc0 src" in cfg and "sc0_conn_cur gt 50" in cfg
+    assert "timeout http-request 10s" in cfg
+    with pytest.raises(ValueError, match="per_source"):
+        haproxy_config("0.0.0.0", 8866, [9001], per_source=0)
