@@ -38,8 +38,10 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from stepguide.serve import balancer
 from stepguide.serve.join import join_page, qr_text, share_url
@@ -131,6 +133,7 @@ class Workshop:
         self.run_dir, self.use_proxy = run_dir, use_proxy
         self.worker_ports = [pick_port() for _ in range(room_plan.workers)] if use_proxy else [port]
         self.procs: list[subprocess.Popen[bytes]] = []
+        self._kids: dict[int, list[Any]] = {}  # each worker's kernels as last seen, to stop them if it dies
         # loopback (HAProxy) is always trusted; the operator adds the proxy in front of a lone worker
         trusted = ["127.0.0.1", "::1", *(trusted_proxies or [])]
         self.voila_args = [*(f"--RoomKernelManager.trusted_proxies={t}" for t in trusted), *voila_args]
@@ -143,14 +146,15 @@ class Workshop:
         root = project_root()
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
         bind = "127.0.0.1" if use_proxy else host
-        for i, wport in enumerate(self.worker_ports, 1):
-            argv = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={wport}",
-                    f"--Voila.ip={bind}", "--Voila.port_retries=0", "--preheat_kernel=True",
-                    f"--pool_size={plan.pool}", f"--RoomKernelManager.max_kernels={plan.cap}",
-                    f"--RoomKernelManager.pool_starts={max(1, (os.cpu_count() or 1) // plan.workers)}", *voila_args]
-            with open(run_dir / f"worker-{i}.log", "wb") as log:  # the worker keeps its own copy
-                self.procs.append(subprocess.Popen(argv, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                                   stdin=subprocess.DEVNULL, start_new_session=True))
+        self._worker_env, self._root = env, root
+        self._worker_argvs = [
+            [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={wport}",
+             f"--Voila.ip={bind}", "--Voila.port_retries=0", "--preheat_kernel=True",
+             f"--pool_size={plan.pool}", f"--RoomKernelManager.max_kernels={plan.cap}",
+             f"--RoomKernelManager.pool_starts={max(1, (os.cpu_count() or 1) // plan.workers)}", *voila_args]
+            for wport in self.worker_ports]
+        for i in range(len(self.worker_ports)):
+            self.procs.append(self._spawn_worker(i))
         if use_proxy:
             full = run_dir / "room_full.http"
             full.write_text(balancer.room_full_response(room_full_html(RETRY_AFTER_S), RETRY_AFTER_S), encoding="utf-8")
@@ -164,9 +168,44 @@ class Workshop:
                                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                                    start_new_session=True))
 
-        (run_dir / "servers.json").write_text(json.dumps({
+        self._write_servers()
+
+    def _spawn_worker(self, i: int) -> subprocess.Popen[bytes]:
+        with open(self.run_dir / f"worker-{i + 1}.log", "ab") as log:  # the worker keeps its own copy
+            return subprocess.Popen(self._worker_argvs[i], cwd=self._root, env=self._worker_env, stdout=log,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def watch(self) -> list[str]:
+        """Restart any worker that has died (issue 19, item 6), after killing the kernels it left; say what was done.
+
+        A worker killed outright (``kill -9``, the out-of-memory killer) leaves
+        its kernels running in their own sessions with nobody to talk to them:
+        they are found among the children seen on the previous call.
+        """
+        import psutil
+
+        done: list[str] = []
+        for i in range(len(self.worker_ports)):
+            proc = self.procs[i]
+            if proc.poll() is None:  # (poll also reaps a dead worker: no zombie is left)
+                with suppress(psutil.Error):
+                    self._kids[i] = psutil.Process(proc.pid).children(recursive=True)
+                continue
+            orphans = [k for k in self._kids.pop(i, []) if k.is_running()]
+            for k in orphans:
+                with suppress(psutil.Error):
+                    k.kill()
+            self.procs[i] = self._spawn_worker(i)
+            self._write_servers()
+            done.append(f"worker {i + 1} (port {self.worker_ports[i]}) exited with code {proc.returncode}; "
+                        f"{len(orphans)} of its kernels stopped; restarted")
+        return done
+
+    def _write_servers(self) -> None:
+        plan, host, port = self.room_plan, self.host, self.port
+        (self.run_dir / "servers.json").write_text(json.dumps({
             "url": f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}/",
-            "worker_ports": self.worker_ports, "pids": [p.pid for p in self.procs], "proxy": use_proxy,
+            "worker_ports": self.worker_ports, "pids": [p.pid for p in self.procs], "proxy": self.use_proxy,
             "plan": {"room": plan.room, "workers": plan.workers, "pool": plan.pool, "cap": plan.cap}}))
 
     def statuses(self) -> list[dict | None]:
@@ -273,11 +312,18 @@ def main(argv: list[str] | None = None) -> int:
         if qr:
             print(qr)
         print(f"Page to project (link and QR code): {run_dir / 'join.html'}\nCtrl-C stops everything.", flush=True)
+        last = time.monotonic()
         while True:
-            time.sleep(30)
+            time.sleep(2)
+            for line in shop.watch():
+                print(f"workshop: {line}", flush=True)
+            if time.monotonic() - last < 30:
+                continue
+            last = time.monotonic()
             st = [s for s in shop.statuses() if s]
-            print(f"  kernels: {sum(s['kernels'] for s in st)} of {p.total_cap} "
-                  f"({sum(s['pool'] for s in st)} warm in the pools)", flush=True)
+            # the capacity of the workers that answer, not the plan's: a worker down or restarting holds nobody
+            print(f"  kernels: {sum(s['kernels'] for s in st)} of {sum(s['cap'] for s in st)} "
+                  f"({sum(s['pool'] for s in st)} warm in the pools; {len(st)} of {p.workers} workers up)", flush=True)
     except KeyboardInterrupt:
         print("\nstopping...", flush=True)
     finally:

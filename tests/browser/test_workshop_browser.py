@@ -195,3 +195,49 @@ def test_a_client_that_never_finishes_its_headers_does_not_stall_the_room(room):
     with ThreadPoolExecutor(1) as pool:  # Playwright's sync API may keep an event loop running in this thread
         v = pool.submit(asyncio.run, visit()).result()
     assert v.outcome == "ok", v.error
+
+
+def test_a_killed_worker_is_noticed_and_restarted(room):
+    """Issue 19, item 6: after ``kill -9`` of a worker, new visitors got HAProxy's 502/503, the launcher kept a
+    zombie, printed the old capacity and restarted nothing. (Last in this file: it replaces w2.)"""
+    import json
+    import os
+    import signal
+    import time
+
+    import psutil
+
+    victim = psutil.Process(room.server_pids[1])  # w2
+    kernels = victim.children(recursive=True)
+    assert kernels, "w2 holds its warm kernels"
+    os.kill(victim.pid, signal.SIGKILL)
+
+    async def visits_meanwhile() -> list[Visit]:
+        out = []
+        for _ in range(4):  # new visitors while w2 is down or warming: every one gets a working page
+            v = await Visit(room.url).open()
+            await v.leave()
+            out.append(v)
+        return out
+
+    with ThreadPoolExecutor(1) as pool:
+        meanwhile = pool.submit(asyncio.run, visits_meanwhile()).result()
+    assert [v.outcome for v in meanwhile] == ["ok"] * 4, [(v.status, v.error) for v in meanwhile]
+
+    deadline = time.monotonic() + 120
+    while "restarted" not in room.log_text() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert "worker 2" in room.log_text() and "restarted" in room.log_text(), room.log_text()[-2000:]
+    assert not victim.is_running() or victim.status() != psutil.STATUS_ZOMBIE, "the dead worker is left a zombie"
+    _gone, alive = psutil.wait_procs(kernels, timeout=10)
+    assert not alive, f"{len(alive)} kernels of the dead worker still run"
+    new_pid = json.loads((room.run_dir / "servers.json").read_text())["pids"][1]
+    assert new_pid != victim.pid
+    while time.monotonic() < deadline:
+        try:
+            if all(s["warm"] for s in room.statuses()):
+                break
+        except OSError:
+            pass
+        time.sleep(0.5)
+    assert all(s["warm"] for s in room.statuses()), "the restarted worker warms its pool again"
