@@ -175,8 +175,9 @@ class Workshop:
             return subprocess.Popen(self._worker_argvs[i], cwd=self._root, env=self._worker_env, stdout=log,
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
 
-    def watch(self) -> list[str]:
-        """Restart any worker that has died (issue 19, item 6), after killing the kernels it left; say what was done.
+    def watch(self) -> int:
+        """Restart any worker that has died (issue 19, item 6), after killing the kernels it left; print what was
+        done and return how many were restarted.
 
         A worker killed outright (``kill -9``, the out-of-memory killer) leaves
         its kernels running in their own sessions with nobody to talk to them:
@@ -184,7 +185,7 @@ class Workshop:
         """
         import psutil
 
-        done: list[str] = []
+        done = 0
         for i in range(len(self.worker_ports)):
             proc = self.procs[i]
             if proc.poll() is None:  # (poll also reaps a dead worker: no zombie is left)
@@ -197,8 +198,9 @@ class Workshop:
                     k.kill()
             self.procs[i] = self._spawn_worker(i)
             self._write_servers()
-            done.append(f"worker {i + 1} (port {self.worker_ports[i]}) exited with code {proc.returncode}; "
-                        f"{len(orphans)} of its kernels stopped; restarted")
+            done += 1
+            print(f"workshop: worker {i + 1} (port {self.worker_ports[i]}) exited with code {proc.returncode}; "
+                  f"{len(orphans)} of its kernels stopped; restarted", flush=True)
         return done
 
     def _write_servers(self) -> None:
@@ -315,8 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         last = time.monotonic()
         while True:
             time.sleep(2)
-            for line in shop.watch():
-                print(f"workshop: {line}", flush=True)
+            shop.watch()
             if time.monotonic() - last < 30:
                 continue
             last = time.monotonic()
