@@ -97,6 +97,9 @@ backend pages
     # ignores a cookie naming a server that is down: the page goes to a worker with room, and the cookie follows.
     balance roundrobin
     cookie {cookie} insert indirect nocache httponly attr "SameSite=Lax"
+    # a worker that has just died (before its check fails) refuses the connection: try the page on another one
+    option redispatch 1
+    retries 2
     filter compression
     compression algo gzip
     compression type text/html

@@ -200,6 +200,7 @@ def test_a_new_page_goes_to_a_worker_with_room(tmp_path):
     pages = cfg[cfg.index("backend pages"):]
     assert "use_backend pages if { method GET } { path / }" in cfg
     assert "room.json?admit=1" in pages and "ignore-persist" not in pages  # (that would set no cookie)
+    assert "option redispatch 1" in pages and "redispatch" not in cfg[:cfg.index("backend pages")]
     assert f"errorfile 503 {full}" in pages
     raw = full.read_bytes().decode()
     head, body = raw.split("\r\n\r\n", 1)
