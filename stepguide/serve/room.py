@@ -26,8 +26,11 @@ room of eight for ten minutes. Now:
 * a page whose kernel websocket has not opened ``claim_timeout`` seconds after
   its kernel was handed out (and that kernel has been idle as long) has its
   kernel shut down: a fetched page that never connects holds no place;
+* a page whose websockets have all closed for ``reconnect_timeout`` seconds
+  (a tab gone without its beacon, a script that connects and lets go) has its
+  kernel shut down too;
 * one client address holds at most ``max_pending_per_client`` pages still
-  waiting to connect and ``max_per_client`` kernels in all (HTTP 429, the
+  waiting to connect and ``max_per_client`` pages open or opening (HTTP 429, the
   "too many pages from your device" page). Behind HAProxy the address is the
   one the proxy forwards, believed only from ``trusted_proxies``
   (:func:`client_address`).
@@ -192,6 +195,14 @@ class Page:
     client: str
     served: float
     connected: bool = False
+    sockets: int = 0  # websockets open now
+    left: float = 0.0  # loop time its last websocket closed
+
+    @property
+    def held(self) -> bool:
+        """Still opening, or open: what counts against its client's limit. A page whose websockets all closed does
+        not (a phone drops tabs without a word); its kernel goes after ``reconnect_timeout``."""
+        return not self.connected or self.sockets > 0
 
 
 #: The page request being served in this task: Voila hands the page its kernel deep in its own code, which
@@ -223,6 +234,10 @@ class RoomKernelManager(AsyncMappingKernelManager):
     max_per_client = Integer(4, config=True, help=(
         "Kernels one client address may hold, pages open or opening. 0: no limit. Raise it when a whole room "
         "reaches the server through one address (a NAT)."))
+    reconnect_timeout = Float(120.0, config=True, help=(
+        "A page whose websockets have all been closed this many seconds (a closed tab whose beacon was lost, a "
+        "script that connects and lets go) has its kernel shut down; a page that reconnects sooner keeps it. "
+        "0: leave it to the culler."))
     pages_retry_after = Integer(PAGES_RETRY_AFTER_S, config=True, help=(
         "Seconds a client with too many pages is told to wait."))
     max_sockets_per_kernel = Integer(3, config=True, help=(
@@ -236,6 +251,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
         self.pages: dict[str, Page] = {}  # kernels handed to pages, by kernel id
         self.arriving: Counter[str] = Counter()  # page requests admitted and not yet handed a kernel, by client
         self.freed_unclaimed = 0  # kernels shut down because their page never connected
+        self.freed_abandoned = 0  # kernels shut down because their page's websockets closed and never came back
         self.sockets: Counter[str] = Counter()  # kernel websockets open or opening, by kernel id
         self.refused_sockets = 0
         voila_take = getattr(self, "get_rendered_notebook", None)
@@ -300,7 +316,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
         return {"cap": self.cap, "kernels": len(self), "starting": self.reserved, "blocked": self.blocked,
                 "warming": self.warming, "pool_free": self.pool_free, "failed": self.failed,
                 "pages": len(live), "unclaimed": sum(not p.connected for p in live),
-                "freed_unclaimed": self.freed_unclaimed, "sockets": sum(self.sockets.values()),
+                "freed_unclaimed": self.freed_unclaimed, "freed_abandoned": self.freed_abandoned,
+                "sockets": sum(self.sockets.values()),
                 "refused_sockets": self.refused_sockets}
 
     # -- pages and their clients -------------------------------------------
@@ -313,7 +330,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
         """
         for gone in [kid for kid in self.pages if kid not in self]:  # died without a shutdown call
             del self.pages[gone]
-        pages = [p for p in self.pages.values() if p.client == client]
+        pages = [p for p in self.pages.values() if p.client == client and p.held]
         coming = self.arriving[client]
         pending = coming + sum(not p.connected for p in pages)
         if (0 < self.max_pending_per_client <= pending) or (0 < self.max_per_client <= coming + len(pages)):
@@ -367,6 +384,33 @@ class RoomKernelManager(AsyncMappingKernelManager):
         page = self.pages.get(kernel_id)
         if page is not None:
             page.connected = True
+            page.sockets += 1
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        """A kernel websocket closed: once a page has none left for ``reconnect_timeout`` s, its kernel goes."""
+        super().notify_disconnect(kernel_id)
+        page = self.pages.get(kernel_id)
+        if page is None:
+            return
+        page.sockets = max(0, page.sockets - 1)
+        if page.sockets == 0 and self.reconnect_timeout > 0:
+            page.left = asyncio.get_running_loop().time()
+            asyncio.ensure_future(self._free_if_abandoned(kernel_id, page))
+
+    async def _free_if_abandoned(self, kernel_id: str, page: Page) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            if self.pages.get(kernel_id) is not page or page.sockets > 0 or self._closing:
+                return
+            left = self.reconnect_timeout - (loop.time() - page.left)
+            if left <= 0:
+                break
+            await asyncio.sleep(min(left, 1.0) + 0.05)
+        self.freed_abandoned += 1
+        self.log.info("stepguide room: kernel %s freed, its page (from %s) left %.0f s ago without closing",
+                      kernel_id, page.client, self.reconnect_timeout)
+        with suppress(Exception):  # gone meanwhile: nothing left to free
+            await self.shutdown_kernel(kernel_id)
 
     async def _free_if_unclaimed(self, kernel_id: str) -> None:
         """Shut ``kernel_id`` down once its page has not connected for ``claim_timeout`` s and it has been idle as long.

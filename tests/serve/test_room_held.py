@@ -39,7 +39,7 @@ from testing.visitor import Visit
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "dashboard.ipynb"
-CAP, CLAIM_S, PENDING, PER_CLIENT = 4, 5, 2, 2
+CAP, CLAIM_S, PENDING, PER_CLIENT, RECONNECT_S = 4, 5, 2, 2, 6
 ATTACKER = "10.6.6.6"
 
 HOSTILE_PAGE = """<!DOCTYPE html><html><body><p>cat pictures</p>
@@ -63,7 +63,8 @@ def server(voila_server):
     return voila_server(NOTEBOOK, f"--RoomKernelManager.max_kernels={CAP}",
                         f"--RoomKernelManager.claim_timeout={CLAIM_S}",
                         f"--RoomKernelManager.max_pending_per_client={PENDING}",
-                        f"--RoomKernelManager.max_per_client={PER_CLIENT}")
+                        f"--RoomKernelManager.max_per_client={PER_CLIENT}",
+                        f"--RoomKernelManager.reconnect_timeout={RECONNECT_S}")
 
 
 @pytest.fixture(scope="module")
@@ -291,4 +292,33 @@ def test_a_kernel_takes_only_a_few_websockets(server):
     assert grown < 120, f"the worker opened {grown} file descriptors for 40 sockets, {limit - 1} of them accepted"
     assert other.outcome == "ok" and other.updates, other.error
     assert _status(server)["refused_sockets"] >= 40 - (limit - 1)
+    _settled(server)
+
+
+def test_a_page_that_lets_go_of_its_kernel_gives_it_back(server):
+    """A page that connects and then drops every websocket (a tab gone without its beacon, or a script that
+    connects to get past the claim timeout) stops counting for its device at once and loses its kernel after
+    ``reconnect_timeout``; one that reconnects in time keeps it."""
+    _settled(server)
+
+    async def go() -> tuple[list[Visit], float, bool]:
+        dropped = []
+        for _ in range(PER_CLIENT + 1):  # more than the device may hold: dropped pages no longer count
+            v = await Visit(server.url, client="10.5.5.5").open()
+            v.disconnect()
+            dropped.append(v)
+        kept = await Visit(server.url, client="10.5.5.6").open()
+        start = time.monotonic()
+        while _status(server)["freed_abandoned"] < PER_CLIENT + 1 and time.monotonic() - start < RECONNECT_S + 30:
+            await asyncio.sleep(0.2)
+        took = time.monotonic() - start
+        alive = kept.outcome == "ok" and await kept.kernel_alive()
+        await kept.leave()
+        return dropped, took, alive
+
+    dropped, took, kept_alive = _in_thread(go())
+    assert [v.outcome for v in dropped] == ["ok"] * (PER_CLIENT + 1), [v.error for v in dropped]
+    assert _status(server)["freed_abandoned"] >= PER_CLIENT + 1, _status(server)
+    assert kept_alive, "a page that stays connected keeps its kernel"
+    print(f"dropped pages freed within {took:.1f} s of the last drop (reconnect_timeout {RECONNECT_S} s)")
     _settled(server)
