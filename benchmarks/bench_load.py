@@ -89,8 +89,9 @@ class Server:
         self.proc: WorkshopProcess | VoilaProcess
         if name == "workshop":
             extra = [f"--{k}={getattr(args, k)}" for k in ("room", "workers", "cap") if getattr(args, k) is not None]
-            if args.voila_arg:
-                extra += ["--", *args.voila_arg]
+            # This one machine stands for every device in the room: the workers' per-device page limits are off.
+            extra += ["--", "--RoomKernelManager.max_per_client=0", "--RoomKernelManager.max_pending_per_client=0",
+                      *(args.voila_arg or [])]
             self.proc = start_workshop(*extra, run_dir=workdir / "workshop", timeout=900)
             self.settings = {"launcher_args": extra, "plan": self.proc.plan}
         elif name == "dashboard":

@@ -22,7 +22,9 @@ dashboard (recorded from a real page load, see ``benchmarks/README.md``):
    (``POST voila/api/shutdown/<id>`` with the ``_xsrf`` cookie) and closes.
 
 A page answered with 503 (the room-full page) ends the visit with
-``outcome == "full"``.
+``outcome == "full"``. ``client`` names the device the visitor stands for: it
+is sent as ``X-Forwarded-For``, which the server believes from loopback (as it
+does from the workshop's HAProxy), so one test machine can be a room of devices.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ class Visit:
     """One visitor's timings (seconds from arrival) and state."""
 
     base_url: str
+    client: str | None = None  # the device's address, sent as X-Forwarded-For
     outcome: str = "pending"  # ok | full | failed
     error: str = ""
     status: int = 0
@@ -101,13 +104,15 @@ class Visit:
             for name, morsel in jar.items():
                 self.cookies[name] = morsel.value
 
-    def _cookie_header(self) -> dict[str, str]:
-        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+    def request_headers(self) -> dict[str, str]:
+        """The cookie jar, and the device's address if the visitor stands for one."""
+        out = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        return {**out, "X-Forwarded-For": self.client} if self.client else out
 
     async def fetch(self, path: str, *, method: str = "GET", body: str | None = None,
                     headers: dict[str, str] | None = None, timeout: float = 60.0, decompress: bool = True) -> Any:
         req = HTTPRequest(self.base_url + path, method=method, body=body,
-                          headers={**self._cookie_header(), **(headers or {})}, decompress_response=decompress,
+                          headers={**self.request_headers(), **(headers or {})}, decompress_response=decompress,
                           request_timeout=timeout, connect_timeout=timeout, follow_redirects=False)
         resp = await AsyncHTTPClient().fetch(req, raise_error=False)
         self._keep_cookies(resp.headers)
@@ -168,7 +173,7 @@ class Visit:
             ws_url = self.base_url.replace("http", "ws", 1) + f"api/kernels/{self.kernel_id}/channels?" + urlencode(
                 {"session_id": self._session})
             self._ws = await websocket_connect(
-                HTTPRequest(ws_url, headers=self._cookie_header(), connect_timeout=timeout, request_timeout=timeout),
+                HTTPRequest(ws_url, headers=self.request_headers(), connect_timeout=timeout, request_timeout=timeout),
                 subprotocols=[SUBPROTOCOL], max_message_size=64 * 2**20)
             self.t_ws = time.monotonic() - t0
             left = max(1.0, timeout - (time.monotonic() - t0))

@@ -11,6 +11,20 @@ an equal share of the room. (``leastconn`` was tried: a cold browser's six
 parallel asset connections skew it, and one worker's pool ran dry while the
 other's was still full.) A cookie is per browser, not per source address, so
 a whole room behind one NAT still spreads over the workers.
+
+A page request (``GET /``) is the one request that may go anywhere: it takes a
+new kernel. It goes to the ``pages`` backend, where a worker counts as down
+while it would turn a visitor away (its health check asks
+``stepguide/room.json?admit=1``, 503 then); HAProxy ignores a cookie naming a
+server that is down, sends the page to a worker with room and sets the cookie to
+that worker; everything else follows the cookie
+(issue 19, item 4: a visitor pinned to a full worker got the room-full page
+while another worker had room). When no worker has room, or none answers,
+HAProxy answers with the room's own page (``errorfile``), not its generic one.
+
+The workers limit the pages one client address holds
+(:class:`stepguide.serve.room.RoomKernelManager`), so HAProxy writes the client's
+address into ``X-Forwarded-For`` itself, replacing whatever the client sent.
 """
 
 from __future__ import annotations
@@ -19,6 +33,8 @@ import shutil
 from collections.abc import Sequence
 
 COOKIE = "SGWORKER"
+#: Connections one client address may hold at once through HAProxy.
+PER_SOURCE = 100
 
 _TEMPLATE = """\
 # Written by stepguide.serve.workshop; regenerated on every start.
@@ -32,10 +48,20 @@ defaults
     timeout server 1h
     # a kernel websocket stays open as long as the student's tab
     timeout tunnel 12h
-    timeout http-request 30s
+    # a client that never finishes its request headers holds a connection this long at most
+    timeout http-request 10s
 
 frontend room
     bind {host}:{port}
+    # One source holds at most {per_source} connections (a browser needs ~6 plus a websocket per tab): thousands of
+    # half-open requests from one client would otherwise take every slot of maxconn and stall the room.
+    stick-table type ipv6 size 100k expire 60s store conn_cur
+    tcp-request connection track-sc0 src
+    tcp-request connection reject if {{ sc0_conn_cur gt {per_source} }}
+    # The workers count pages per client address: they believe X-Forwarded-For from this proxy only, and
+    # this proxy writes it afresh (a client's own header would otherwise name someone else).
+    http-request set-header X-Forwarded-For %[src]
+    use_backend pages if {{ method GET }} {{ path / }}
     default_backend workers
 
 cache assets
@@ -63,19 +89,56 @@ backend workers
     option httpchk GET /stepguide/room.json
     timeout check 5s
     default-server check inter 2s fall 5 rise 1
+{errorfiles}
+{servers}
+
+backend pages
+    # A new page takes a kernel. Its cookie's worker is DOWN here while full (the check below), and HAProxy
+    # ignores a cookie naming a server that is down: the page goes to a worker with room, and the cookie follows.
+    balance roundrobin
+    cookie {cookie} insert indirect nocache httponly attr "SameSite=Lax"
+    # a worker that has just died (before its check fails) refuses the connection: try the page on another one
+    option redispatch 1
+    retries 2
+    filter compression
+    compression algo gzip
+    compression type text/html
+    option httpchk GET /stepguide/room.json?admit=1
+    timeout check 5s
+    default-server check inter 1s fall 1 rise 1
+{errorfiles}
 {servers}
 """
 
 
-def haproxy_config(host: str, port: int, worker_ports: Sequence[int], *, maxconn: int = 4096) -> str:
-    """HAProxy configuration: ``host:port`` in front of Voila workers on ``127.0.0.1:<worker_ports>``."""
+def haproxy_config(host: str, port: int, worker_ports: Sequence[int], *, maxconn: int = 4096,
+                   per_source: int = PER_SOURCE, room_full: str | None = None) -> str:
+    """HAProxy configuration: ``host:port`` in front of Voila workers on ``127.0.0.1:<worker_ports>``.
+
+    ``per_source``: most connections one client address holds at once (issue 19, item 7).
+    ``room_full``: path of an HTTP response file (:func:`room_full_response`) HAProxy sends when no worker can
+    take a page (502, 503, 504) instead of its own error page.
+    """
     if not worker_ports:
         raise ValueError("worker_ports must name at least one worker port")
+    if per_source < 1:
+        raise ValueError(f"per_source must be >= 1 (connections one client address holds), got {per_source}")
     for p in (port, *worker_ports):
         if not 0 < int(p) < 65536:
             raise ValueError(f"port must be in 1..65535, got {p}")
     servers = "\n".join(f"    server w{i} 127.0.0.1:{p} cookie w{i}" for i, p in enumerate(worker_ports, 1))
-    return _TEMPLATE.format(host=host, port=int(port), cookie=COOKIE, servers=servers, maxconn=int(maxconn))
+    errorfiles = "\n".join(f"    errorfile {code} {room_full}" for code in (502, 503, 504)) if room_full else ""
+    return _TEMPLATE.format(host=host, port=int(port), cookie=COOKIE, servers=servers, maxconn=int(maxconn),
+                            per_source=int(per_source),
+                            errorfiles=errorfiles)
+
+
+def room_full_response(html: str, retry_after: int) -> str:
+    """A raw HTTP 503 response carrying ``html``, for HAProxy's ``errorfile``."""
+    body = html.encode("utf-8")
+    return ("HTTP/1.0 503 Service Unavailable\r\nCache-Control: no-store\r\nConnection: close\r\n"
+            f"Content-Type: text/html; charset=utf-8\r\nRetry-After: {int(retry_after)}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n") + html
 
 
 def haproxy_binary() -> str | None:

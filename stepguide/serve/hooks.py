@@ -151,15 +151,45 @@ class VoilaKernelSpecManager(KernelSpecManager):
 
 
 class NoDelayKernelWebsocketConnection(ZMQChannelsWebsocketConnection):
-    """Kernel websocket with Nagle's algorithm off.
+    """Kernel websocket with Nagle's algorithm off, and no more than the room allows to one kernel.
 
     A widget update is a burst of small frames (status busy, comm_msg, status
     idle); with Nagle on, the server holds back all but the first until the
     browser's delayed ACK (~40 ms), which dominates every widget round trip.
-    Enable with ``Voila.kernel_websocket_connection_class`` (standalone) or
+    Under :class:`stepguide.serve.room.RoomKernelManager`, a websocket past
+    ``max_sockets_per_kernel`` to one kernel is refused with 429 while it is
+    still an HTTP request (issue 19, item 2: ~400 sockets to one kernel ran a
+    worker out of file descriptors). Enable with
+    ``Voila.kernel_websocket_connection_class`` (standalone) or
     ``ServerApp.kernel_websocket_connection_class``.
     """
+
+    _counted = False
+
+    async def prepare(self) -> None:
+        from stepguide.serve.room import RoomKernelManager
+
+        km = self.multi_kernel_manager
+        if isinstance(km, RoomKernelManager):
+            km.open_socket(self.kernel_id)  # raises 429 past the limit
+            self._counted = True
+        try:
+            await super().prepare()
+        except BaseException:
+            self._uncount()
+            raise
 
     def connect(self) -> Any:
         self.websocket_handler.set_nodelay(True)
         return super().connect()
+
+    def disconnect(self) -> None:  # type: ignore[override]  # (the base declares a coroutine; the ZMQ one is not)
+        try:
+            super().disconnect()
+        finally:
+            self._uncount()
+
+    def _uncount(self) -> None:
+        if self._counted:
+            self._counted = False
+            self.multi_kernel_manager.close_socket(self.kernel_id)

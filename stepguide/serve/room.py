@@ -14,6 +14,27 @@ counts every kernel, pooled or in use, against ``max_kernels``:
 * a visitor who would need a kernel over the cap gets the room-full page:
   HTTP 503 with ``Retry-After``, a short styled page, no traceback.
 
+A kernel belongs to the page that uses it (issue 19, item 1). A plain ``GET``
+(``curl``, a script, another site's ``fetch(url, {mode: "no-cors"})``) used to
+take a kernel that stayed until the culler came, so eight requests filled a
+room of eight for ten minutes. Now:
+
+* a page request that a browser marks as not a navigation to a page of its
+  own (Fetch Metadata: ``Sec-Fetch-Mode`` other than ``navigate``,
+  ``Sec-Fetch-Dest`` other than ``document``, or a prefetch) is refused with
+  403 before any kernel is touched (:func:`refuses_page_request`);
+* a page whose kernel websocket has not opened ``claim_timeout`` seconds after
+  its kernel was handed out (and that kernel has been idle as long) has its
+  kernel shut down: a fetched page that never connects holds no place;
+* a page whose websockets have all closed for ``reconnect_timeout`` seconds
+  (a tab gone without its beacon, a script that connects and lets go) has its
+  kernel shut down too;
+* one client address holds at most ``max_pending_per_client`` pages still
+  waiting to connect and ``max_per_client`` pages open or opening (HTTP 429, the
+  "too many pages from your device" page). Behind HAProxy the address is the
+  one the proxy forwards, believed only from ``trusted_proxies``
+  (:func:`client_address`).
+
 The pages that go with it (the room-full page, ``stepguide/room.json``) are in
 :mod:`stepguide.serve.room_pages`. Standalone Voila only.
 """
@@ -21,8 +42,13 @@ The pages that go with it (the room-full page, ``stepguide/room.json``) are in
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +56,7 @@ from typing import Any
 from jupyter_core.utils import ensure_async
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
-from traitlets import Float, Integer
+from traitlets import Float, Integer, List, Unicode
 
 #: Memory budget of one dashboard kernel, MiB: its unique memory (USS) after the notebook and a
 #: slider move is 63-66 MiB here (``benchmarks/bench_load.py``; the issue measured 88 MiB on an
@@ -39,6 +65,8 @@ KERNEL_MIB = 90
 #: Memory left free for the system and everything else.
 RESERVE_MIB = 1024
 RETRY_AFTER_S = 60
+#: Seconds a visitor with too many pages waits before the 429 page tries again: a real page connects in seconds.
+PAGES_RETRY_AFTER_S = 15
 
 
 def auto_cap(available_mib: float, *, kernel_mib: float = KERNEL_MIB, reserve_mib: float = RESERVE_MIB,
@@ -79,6 +107,109 @@ class RoomFull(web.HTTPError):
         super().__init__(503, reason="Room full")
 
 
+class TooManyPages(web.HTTPError):
+    """This client address already holds as many pages (or pages still opening) as the room allows."""
+
+    def __init__(self) -> None:
+        super().__init__(429)
+
+
+class NotAPage(web.HTTPError):
+    """A page request that is no navigation to the page itself (a background fetch, an image, a frame)."""
+
+    def __init__(self) -> None:
+        super().__init__(403)
+
+
+def refuses_page_request(headers: Mapping[str, str]) -> bool:
+    """True if the browser marks this page request as something other than opening the page in a tab of its own.
+
+    Browsers send Fetch Metadata on every request: a page opened from a link, a
+    QR code or the address bar comes with ``Sec-Fetch-Mode: navigate`` and
+    ``Sec-Fetch-Dest: document``. Another site's ``fetch(url, {mode:
+    "no-cors"})`` says ``no-cors``/``empty``, an ``<img>`` ``image``, an
+    ``<iframe>`` ``iframe``, a prefetch ``Sec-Purpose: prefetch``: none of them
+    shows the dashboard to anyone, so none may take a kernel. A client that
+    sends no such header (an old browser, ``curl``) is not refused here; the
+    per-client limits and ``claim_timeout`` deal with it.
+
+    >>> refuses_page_request({"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty", "Sec-Fetch-Site": "cross-site"})
+    True
+    >>> refuses_page_request({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none"})
+    False
+    >>> refuses_page_request({})
+    False
+    """
+    mode = headers.get("Sec-Fetch-Mode", "navigate").strip().lower()
+    dest = headers.get("Sec-Fetch-Dest", "document").strip().lower()
+    purpose = (headers.get("Sec-Purpose", "") + headers.get("Purpose", "")).lower()
+    return mode != "navigate" or dest != "document" or "prefetch" in purpose
+
+
+def client_address(remote_ip: str | None, forwarded_for: str | None, trusted_proxies: Sequence[str]) -> str:
+    """The address a page request comes from: the peer, or the address a trusted proxy forwards for it.
+
+    ``X-Forwarded-For`` is believed only when the peer is one of
+    ``trusted_proxies`` (addresses or networks), and then only its last entry,
+    the one that proxy added: anything before it came from the client.
+
+    >>> client_address("127.0.0.1", "6.6.6.6, 10.0.0.7", ["127.0.0.1"])
+    '10.0.0.7'
+    >>> client_address("10.0.0.9", "10.0.0.7", ["127.0.0.1"])
+    '10.0.0.9'
+    """
+    peer = remote_ip or "?"
+    if not forwarded_for or not _in_networks(peer, trusted_proxies):
+        return peer
+    last = forwarded_for.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(last))
+    except ValueError:
+        return peer
+
+
+def _in_networks(address: str, networks: Sequence[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for net in networks:
+        with suppress(ValueError):
+            if ip in ipaddress.ip_network(net, strict=False):
+                return True
+    return False
+
+
+@dataclass
+class Arrival:
+    """A page request admitted and not yet handed a kernel (held in :data:`ARRIVAL` while Voila renders)."""
+
+    client: str
+    handed: bool = False
+
+
+@dataclass
+class Page:
+    """A kernel handed to a page: whose it is, when it was handed out (loop time), whether its websocket opened."""
+
+    client: str
+    served: float
+    connected: bool = False
+    sockets: int = 0  # websockets open now
+    left: float = 0.0  # loop time its last websocket closed
+
+    @property
+    def held(self) -> bool:
+        """Still opening, or open: what counts against its client's limit. A page whose websockets all closed does
+        not (a phone drops tabs without a word); its kernel goes after ``reconnect_timeout``."""
+        return not self.connected or self.sockets > 0
+
+
+#: The page request being served in this task: Voila hands the page its kernel deep in its own code, which
+#: :class:`RoomKernelManager` sees only as a kernel start or a pool entry taken; this says for whom.
+ARRIVAL: ContextVar[Arrival | None] = ContextVar("stepguide_room_arrival", default=None)
+
+
 class RoomKernelManager(AsyncMappingKernelManager):
     """jupyter_server's kernel manager with a cap on live kernels. See the module docstring."""
 
@@ -95,9 +226,43 @@ class RoomKernelManager(AsyncMappingKernelManager):
         "A pool refill waits until no page has opened for this many seconds (at most refill_max_wait), "
         "unless the pool has run dry: a room arriving at once keeps the CPU. 0: refill at once."))
     refill_max_wait = Float(30.0, config=True, help="Longest a pool refill waits for a quiet moment, seconds.")
+    claim_timeout = Float(60.0, config=True, help=(
+        "A kernel handed to a page whose websocket has not opened this many seconds later (and that has been "
+        "idle as long) is shut down: a page fetched by a script or another site holds no place. 0: never."))
+    max_pending_per_client = Integer(2, config=True, help=(
+        "Pages one client address may hold that have not opened their websocket yet. 0: no limit."))
+    max_per_client = Integer(4, config=True, help=(
+        "Kernels one client address may hold, pages open or opening. 0: no limit. Raise it when a whole room "
+        "reaches the server through one address (a NAT)."))
+    reconnect_timeout = Float(120.0, config=True, help=(
+        "A page whose websockets have all been closed this many seconds (a closed tab whose beacon was lost, a "
+        "script that connects and lets go) has its kernel shut down; a page that reconnects sooner keeps it. "
+        "0: leave it to the culler."))
+    pages_retry_after = Integer(PAGES_RETRY_AFTER_S, config=True, help=(
+        "Seconds a client with too many pages is told to wait."))
+    max_sockets_per_kernel = Integer(3, config=True, help=(
+        "Kernel websockets open (or opening) at once to one kernel; a page needs one. Past it the upgrade gets "
+        "HTTP 429: hundreds of sockets to one kernel ran the server out of file descriptors. 0: no limit."))
+    trusted_proxies = List(Unicode(), ["127.0.0.1", "::1"], config=True, help=(
+        "Addresses (or networks) whose X-Forwarded-For names the client: the balancer in front of this server."))
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.pages: dict[str, Page] = {}  # kernels handed to pages, by kernel id
+        self.arriving: Counter[str] = Counter()  # page requests admitted and not yet handed a kernel, by client
+        self.freed_unclaimed = 0  # kernels shut down because their page never connected
+        self.freed_abandoned = 0  # kernels shut down because their page's websockets closed and never came back
+        self.sockets: Counter[str] = Counter()  # kernel websockets open or opening, by kernel id
+        self.refused_sockets = 0
+        voila_take = getattr(self, "get_rendered_notebook", None)
+        if voila_take is not None:  # Voila's preheated pool (its class derives from this one) hands out pool kernels
+
+            async def get_rendered_notebook(*args: Any, **kw: Any) -> Any:
+                taken = await voila_take(*args, **kw)
+                self._hand_out(taken[2])
+                return taken
+
+            setattr(self, "get_rendered_notebook", get_rendered_notebook)  # noqa: B010 - shadows Voila's own
         if self.max_kernels < 0:
             self.cap = auto_cap(available_mib(), kernel_mib=self.kernel_mib, reserve_mib=self.reserve_mib)
         else:
@@ -147,8 +312,129 @@ class RoomKernelManager(AsyncMappingKernelManager):
             await asyncio.sleep(0.1)
 
     def status(self) -> dict[str, int]:
+        live = [p for kid, p in self.pages.items() if kid in self]
         return {"cap": self.cap, "kernels": len(self), "starting": self.reserved, "blocked": self.blocked,
-                "warming": self.warming, "pool_free": self.pool_free, "failed": self.failed}
+                "warming": self.warming, "pool_free": self.pool_free, "failed": self.failed,
+                "pages": len(live), "unclaimed": sum(not p.connected for p in live),
+                "freed_unclaimed": self.freed_unclaimed, "freed_abandoned": self.freed_abandoned,
+                "sockets": sum(self.sockets.values()),
+                "refused_sockets": self.refused_sockets}
+
+    # -- pages and their clients -------------------------------------------
+    def admit(self, client: str) -> Arrival:
+        """Let one more page request from ``client`` in, or raise :class:`TooManyPages`.
+
+        Counts the client's pages still opening (no websocket yet, or not yet
+        handed a kernel) and all its pages; the caller must :meth:`arrived` the
+        returned arrival when the request ends.
+        """
+        for gone in [kid for kid in self.pages if kid not in self]:  # died without a shutdown call
+            del self.pages[gone]
+        pages = [p for p in self.pages.values() if p.client == client and p.held]
+        coming = self.arriving[client]
+        pending = coming + sum(not p.connected for p in pages)
+        if (0 < self.max_pending_per_client <= pending) or (0 < self.max_per_client <= coming + len(pages)):
+            raise TooManyPages()
+        self.arriving[client] += 1
+        return Arrival(client)
+
+    def arrived(self, arrival: Arrival) -> None:
+        """The page request of ``arrival`` has ended (its kernel, if it got one, is counted in :attr:`pages`)."""
+        if not arrival.handed:
+            arrival.handed = True
+            self._leave_arriving(arrival.client)
+
+    def _leave_arriving(self, client: str) -> None:
+        self.arriving[client] -= 1
+        if self.arriving[client] <= 0:
+            del self.arriving[client]
+
+    def _hand_out(self, kernel_id: str) -> None:
+        """``kernel_id`` now belongs to the page being served: count it for its client, free it if it never connects."""
+        arrival = ARRIVAL.get()
+        client = arrival.client if arrival is not None else "?"
+        if arrival is not None and not arrival.handed:
+            arrival.handed = True
+            self._leave_arriving(client)
+        self.pages[kernel_id] = Page(client, asyncio.get_running_loop().time())
+        if self.claim_timeout > 0:
+            asyncio.ensure_future(self._free_if_unclaimed(kernel_id))
+
+    def open_socket(self, kernel_id: str) -> None:
+        """Count one more websocket to ``kernel_id`` before it connects, or raise 429 past ``max_sockets_per_kernel``.
+
+        Called by :class:`stepguide.serve.hooks.NoDelayKernelWebsocketConnection`
+        while the upgrade request is still plain HTTP, so a refused socket
+        costs no ZMQ sockets; :meth:`close_socket` gives the place back.
+        """
+        if 0 < self.max_sockets_per_kernel <= self.sockets[kernel_id]:
+            self.refused_sockets += 1
+            raise web.HTTPError(429)
+        self.sockets[kernel_id] += 1
+
+    def close_socket(self, kernel_id: str) -> None:
+        if self.sockets[kernel_id] <= 1:
+            self.sockets.pop(kernel_id, None)
+        else:
+            self.sockets[kernel_id] -= 1
+
+    def notify_connect(self, kernel_id: str) -> None:
+        """A kernel websocket opened: the page has claimed its kernel."""
+        super().notify_connect(kernel_id)
+        page = self.pages.get(kernel_id)
+        if page is not None:
+            page.connected = True
+            page.sockets += 1
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        """A kernel websocket closed: once a page has none left for ``reconnect_timeout`` s, its kernel goes."""
+        super().notify_disconnect(kernel_id)
+        page = self.pages.get(kernel_id)
+        if page is None:
+            return
+        page.sockets = max(0, page.sockets - 1)
+        if page.sockets == 0 and self.reconnect_timeout > 0:
+            page.left = asyncio.get_running_loop().time()
+            asyncio.ensure_future(self._free_if_abandoned(kernel_id, page))
+
+    async def _free_if_abandoned(self, kernel_id: str, page: Page) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            if self.pages.get(kernel_id) is not page or page.sockets > 0 or self._closing:
+                return
+            left = self.reconnect_timeout - (loop.time() - page.left)
+            if left <= 0:
+                break
+            await asyncio.sleep(min(left, 1.0) + 0.05)
+        self.freed_abandoned += 1
+        self.log.info("stepguide room: kernel %s freed, its page (from %s) left %.0f s ago without closing",
+                      kernel_id, page.client, self.reconnect_timeout)
+        with suppress(Exception):  # gone meanwhile: nothing left to free
+            await self.shutdown_kernel(kernel_id)
+
+    async def _free_if_unclaimed(self, kernel_id: str) -> None:
+        """Shut ``kernel_id`` down once its page has not connected for ``claim_timeout`` s and it has been idle as long.
+
+        Idle matters for a kernel started for the page itself (no warm kernel
+        left): it runs the notebook while the page streams, and only then can
+        the page connect.
+        """
+        loop = asyncio.get_running_loop()
+        while True:
+            page = self.pages.get(kernel_id)
+            if page is None or page.connected or kernel_id not in self or self._closing:
+                return
+            last = getattr(self.get_kernel(kernel_id), "last_activity", None)
+            idle = (_utcnow() - last).total_seconds() if last else float("inf")
+            left = self.claim_timeout - min(idle, loop.time() - page.served)
+            if left <= 0:
+                break
+            await asyncio.sleep(min(left, 1.0) + 0.05)
+        self.freed_unclaimed += 1
+        self.log.info("stepguide room: kernel %s freed, its page (from %s) did not connect within %.0f s",
+                      kernel_id, page.client, self.claim_timeout)
+        with suppress(Exception):  # gone meanwhile (beacon, culler): nothing left to free
+            await self.shutdown_kernel(kernel_id)
 
     # -- starting and stopping -----------------------------------------------
     # (jupyter_client types the async managers' methods as its sync base's, -> str and -> None: hence the ignores)
@@ -182,6 +468,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
             self.reserved -= 1
         if gated:
             asyncio.ensure_future(self._release_when_executed(kernel_id))
+        if not pooled:  # Voila starts a kernel of its own only for the page being served
+            self._hand_out(kernel_id)
         return kernel_id
 
     async def _reserve_when_room(self) -> None:
@@ -220,6 +508,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
         try:
             await ensure_async(super().shutdown_kernel(kernel_id, *args, **kwargs))
         finally:
+            self.pages.pop(kernel_id, None)
+            self.sockets.pop(kernel_id, None)
             async with self._changed:
                 self._changed.notify_all()
 

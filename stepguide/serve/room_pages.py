@@ -1,9 +1,12 @@
-"""The room's pages: the dashboard page behind the kernel cap, the room-full page, ``stepguide/room.json``.
+"""The room's pages: the dashboard page behind the kernel cap, the pages that turn a request away, ``room.json``.
 
 :func:`page_handlers` mounts :class:`RoomPageHandler` on the dashboard's URL
-(Voila's own page handler plus the admission check of
-:class:`stepguide.serve.room.RoomKernelManager`) and ``stepguide/room.json`` (the
-counts, for the workshop launcher, a container's probes and the tests).
+(Voila's own page handler plus the admission checks of
+:class:`stepguide.serve.room.RoomKernelManager`: a navigation, not too many pages
+from this client, room left) and ``stepguide/room.json`` (the counts, for the
+workshop launcher, a container's probes and the tests). A request turned away
+gets a short self-contained page: the room is full (503), too many pages from
+this device (429), or this address opens only as a page (403).
 ``stepguide.serve.hooks.VoilaIdentityProvider`` adds them. Standalone Voila only.
 """
 
@@ -17,16 +20,37 @@ from typing import Any
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from stepguide.serve.room import RETRY_AFTER_S, RoomFull, RoomKernelManager
+from stepguide.serve.room import (
+    ARRIVAL,
+    PAGES_RETRY_AFTER_S,
+    RETRY_AFTER_S,
+    NotAPage,
+    RoomFull,
+    RoomKernelManager,
+    client_address,
+    refuses_page_request,
+)
 
 STATUS_ROUTE = "stepguide/room.json"
 
 ROOM_FULL_PAGE = resources.files(__package__).joinpath("room_full.html")
+TOO_MANY_PAGES_PAGE = resources.files(__package__).joinpath("too_many_pages.html")
+NOT_A_PAGE_PAGE = resources.files(__package__).joinpath("not_a_page.html")
 
 
 def room_full_html(retry_after: int = RETRY_AFTER_S) -> str:
     """The styled 503 page (self-contained: no script, no request to anywhere)."""
     return ROOM_FULL_PAGE.read_text(encoding="utf-8").replace("{{retry_after}}", str(int(retry_after)))
+
+
+def too_many_pages_html(retry_after: int = PAGES_RETRY_AFTER_S) -> str:
+    """The styled 429 page for a device holding too many pages (self-contained, reloads itself)."""
+    return TOO_MANY_PAGES_PAGE.read_text(encoding="utf-8").replace("{{retry_after}}", str(int(retry_after)))
+
+
+def not_a_page_html() -> str:
+    """The 403 page for a request that is no visit of the page (a background fetch, a frame): no reload."""
+    return NOT_A_PAGE_PAGE.read_text(encoding="utf-8")
 
 
 def _page_handler_class() -> type:
@@ -38,22 +62,58 @@ def _page_handler_class() -> type:
         @web.authenticated
         async def get(self, path: str | None = None) -> None:
             km = self.kernel_manager
-            if isinstance(km, RoomKernelManager):
+            if not isinstance(km, RoomKernelManager):
+                return await super().get(path=path)
+            if refuses_page_request(self.request.headers):
+                raise NotAPage()
+            self._drop_overrides_not_allowed()
+            client = client_address(self.request.remote_ip, self.request.headers.get("X-Forwarded-For"),
+                                    km.trusted_proxies)
+            arrival = km.admit(client)  # raises TooManyPages
+            try:
                 nb = self.notebook_path or path
                 pool = km.get_pool_size(nb) if hasattr(km, "get_pool_size") else 0
                 if not km.admits_visitor():
                     raise RoomFull()
                 km.note_visit(pooled=pool > 0)
-            await super().get(path=path)
+                token = ARRIVAL.set(arrival)
+                try:
+                    await super().get(path=path)
+                finally:
+                    ARRIVAL.reset(token)
+            finally:
+                km.arrived(arrival)
+
+        def _drop_overrides_not_allowed(self) -> None:
+            """Forget ``?template=``/``?theme=`` when the configuration allows no override (issue 19, item 5).
+
+            Voila ignores them for the page then, yet still takes any such
+            argument as a reason not to use the warm pool: ``/?theme=dark``
+            started a fresh kernel beside the pool and threw the room's counts off.
+            """
+            conf = self.voila_configuration
+            for name, allowed in (("template", conf.allow_template_override), ("theme", conf.allow_theme_override)):
+                if allowed != "YES":
+                    self.request.arguments.pop(name, None)
+                    self.request.query_arguments.pop(name, None)
 
         def write_error(self, status_code: int, **kwargs: Any) -> None:
-            if status_code != 503:
+            km = self.kernel_manager
+            if status_code == 503:
+                retry = getattr(km, "retry_after", RETRY_AFTER_S)
+                body = room_full_html(retry)
+            elif status_code == 429:
+                retry = getattr(km, "pages_retry_after", PAGES_RETRY_AFTER_S)
+                body = too_many_pages_html(retry)
+            elif status_code == 403 and isinstance(kwargs.get("exc_info", (None, None))[1], NotAPage):
+                retry, body = 0, not_a_page_html()
+            else:
                 return super().write_error(status_code, **kwargs)
-            retry = getattr(self.kernel_manager, "retry_after", RETRY_AFTER_S)
-            self.set_header("Retry-After", str(retry))
+            if retry:
+                self.set_header("Retry-After", str(retry))
             self.set_header("Cache-Control", "no-store")
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(room_full_html(retry))
+            self.finish(body)
 
     return RoomPageHandler
 
@@ -63,6 +123,8 @@ class RoomStatusHandler(web.RequestHandler):
 
     ``warm`` is true once the preheated pool is full and has run the notebook;
     with ``?warm=1`` the reply is 503 until then (a container's startup probe).
+    ``admit`` is true while a new page would get a kernel here; with ``?admit=1``
+    the reply is 503 otherwise (HAProxy's check for where a new page goes).
     """
 
     def get(self) -> None:
@@ -75,7 +137,9 @@ class RoomStatusHandler(web.RequestHandler):
         target = conf.default_pool_size if conf is not None and conf.preheat_kernel else 0
         body["warm"] = (body["pool"] >= target and body["kernels"] + body.get("failed", 0) >= target
                         and not body.get("warming") and not body.get("starting"))
-        if self.get_argument("warm", "") and not body["warm"]:
+        body["admit"] = km.admits_visitor() if isinstance(km, RoomKernelManager) else True
+        if (self.get_argument("warm", "") and not body["warm"]) or (self.get_argument("admit", "")
+                                                                    and not body["admit"]):
             self.set_status(503)
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")

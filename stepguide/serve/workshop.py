@@ -1,6 +1,7 @@
 """``make workshop``: serve the dashboard to a room on its network, one command.
 
     stepguide workshop [--room 60] [--workers N] [--host 0.0.0.0] [--port 8866] [--cap K]
+                       [--trusted-proxies 10.0.0.0/8,...]
 
 What it starts (and stops again on Ctrl-C or SIGTERM):
 
@@ -12,6 +13,11 @@ What it starts (and stops again on Ctrl-C or SIGTERM):
   (:mod:`stepguide.serve.balancer`). With one worker, or without HAProxy, the single
   worker listens on ``host:port`` itself.
 
+The workers limit the pages one device holds by its address; behind HAProxy
+they take it from the ``X-Forwarded-For`` that HAProxy writes (it connects from
+loopback, which they trust). Behind another proxy (a cluster's Ingress), name
+its addresses with ``--trusted-proxies``, or every visitor looks like one device.
+
 It waits until every pool has run the notebook, then prints the link to share,
 a QR code, and the path of a page to project with both. The cap defaults to
 what memory allows: ``(available - 1 GiB - workers) / 90 MiB`` kernels.
@@ -20,6 +26,7 @@ what memory allows: ``(available - 1 GiB - workers) / 90 MiB`` kernels.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import math
 import os
@@ -31,15 +38,17 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from stepguide.serve import balancer
 from stepguide.serve.join import join_page, qr_text, share_url
 from stepguide.serve.processes import stop_processes
 from stepguide.serve.project import project_root
-from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, auto_cap, available_mib
+from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, RETRY_AFTER_S, auto_cap, available_mib
+from stepguide.serve.room_pages import room_full_html
 
 #: Resident memory of one Voila worker with 30 pages open, MiB (2 workers and HAProxy: 326-352 MiB,
 #: bench_load.py); its kernels are counted apart.
@@ -123,12 +132,15 @@ class Workshop:
     """The running workers and proxy; :meth:`stop` ends them and every kernel."""
 
     def __init__(self, notebook: Path, room_plan: RoomPlan, host: str, port: int, run_dir: Path,
-                 voila_args: list[str], use_proxy: bool) -> None:
+                 voila_args: list[str], use_proxy: bool, trusted_proxies: list[str] | None = None) -> None:
         self.notebook, self.room_plan, self.host, self.port = notebook, room_plan, host, port
         self.run_dir, self.use_proxy = run_dir, use_proxy
         self.worker_ports = [pick_port() for _ in range(room_plan.workers)] if use_proxy else [port]
         self.procs: list[subprocess.Popen[bytes]] = []
-        self.voila_args = voila_args
+        self._kids: dict[int, list[Any]] = {}  # each worker's kernels as last seen, to stop them if it dies
+        # loopback (HAProxy) is always trusted; the operator adds the proxy in front of a lone worker
+        trusted = ["127.0.0.1", "::1", *(trusted_proxies or [])]
+        self.voila_args = [*(f"--RoomKernelManager.trusted_proxies={t}" for t in trusted), *voila_args]
 
     def start(self) -> None:
         """Start the workers, then the proxy; ``stop()`` ends whatever was started."""
@@ -138,17 +150,20 @@ class Workshop:
         root = project_root()
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
         bind = "127.0.0.1" if use_proxy else host
-        for i, wport in enumerate(self.worker_ports, 1):
-            argv = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={wport}",
-                    f"--Voila.ip={bind}", "--Voila.port_retries=0", "--preheat_kernel=True",
-                    f"--pool_size={plan.pool}", f"--RoomKernelManager.max_kernels={plan.caps[i - 1]}",
-                    f"--RoomKernelManager.pool_starts={max(1, (os.cpu_count() or 1) // plan.workers)}", *voila_args]
-            with open(run_dir / f"worker-{i}.log", "wb") as log:  # the worker keeps its own copy
-                self.procs.append(subprocess.Popen(argv, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                                   stdin=subprocess.DEVNULL, start_new_session=True))
+        self._worker_env, self._root = env, root
+        self._worker_argvs = [
+            [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={wport}",
+             f"--Voila.ip={bind}", "--Voila.port_retries=0", "--preheat_kernel=True",
+             f"--pool_size={plan.pool}", f"--RoomKernelManager.max_kernels={plan.caps[i]}",
+             f"--RoomKernelManager.pool_starts={max(1, (os.cpu_count() or 1) // plan.workers)}", *voila_args]
+            for i, wport in enumerate(self.worker_ports)]
+        for i in range(len(self.worker_ports)):
+            self.procs.append(self._spawn_worker(i))
         if use_proxy:
+            full = run_dir / "room_full.http"
+            full.write_text(balancer.room_full_response(room_full_html(RETRY_AFTER_S), RETRY_AFTER_S), encoding="utf-8")
             cfg = run_dir / "haproxy.cfg"
-            cfg.write_text(balancer.haproxy_config(host, port, self.worker_ports))
+            cfg.write_text(balancer.haproxy_config(host, port, self.worker_ports, room_full=str(full)))
             binary = balancer.haproxy_binary()
             if binary is None:
                 raise RuntimeError("haproxy not found: install it (Debian: apt-get install haproxy) or use one worker")
@@ -157,9 +172,46 @@ class Workshop:
                                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                                    start_new_session=True))
 
-        (run_dir / "servers.json").write_text(json.dumps({
+        self._write_servers()
+
+    def _spawn_worker(self, i: int) -> subprocess.Popen[bytes]:
+        with open(self.run_dir / f"worker-{i + 1}.log", "ab") as log:  # the worker keeps its own copy
+            return subprocess.Popen(self._worker_argvs[i], cwd=self._root, env=self._worker_env, stdout=log,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def watch(self) -> int:
+        """Restart any worker that has died (issue 19, item 6), after killing the kernels it left; print what was
+        done and return how many were restarted.
+
+        A worker killed outright (``kill -9``, the out-of-memory killer) leaves
+        its kernels running in their own sessions with nobody to talk to them:
+        they are found among the children seen on the previous call.
+        """
+        import psutil
+
+        done = 0
+        for i in range(len(self.worker_ports)):
+            proc = self.procs[i]
+            if proc.poll() is None:  # (poll also reaps a dead worker: no zombie is left)
+                with suppress(psutil.Error):
+                    self._kids[i] = psutil.Process(proc.pid).children(recursive=True)
+                continue
+            orphans = [k for k in self._kids.pop(i, []) if k.is_running()]
+            for k in orphans:
+                with suppress(psutil.Error):
+                    k.kill()
+            self.procs[i] = self._spawn_worker(i)
+            self._write_servers()
+            done += 1
+            print(f"workshop: worker {i + 1} (port {self.worker_ports[i]}) exited with code {proc.returncode}; "
+                  f"{len(orphans)} of its kernels stopped; restarted", flush=True)
+        return done
+
+    def _write_servers(self) -> None:
+        plan, host, port = self.room_plan, self.host, self.port
+        (self.run_dir / "servers.json").write_text(json.dumps({
             "url": f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}/",
-            "worker_ports": self.worker_ports, "pids": [p.pid for p in self.procs], "proxy": use_proxy,
+            "worker_ports": self.worker_ports, "pids": [p.pid for p in self.procs], "proxy": self.use_proxy,
             "plan": {"room": plan.room, "workers": plan.workers, "pool": plan.pool, "caps": list(plan.caps)}}))
 
     def statuses(self) -> list[dict | None]:
@@ -205,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     cap = env("CAP")
     ap.add_argument("--cap", type=int, default=int(cap) if cap else None,
                     help="most kernels in all (env CAP; default: what memory allows)")
+    ap.add_argument("--trusted-proxies", default=env("TRUSTED_PROXIES") or "",
+                    help="addresses or networks of a proxy in front of the workers whose X-Forwarded-For names "
+                         "the visitor's device, comma-separated (env TRUSTED_PROXIES; HAProxy on loopback always)")
     ap.add_argument("--notebook", type=Path, default=None, help="default: notebooks/dashboard.ipynb")
     ap.add_argument("--run-dir", type=Path, default=None, help="logs and generated files (default: a temp dir)")
     ap.add_argument("--no-qr", action="store_true", help="do not draw the QR code in the terminal")
@@ -230,7 +285,16 @@ def main(argv: list[str] | None = None) -> int:
     if not notebook.is_file():
         print(f"workshop: notebook not found: {notebook}", file=sys.stderr)
         return 2
-    shop = Workshop(notebook, p, a.host, a.port, run_dir, a.voila_args, use_proxy=workers > 1)
+    trusted = [t.strip() for t in a.trusted_proxies.split(",") if t.strip()]
+    for t in trusted:
+        try:
+            ipaddress.ip_network(t, strict=False)
+        except ValueError:
+            print(f"workshop: --trusted-proxies must list addresses or networks (10.0.0.0/8), got {t!r}",
+                  file=sys.stderr)
+            return 2
+    shop = Workshop(notebook, p, a.host, a.port, run_dir, a.voila_args, use_proxy=workers > 1,
+                    trusted_proxies=trusted)
 
     def _stop(*_: object) -> None:
         raise KeyboardInterrupt
@@ -255,11 +319,17 @@ def main(argv: list[str] | None = None) -> int:
         if qr:
             print(qr)
         print(f"Page to project (link and QR code): {run_dir / 'join.html'}\nCtrl-C stops everything.", flush=True)
+        last = time.monotonic()
         while True:
-            time.sleep(30)
+            time.sleep(2)
+            shop.watch()
+            if time.monotonic() - last < 30:
+                continue
+            last = time.monotonic()
             st = [s for s in shop.statuses() if s]
-            print(f"  kernels: {sum(s['kernels'] for s in st)} of {p.total_cap} "
-                  f"({sum(s['pool'] for s in st)} warm in the pools)", flush=True)
+            # the capacity of the workers that answer, not the plan's: a worker down or restarting holds nobody
+            print(f"  kernels: {sum(s['kernels'] for s in st)} of {sum(s['cap'] for s in st)} "
+                  f"({sum(s['pool'] for s in st)} warm in the pools; {len(st)} of {p.workers} workers up)", flush=True)
     except KeyboardInterrupt:
         print("\nstopping...", flush=True)
     finally:

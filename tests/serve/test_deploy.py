@@ -47,7 +47,7 @@ def test_every_part_is_there():
 
 def test_pod_memory_fits_its_kernel_cap():
     (container,) = _kind("Deployment")["spec"]["template"]["spec"]["containers"]
-    env = {e["name"]: int(e["value"]) for e in container["env"]}
+    env = {e["name"]: int(e["value"]) for e in container["env"] if e["value"].isdigit()}
     limit = _mib(container["resources"]["limits"]["memory"])
     assert env["ROOM"] <= env["CAP"], "the warm pool must fit under the cap"
     assert env["CAP"] * KERNEL_MIB + WORKER_MIB <= limit, (
@@ -76,3 +76,14 @@ def test_dockerfile_copies_what_exists_and_runs_the_launcher():
         for src in sources:
             assert (root / src).exists(), f"Dockerfile copies {src}, which is not in the repository"
     assert '"stepguide.serve.workshop"' in text
+
+
+def test_the_pod_believes_its_ingress_about_the_device():
+    """The pod limits pages per device address; behind the Ingress that address comes from X-Forwarded-For,
+    which the pod believes only from the networks TRUSTED_PROXIES names (else every visitor is one device)."""
+    import ipaddress
+
+    (container,) = _kind("Deployment")["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e["value"] for e in container["env"]}
+    networks = [ipaddress.ip_network(n, strict=False) for n in env["TRUSTED_PROXIES"].split(",")]
+    assert any(ipaddress.ip_address("10.244.1.7") in n for n in networks), "a common pod network is trusted"

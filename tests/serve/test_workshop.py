@@ -9,8 +9,8 @@ import pytest
 
 from stepguide.serve.balancer import COOKIE, haproxy_binary, haproxy_config
 from stepguide.serve.join import join_page, share_url
-from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, auto_cap
-from stepguide.serve.room_pages import room_full_html
+from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, auto_cap, client_address, refuses_page_request
+from stepguide.serve.room_pages import not_a_page_html, room_full_html, too_many_pages_html
 from stepguide.serve.workshop import WORKER_MIB, plan_room, say_why_capped
 
 
@@ -113,10 +113,60 @@ def test_join_page_escapes_the_url_and_draws_a_qr_code():
     assert "<svg" in html
 
 
-def test_room_full_page_is_self_contained():
-    html = room_full_html(45)
-    assert "The room is full" in html and 'content="45"' in html
+def test_haproxy_writes_the_client_address_itself():
+    """The workers count pages per device from X-Forwarded-For: the proxy must overwrite the client's own."""
+    cfg = haproxy_config("0.0.0.0", 8866, [9001, 9002])
+    assert "http-request set-header X-Forwarded-For %[src]" in cfg
+    assert "option forwardfor" not in cfg  # that would append to a header the client may have forged
+
+
+@pytest.mark.parametrize("html", [room_full_html(45), too_many_pages_html(45), not_a_page_html()])
+def test_the_pages_that_turn_a_visitor_away_are_self_contained(html):
     assert "<script" not in html and "http" not in html.replace('http-equiv', '')
+    assert len(html) < 4096
+
+
+def test_room_pages_say_what_happened():
+    assert "The room is full" in room_full_html(45) and 'content="45"' in room_full_html(45)
+    assert "Too many pages from your device" in too_many_pages_html(15) and 'content="15"' in too_many_pages_html(15)
+    assert "Open the guide as a page" in not_a_page_html() and "refresh" not in not_a_page_html()
+
+
+@pytest.mark.parametrize(
+    ("headers", "refused"),
+    [
+        ({}, False),  # curl, an old browser: the per-device limits and the claim timeout deal with it
+        ({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none"}, False),
+        ({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "cross-site"}, False),
+        ({"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty", "Sec-Fetch-Site": "cross-site"}, True),
+        ({"Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty", "Sec-Fetch-Site": "same-origin"}, True),
+        ({"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}, True),
+        ({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe", "Sec-Fetch-Site": "cross-site"}, True),
+        ({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Purpose": "prefetch;prerender"}, True),
+        ({"Purpose": "prefetch"}, True),
+        ({"Sec-Fetch-Mode": " Navigate ", "Sec-Fetch-Dest": "DOCUMENT"}, False),
+    ],
+)
+def test_only_a_navigation_to_the_page_may_take_a_kernel(headers, refused):
+    assert refuses_page_request(headers) is refused
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "trusted", "expected"),
+    [
+        ("10.0.0.9", None, ["127.0.0.1"], "10.0.0.9"),
+        ("10.0.0.9", "1.2.3.4", ["127.0.0.1"], "10.0.0.9"),  # a client naming someone else is not believed
+        ("127.0.0.1", "10.0.0.7", ["127.0.0.1"], "10.0.0.7"),
+        ("127.0.0.1", "6.6.6.6, 10.0.0.7", ["127.0.0.1"], "10.0.0.7"),  # only the proxy's own, last entry
+        ("127.0.0.1", "not-an-address", ["127.0.0.1"], "127.0.0.1"),
+        ("::1", "fd00::5", ["127.0.0.1", "::1"], "fd00::5"),
+        ("10.1.2.3", "10.0.0.7", ["10.1.0.0/16"], "10.0.0.7"),  # a proxy network (a cluster's ingress)
+        ("10.2.2.3", "10.0.0.7", ["10.1.0.0/16", "garbage"], "10.2.2.3"),
+        (None, "10.0.0.7", ["127.0.0.1"], "?"),
+    ],
+)
+def test_the_client_address_is_the_trusted_proxys_word_or_the_peer(peer, forwarded, trusted, expected):
+    assert client_address(peer, forwarded, trusted) == expected
 
 
 @pytest.mark.parametrize(
@@ -131,3 +181,52 @@ def test_available_memory_respects_a_container_limit(tmp_path, limit, current, e
     host = available_mib(tmp_path / "absent")  # no cgroup files: the host's MemAvailable
     got = available_mib(tmp_path)
     assert got == pytest.approx(min(host, expected_at_most) if expected_at_most else host, rel=0.05)
+
+
+def test_workers_believe_haproxy_and_the_named_proxies(tmp_path):
+    from stepguide.serve.workshop import Workshop
+
+    shop = Workshop(tmp_path / "nb.ipynb", plan_room(2, 1, cap=4), "127.0.0.1", 8866, tmp_path, ["--x=1"],
+                    use_proxy=False, trusted_proxies=["10.0.0.0/8"])
+    trusted = [a.split("=", 1)[1] for a in shop.voila_args if a.startswith("--RoomKernelManager.trusted_proxies=")]
+    assert trusted == ["127.0.0.1", "::1", "10.0.0.0/8"] and shop.voila_args[-1] == "--x=1"
+
+
+def test_workshop_rejects_a_proxy_that_is_no_address(tmp_path, capsys):
+    from stepguide.serve.workshop import main
+
+    assert main(["--trusted-proxies", "10.0.0.0/8,ingress", "--workers", "1", "--cap", "4",
+                 "--run-dir", str(tmp_path)]) == 2
+    assert "--trusted-proxies" in capsys.readouterr().err
+
+
+def test_a_new_page_goes_to_a_worker_with_room(tmp_path):
+    """Issue 19, items 4 and 6: page requests ignore the worker cookie and skip full workers; when none can take
+    one, HAProxy answers with the room's own page."""
+    from stepguide.serve.balancer import room_full_response
+
+    full = tmp_path / "room_full.http"
+    full.write_text(room_full_response(room_full_html(60), 60))
+    cfg = haproxy_config("127.0.0.1", 8866, [9001, 9002], room_full=str(full))
+    pages = cfg[cfg.index("backend pages"):]
+    assert "use_backend pages if { method GET } { path / }" in cfg
+    assert "room.json?admit=1" in pages and "ignore-persist" not in pages  # (that would set no cookie)
+    assert "option redispatch 1" in pages and "redispatch" not in cfg[:cfg.index("backend pages")]
+    assert f"errorfile 503 {full}" in pages
+    raw = full.read_bytes().decode()
+    head, body = raw.split("\r\n\r\n", 1)
+    assert head.startswith("HTTP/1.0 503") and "Retry-After: 60" in head
+    assert f"Content-Length: {len(body.encode())}" in head and "The room is full" in body
+    if haproxy_binary():
+        path = tmp_path / "haproxy.cfg"
+        path.write_text(cfg)
+        result = subprocess.run([haproxy_binary(), "-c", "-f", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_one_source_holds_a_bounded_share_of_the_connections():
+    cfg = haproxy_config("0.0.0.0", 8866, [9001], per_source=50)
+    assert "tcp-request connection track-sc0 src" in cfg and "sc0_conn_cur gt 50" in cfg
+    assert "timeout http-request 10s" in cfg
+    with pytest.raises(ValueError, match="per_source"):
+        haproxy_config("0.0.0.0", 8866, [9001], per_source=0)
