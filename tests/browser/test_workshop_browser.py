@@ -119,7 +119,7 @@ def test_a_visitor_pinned_to_a_full_worker_gets_a_page_on_the_other(room):
     async def go() -> tuple[list[Visit], Visit, str | None]:
         # Fill w1 through its own port, each page from its own device.
         filled: list[Visit] = []
-        while room.statuses()[0]["admit"] and len(filled) < room.plan["cap"]:
+        while room.statuses()[0]["admit"] and len(filled) < room.plan["caps"][0]:
             v = await Visit(f"http://127.0.0.1:{full_port}/", client=f"10.9.0.{len(filled) + 1}").open()
             assert v.outcome == "ok", v.error
             filled.append(v)
