@@ -62,7 +62,7 @@ lint: install
 
 ## make test: install what the tests need, check the code (make lint), then run unit, notebook (nbval) and browser tests
 test: install chromium haproxy lint
-	$(PY) -m pytest -q -p no:cacheprovider --nbval-lax tests notebooks
+	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile --nbval-lax tests notebooks
 
 ## make test-fast: make lint and everything but the browser tests
 test-fast: install lint
