@@ -33,24 +33,32 @@ from stepguide.serve.room import (
 
 STATUS_ROUTE = "stepguide/room.json"
 
-ROOM_FULL_PAGE = resources.files(__package__).joinpath("room_full.html")
-TOO_MANY_PAGES_PAGE = resources.files(__package__).joinpath("too_many_pages.html")
-NOT_A_PAGE_PAGE = resources.files(__package__).joinpath("not_a_page.html")
+def notice_html(page: str, retry_after: int | None = None) -> str:
+    """One of the room's notices (``room_full``, ``too_many_pages``, ``not_a_page``: ``<page>.body.html``, its
+    title in its first line) in the one page shell, ``notice.html``: self-contained (no script, no request to
+    anywhere), reloading itself after ``retry_after`` seconds when given."""
+    files = resources.files(__package__)
+    first, body = files.joinpath(f"{page}.body.html").read_text(encoding="utf-8").split("\n", 1)
+    title = first.removeprefix("<!-- title: ").removesuffix(" -->")
+    refresh = "" if retry_after is None else f'<meta http-equiv="refresh" content="{int(retry_after)}">\n'
+    shell = files.joinpath("notice.html").read_text(encoding="utf-8")
+    page_html = shell.replace("{{refresh}}", refresh).replace("{{title}}", title).replace("{{body}}", body)
+    return page_html.replace("{{retry_after}}", str(int(retry_after or 0)))
 
 
 def room_full_html(retry_after: int = RETRY_AFTER_S) -> str:
-    """The styled 503 page (self-contained: no script, no request to anywhere)."""
-    return ROOM_FULL_PAGE.read_text(encoding="utf-8").replace("{{retry_after}}", str(int(retry_after)))
+    """The styled 503 page, reloading itself."""
+    return notice_html("room_full", retry_after)
 
 
 def too_many_pages_html(retry_after: int = PAGES_RETRY_AFTER_S) -> str:
-    """The styled 429 page for a device holding too many pages (self-contained, reloads itself)."""
-    return TOO_MANY_PAGES_PAGE.read_text(encoding="utf-8").replace("{{retry_after}}", str(int(retry_after)))
+    """The styled 429 page for a device holding too many pages, reloading itself."""
+    return notice_html("too_many_pages", retry_after)
 
 
 def not_a_page_html() -> str:
     """The 403 page for a request that is no visit of the page (a background fetch, a frame): no reload."""
-    return NOT_A_PAGE_PAGE.read_text(encoding="utf-8")
+    return notice_html("not_a_page")
 
 
 def _page_handler_class() -> type:
