@@ -20,16 +20,15 @@ from typing import Any
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from stepguide.serve.room import (
-    ARRIVAL,
+from stepguide.serve.admission import (
     PAGES_RETRY_AFTER_S,
     RETRY_AFTER_S,
     NotAPage,
     RoomFull,
-    RoomKernelManager,
     client_address,
     refuses_page_request,
 )
+from stepguide.serve.room import ARRIVAL, RoomKernelManager
 
 STATUS_ROUTE = "stepguide/room.json"
 

@@ -44,10 +44,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from stepguide.serve import balancer
+from stepguide.serve.admission import KERNEL_MIB, RESERVE_MIB, RETRY_AFTER_S, auto_cap, available_mib
 from stepguide.serve.join import join_page, qr_text, share_url
 from stepguide.serve.processes import stop_processes
 from stepguide.serve.project import project_root
-from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, RETRY_AFTER_S, auto_cap, available_mib
 from stepguide.serve.room_pages import room_full_html
 
 #: Resident memory of one Voila worker with 30 pages open, MiB (2 workers and HAProxy: 326-352 MiB,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stepguide.serve.room import KERNEL_MIB
+from stepguide.serve.admission import KERNEL_MIB
 from stepguide.serve.workshop import WORKER_MIB
 
 yaml = pytest.importorskip("yaml")

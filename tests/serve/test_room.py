@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from stepguide.serve.room import KERNEL_MIB
+from stepguide.serve.admission import KERNEL_MIB
 from testing.visitor import Visit
 
 pytestmark = pytest.mark.browser

@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
+from stepguide.serve.admission import KERNEL_MIB, RESERVE_MIB, auto_cap, client_address, refuses_page_request
 from stepguide.serve.balancer import COOKIE, haproxy_binary, haproxy_config
 from stepguide.serve.join import join_page, share_url
-from stepguide.serve.room import KERNEL_MIB, RESERVE_MIB, auto_cap, client_address, refuses_page_request
 from stepguide.serve.room_pages import not_a_page_html, room_full_html, too_many_pages_html
 from stepguide.serve.workshop import WORKER_MIB, plan_room, say_why_capped
 
@@ -174,7 +174,7 @@ def test_the_client_address_is_the_trusted_proxys_word_or_the_peer(peer, forward
     [("max", "0", None), (str(3 * 2**30), str(2**30), 2048.0), ("garbage", "0", None)],
 )
 def test_available_memory_respects_a_container_limit(tmp_path, limit, current, expected_at_most):
-    from stepguide.serve.room import available_mib
+    from stepguide.serve.admission import available_mib
 
     (tmp_path / "memory.max").write_text(limit + "\n")
     (tmp_path / "memory.current").write_text(current + "\n")
