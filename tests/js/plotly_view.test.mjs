@@ -7,7 +7,7 @@ import { staticModule } from "./load.mjs";
 
 const view = await staticModule("plotly_view.js");
 const { CONFIG, NARROW, chartHeight, darken, keepMeta, narrow, plotConfig, prepare, roleOf, scaleFonts, share, slug,
-  titleText, walk, wrapTitle, wrapWords } = view;
+  titleText, walk, wrapTitle } = view;
 
 // The shape of PlotlyView's `_palette` trait: {id: [light, dark]} (data/palette.csv).
 const PALETTE = {
@@ -169,57 +169,18 @@ test("slug: a chart's name as a file name", () => {
   assert.equal(slug("x".repeat(80)).length, 60);
 });
 
-// A column chart as charts/figures.py builds it: five long labels, the mark over the first, a caption below.
-const columns = () => ({
-  data: [{ type: "bar", x: ["Up 15+", "Up 5-14", "Flat (±4)", "Down 5-9", "Down 10+"], y: [20, 35, 25, 15, 5] }],
-  layout: { height: 290, margin: { t: 40, b: 51 }, font: { size: 12 }, xaxis: { type: "category" },
-    annotations: [
-      { name: "you-are-here", text: "You are here", x: "Up 15+", y: 20, xref: "x", yref: "y", ax: 0, ay: -50,
-        font: { size: 12, color: "#D55E00" } },
-      { name: "source", text: "Source: The article's rough pattern from talking to students and program directors; it varies by year.",
-        x: 0, y: 0, xref: "paper", yref: "paper", yanchor: "top", yshift: -30, font: { size: 10 } }] },
-});
 
-test("wrapWords: words onto lines of at most `per` characters, a longer word alone on its line", () => {
-  assert.deepEqual(wrapWords("Flat (±4)", 5), ["Flat", "(±4)"]);
-  assert.deepEqual(wrapWords("a<br>b c", 10), ["a b c"]);
-  assert.deepEqual(wrapWords("Rehabilitation x", 4), ["Rehabilitation", "x"]);
-});
-
-test("narrow: at phone width the mark becomes its column's label, labels stay level, the caption moves down", () => {
-  const fig = columns();
-  const phone = narrow(fig, 338);
-  const { xaxis, annotations, margin } = phone.layout;
-  assert.equal(annotations.some((a) => a.name === "you-are-here"), false); // no arrow label over the bars
-  assert.equal(xaxis.tickangle, 0);
-  assert.match(xaxis.ticktext[0], /^<b>Up 15\+<\/b>(<br> )*<br><span style="color:#D55E00"><b>You are here<\/b><\/span>$/);
-  assert.deepEqual(xaxis.tickvals, fig.data[0].x);
-  const source = annotations.find((a) => a.name === "source");
-  assert.ok(source.yshift < -30 && margin.b > 51, "the caption goes below the longer labels, the margin grows");
-  assert.ok(source.text.split("<br>").every((line) => line.length * 10 * 0.58 <= 338 - 50));
-  assert.equal(fig.layout.annotations.length, 2, "the figure itself is not changed");
+test("narrow: below NARROW px the layout keys the builder made for a phone (meta.narrow) replace the wide ones", () => {
+  const phone = { height: 400, margin: { t: 40, b: 90 }, xaxis: { ticktext: ["<b>A</b><br><b>You are here</b>"] } };
+  const fig = { data: [], layout: { height: 300, margin: { t: 40, b: 50 }, title: { text: "T" },
+    xaxis: { type: "category" }, meta: { chart: "C5", narrow: phone } } };
+  const small = narrow(fig, 338);
+  assert.equal(small.layout.height, 400);
+  assert.equal(small.layout.xaxis, phone.xaxis);
+  assert.equal(small.layout.title, fig.layout.title); // what the phone layout leaves alone stays
+  assert.equal(fig.layout.height, 300, "the figure itself is not changed");
   assert.equal(narrow(fig, NARROW), fig); // wide enough: as it is
   assert.equal(narrow(fig, 0), fig); // width not known yet
-});
-
-test("narrow: row labels wrap and the chart grows so neighbouring rows' lines never meet", () => {
-  const names = ["Dermatology", "Physical Medicine and Rehabilitation", "Internal Medicine", "Obstetrics and Gynecology"];
-  const fig = { data: [{ type: "scatter", x: [257, 247, 250, 249], y: names }],
-    layout: { height: 200, margin: { t: 40, b: 60 }, xaxis: { range: [240, 260] },
-      yaxis: { type: "category", range: [4.4, -0.6], tickvals: names, ticktext: names },
-      annotations: [{ name: "you-are-here", text: "You are here", x: 250, y: "Internal Medicine", xref: "x", yref: "y",
-        ax: -60, ay: 0, font: { size: 12, color: "#D55E00" } },
-      { name: "your score", text: "You: 248 (±6: 242-254)", x: 248, y: 0, xref: "x", yref: "paper", xanchor: "left",
-        showarrow: false, font: { size: 11 } }] } };
-  const { layout } = narrow(fig, 338);
-  assert.ok(layout.yaxis.ticktext[1].includes("<br>"));
-  assert.match(layout.yaxis.ticktext[2], /You are here/);
-  assert.ok(layout.height > 200);
-  const score = layout.annotations.find((a) => a.name === "your score");
-  assert.ok(score.xshift !== undefined, "the score's label moved to where it fits");
-});
-
-test("narrow: a flow diagram (meta.min_width) keeps its own layout; the page scrolls it sideways instead", () => {
-  const flow = { data: [], layout: { meta: { min_width: 600 }, annotations: [{ name: "source", text: "a b c" }] } };
-  assert.equal(narrow(flow, 338), flow);
+  assert.equal(prepare(fig, { width: 338 }).layout.height, 400);
+  assert.equal(prepare(fig, { width: 338, print: 680 }).layout.height, 300); // paper is never a phone
 });

@@ -58,168 +58,11 @@ export function wrapTitle(layout, width) {
     margin: { ...margin, t: (margin.t || 80) + Math.ceil((lines.length - 1) * size * 1.25) } };
 }
 
-// ---- narrow charts (phones): the figure's layout was made for ~600 px; redo what does not fit the width ----
-export const NARROW = 560; // px: below this width a chart is laid out again for it
-const GLYPH = 0.58; // an average glyph's width, in font sizes (system-ui)
-const LINE_PX = 15; // px per line of small text (charts/look.py LINE)
-const HERE = "you-are-here";
-
-const plain = (text) => String(text).replace(/<br>/g, " ").replace(/\s+/g, " ").trim();
-const textWidth = (text, size) => plain(text).replace(/<[^>]*>/g, "").length * size * GLYPH;
-
-export function wrapWords(text, per) {
-  const lines = [];
-  for (const word of plain(text).split(" ")) {
-    const n = lines.length - 1;
-    if (n >= 0 && `${lines[n]} ${word}`.length <= per) lines[n] += ` ${word}`;
-    else lines.push(word);
-  }
-  return lines;
-}
-
-const perLine = (width, size) => Math.max(10, Math.floor(width / (size * GLYPH)));
-
-// The caption (name "source") moves down by `dy` px and the bottom margin grows to keep it on the chart.
-function lower(layout, dy) {
-  if (!dy) return;
-  layout.margin = { ...layout.margin, b: (layout.margin?.b || 0) + dy };
-  for (const a of layout.annotations || []) if (a.name === "source") a.yshift = (a.yshift || 0) - dy;
-}
-
-// Notes under the title and the source caption (both start at the plot's left edge) and a several-line x axis
-// title (under the plot) re-wrapped to the plot's width; the margins follow.
-function rewrapText(layout, width) {
-  const notes = (layout.annotations || []).filter((a) => a.name === "note" && typeof a.text === "string");
-  let before = 0;
-  let after = 0;
-  for (const a of notes) {
-    const lines = wrapWords(a.text, perLine(width - 16, a.font?.size || 11));
-    a.yshift = 4 + LINE_PX * after;
-    before += a.text.split("<br>").length;
-    after += lines.length;
-    a.text = lines.join("<br>");
-  }
-  if (after !== before) layout.margin = { ...layout.margin, t: (layout.margin?.t || 0) + LINE_PX * (after - before) };
-  for (const a of layout.annotations || []) {
-    if (a.name !== "source" || typeof a.text !== "string") continue;
-    const old = a.text.split("<br>").length;
-    const lines = wrapWords(a.text, perLine(width - 16, a.font?.size || 10));
-    a.text = lines.join("<br>");
-    layout.margin = { ...layout.margin, b: (layout.margin?.b || 0) + LINE_PX * (lines.length - old) };
-  }
-  // A several-line x axis title (the matched chart's key): each of its lines wrapped, the caption below it.
-  const title = layout.xaxis?.title;
-  if (title && typeof title.text === "string" && title.text.includes("<br>")) {
-    const old = title.text.split("<br>");
-    const lines = old.flatMap((line) => wrapWords(line, perLine(width - 16, title.font?.size || 11)));
-    layout.xaxis = { ...layout.xaxis, title: { ...title, text: lines.join("<br>") } };
-    lower(layout, LINE_PX * (lines.length - old.length));
-  }
-}
-
-// Column labels that would be turned on their side (and run into the caption) wrap onto lines instead.
-function wrapColumns(layout, data, width) {
-  const trace = data[0];
-  const axis = layout.xaxis;
-  if (!trace || !axis || axis.type !== "category" || axis.ticktext || trace.orientation === "h") return;
-  const labels = (trace.x || []).map(String);
-  if (!labels.length) return;
-  const size = axis.tickfont?.size || layout.font?.size || 12;
-  const slot = (width - 70) / labels.length;
-  if (!labels.some((l) => textWidth(l, size) > slot - 6)) return;
-  const per = Math.max(4, Math.floor((slot - 6) / (size * GLYPH)));
-  const wrapped = labels.map((l) => wrapWords(l, per));
-  layout.xaxis = { ...axis, tickvals: labels, ticktext: wrapped.map((l) => l.join("<br>")), tickangle: 0 };
-  lower(layout, Math.ceil(size * 1.3) * (Math.max(...wrapped.map((l) => l.length)) - 1));
-}
-
-// "You are here" on a phone: no arrow and label over the bars (there is no room beside them), the marked
-// category's own label says it instead, in bold and in the mark's colour.
-function markCategory(layout, data) {
-  const annotations = layout.annotations || [];
-  const i = annotations.findIndex((a) => a.name === HERE && typeof a.text === "string");
-  if (i < 0) return;
-  const a = annotations[i];
-  const trace = data[0] || {};
-  const rows = layout.yaxis?.type === "category" && a.yref === "y" && typeof a.x === "number";
-  const key = rows ? "yaxis" : "xaxis";
-  const axis = layout[key];
-  if (!axis || axis.type !== "category") return;
-  const cats = (axis.tickvals || trace[rows ? "y" : "x"] || []).map(String);
-  const k = cats.indexOf(String(rows ? a.y : a.x));
-  if (k < 0) return;
-  const text = (axis.ticktext || cats).map(String);
-  const lines = (t) => t.split("<br>").length;
-  // Under a column the mark has a line of its own, below every label's lines: wider than its column, it
-  // then meets no other label (and the labels stay level, never turned on their side).
-  const pad = rows ? 0 : Math.max(...text.map(lines)) - lines(text[k]);
-  text[k] = `<b>${text[k]}</b>${"<br> ".repeat(pad)}<br><span style="color:${a.font?.color || "inherit"}"><b>${a.text}</b></span>`;
-  layout[key] = { ...axis, tickvals: cats, ticktext: text, ...(rows ? {} : { tickangle: 0 }) };
-  annotations.splice(i, 1);
-  if (!rows) lower(layout, Math.ceil((axis.tickfont?.size || layout.font?.size || 12) * 1.3));
-}
-
-// The category labels of a horizontal chart (the matched chart's specialties) wrapped to 40 % of the width.
-function wrapRows(layout, data, width) {
-  const trace = data[0];
-  const axis = layout.yaxis;
-  if (!trace || !axis || axis.type !== "category" || !Array.isArray(trace.y)) return;
-  const per = perLine(width * 0.4, axis.tickfont?.size || layout.font?.size || 12);
-  const names = (axis.tickvals || trace.y).map(String);
-  layout.yaxis = { ...axis, tickvals: names, ticktext: names.map((l) => wrapWords(l, per).join("<br>")) };
-}
-
-// Where the plot starts: after the row labels of a horizontal chart, else after the value axis' numbers.
-function plotLeft(layout) {
-  const axis = layout.yaxis;
-  if (axis?.type !== "category" || !axis.ticktext) return 50;
-  const size = axis.tickfont?.size || layout.font?.size || 12;
-  return 16 + Math.max(...axis.ticktext.flatMap((t) => String(t).replace(/<(?!br>)[^>]*>/g, "").split("<br>"))
-    .map((line) => textWidth(line, size)));
-}
-
-// Rows of several lines need a taller plot: it grows until each two neighbouring rows' lines fit between
-// their ticks (plotly spaces the rows evenly).
-function fitRows(layout) {
-  const axis = layout.yaxis;
-  if (axis?.type !== "category" || !axis.ticktext || !Array.isArray(axis.range)) return;
-  const line = (axis.tickfont?.size || layout.font?.size || 12) * 1.3;
-  const counts = axis.ticktext.map((t) => String(t).split("<br>").length);
-  const pair = Math.max(1, ...counts.slice(1).map((n, i) => (n + counts[i]) / 2));
-  const need = Math.abs(axis.range[1] - axis.range[0]) * (line * pair + 6);
-  const height = Number(layout.height) || 360;
-  const have = height - (layout.margin?.t || 0) - (layout.margin?.b || 0);
-  if (need > have) layout.height = Math.ceil(height + need - have);
-}
-
-// A label beside a value on the x axis (the matched chart's "You: 248 (±6...)") goes to the side with room.
-function keepInside(layout, plotWidth) {
-  const range = layout.xaxis?.range;
-  if (!Array.isArray(range) || range[1] === range[0]) return;
-  for (const a of layout.annotations || []) {
-    if (a.xref !== "x" || typeof a.x !== "number" || a.showarrow !== false || typeof a.text !== "string") continue;
-    const at = ((a.x - range[0]) / (range[1] - range[0])) * plotWidth;
-    const need = textWidth(a.text, a.font?.size || 12) + 8;
-    const fits = a.xanchor === "left" ? at + need <= plotWidth : a.xanchor === "right" ? at - need >= 0 : true;
-    if (fits) continue;
-    if (at + need <= plotWidth) Object.assign(a, { xanchor: "left", xshift: 4 });
-    else if (at - need >= 0) Object.assign(a, { xanchor: "right", xshift: -4 });
-    else Object.assign(a, { xanchor: "left", xshift: Math.round(Math.max(-at, plotWidth - need - at)) }); // over the line
-  }
-}
-
+// Below NARROW px: the layout the builder made for a phone (charts/look.py, layout.meta.narrow).
+export const NARROW = 560;
 export function narrow(fig, width) {
-  if (!width || width >= NARROW || fig.layout?.meta?.min_width) return fig;
-  const layout = { ...fig.layout, annotations: (fig.layout.annotations || []).map((a) => ({ ...a })) };
-  const data = fig.data || [];
-  wrapRows(layout, data, width);
-  wrapColumns(layout, data, width);
-  markCategory(layout, data);
-  const plotWidth = width - plotLeft(layout);
-  rewrapText(layout, plotWidth);
-  keepInside(layout, plotWidth - 12);
-  fitRows(layout);
-  return { ...fig, layout };
+  const over = fig.layout?.meta?.narrow;
+  return over && width > 0 && width < NARROW ? { ...fig, layout: { ...fig.layout, ...over } } : fig;
 }
 
 export function chartHeight(layout, k = 1) {
@@ -229,9 +72,9 @@ export function chartHeight(layout, k = 1) {
 
 export function prepare(figure, { k = 1, palette = null, width = 0, print = 0 } = {}) {
   let fig = structuredClone(figure);
+  if (!print) fig = narrow(fig, width);
   if (k !== 1) fig.layout = scaleFonts(fig.layout || {}, k);
   if (palette) fig = darken(fig, palette);
-  if (!print) fig = narrow(fig, width);
   const layout = wrapTitle(fig.layout || {}, print || width);
   delete layout.width;
   layout.autosize = !print;
@@ -302,13 +145,18 @@ function loadPlotly(version) {
   return window[PROMISE];
 }
 
-const isDark = () => document.documentElement.getAttribute("data-sg-theme") === "dark";
+// Our page's theme (html[data-sg-theme]), else JupyterLab's (body[data-jp-theme-light="false"] is dark).
+function isDark() {
+  const ours = document.documentElement.getAttribute("data-sg-theme");
+  return ours ? ours === "dark" : document.body?.getAttribute("data-jp-theme-light") === "false";
+}
 
 function views() {
   if (!window[VIEWS]) {
     const set = (window[VIEWS] = new Set());
-    new MutationObserver(() => set.forEach((redraw) => redraw())).observe(document.documentElement,
-      { attributes: true, attributeFilter: ["data-sg-theme"] });
+    const redraw = new MutationObserver(() => set.forEach((fn) => fn()));
+    redraw.observe(document.documentElement, { attributes: true, attributeFilter: ["data-sg-theme"] });
+    if (document.body) redraw.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light"] });
   }
   return window[VIEWS];
 }
@@ -361,7 +209,7 @@ function mount(model, el) {
   const buttons = ["PNG", "SVG"].map((text) =>
     tools.appendChild(make("button", { type: "button", className: "sg-button sg-button-quiet", textContent: text })));
   return { model, el, box, plot, tools, buttons, Plotly: null, alive: true, wanted: false, broken: false, k: 0,
-    drawn: null, printing: 0, renders: 0, wide: false, narrowAt: false, drawnWidth: 0 };
+    drawn: null, printing: 0, renders: 0, wide: false, narrowAt: false };
 }
 
 const figureOf = (view) => view.model.get("figure") || {};
@@ -387,8 +235,7 @@ function showTools({ model, el, tools }) {
 const prepared = (view, dark) => prepare(figureOf(view), { k: scaleOf(view),
   palette: dark ? view.model.get("_palette") : null, width: view.printing || view.plot.offsetWidth, print: view.printing });
 
-// A figure that needs more width than the box has (a flow diagram: meta.min_width) keeps its width and
-// the box scrolls sideways (and takes focus, so the keyboard scrolls it too), rather than boxes overlapping.
+// A figure wider than its box (a flow: meta.min_width) keeps its width; the box scrolls (and takes focus).
 function fitWidth(view) {
   const { box, plot } = view;
   const need = Number(figureOf(view).layout?.meta?.min_width) || 0;
@@ -415,7 +262,6 @@ function draw(view) {
   const { drawn } = view;
   view.drawn = drawn ? share(keepMeta(next, drawn), drawn) : next;
   view.narrowAt = plot.offsetWidth < NARROW;
-  view.drawnWidth = plot.offsetWidth;
   const config = plotConfig(figureOf(view).config, view.model.get("config"));
   box.setAttribute("role", roleOf(config));
   Plotly.react(plot, view.drawn.data, view.drawn.layout, config)
@@ -473,11 +319,10 @@ function observe(view) {
   const resized = new ResizeObserver((entries) => {
     if (!view.Plotly || !entries.some((e) => e.contentRect.width > 0)) return;
     if (!view.wanted) return want(view);
-    const wasNarrow = view.narrowAt;
-    const nowNarrow = plot.offsetWidth < NARROW;
     const need = Number(figureOf(view).layout?.meta?.min_width) || 0;
-    if ((need && (need > box.clientWidth) !== !!view.wide) || wasNarrow !== nowNarrow || (nowNarrow
-        && Math.abs(plot.offsetWidth - view.drawnWidth) > 24)) return draw(view); // laid out for another width
+    if ((need && need > box.clientWidth) !== view.wide || (plot.offsetWidth < NARROW) !== view.narrowAt) {
+      return draw(view); // laid out for another width
+    }
     cancelAnimationFrame(frame);
     frame = requestAnimationFrame(() => view.alive && plot.offsetParent !== null && plot.data
       && Promise.resolve(view.Plotly.Plots.resize(plot)).catch(() => {}));
