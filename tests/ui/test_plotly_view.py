@@ -264,9 +264,10 @@ def test_jupyter_config_enables_extension() -> None:
 def test_esm_is_small() -> None:
     """The ESM is the only code sent per widget; plotly.js must not be in it.
 
-    14 kB x the dashboard's 9 charts stays a small share of the 0.5 MB websocket budget per session.
+    16 kB x the dashboard's 9 charts stays a small share of the 0.5 MB websocket budget per session. (14 kB
+    until issue 18: following JupyterLab's dark theme, a phone's layout and a flow's sideways scroll.)
     """
-    assert len((STATIC / "plotly_view.js").read_bytes()) < 14_000  # sent as written (the test below)
+    assert len((STATIC / "plotly_view.js").read_bytes()) < 16_000  # sent as written (the test below)
 
 
 def test_esm_is_the_static_file_as_written() -> None:
