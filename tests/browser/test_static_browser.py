@@ -25,6 +25,7 @@ import pytest
 import stepguide as sg
 from conftest import CHROMIUM, CHROMIUM_ARGS
 from dashboard_page import VIEWPORTS, wait_for_state
+from program_pages import walk_case_book
 from stepguide.rules.words import label
 from stepguide.ui.pages.guide import CHAPTERS
 from testing.static_site import BLOCK_OUTSIDE, BUILD, DASHBOARD, StaticServer, build_site
@@ -255,6 +256,10 @@ def test_my_programs_plans_the_sample_in_the_browser_alone(visit, site: StaticSe
     lower = sg.assess(**{**START, "step2": 218})
     wait_for_state(page, lower)
     expect(actions).to_have_text([p.action_label for p in plan_programs(lower, sample_programs())])
+
+    # The program case book, as on the dashboard (program_pages.py): each of its 28 situations opened through the
+    # page's situation link with its cases' programs pasted, every card read back.
+    assert walk_case_book(page, timeout=BOOT) == []
     assert v.blocked == [] and site.failed() == [] and v.problems() == []
 
 
