@@ -4,6 +4,7 @@ link carries the draft's subject and body, the list stays out of the URL, and ax
 every case of the program case book shows on the page as the case book says."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -11,6 +12,7 @@ import pytest
 
 import stepguide as sg
 from dashboard_page import NOTEBOOK, new_page, open_dashboard, serious_axe_violations, type_into_readout
+from stepguide.cohort.program_report import programs_ics
 from stepguide.rules.programs import plan_programs, sample_programs
 from stepguide.rules.words import label, say
 
@@ -75,6 +77,13 @@ def test_my_programs_on_the_dashboard(server, browser, size: str) -> None:
         page.keyboard.press("Tab")
         expect(mail).to_be_focused()
         assert plan.program.name in (mail.get_attribute("aria-label") or "")
+
+        # The downloads are made when clicked, from the plan shown.
+        with page.expect_download() as saved:
+            page.get_by_role("button", name=label("button", "programs_ics")).click()
+        assert saved.value.suggested_filename == "my-programs.ics"
+        a = sg.assess(**START)
+        assert Path(saved.value.path()).read_bytes() == programs_ics(plan_programs(a, sample_programs()), a.cycle)
 
         # The list never reaches the situation link.
         fragment = page.evaluate("() => decodeURIComponent(location.hash)")

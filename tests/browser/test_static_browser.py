@@ -238,6 +238,7 @@ def test_my_programs_plans_the_sample_in_the_browser_alone(visit, site: StaticSe
     """Issue 21 in the static edition: the sample list becomes 12 cards that follow the slider, offline."""
     from playwright.sync_api import expect
 
+    from stepguide.cohort.program_report import programs_csv
     from stepguide.rules.programs import plan_programs, sample_programs
 
     v = visit()
@@ -256,6 +257,9 @@ def test_my_programs_plans_the_sample_in_the_browser_alone(visit, site: StaticSe
     lower = sg.assess(**{**START, "step2": 218})
     wait_for_state(page, lower)
     expect(actions).to_have_text([p.action_label for p in plan_programs(lower, sample_programs())])
+    with page.expect_download() as saved:  # the file is made in the page's Python when clicked
+        page.get_by_role("button", name=label("button", "programs_csv")).click()
+    assert Path(saved.value.path()).read_bytes() == programs_csv(plan_programs(lower, sample_programs()))
 
     # The program case book, as on the dashboard (program_pages.py): each of its 28 situations opened through the
     # page's situation link with its cases' programs pasted, every card read back.
