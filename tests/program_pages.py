@@ -145,8 +145,9 @@ def walk_case_book(page: Any, timeout: float) -> list[str]:
     """On a live dashboard, for each situation of the case book: open it through the page's situation link and
     paste its cases' programs in one go; the differences found (none when every card shows what it should).
 
-    Each situation is given ``timeout`` ms to show. Whichever of the two the kernel takes first, the cards end
-    as the situation's own: a list read under the previous situation is planned again when the new one lands.
+    Each situation is given ``timeout`` ms to show. The paste box's change event goes to the kernel at once and
+    the link's ``hashchange`` in a later task, so the list is read under the previous situation and its cards
+    must follow when the new one lands (as they must when a reader moves a slider): the walk checks that too.
     """
     walk = situations()
     wanted = [expected_cards(s.values, listed(s.cases)) for s in walk]
