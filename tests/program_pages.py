@@ -145,9 +145,9 @@ def walk_case_book(page: Any, timeout: float) -> list[str]:
     """On a live dashboard, for each situation of the case book: open it through the page's situation link and
     paste its cases' programs in one go; the differences found (none when every card shows what it should).
 
-    Each situation is given ``timeout`` ms to show. The paste box's change event goes to the kernel at once and
-    the link's ``hashchange`` in a later task, so the list is read under the previous situation and its cards
-    must follow when the new one lands (as they must when a reader moves a slider): the walk checks that too.
+    Each situation is given ``timeout`` ms to show. In whichever order the kernel takes the link and the paste,
+    the cards must end as the situation's own (that cards follow a moved slider is checked by the sample's
+    tests on both pages).
     """
     walk = situations()
     wanted = [expected_cards(s.values, listed(s.cases)) for s in walk]
