@@ -55,6 +55,7 @@ def test_one_verdict_and_one_chart_per_screen_readable_from_the_back(voila_serve
         assert float(actions.first.evaluate("e => getComputedStyle(e).fontSize").rstrip("px")) >= 28
         tops = [programs.locator(".sg-program-card").nth(i).bounding_box()["y"] for i in range(4)]
         assert abs(tops[0] - tops[2]) < 1 and tops[3] > tops[0]  # three a row
+        assert serious_axe_violations(page) == []  # this screen's cards, in the presenter's type and colours
 
         # Same model: a slider move shows on the current screen and on the first one.
         readout = page.locator(".sg-step2 .widget-readout")
