@@ -278,9 +278,10 @@ def build(out: Path, cache: Path) -> None:
             "--output-dir", out.resolve(), "--template", "stepguide", "--no-sourcemaps", "--ignore-sys-prefix",
             *[arg for ext in FRONT_ENDS for arg in ("--LiteBuildConfig.federated_extensions", labext / ext)],
             cwd=lite, env=checkout_templates())
-    plotly = out / "stepguide" / "static"
-    plotly.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "stepguide" / "ui" / "static" / "vendor" / "plotly-basic.min.js", plotly / "plotly.min.js")
+    # The template's static folder, at the address Voila serves it from (Voici copies none of it).
+    plotly = out / "voila" / "templates" / "stepguide" / "static"
+    shutil.copytree(ROOT / "share" / "jupyter" / "voila" / "templates" / "stepguide" / "static", plotly,
+                    dirs_exist_ok=True)
     # JupyterLite's own application shell (16 MB): its only user was the root index.html, which the front
     # page below replaces; the Voici pages load voici/build/ (tests/test_static_browser.py checks no 404).
     shutil.rmtree(out / "build", ignore_errors=True)

@@ -1,34 +1,14 @@
 """The classes ``voila.json`` plugs into standalone Voila: one identity provider, lean kernels, no-delay websockets.
 
-**The identity provider** (:class:`VoilaIdentityProvider`) is Voila's default one plus three things, because
-``Voila.identity_provider_class`` is standalone Voila's only config hook whose ``get_handlers()`` routes it
-mounts, and the only object that sees every page request:
+**The identity provider** (:class:`VoilaIdentityProvider`) is Voila's default one plus the room's routes
+(:mod:`stepguide.serve.room_pages`: the kernel cap's "room is full" page and ``stepguide/room.json``), because
+``Voila.identity_provider_class`` is standalone Voila's only config hook whose ``get_handlers()`` routes it mounts.
 
-* *the kernel-leak fix.* Voila 0.5.13 leaks one kernel per closed page (voila-dashboards/voila#1458). On
-  ``beforeunload`` the widget manager (``@voila-dashboards/widgets-manager8``) sends::
-
-      navigator.sendBeacon(`${baseUrl}voila/api/shutdown/${kernelId}`,
-                           FormData{_xsrf: <value of the "_xsrf" cookie or "">})
-
-  ``VoilaShutdownKernelHandler`` is a jupyter_server ``APIHandler``, so this POST goes through the usual XSRF
-  check (the ``_xsrf`` form field must match the ``_xsrf`` cookie). Tornado only sets that cookie when a
-  handler reads ``self.xsrf_token``, and standalone Voila never reads it: the notebook page is rendered by
-  ``NotebookRenderer`` (for preheated kernels in the kernel pool, with no request at all), not by
-  ``render_template``. So the beacon sends ``_xsrf=""``, the server answers ``403 '_xsrf' argument missing
-  from POST`` and the kernel runs until it is culled. The provider keeps the XSRF check and sets Tornado's
-  normal ``_xsrf`` cookie on the response to every Voila page GET, as jupyter_server's own HTML pages do;
-  the beacon then sends a matching token and the existing handler shuts the kernel down (with preheated
-  kernels, ``VoilaKernelManager.shutdown_kernel`` also drops it from the notebook's bookkeeping and the pool
-  refills, so the server goes back to ``pool_size`` kernels);
-* *plotly.js as a long-cached file* (:mod:`stepguide.serve.extension`'s route, which Jupyter Server mounts
-  itself as a server extension);
-* *the room's routes* (:mod:`stepguide.serve.room_pages`: the kernel cap's "room is full" page and
-  ``stepguide/room.json``).
-
-On Binder, Voila runs as a Jupyter Server extension, which reads only ``VoilaConfiguration`` and never uses
-this provider: there the server extension serves plotly.js, and JupyterHub >= 4.1 sets its own ``_xsrf``
-cookie when it stores its login cookie, so the beacon should pass (not tested here). A plain ``jupyter
-server``/``jupyter lab`` with no JupyterHub still leaks when ``/voila/render/...`` is opened directly.
+Two things every Voila needs come from our template instead, so they hold without this module (a plain ``voila
+dashboard.ipynb``, JupyterLab's ``/voila/render``, Binder): plotly.js is a static file of the template, and the
+page sets its own ``_xsrf`` cookie when the server set none, so the shutdown beacon that Voila's widget manager
+sends when the tab closes passes Jupyter Server's XSRF check and frees the kernel (voila-dashboards/voila#1458;
+``share/jupyter/voila/templates/stepguide/index.html.j2``).
 
 **Lean kernels** (:class:`VoilaKernelSpecManager`) start without the debugger and the IRI grammar
 (:data:`LEAN_KERNEL_LAUNCHER`). **No-delay websockets** (:class:`NoDelayKernelWebsocketConnection`) turn
@@ -43,11 +23,8 @@ from __future__ import annotations
 from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from jupyter_core.utils import ensure_async
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
-
-from stepguide.serve.extension import handlers as plotly_js_handlers
 
 __all__ = [
     "LEAN_KERNEL_ARGS",
@@ -58,35 +35,17 @@ __all__ = [
 ]
 
 
-def _is_voila_page(handler: Any) -> bool:
-    if handler.request.method != "GET":
-        return False
-    from voila.handler import BaseVoilaHandler
-
-    return isinstance(handler, BaseVoilaHandler)
-
-
 class VoilaIdentityProvider(PasswordIdentityProvider):
-    """Voila's default identity provider that also sets the ``_xsrf`` cookie on page loads and, in standalone
-    Voila, mounts the plotly.js route and the room's routes (see the module docstring).
+    """Voila's default identity provider that also mounts the room's routes in standalone Voila.
 
     Enable with ``{"Voila": {"identity_provider_class": "stepguide.serve.hooks.VoilaIdentityProvider"}}``.
     """
 
-    async def get_user(self, handler: Any) -> Any:
-        user = await ensure_async(super().get_user(handler))
-        if user is not None and _is_voila_page(handler):
-            # JupyterHandler.prepare() assigns current_user right after get_user() returns. Assign it here
-            # first, because Tornado's xsrf_token getter reads current_user to choose the cookie lifetime.
-            handler.current_user = user
-            handler.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie if the browser has none
-        return user
-
     def get_handlers(self) -> list[tuple[Any, ...]]:
-        """The base routes, plus plotly.js and the room's page and status routes in standalone Voila.
+        """The base routes, plus the room's page and status routes in standalone Voila.
 
-        Only standalone Voila mounts these verbatim; Jupyter Server would prefix its ``base_url`` itself and
-        already serves plotly.js through the server extension.
+        Only standalone Voila mounts these verbatim (Jupyter Server would prefix its ``base_url`` itself, and
+        has no room).
         """
         routes: list[tuple[Any, ...]] = list(super().get_handlers())
         from voila.app import Voila
@@ -95,7 +54,6 @@ class VoilaIdentityProvider(PasswordIdentityProvider):
             from stepguide.serve.room_pages import page_handlers
 
             routes[:0] = page_handlers(self.parent)
-            routes.extend(plotly_js_handlers(self.parent.server_url or self.parent.base_url))
         return routes
 
 

@@ -193,7 +193,7 @@ def test_plotly_js_fetched_once_from_the_page_head(server, page) -> None:
     nothing of the internet (the lab template's CDN stylesheets are dropped)."""
     fetched: list[str] = []
     outside: list[str] = []  # a workshop network may have no internet: the page must not need it
-    page.on("request", lambda r: fetched.append(r.url) if "stepguide/static/plotly" in r.url else None)
+    page.on("request", lambda r: fetched.append(r.url) if "stepguide/static/plotly-basic" in r.url else None)
     page.on("request", lambda r: None if r.url.startswith((server.url, "blob:", "data:")) else outside.append(r.url))
     open_dashboard(page, server.url)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 8")
