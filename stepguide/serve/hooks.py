@@ -11,7 +11,8 @@ sends when the tab closes passes Jupyter Server's XSRF check and frees the kerne
 ``share/jupyter/voila/templates/stepguide/index.html.j2``).
 
 **Lean kernels** (:class:`VoilaKernelSpecManager`) start without the debugger and the IRI grammar
-(:data:`LEAN_KERNEL_LAUNCHER`). **No-delay websockets** (:class:`NoDelayKernelWebsocketConnection`) turn
+(:data:`LEAN_KERNEL_LAUNCHER`). **Quiet logs** (:class:`QuietLogFilter`) drop the lines every page visit adds that
+no one running the guide can act on. **No-delay websockets** (:class:`NoDelayKernelWebsocketConnection`) turn
 Nagle's algorithm off on the kernel websocket.
 
 This module holds only what a running server loads; starting and stopping Voila for tests and benchmarks
@@ -20,6 +21,7 @@ lives in ``testing/voila.py`` at the repository root.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
@@ -30,6 +32,7 @@ __all__ = [
     "LEAN_KERNEL_ARGS",
     "LEAN_KERNEL_LAUNCHER",
     "NoDelayKernelWebsocketConnection",
+    "QuietLogFilter",
     "VoilaIdentityProvider",
     "VoilaKernelSpecManager",
 ]
@@ -57,6 +60,26 @@ class VoilaIdentityProvider(PasswordIdentityProvider):
         return routes
 
 
+class QuietLogFilter(logging.Filter):
+    """Drops the server log lines that every page visit adds and no one can act on; every other line stays.
+
+    * ``Notebook <path> is not trusted`` (WARNING): Jupyter's contents manager says it each time Voila reads the
+      notebook. Trust decides whether a notebook's *saved* outputs may run scripts; Voila shows only the outputs it
+      has just computed, so it means nothing here, and signing the notebook would write to the user's own
+      signature database.
+    * ``Adapting from protocol version 5.3 (kernel ...) to 5.4 (client).`` (INFO): the websocket's message-format
+      negotiation, once per page.
+
+    Enable with ``voila.json``'s ``Voila.logging_config`` (a filter on the ``console`` handler).
+    """
+
+    QUIET = ("Notebook %s is not trusted", "Adapting from protocol version ")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.msg if isinstance(record.msg, str) else ""
+        return not message.startswith(self.QUIET)
+
+
 #: Replaces ``-m ipykernel_launcher`` in the python kernel's argv. It does what
 #: ipykernel_launcher does, but first makes two optional imports fail:
 #: * ``debugpy``: ipykernel imports it unconditionally when it is installed,
@@ -66,6 +89,10 @@ class VoilaIdentityProvider(PasswordIdentityProvider):
 #:   builds a Lark grammar, 0.8 to 2.4 s. Any kernel that imports
 #:   ``plotly.io``/``go.FigureWidget`` (plotly -> nbformat -> jsonschema) pays
 #:   it. Without it, jsonschema only skips validating the "iri" formats.
+#: It also drops ipykernel's start-up warning "Kernel is running over TCP without encryption": Voila's kernels
+#: listen on 127.0.0.1 only and every message is signed with the kernel's own key, and its alternative (IPC
+#: sockets) is not portable, so the line, printed once per kernel into the server's log, asks for nothing a
+#: person running the guide can do.
 #: :class:`VoilaKernelSpecManager` also passes :data:`LEAN_KERNEL_ARGS`:
 #: * ``--HistoryManager.enabled=False`` saves a thread, the sqlite3 import
 #:   (~1.6 MiB) and one write per cell to the shared ``~/.ipython`` history
@@ -81,6 +108,8 @@ LEAN_KERNEL_LAUNCHER = (
     "    del sys.path[0]\n"
     "sys.modules['debugpy'] = None\n"
     "sys.modules['rfc3987_syntax'] = None\n"
+    "import logging\n"
+    "logging.getLogger('IPKernelApp').addFilter(lambda r: 'without encryption' not in str(r.msg))\n"
     "from ipykernel import kernelapp\n"
     "kernelapp.launch_new_instance()\n"
 )
