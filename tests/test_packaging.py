@@ -58,6 +58,23 @@ def test_make_test_checks_the_code_before_running_the_tests():
     assert {"ruff", "mypy", "pandas-stubs"} <= {_name(r) for r in pyproject["project"]["optional-dependencies"]["test"]}
 
 
+def test_each_make_target_builds_the_environment_that_fits_its_job():
+    """``make dashboard`` (and lab, workshop) installs the guide alone; the tests add the test extra; the static
+    build has its own ``.venv-static`` with the static extra, which ``.venv`` never gets (its JupyterLite front end
+    would load in every JupyterLab page there); ``make test`` builds both, as its static-edition tests need."""
+    text = (ROOT / "Makefile").read_text()
+    rules = dict(re.findall(r"^([\w$().-]+):([^\n=]*)$", text, re.M))
+    recipes = {target: body for target, body in re.findall(r"^([\w$().-]+):.*\n((?:\t.*\n)+)", text, re.M)}
+    for target in ("dashboard", "lab", "workshop"):
+        assert "$(RUNTIME)" in rules[target].split() and "$(TESTING)" not in rules[target], target
+    assert re.search(r"pip install -q -e \.$", recipes["$(RUNTIME)"], re.M)
+    assert 'pip install -q -e ".[test]"' in recipes["$(TESTING)"]
+    assert "$(STATIC_PY) -m pip install -q -e \".[static]\"" in recipes["$(STATIC_ENV)"]
+    assert "$(STATIC_PY) deploy/static/build_site.py" in recipes["static"]
+    assert {"$(TESTING)", "$(STATIC_ENV)", "lint"} <= set(rules["test"].split())
+    assert "static" not in re.sub(r"\$\(STATIC_\w+\)|STATIC_ONLY", "", recipes["$(RUNTIME)"] + recipes["$(TESTING)"])
+
+
 def test_server_side_imports_stay_light():
     """The Voila server imports our hooks (voila.json); they may not pull in pandas."""
     import subprocess

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -301,6 +302,9 @@ def main(argv: list[str] | None = None) -> None:
     default_cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "stepguide-static"
     parser.add_argument("--cache", type=Path, default=default_cache, help="downloads kept between builds")
     args = parser.parse_args(argv)
+    if importlib.util.find_spec("voici_core") is None or importlib.util.find_spec("jupyterlite_pyodide_kernel") is None:
+        raise SystemExit(f"{sys.executable} lacks the static build's packages: it runs in its own environment "
+                         "(make install-static builds .venv-static; make static builds the site with it)")
     build(args.out, args.cache)
 
 

@@ -127,7 +127,9 @@ def static(a: argparse.Namespace) -> int:
               "wheel for the browser): git clone the repository, then run `make static` there", file=sys.stderr)
         return 2
     out = (a.out or root / "_site").resolve()
-    done = subprocess.run([sys.executable, str(build), "--out", str(out)], env=_server_env())
+    builder = root / ".venv-static" / "bin" / "python"  # its own environment (make install-static)
+    python = str(builder) if builder.is_file() else sys.executable
+    done = subprocess.run([python, str(build), "--out", str(out)], env=_server_env())
     if done.returncode or not a.serve:
         return done.returncode
     shown = "127.0.0.1" if a.host in ("0.0.0.0", "") else a.host
