@@ -19,7 +19,9 @@ import datetime as _dt
 import decimal
 import functools
 import math
+import os
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,18 +44,18 @@ _DARK_PAIRS = {key: [light, DARK[key]] for key, light in PALETTE.items() if DARK
 
 
 def plotly_js_path() -> Path:
-    """The plotly.js file Voila serves from our template: the first found on Jupyter's data path (where Voila
-    looks: ``JUPYTER_PATH``, the user's, the environment's), else the clone's ``share/``."""
-    candidates = []
-    try:
-        from jupyter_core.paths import jupyter_path
-    except ImportError:  # the static edition's in-browser kernel
-        pass
-    else:
-        candidates = [Path(p) for p in jupyter_path("voila", "templates", "stepguide", "static", PLOTLY_BUNDLE)]
-    for path in [*candidates, _CHECKOUT_TEMPLATE / "static" / PLOTLY_BUNDLE]:
+    """The plotly.js file Voila serves from our template: the first found where Voila looks for templates
+    (``JUPYTER_PATH``, then this environment's ``share/jupyter``), else the clone's ``share/``. (Not through
+    jupyter_core: the static edition's kernel has none to spare.)"""
+    roots = [Path(p) for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    roots.append(Path(sys.prefix) / "share" / "jupyter")
+    for root in roots:
+        path = root / "voila" / "templates" / "stepguide" / "static" / PLOTLY_BUNDLE
         if path.is_file():
             return path
+    path = _CHECKOUT_TEMPLATE / "static" / PLOTLY_BUNDLE
+    if path.is_file():
+        return path
     raise FileNotFoundError(f"{PLOTLY_BUNDLE} is not in any stepguide Voila template: reinstall stepguide")
 
 
