@@ -1,7 +1,8 @@
 # One command to start the dashboard, one to run every test; each builds the environment it needs on first use:
 #   .venv         the guide's runtime (make dashboard, lab, workshop); make test adds the test extra to it
-#   .venv-static  the static edition's build (make static): its JupyterLite front end stays out of .venv, whose
-#                 JupyterLab would otherwise load it on every page ("Shared module @jupyterlite/services...")
+#   .venv-static  the static edition's build (make static): .venv's packages plus the static extra, whose JupyterLite
+#                 front end stays out of .venv (JupyterLab there would load it on every page: "Shared module
+#                 @jupyterlite/services doesn't exist")
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -27,10 +28,14 @@ $(TESTING): $(RUNTIME)
 	$(PY) -m pip install -q -e ".[test]"
 	touch $(TESTING)
 
-$(STATIC_ENV): pyproject.toml $(TEMPLATE)
+# .venv-static reaches .venv's packages through a .pth line and installs only the static extra's own (a full second
+# environment would cost CI minutes): what it adds, JupyterLite's front end included, stays out of .venv.
+$(STATIC_ENV): $(RUNTIME)
 	test -x $(STATIC_PY) || $(PYTHON) -m venv $(STATIC_VENV)
-	$(STATIC_PY) -m pip install -q --upgrade pip
-	$(STATIC_PY) -m pip install -q -e ".[static]"
+	$(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' > \
+	  "$$($(STATIC_PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/stepguide-runtime.pth"
+	$(STATIC_PY) -c 'import subprocess, sys, tomllib; extra = tomllib.load(open("pyproject.toml", "rb"))'\
+	'["project"]["optional-dependencies"]["static"]; subprocess.run([sys.executable, "-m", "pip", "install", "-q", *extra], check=True)'
 	touch $(STATIC_ENV)
 
 ## make install: the runtime only (.venv); install-test adds the test extra, install-static builds .venv-static

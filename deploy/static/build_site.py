@@ -216,6 +216,8 @@ def write_landing(out: Path, size_mib: float) -> None:
     """The site's front page: the dashboard, then the chapters (titles from stepguide.ui.pages.guide.CHAPTERS)."""
     from html import escape
 
+    if str(ROOT) not in sys.path:  # this checkout's package (.venv's editable install is not on .venv-static's path)
+        sys.path.insert(0, str(ROOT))
     from stepguide.ui.pages.guide import CHAPTERS
 
     chapters = [("00_start_here", "Start here"), *CHAPTERS]
@@ -239,10 +241,31 @@ def check_versions() -> None:
         raise SystemExit(f"jupyterlite-pyodide-kernel expects Pyodide {PYODIDE_VERSION}; this build pins {PYODIDE}")
 
 
+def environment_shares() -> list[Path]:
+    """``share/jupyter`` of every environment whose packages this build runs on: its own and, in ``.venv-static``
+    (which reaches the guide's ``.venv`` through a ``.pth`` line, so it installs only the build's own packages),
+    ``.venv``'s, where Voila's templates and the widgets' front ends are."""
+    found = [Path(sys.prefix) / "share" / "jupyter"]
+    for entry in map(Path, sys.path):
+        if entry.name == "site-packages" and len(entry.parents) > 2:
+            found.append(entry.parents[2] / "share" / "jupyter")
+    return [p for p in dict.fromkeys(found) if p.is_dir()]
+
+
+def front_end(name: str) -> Path:
+    """A front-end extension's folder, from the first environment that has it."""
+    for share in environment_shares():
+        if (share / "labextensions" / name / "package.json").is_file():
+            return share / "labextensions" / name
+    raise SystemExit(f"front end {name} not found in {[str(p) for p in environment_shares()]}")
+
+
 def checkout_templates() -> dict[str, str]:
-    """The environment for Voici: this checkout's Voila template first (an installed copy may be older)."""
+    """The environment for Voici: this checkout's Voila template first (an installed copy may be older), then the
+    environments' own (Voila's lab and base templates)."""
     env = dict(os.environ)
-    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(ROOT / "share" / "jupyter"), env.get("JUPYTER_PATH")) if p)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(ROOT / "share" / "jupyter"), env.get("JUPYTER_PATH"),
+                                                      *map(str, environment_shares())) if p)
     return env
 
 
@@ -273,11 +296,10 @@ def build(out: Path, cache: Path) -> None:
         contents.mkdir()
         for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
             shutil.copy2(notebook, contents / notebook.name)
-        labext = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
         shutil.rmtree(out, ignore_errors=True)
         run(Path(sys.executable).with_name("voici"), "build", "--lite-dir", lite, "--contents", contents,
             "--output-dir", out.resolve(), "--template", "stepguide", "--no-sourcemaps", "--ignore-sys-prefix",
-            *[arg for ext in FRONT_ENDS for arg in ("--LiteBuildConfig.federated_extensions", labext / ext)],
+            *[arg for ext in FRONT_ENDS for arg in ("--LiteBuildConfig.federated_extensions", front_end(ext))],
             cwd=lite, env=checkout_templates())
     # The template's static folder, at the address Voila serves it from (Voici copies none of it).
     plotly = out / "voila" / "templates" / "stepguide" / "static"
