@@ -69,11 +69,15 @@ class QuietLogFilter(logging.Filter):
       signature database.
     * ``Adapting from protocol version 5.3 (kernel ...) to 5.4 (client).`` (INFO): the websocket's message-format
       negotiation, once per page.
+    * ``The websocket_ping_timeout (90000) cannot be longer than the websocket_ping_interval (30000)`` (Tornado's
+      WARNING at the first page): Jupyter Server gives Tornado its ping settings in milliseconds where Tornado
+      reads seconds, and keeps the websocket alive with its own pings, so the clamp it announces changes nothing.
 
-    Enable with ``voila.json``'s ``Voila.logging_config`` (a filter on the ``console`` handler).
+    Enable with ``voila.json``'s ``Voila.logging_config`` (a filter on the ``console`` handler and on Tornado's
+    ``tornado.general`` logger).
     """
 
-    QUIET = ("Notebook %s is not trusted", "Adapting from protocol version ")
+    QUIET = ("Notebook %s is not trusted", "Adapting from protocol version ", "The websocket_ping_timeout (")
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.msg if isinstance(record.msg, str) else ""
