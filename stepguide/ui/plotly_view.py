@@ -3,9 +3,10 @@
 ``go.FigureWidget`` ships ~5 MB of JavaScript per session through the kernel
 websocket and re-showing a ``go.Figure`` in an ``Output`` costs ~250 ms per
 update.  ``PlotlyView`` syncs only the figure JSON; the browser loads
-plotly.min.js once per page from ``<base_url>stepguide/static/plotly.min.js``
-(served with long-lived cache headers by :mod:`stepguide.serve.extension`) and redraws
-in place with ``Plotly.react``.
+plotly.js once per page from our Voila template's static folder,
+``<base_url>voila/templates/stepguide/static/plotly-basic.min.js?v=<version>``, which every
+Voila serves (standalone, as JupyterLab's or Binder's server extension, under any base URL;
+``?v=`` makes Voila send it with a long cache), and redraws in place with ``Plotly.react``.
 
 plotly itself is never imported here: its import drags in nbformat and
 jsonschema (~2.4 s of kernel start-up), and figure builders return plain dicts.
@@ -17,9 +18,10 @@ import copy
 import datetime as _dt
 import decimal
 import functools
-import importlib.util
 import math
+import os
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,23 +35,28 @@ from stepguide.ui.widgets import STATIC
 
 __all__ = ["PlotlyView", "plotly_js_path", "plotly_version", "to_figure_dict"]
 
-_BASIC_BUNDLE = STATIC / "vendor" / "plotly-basic.min.js"
+#: The plotly.js bundle our template ships (bar, scatter, pie: all the guide draws; a quarter of plotly's full
+#: one, which is most of the dashboard's time to first chart), served at <base_url>voila/templates/stepguide/static/.
+PLOTLY_BUNDLE = "plotly-basic.min.js"
+_CHECKOUT_TEMPLATE = Path(__file__).resolve().parents[2] / "share" / "jupyter" / "voila" / "templates" / "stepguide"
 # The dark page's colours: each chart colour that changes, by id, as [light, dark] (data/palette.csv).
 _DARK_PAIRS = {key: [light, DARK[key]] for key, light in PALETTE.items() if DARK[key] != light}
 
 
 def plotly_js_path() -> Path:
-    """The plotly.js bundle to serve: the vendored basic bundle, else the plotly package's full one.
-
-    The basic bundle (bar, scatter, pie: all the guide draws) is a quarter of the
-    full one's size, which is most of the dashboard's time to first chart.
-    """
-    if _BASIC_BUNDLE.is_file():
-        return _BASIC_BUNDLE
-    spec = importlib.util.find_spec("plotly")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the plotly package is not installed")
-    return Path(list(spec.submodule_search_locations)[0]) / "package_data" / "plotly.min.js"
+    """The plotly.js file Voila serves from our template: the first found where Voila looks for templates
+    (``JUPYTER_PATH``, then this environment's ``share/jupyter``), else the clone's ``share/``. (Not through
+    jupyter_core: the static edition's kernel has none to spare.)"""
+    roots = [Path(p) for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    roots.append(Path(sys.prefix) / "share" / "jupyter")
+    for root in roots:
+        path = root / "voila" / "templates" / "stepguide" / "static" / PLOTLY_BUNDLE
+        if path.is_file():
+            return path
+    path = _CHECKOUT_TEMPLATE / "static" / PLOTLY_BUNDLE
+    if path.is_file():
+        return path
+    raise FileNotFoundError(f"{PLOTLY_BUNDLE} is not in any stepguide Voila template: reinstall stepguide")
 
 
 @functools.cache

@@ -9,6 +9,8 @@ desktop and a phone width. (The README's screenshots come from ``make screenshot
 from __future__ import annotations
 
 import json
+import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -190,16 +192,28 @@ def test_phone_width(server, page) -> None:
 
 def test_plotly_js_fetched_once_from_the_page_head(server, page) -> None:
     """The stepguide Voila template starts the plotly.js download early (the charts reuse it) and asks
-    nothing of the internet (the lab template's CDN stylesheets are dropped)."""
+    nothing of the internet (the lab template's CDN stylesheets are dropped). The visit, and the pool kernel
+    started for the next one, add no warning or error to the server's log (voila.json's QuietLogFilter, the lean
+    kernel launcher): what is left there is worth reading."""
+    server.wait_quiescent()
+    logged = len(server.log_text())
     fetched: list[str] = []
     outside: list[str] = []  # a workshop network may have no internet: the page must not need it
-    page.on("request", lambda r: fetched.append(r.url) if "stepguide/static/plotly" in r.url else None)
+    page.on("request", lambda r: fetched.append(r.url) if "stepguide/static/plotly-basic" in r.url else None)
     page.on("request", lambda r: None if r.url.startswith((server.url, "blob:", "data:")) else outside.append(r.url))
     open_dashboard(page, server.url)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 8")
     assert page.evaluate("() => !!document.querySelector('head script#stepguide-plotly')")
     assert len(fetched) == 1, fetched
     assert outside == []
+    deadline = time.monotonic() + 60
+    while "is filled with" not in server.log_text()[logged:]:  # the pool's kernel for the next visitor
+        assert time.monotonic() < deadline, server.log_text()[logged:]
+        time.sleep(0.2)
+    server.wait_quiescent()  # ... has run the notebook
+    noise = [line for line in server.log_text()[logged:].splitlines()
+             if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Traceback", line)]
+    assert noise == []
 
 
 def test_score_bands_are_shown_with_yours_marked(server, page) -> None:

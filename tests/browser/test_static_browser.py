@@ -223,7 +223,7 @@ def test_the_site_carries_every_package_it_names(site: StaticServer) -> None:
     assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.js" and kernel["disablePyPIFallback"] is True
     assert all(name.replace("_", "-") in lock for name in kernel["loadPyodideOptions"]["packages"])
     assert "://" not in json.dumps(kernel)
-    assert (site.root / "stepguide" / "static" / "plotly.min.js").stat().st_size > 500_000
+    assert (site.root / "voila/templates/stepguide/static/plotly-basic.min.js").stat().st_size > 500_000
     total = sum(f.stat().st_size for f in site.root.rglob("*") if f.is_file())
     assert total <= build_site_module().SIZE_BUDGET_MIB * 2**20
 
