@@ -4,10 +4,11 @@ Spreadsheets save "CSV" in several ways, so each step says what it found rather 
 encoding (UTF-8 with or without BOM, UTF-16, else Windows-1252), the separator (comma, semicolon
 or tab, from the header line) and which header means which input (case, spaces and punctuation
 ignored; aliases in ``data/cohort_headers.csv``). A record with the wrong number of fields or a bad
-value keeps its line number and the reason; every other record is judged by
-:func:`stepguide.assess_frame`, so rows in == rows judged + rows named. Only the well-formed records
-go through pandas' C reader: one vectorised pass over the bytes finds each record's line and field
-count first, which keeps 200,000 rows well inside the time and memory budget (benchmarks/README.md).
+value keeps its line number and the reason; every other record is judged by the rules as
+:func:`stepguide.assess_frame` judges a table (:mod:`stepguide.rules.batch`: each distinct input once), so
+rows in == rows judged + rows named. Only the well-formed records go through pandas' C reader: one vectorised
+pass over the bytes finds each record's line and field count first, which keeps 200,000 rows well inside the
+time and memory budget (benchmarks/README.md).
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ import pandas as pd
 from stepguide.cohort.file import MAX_BYTES, MAX_ROWS, SEPARATORS, decode, find_separator, size_error
 from stepguide.cohort.headers import map_headers
 from stepguide.cohort.records import split_records
-from stepguide.rules.frame import assess_frame
+from stepguide.rules.batch import Judge
+from stepguide.rules.frame import NUMBER_COLUMNS, RESULT_COLUMNS
 from stepguide.rules.inputs import FLAGS, InputError
 from stepguide.rules.words import say
 
@@ -146,7 +148,7 @@ def parse_cohort(source: bytes | bytearray | memoryview | str | os.PathLike[str]
 
 
 def judge_cohort(parsed: ParsedCohort, progress: Progress | None = None) -> Cohort:
-    """The judging half of :func:`read_cohort`: every row through :func:`assess_frame`, malformed rows named."""
+    """The judging half of :func:`read_cohort`: every row through the rules, malformed rows named."""
     step = progress or (lambda fraction, text: None)
     verdicts = _judge(parsed.inputs, step)
     bad = parsed.fields != parsed.width
@@ -201,14 +203,25 @@ def _field_count_error(got: int, want: int, sep: str) -> str:
 
 
 def _judge(inputs: pd.DataFrame, step: Progress) -> pd.DataFrame:
-    """:func:`assess_frame` over chunks of rows: progress after each, and a bounded peak for big files."""
-    n, parts = len(inputs), []
+    """The rules over chunks of rows (:class:`~stepguide.rules.batch.Judge`, as :func:`assess_frame` uses it, its
+    memories kept from chunk to chunk): progress after each chunk, each distinct input judged once, and the
+    peak memory of a chunk's lists, not the file's."""
+    judge, n = Judge(), len(inputs)
+    out = {name: np.empty(n, dtype=object) for name in (*RESULT_COLUMNS, "error") if name not in NUMBER_COLUMNS}
+    numbers = {name: (np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)) for name in NUMBER_COLUMNS}
     for start in range(0, n, CHUNK_ROWS):
+        end = min(start + CHUNK_ROWS, n)
         try:
-            out = assess_frame(inputs.iloc[start:start + CHUNK_ROWS])
+            judged = judge.judge({c: inputs[c].iloc[start:end].tolist() for c in inputs.columns})
         except InputError as exc:  # missing required columns: the whole file, not one row
             raise ValueError(f"file: {exc.problem}") from None
-        parts.append(out[[c for c in out.columns if c not in inputs.columns]])
-        done = min(start + CHUNK_ROWS, n)
-        step(done / n, say("cohort_judged", done=done, rows=n))
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+        for name, column in out.items():
+            column[start:end] = judged.errors if name == "error" else judged.column(name)
+        for name, (values, missing) in numbers.items():
+            got = judged.column(name)
+            missing[start:end] = [v is None for v in got]
+            values[start:end] = [0 if v is None else v for v in got]
+        step(end / n, say("cohort_judged", done=end, rows=n))
+    columns: dict[str, Any] = {name: pd.arrays.IntegerArray(*numbers[name]) if name in numbers else
+                               pd.Series(out[name], dtype=object, copy=False) for name in (*RESULT_COLUMNS, "error")}
+    return pd.DataFrame(columns, copy=False)
