@@ -3,7 +3,9 @@
 Budget: 200,000 rows read and judged in <= 2 s with <= 100 MiB extra. The reading part
 (:func:`stepguide.cohort.parse_cohort`: decode, separator, headers, records) is timed apart from the
 judging part (:func:`stepguide.cohort.judge_cohort`: :class:`stepguide.rules.batch.Judge` in chunks, each
-distinct input, score combination and situation worked out once), because the rules engine is its own work. Baselines, run the same way in the same invocation:
+distinct input, score combination and situation worked out once), because the rules engine is its own work.
+``plain`` is ``read_cohort`` the way the in-browser edition runs it, without pandas (the csv module reads the
+records), here in CPython. Baselines, run the same way in the same invocation:
 
 * ``pandas``: ``pd.read_csv(dtype=object)`` alone on the same bytes (the least any reader costs);
 * ``main``: what ``read_cohort_csv`` did before issue 11 (one ``read_csv`` and one ``assess_frame``),
@@ -35,8 +37,9 @@ KINDS = {
     "messy": "UTF-16 + tab (Excel 'Unicode text'), spreadsheet headers, 1% malformed rows, 1% bad values",
     "quoted": "UTF-8, every field in quotes",
 }
-STEPS = ("pandas", "main", "parse", "rowwise", "judge", "total", "export")
-BASELINE = {"parse": "pandas", "judge": "rowwise", "total": "main"}  # the ratio each step is shown against
+STEPS = ("pandas", "main", "parse", "rowwise", "judge", "total", "plain", "export")
+# the ratio each step is shown against
+BASELINE = {"parse": "pandas", "judge": "rowwise", "total": "main", "plain": "total"}
 
 
 def make_file(rows: int, kind: str, seed: int = 11) -> bytes:
@@ -93,8 +96,8 @@ def rowwise(inputs):  # the judging half before issue 20: one assess per distinc
     from stepguide.rules.classify import classify
     from stepguide.rules.frame import RESULT_COLUMNS
     from stepguide.rules.inputs import InputError, make_profile
-    cache, out, names = {}, [], list(inputs.columns)
-    for key in zip(*(inputs[c].tolist() for c in names)):
+    cache, out, names = {}, [], list(inputs)
+    for key in zip(*(inputs[c] for c in names)):
         hit = cache.get(key)
         if hit is None:
             try:
@@ -123,17 +126,19 @@ start, cpu_start = time.perf_counter(), time.process_time()
 if step == "parse":
     out = parse_cohort(data); rows = len(out.lines)
 elif step == "judge":
-    out = judge_cohort(prepared); rows = len(out.rows)
+    out = judge_cohort(prepared); rows = len(out)
+elif step == "plain":
+    out = judge_cohort(parse_cohort(data, fast=False)); rows = len(out)
 elif step == "rowwise":
     out = rowwise(prepared.inputs); rows = len(out)
 elif step == "total":
-    out = read_cohort(data); rows = len(out.rows)
+    out = read_cohort(data); rows = len(out)
 elif step == "pandas":
     out = pd.read_csv(io.BytesIO(data), dtype=object, keep_default_na=False); rows = len(out)
 elif step == "main":
     out = main_reader(data); rows = len(out)
 elif step == "export":
-    out = export_csv(prepared); rows = len(prepared.rows)
+    out = export_csv(prepared); rows = len(prepared)
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
 peak = high_water()
 print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "extra_mib": (peak - rss) / 2**20, "rows": rows,

@@ -1,35 +1,43 @@
 """Split UTF-8 bytes into records: each one's first line, field count and values, blank lines counted.
 
-One vectorised pass over the bytes (newlines, separators, quotes outside quoted fields) finds the
-records; blank ones are dropped and malformed ones (wrong field count) replaced by an empty row, so
-pandas' C reader then parses only well-formed records and its frame stays in file order. Quotes
-that do not follow RFC 4180 (a quote inside an unquoted value) make the vectorised pass unsure;
-then the csv module reads the file instead, slower but with the same result.
+Where numpy and pandas are installed, one vectorised pass over the bytes (newlines, separators, quotes
+outside quoted fields) finds the records; blank ones are dropped and malformed ones (wrong field count)
+replaced by an empty row, so pandas' C reader then parses only well-formed records and its frame stays in
+file order. Quotes that do not follow RFC 4180 (a quote inside an unquoted value) make the vectorised pass
+unsure; then, and wherever pandas is missing (the in-browser edition), the csv module reads the file instead,
+slower but with the same result (``tests/cohort/test_cohort.py`` holds the two equal).
 """
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+from stepguide.rules.tables import has_pandas
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 
 @dataclass(frozen=True)
 class Split:
-    """The header's fields, then per non-blank record: line, field count, and values (columns 0..n-1)."""
+    """The header's fields, then per non-blank record: line, field count, and values (one list per column)."""
 
     header: list[str]
-    lines: np.ndarray
-    fields: np.ndarray
+    lines: list[int]
+    fields: list[int]
     blank: int
-    frame: pd.DataFrame
+    columns: list[list[str]]
 
 
-def split_records(data: bytes, sep: str, max_rows: int) -> Split:
-    """Records of ``data`` (LF line ends); more than ``max_rows`` non-blank records is an error."""
-    return _fast_split(data, sep, max_rows) or _exact_split(data, sep, max_rows)
+def split_records(data: bytes, sep: str, max_rows: int, *, fast: bool | None = None) -> Split:
+    """Records of ``data`` (LF line ends); more than ``max_rows`` non-blank records is an error.
+
+    ``fast`` (default: whether pandas is installed) tries the vectorised reader first.
+    """
+    use_fast = has_pandas() if fast is None else fast
+    return (use_fast and _fast_split(data, sep, max_rows)) or _exact_split(data, sep, max_rows)
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,8 @@ BLOCK = 1 << 20  # bytes scanned at a time: the scan's own memory stays a few Mi
 
 def _quotes_ok(arr: np.ndarray, quotes: np.ndarray, first_opens: bool, sep: int) -> bool:
     """RFC 4180: a quoted field opens at a field's start and closes at its end (or at an escaped quote)."""
+    import numpy as np
+
     opening, closing = (quotes[0::2], quotes[1::2]) if first_opens else (quotes[1::2], quotes[0::2])
     last = len(arr) - 1
     before, after = arr[np.maximum(opening - 1, 0)], arr[np.minimum(closing + 1, last)]
@@ -58,6 +68,8 @@ def _quotes_ok(arr: np.ndarray, quotes: np.ndarray, first_opens: bool, sep: int)
 
 def _outside(positions: np.ndarray, quotes: np.ndarray, quotes_before: int) -> np.ndarray:
     """The positions not inside a quoted field (an even number of quotes before them)."""
+    import numpy as np
+
     if quotes.size == 0:
         return positions if quotes_before % 2 == 0 else positions[:0]
     return positions[(np.searchsorted(quotes, positions) + quotes_before) % 2 == 0]
@@ -69,6 +81,8 @@ def scan_records(data: bytes, sep: str) -> Records | None:
     Pass 1 finds the newlines outside quotes (the record ends), pass 2 counts each record's
     separators outside quotes. Only positions are kept, a few bytes per record.
     """
+    import numpy as np
+
     arr, sepb = np.frombuffer(data, dtype=np.uint8), ord(sep)
     blocks = range(0, len(arr), BLOCK)
     newlines, ends, offsets, quotes_before = [], [], [], 0
@@ -111,6 +125,9 @@ def _csv_fields(text: str, sep: str) -> list[str]:
 
 def _fast_split(data: bytes, sep: str, max_rows: int) -> Split | None:
     """The split through the C reader, or None when the exact reader must do it."""
+    import numpy as np
+    import pandas as pd
+
     recs = scan_records(data, sep)
     if recs is None:
         return None
@@ -152,7 +169,7 @@ def _fast_split(data: bytes, sep: str, max_rows: int) -> Split | None:
         if empty.any():
             frame, lines, fields = frame[~empty].reset_index(drop=True), lines[~empty], fields[~empty]
             blank += int(empty.sum())
-    return Split(header, lines, fields, blank, frame)
+    return Split(header, lines.tolist(), fields.tolist(), blank, [frame[j].tolist() for j in range(n)])
 
 
 def _exact_split(data: bytes, sep: str, max_rows: int) -> Split:
@@ -173,5 +190,5 @@ def _exact_split(data: bytes, sep: str, max_rows: int) -> Split:
             rows.append(record if len(record) == len(header) else [""] * len(header))
     if header is None:
         raise ValueError("file: is empty")
-    frame = pd.DataFrame(rows, columns=list(range(len(header))), dtype=object)
-    return Split(header, np.array(lines, dtype=np.int64), np.array(fields, dtype=np.int64), blank, frame)
+    columns: list[Any] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in header]
+    return Split(header, lines, fields, blank, columns)
