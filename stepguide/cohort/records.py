@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from stepguide.rules.tables import has_pandas
 
@@ -51,6 +51,8 @@ class Records:
     blank: np.ndarray
 
 
+CHUNK_ROWS = 20_000  # records the C reader turns into lists at a time
+SHARED = 100_000  # distinct values the csv path keeps one string of (a class has a few hundred)
 BLOCK = 1 << 20  # bytes scanned at a time: the scan's own memory stays a few MiB whatever the file size
 
 
@@ -155,40 +157,56 @@ def _fast_split(data: bytes, sep: str, max_rows: int) -> Split | None:
         body = b"".join(pieces)
         if not body.endswith(b"\n"):
             body += b"\n"
-    try:
-        frame = pd.read_csv(io.BytesIO(body), sep=sep, header=0, names=list(range(n)), dtype=object,
-                            keep_default_na=False, na_filter=False, skip_blank_lines=False, quotechar='"',
-                            doublequote=True, engine="c", encoding="utf-8")
+    columns: list[list[str]] = [[] for _ in range(n)]
+    empty: list[bool] = []
+    try:  # in chunks, each turned into lists at once: the peak is the lists plus one chunk, not a whole frame
+        for chunk in pd.read_csv(io.BytesIO(body), sep=sep, header=0, names=list(range(n)), dtype=object,
+                                 keep_default_na=False, na_filter=False, skip_blank_lines=False, quotechar='"',
+                                 doublequote=True, engine="c", encoding="utf-8", chunksize=CHUNK_ROWS):
+            for j in range(n):
+                columns[j] += chunk[j].tolist()
+            if b'"' in body:  # a record of empty quoted fields ("","") is blank too, as the csv module sees it
+                empty += (chunk == "").all(axis=1).tolist()
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
-    if len(frame) != rows.size:
+    del body
+    if len(columns[0]) != rows.size:
         return None
     lines, fields, blank = recs.lines[rows], recs.fields[rows], int(recs.blank.sum())
-    if b'"' in body:  # a record of empty quoted fields ("","") is blank too, as the csv module sees it
-        empty = (frame == "").all(axis=1).to_numpy() & (fields == n)
-        if empty.any():
-            frame, lines, fields = frame[~empty].reset_index(drop=True), lines[~empty], fields[~empty]
-            blank += int(empty.sum())
-    return Split(header, lines.tolist(), fields.tolist(), blank, [frame[j].tolist() for j in range(n)])
+    drop = np.array(empty, dtype=bool) & (fields == n) if empty else None
+    if drop is not None and drop.any():
+        keep = np.flatnonzero(~drop).tolist()
+        columns = [[col[i] for i in keep] for col in columns]
+        lines, fields, blank = lines[~drop], fields[~drop], blank + int(drop.sum())
+    return Split(header, lines.tolist(), fields.tolist(), blank, columns)
 
 
 def _exact_split(data: bytes, sep: str, max_rows: int) -> Split:
-    """The same result through the csv module, for files whose quotes the vectorised pass cannot trust."""
+    """The same result through the csv module, for files whose quotes the vectorised pass cannot trust and
+    wherever pandas is missing. Equal values share one string (a class repeats a few spellings), as in pandas'
+    reader, so a big file's memory is its rows, not one string per cell."""
     reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=sep, strict=False)
     header: list[str] | None = None
-    lines, fields, rows, blank, last = [], [], [], 0, 0
+    lines: list[int] = []
+    fields: list[int] = []
+    columns: list[list[str]] = []
+    shared: dict[str, str] = {}
+    blank, last = 0, 0
     for record in reader:
         line, last = last + 1, reader.line_num
         if not any(record):
             blank += 1
         elif header is None:
             header = record
+            columns = [[] for _ in header]
         else:
             lines.append(line)
             _check_rows(len(lines), max_rows)
             fields.append(len(record))
-            rows.append(record if len(record) == len(header) else [""] * len(header))
+            if len(record) != len(header):
+                record = [""] * len(header)
+            for column, value in zip(columns, record, strict=True):
+                column.append(shared.setdefault(value, value) if len(shared) < SHARED else value)
     if header is None:
         raise ValueError("file: is empty")
-    columns: list[Any] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in header]
     return Split(header, lines, fields, blank, columns)

@@ -15,8 +15,10 @@ Each tally is plain Python over the room's columns (``verdict_tally``, ``special
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -211,8 +213,13 @@ def export_table(cohort: Cohort) -> pd.DataFrame:
 def export_csv(cohort: Cohort) -> bytes:
     """The judged table as a CSV (UTF-8 with BOM, so Excel shows ± right; the file's own separator)."""
     columns = export_columns(cohort)
-    text = io.StringIO()
-    writer = csv.writer(text, delimiter=cohort.separator, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows(zip(*columns.values(), strict=True))
-    return text.getvalue().encode("utf-8-sig")
+    out = io.BytesIO()
+    out.write(codecs.BOM_UTF8)
+    rows = zip(*columns.values(), strict=True)
+    part = [list(columns)]
+    while part:  # encoded a few thousand rows at a time: never the whole text as one str beside its bytes
+        text = io.StringIO()
+        csv.writer(text, delimiter=cohort.separator, lineterminator="\r\n").writerows(part)
+        out.write(text.getvalue().encode("utf-8"))
+        part = list(itertools.islice(rows, 5000))
+    return out.getvalue()
