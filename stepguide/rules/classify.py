@@ -7,6 +7,11 @@ email ``targeted``); labels live in data and are looked up only for display.
 The decisions themselves are first-match tables: ``value_rules.csv`` (C3),
 ``helps_rules.csv`` (R5/R8), ``email_decision.csv`` (R6/F2/F3) and
 ``template_choice.csv`` (E2-E7).
+
+The engine has two halves of facts, what the scores say (:func:`scores_of`) and the rest of the
+person's situation (:func:`situation_of`), and :func:`decide` turns a pair into a verdict;
+:func:`classify` composes them for one person, :mod:`stepguide.rules.batch` for a whole class,
+where each distinct half and pair is worked out once.
 """
 from __future__ import annotations
 
