@@ -158,22 +158,23 @@ def _fast_split(data: bytes, sep: str, max_rows: int) -> Split | None:
         if not body.endswith(b"\n"):
             body += b"\n"
     columns: list[list[str]] = [[] for _ in range(n)]
-    empty: list[bool] = []
+    all_empty: list[bool] = []
+    quoted = b'"' in body  # then a record of empty quoted fields ("","") is blank too, as the csv module sees it
     try:  # in chunks, each turned into lists at once: the peak is the lists plus one chunk, not a whole frame
         for chunk in pd.read_csv(io.BytesIO(body), sep=sep, header=0, names=list(range(n)), dtype=object,
                                  keep_default_na=False, na_filter=False, skip_blank_lines=False, quotechar='"',
                                  doublequote=True, engine="c", encoding="utf-8", chunksize=CHUNK_ROWS):
             for j in range(n):
                 columns[j] += chunk[j].tolist()
-            if b'"' in body:  # a record of empty quoted fields ("","") is blank too, as the csv module sees it
-                empty += (chunk == "").all(axis=1).tolist()
+            if quoted:
+                all_empty += (chunk == "").all(axis=1).tolist()
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
     del body
     if len(columns[0]) != rows.size:
         return None
     lines, fields, blank = recs.lines[rows], recs.fields[rows], int(recs.blank.sum())
-    drop = np.array(empty, dtype=bool) & (fields == n) if empty else None
+    drop = np.array(all_empty, dtype=bool) & (fields == n) if all_empty else None
     if drop is not None and drop.any():
         keep = np.flatnonzero(~drop).tolist()
         columns = [[col[i] for i in keep] for col in columns]

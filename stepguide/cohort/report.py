@@ -216,7 +216,7 @@ def export_csv(cohort: Cohort) -> bytes:
     out = io.BytesIO()
     out.write(codecs.BOM_UTF8)
     rows = zip(*columns.values(), strict=True)
-    part = [list(columns)]
+    part: list[Any] = [list(columns)]
     while part:  # encoded a few thousand rows at a time: never the whole text as one str beside its bytes
         text = io.StringIO()
         csv.writer(text, delimiter=cohort.separator, lineterminator="\r\n").writerows(part)
