@@ -20,7 +20,7 @@ import csv
 import io
 import itertools
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -180,10 +180,10 @@ def attention(cohort: Cohort) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- the CSV to take away
 
-def export_columns(cohort: Cohort) -> dict[str, list[Any]]:
+def export_columns(cohort: Cohort) -> dict[str, Sequence[Any]]:
     """The judged table as exported: every row, its verdicts, the words for them, why it needs attention, and
     every text cell neutralised (the room itself is not changed)."""
-    out: dict[str, list[Any]] = {}
+    out: dict[str, Sequence[Any]] = {}
     names = list(cohort.columns)
     for name in names[:-1]:  # the last column is the error; attention goes just before it
         out[name] = cohort.columns[name]

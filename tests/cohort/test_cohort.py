@@ -291,7 +291,7 @@ def test_progress_goes_up_to_one_in_chunks():
 
 def test_parse_alone_reads_without_judging():
     parsed = parse_cohort(ROOM.encode())
-    assert parsed.lines == [2, 3, 4] and list(parsed.inputs) == ["step1", "step2", "specialty", "month"]
+    assert list(parsed.lines) == [2, 3, 4] and list(parsed.inputs) == ["step1", "step2", "specialty", "month"]
 
 
 @pytest.mark.parametrize("text", [
