@@ -2,12 +2,16 @@
 
 Budget: 200,000 rows read and judged in <= 2 s with <= 100 MiB extra. The reading part
 (:func:`stepguide.cohort.parse_cohort`: decode, separator, headers, records) is timed apart from the
-judging part (:func:`stepguide.cohort.judge_cohort`, i.e. ``assess_frame`` in chunks), because the
-rules engine is its own work (issue 7). Baselines, run the same way in the same invocation:
+judging part (:func:`stepguide.cohort.judge_cohort`: :class:`stepguide.rules.batch.Judge` in chunks, each
+distinct input, score combination and situation worked out once), because the rules engine is its own work.
+``plain`` is ``read_cohort`` the way the in-browser edition runs it, without pandas (the csv module reads the
+records), here in CPython. Baselines, run the same way in the same invocation:
 
 * ``pandas``: ``pd.read_csv(dtype=object)`` alone on the same bytes (the least any reader costs);
-* ``main``: what ``read_cohort_csv`` did before this issue (one ``read_csv`` and one ``assess_frame``),
-  which rejects the whole file at the first malformed row, so it runs on clean files only.
+* ``main``: what ``read_cohort_csv`` did before issue 11 (one ``read_csv`` and one ``assess_frame``),
+  which rejects the whole file at the first malformed row, so it runs on clean files only;
+* ``rowwise``: the judging half as it was before issue 20: one ``classify(make_profile(...))`` per distinct
+  raw row (what ``assess_frame`` did), on the same parsed rows as ``judge``.
 
 Each measurement runs in a fresh Python process that reads the file from disk, warms up on a
 10-row file, then times one call. Extra memory is the process's peak RSS during the call minus
@@ -33,8 +37,9 @@ KINDS = {
     "messy": "UTF-16 + tab (Excel 'Unicode text'), spreadsheet headers, 1% malformed rows, 1% bad values",
     "quoted": "UTF-8, every field in quotes",
 }
-STEPS = ("pandas", "main", "parse", "judge", "total", "export")
-BASELINE = {"parse": "pandas", "total": "main"}  # the ratio each step is shown against
+STEPS = ("pandas", "main", "parse", "rowwise", "judge", "total", "plain", "export")
+# the ratio each step is shown against
+BASELINE = {"parse": "pandas", "judge": "rowwise", "total": "main", "plain": "total"}
 
 
 def make_file(rows: int, kind: str, seed: int = 11) -> bytes:
@@ -47,7 +52,9 @@ def make_file(rows: int, kind: str, seed: int = 11) -> bytes:
                              "FM"],
                "month": ["Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb"],
                "stage": ["before invites", "interviewed", "on hold"], "applicant": ["US MD", "US DO", "IMG"],
-               "failed_exam": ["none", "none", "none", "step1", ""], **{f: ["false", "false", "true"] for f in FLAGS}}
+               "failed_exam": ["none", "none", "none", "step1", ""],
+               "step2_exam": ["", "", "", "from", "before", "2025-08-12"],
+               **{f: ["false", "false", "true"] for f in FLAGS}}
     header = list(INPUT_COLUMNS)
     if kind == "messy":
         header[:3] = ["USMLE Step 1", "USMLE Step 2 CK", "Specialty applying"]
@@ -85,11 +92,28 @@ def main_reader(data):  # read_cohort_csv as it was on main before issue 11
     frame["step2"] = frame["step2"].map(lambda v: None if v.strip() == "" else v)
     return assess_frame(frame)
 
+def rowwise(inputs):  # the judging half before issue 20: one assess per distinct raw row
+    from stepguide.rules.classify import classify
+    from stepguide.rules.frame import RESULT_COLUMNS
+    from stepguide.rules.inputs import InputError, make_profile
+    cache, out, names = {}, [], list(inputs)
+    for key in zip(*(inputs[c] for c in names)):
+        hit = cache.get(key)
+        if hit is None:
+            try:
+                v = classify(make_profile(**dict(zip(names, key))))
+                hit = tuple(getattr(v, c) for c in RESULT_COLUMNS)
+            except InputError as exc:
+                hit = str(exc)
+            cache[key] = hit
+        out.append(hit)
+    return out
+
 step, path = sys.argv[1], sys.argv[2]
 data = open(path, "rb").read()
 warm = b"step1,step2,specialty\n228,248,IM\n" * 10
 read_cohort(warm); main_reader(warm); export_csv(read_cohort(warm)); pd.read_csv(io.BytesIO(warm), dtype=object)
-prepared = parse_cohort(data) if step == "judge" else read_cohort(data) if step == "export" else None
+prepared = parse_cohort(data) if step in ("judge", "rowwise") else read_cohort(data) if step == "export" else None
 def high_water():
     return int(re.search(r"VmHWM:\s+(\d+) kB", open("/proc/self/status").read()).group(1)) * 1024
 
@@ -98,22 +122,26 @@ with open("/proc/self/clear_refs", "w") as fh:
     fh.write("5")  # reset the peak to the current RSS
 rss = psutil.Process().memory_info().rss
 peak_before = high_water()
-start = time.perf_counter()
+start, cpu_start = time.perf_counter(), time.process_time()
 if step == "parse":
     out = parse_cohort(data); rows = len(out.lines)
 elif step == "judge":
-    out = judge_cohort(prepared); rows = len(out.rows)
+    out = judge_cohort(prepared); rows = len(out)
+elif step == "plain":
+    out = judge_cohort(parse_cohort(data, fast=False)); rows = len(out)
+elif step == "rowwise":
+    out = rowwise(prepared.inputs); rows = len(out)
 elif step == "total":
-    out = read_cohort(data); rows = len(out.rows)
+    out = read_cohort(data); rows = len(out)
 elif step == "pandas":
     out = pd.read_csv(io.BytesIO(data), dtype=object, keep_default_na=False); rows = len(out)
 elif step == "main":
     out = main_reader(data); rows = len(out)
 elif step == "export":
-    out = export_csv(prepared); rows = len(prepared.rows)
-seconds = time.perf_counter() - start
+    out = export_csv(prepared); rows = len(prepared)
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
 peak = high_water()
-print(json.dumps({"seconds": seconds, "extra_mib": (peak - rss) / 2**20, "rows": rows,
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "extra_mib": (peak - rss) / 2**20, "rows": rows,
                   "clean_peak": peak_before <= rss + 2**20}))
 '''
 
@@ -142,8 +170,9 @@ def main() -> None:
     results = []
     load = os.getloadavg()[0]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {load:.1f}; {args.runs} runs, "
-          "each a fresh process; seconds: median (fastest), extra memory: largest")
-    print(f"{'rows':>8} {'kind':<7} {'MB':>5} {'step':<7} {'seconds':>16} {'extra MiB':>10}  ratio (medians)")
+          "each a fresh process; seconds: median (fastest), CPU seconds: median, extra memory: largest")
+    print(f"{'rows':>8} {'kind':<7} {'MB':>5} {'step':<7} {'seconds':>16} {'CPU s':>6} {'extra MiB':>10}  "
+          "ratio (medians)")
     with tempfile.TemporaryDirectory() as tmp:
         for rows in args.rows:
             for kind in args.kinds:
@@ -159,8 +188,9 @@ def main() -> None:
                     base = BASELINE.get(step)
                     ratio = f"{seconds / medians[base]:.2f}x {base}" if base in medians else ""
                     fastest = min(r["seconds"] for r in runs)
+                    cpu = statistics.median(r["cpu_seconds"] for r in runs)
                     print(f"{rows:>8} {kind:<7} {path.stat().st_size / 1e6:>5.1f} {step:<7} {seconds:>7.3f} "
-                          f"({fastest:6.3f}) {extra:>10.1f}  {ratio}")
+                          f"({fastest:6.3f}) {cpu:>6.3f} {extra:>10.1f}  {ratio}")
                     results.append({"rows": rows, "kind": kind, "bytes": path.stat().st_size, "step": step,
                                     "runs": runs, "median_seconds": seconds, "max_extra_mib": extra})
     if args.json:

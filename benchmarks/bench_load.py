@@ -92,13 +92,17 @@ class Server:
             # This one machine stands for every device in the room: the workers' per-device page limits are off.
             extra += ["--", "--RoomKernelManager.max_per_client=0", "--RoomKernelManager.max_pending_per_client=0",
                       *(args.voila_arg or [])]
+            started = time.monotonic()
             self.proc = start_workshop(*extra, run_dir=workdir / "workshop", timeout=900)
+            self.start_s = time.monotonic() - started  # launch -> "Ready." (every pool filled, the link shareable)
             self.settings = {"launcher_args": extra, "plan": self.proc.plan}
         elif name == "dashboard":
             workdir.mkdir(parents=True, exist_ok=True)
             vargs = [f"--pool_size={args.baseline_pool}", f"--VoilaConfiguration.multi_kernel_manager_class={STOCK_KM}"]
+            started = time.monotonic()
             voila = start_voila(NOTEBOOK, *vargs, log_path=workdir / "voila.log")
             voila.wait_quiescent()
+            self.start_s = time.monotonic() - started
             self.proc = voila
             self.settings = {"voila_args": vargs}
         else:
@@ -242,7 +246,7 @@ def main() -> None:
                     idle = memory(server)
                     run = asyncio.run(run_room(server.url, n, args.spread, args.seed, assets, args.settle,
                                                partial(memory, server), server.cpu_seconds))
-                    run.update(config=name, settings=server.settings, idle=idle)
+                    run.update(config=name, settings=server.settings, idle=idle, start_s=round(server.start_s, 1))
                     record["runs"].append(run)
                 finally:
                     server.stop()
@@ -270,6 +274,9 @@ def print_row(r: dict[str, Any]) -> None:
           f"{fmt(r['update_ms']['p95']):>8} {r['ok']:4} {r['full']:4} {r['failed']:4} {r['kernels_left']:4} "
           f"{pk['kernels']:7} {fmt(pk['kernel_uss_mib_median']):>6} {fmt(pk['server_rss_mib']):>8} "
           f"{'/'.join(f'{x:.1f}' for x in r['loadavg_1min']):>9}", flush=True)
+    idle = r["idle"]
+    print(f"   started in {r['start_s']:.1f} s (launch to Ready); before anyone came: {idle['kernels']} kernels, "
+          f"USS sum {idle['kernel_uss_mib_sum'] / 1024:.2f} GiB, servers RSS {fmt(idle['server_rss_mib'])} MiB")
     cpu = ", ".join(f"{k} {v:.1f}" for k, v in r["server_cpu_s"].items())
     print(f"   CPU s during the arrivals: {cpu}, this client {r['client_cpu_s']:.1f} ({r['elapsed_s']:.1f} s wall)")
     for e in r["errors"]:

@@ -54,7 +54,10 @@ NOT_SHIPPED = ("jupyterlab-widgets",)
 #: separate compiled package that neither the npm core nor PyPI serves, so the lock names an empty
 #: placeholder (metadata only, the way JupyterLite stands in for widgetsnbextension): ``import sqlite3``
 #: then fails as in any Python built without it, and IPython keeps its history in memory.
-PLACEHOLDERS = ("sqlite3",)
+#: jedi (with its parso) serves only tab completion while editing code, which no page of the site offers, but
+#: IPython 9.0 imports it at start whenever it is installed (and does without it when not), and the kernel asks
+#: for it by name: a placeholder too, so no visit downloads, unpacks and imports it (benchmarks/README.md).
+PLACEHOLDERS = ("sqlite3", "jedi")
 #: Loaded when the kernel starts, in one batch, with their dependencies from the lock.
 START_PACKAGES = ("micropip", "piplite", "sqlite3", "ipykernel", "comm", "pyodide_kernel", "jedi", "ipython",
                   "ipywidgets", "anywidget", "stepguide")

@@ -51,11 +51,17 @@ def __getattr__(name: str) -> Any:
 
 
 def examples_csv() -> str:
-    """The articles' worked examples as a class CSV: a ready-made room for a workshop."""
-    from stepguide.rules.frame import INPUT_COLUMNS
-    from stepguide.rules.tables import frame
+    """The articles' worked examples as a class CSV: a ready-made room for a workshop (no pandas needed)."""
+    import csv
+    import io
 
-    examples = frame("examples")
-    rows = examples[[c for c in INPUT_COLUMNS if c in examples.columns]].copy()
-    rows["step2"] = rows["step2"].astype("Int64")
-    return rows.to_csv(index=False)
+    from stepguide.rules.frame import INPUT_COLUMNS
+    from stepguide.rules.tables import table
+
+    examples = table("examples")
+    columns = [c for c in INPUT_COLUMNS if c in examples[0]]
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([row[c] for c in columns] for row in examples)
+    return text.getvalue()

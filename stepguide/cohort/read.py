@@ -4,28 +4,32 @@ Spreadsheets save "CSV" in several ways, so each step says what it found rather 
 encoding (UTF-8 with or without BOM, UTF-16, else Windows-1252), the separator (comma, semicolon
 or tab, from the header line) and which header means which input (case, spaces and punctuation
 ignored; aliases in ``data/cohort_headers.csv``). A record with the wrong number of fields or a bad
-value keeps its line number and the reason; every other record is judged by
-:func:`stepguide.assess_frame`, so rows in == rows judged + rows named. Only the well-formed records
-go through pandas' C reader: one vectorised pass over the bytes finds each record's line and field
-count first, which keeps 200,000 rows well inside the time and memory budget (benchmarks/README.md).
+value keeps its line number and the reason; every other record is judged by the rules as
+:func:`stepguide.assess_frame` judges a table (:mod:`stepguide.rules.batch`: each distinct input once), so
+rows in == rows judged + rows named. Only the well-formed records go through pandas' C reader: one vectorised
+pass over the bytes finds each record's line and field count first, which keeps 200,000 rows well inside the
+time and memory budget (benchmarks/README.md). Without pandas (the in-browser edition) the csv module reads
+the records and everything else is the same plain Python: a class file judged in the adviser's own browser.
 """
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import IO, Any
-
-import numpy as np
-import pandas as pd
+from typing import IO, TYPE_CHECKING, Any
 
 from stepguide.cohort.file import MAX_BYTES, MAX_ROWS, SEPARATORS, decode, find_separator, size_error
 from stepguide.cohort.headers import map_headers
 from stepguide.cohort.records import split_records
-from stepguide.rules.frame import assess_frame
+from stepguide.rules.batch import Judge
+from stepguide.rules.frame import NUMBER_COLUMNS, RESULT_COLUMNS
 from stepguide.rules.inputs import FLAGS, InputError
 from stepguide.rules.words import say
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 CHUNK_ROWS = 10_000  # judged this many at a time: progress steps, and the peak of judging stays small
 FLAG_WORDS = {"true": True, "false": False, "yes": True, "no": False, "": False}
@@ -40,11 +44,13 @@ def _count(n: int, word: str) -> str:
 class Cohort:
     """A read and judged file: one row per non-blank record, in file order, plus how it was read.
 
-    ``rows`` holds ``line`` (the record's line in the file), the file's columns under their input
-    names, the verdict columns of :func:`stepguide.assess_frame` and ``error`` (None when judged).
+    ``columns`` holds, one list per column and one entry per row, ``line`` (the record's line in the file),
+    the file's columns under their input names, the verdict columns of :func:`stepguide.assess_frame` and
+    ``error`` (None when judged). ``rows``, ``judged`` and ``named`` show them as DataFrames where pandas is
+    installed; the page and the exports read the lists, so they work without it.
     """
 
-    rows: pd.DataFrame
+    columns: dict[str, Sequence[Any]]
     encoding: str
     separator: str
     headers: tuple[tuple[str, str], ...]  # (as written in the file, input column)
@@ -52,6 +58,39 @@ class Cohort:
     ignored_columns: tuple[int, ...] = ()  # 1-based positions of empty columns without a header
     name: str = ""
     notes_extra: tuple[str, ...] = field(default=())
+
+    def __len__(self) -> int:
+        return len(self.columns["line"])
+
+    @cached_property
+    def judged_rows(self) -> list[int]:
+        """Positions of the rows judged by the rules (no error)."""
+        return [i for i, e in enumerate(self.columns["error"]) if e is None]
+
+    @cached_property
+    def named_rows(self) -> list[int]:
+        """Positions of the rows that could not be judged."""
+        return [i for i, e in enumerate(self.columns["error"]) if e is not None]
+
+    def judged_column(self, name: str) -> list[Any]:
+        """One column's values on the judged rows."""
+        values = self.columns[name]
+        return [values[i] for i in self.judged_rows]
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """Every row as a DataFrame (pandas): ``line`` as integers, ``delta`` and ``value_score`` as nullable
+        integers, a yes/no column whose every cell was read as one as booleans, the rest as objects."""
+        import pandas as pd
+
+        def column(name: str, values: Sequence[Any]) -> Any:
+            if name in NUMBER_COLUMNS:
+                return pd.array(values, dtype="Int64")
+            if name == "line" or (name in FLAGS and all(isinstance(v, bool) for v in values)):
+                return pd.Series(values, dtype="int64" if name == "line" else bool)
+            return pd.Series(values, dtype=object)
+
+        return pd.DataFrame({name: column(name, values) for name, values in self.columns.items()}, copy=False)
 
     @cached_property
     def judged(self) -> pd.DataFrame:
@@ -67,7 +106,7 @@ class Cohort:
         """How the file was read, in plain words (shown above the table and in the summary)."""
         renamed = [f"'{h}' as {c}" for h, c in self.headers if h != c]
         out = [say("cohort_read_as", encoding=self.encoding, separator=SEPARATORS[self.separator],
-                   rows=_count(len(self.rows), "row"), judged=len(self.judged), fix=len(self.named))]
+                   rows=_count(len(self), "row"), judged=len(self.judged_rows), fix=len(self.named_rows))]
         if renamed:
             out.append(say("cohort_headers_read", headers=", ".join(renamed)))
         if self.blank_lines:
@@ -81,9 +120,9 @@ class Cohort:
 class ParsedCohort:
     """A file read but not yet judged: the input columns, each row's line and field count, how it was read."""
 
-    inputs: pd.DataFrame
-    lines: np.ndarray
-    fields: np.ndarray
+    inputs: dict[str, list[Any]]
+    lines: Sequence[int]
+    fields: list[int]
     width: int  # fields in the header
     encoding: str
     separator: str
@@ -110,8 +149,12 @@ def read_cohort(source: bytes | bytearray | memoryview | str | os.PathLike[str] 
 
 
 def parse_cohort(source: bytes | bytearray | memoryview | str | os.PathLike[str] | IO[Any], *, name: str = "",
-                 max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> ParsedCohort:
-    """The reading half of :func:`read_cohort` (decode, separator, headers, records), with the same errors."""
+                 max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES, fast: bool | None = None) -> ParsedCohort:
+    """The reading half of :func:`read_cohort` (decode, separator, headers, records), with the same errors.
+
+    ``fast`` (default: where pandas is installed) reads well-formed records with pandas' C reader; otherwise
+    the csv module reads them, with the same result.
+    """
     raw, name = _load(source, name, max_bytes)
     if not raw:
         raise ValueError("file: is empty")
@@ -120,43 +163,46 @@ def parse_cohort(source: bytes | bytearray | memoryview | str | os.PathLike[str]
     if b"\n" not in data and b"\r" in data:  # old Mac line ends; CRLF is read as it is
         data = data.replace(b"\r", b"\n")
     sep = find_separator(data)
-    split = split_records(data, sep, max_rows)
-    header, lines, fields, blank, frame = split.header, split.lines, split.fields, split.blank, split.frame
+    split = split_records(data, sep, max_rows, fast=fast)
+    header, lines, fields, blank, values = split.header, split.lines, split.fields, split.blank, split.columns
     del data
     columns = map_headers(header)
-    if len(frame) == 0:
+    if not lines:
         raise ValueError("file: has a header line but no student rows under it")
-    keep: dict[str, pd.Series] = {}
+    keep: dict[str, list[Any]] = {}
     ignored = []
     for j, col in enumerate(columns):
         if col is not None:
-            keep[col] = _map_unique(frame[j], lambda v: FLAG_WORDS.get(v.strip().lower(), v)) if col in FLAGS \
-                else frame[j]
+            keep[col] = _map_unique(values[j], lambda v: FLAG_WORDS.get(v.strip().lower(), v)) if col in FLAGS \
+                else values[j]
             continue
-        filled = frame[j].str.strip().ne("").to_numpy() & (fields == len(header))
-        if filled.any():
+        filled = next((k for k, (v, n) in enumerate(zip(values[j], fields, strict=True))
+                       if n == len(header) and v.strip()), None)
+        if filled is not None:
             raise ValueError(f"file: column {j + 1} has no header but has values (first on line "
-                             f"{lines[filled.argmax()]}); give it one of the names the guide reads or delete it")
+                             f"{lines[filled]}); give it one of the names the guide reads or delete it")
         ignored.append(j + 1)
-    del frame
-    return ParsedCohort(inputs=pd.DataFrame(keep, copy=False), lines=lines, fields=fields, width=len(header),
+    del values
+    # the lines as machine integers: 200,000 of them as Python ints would be ~6 MiB more at the peak
+    return ParsedCohort(inputs=keep, lines=array("q", lines), fields=fields, width=len(header),
                         encoding=encoding, separator=sep, blank_lines=blank, ignored_columns=tuple(ignored),
                         headers=tuple((h.strip(), c) for h, c in zip(header, columns, strict=True) if c),
                         name=name, note=note)
 
 
 def judge_cohort(parsed: ParsedCohort, progress: Progress | None = None) -> Cohort:
-    """The judging half of :func:`read_cohort`: every row through :func:`assess_frame`, malformed rows named."""
+    """The judging half of :func:`read_cohort`: every row through the rules, malformed rows named."""
     step = progress or (lambda fraction, text: None)
-    verdicts = _judge(parsed.inputs, step)
-    bad = parsed.fields != parsed.width
-    if bad.any():
-        verdicts.loc[bad, [c for c in verdicts.columns if c != "error"]] = None
-        verdicts.loc[bad, "error"] = [_field_count_error(int(k), parsed.width, parsed.separator)
-                                      for k in parsed.fields[bad]]
-    rows = pd.concat([pd.DataFrame({"line": parsed.lines}), parsed.inputs, verdicts], axis=1)
-    step(1.0, f"Judged {len(rows):,} rows")
-    return Cohort(rows=rows, encoding=parsed.encoding, separator=parsed.separator, name=parsed.name,
+    verdicts = _judge(parsed.inputs, len(parsed.lines), step)
+    width, sep = parsed.width, parsed.separator
+    for i, got in enumerate(parsed.fields):
+        if got != width:
+            for values in verdicts.values():
+                values[i] = None
+            verdicts["error"][i] = _field_count_error(got, width, sep)
+    columns = {"line": parsed.lines, **parsed.inputs, **verdicts}
+    step(1.0, f"Judged {len(parsed.lines):,} rows")
+    return Cohort(columns=columns, encoding=parsed.encoding, separator=sep, name=parsed.name,
                   blank_lines=parsed.blank_lines, headers=parsed.headers, ignored_columns=parsed.ignored_columns,
                   notes_extra=(parsed.note,) if parsed.note else ())
 
@@ -188,9 +234,10 @@ def _check_size(size: int, max_bytes: int) -> None:
         raise ValueError(size_error(size, max_bytes))
 
 
-def _map_unique(values: pd.Series, fn: Callable[[str], object]) -> pd.Series:
+def _map_unique(values: list[str], fn: Callable[[str], object]) -> list[Any]:
     """``fn`` applied once per distinct value (a class has few), then mapped over every row."""
-    return values.map({u: fn(u) for u in pd.unique(values.to_numpy())})
+    seen = {u: fn(u) for u in dict.fromkeys(values)}
+    return [seen[v] for v in values]
 
 
 def _field_count_error(got: int, want: int, sep: str) -> str:
@@ -200,15 +247,19 @@ def _field_count_error(got: int, want: int, sep: str) -> str:
     return say("cohort_line_too_short", got=got, fields="field" if got == 1 else "fields", want=want, separator=word)
 
 
-def _judge(inputs: pd.DataFrame, step: Progress) -> pd.DataFrame:
-    """:func:`assess_frame` over chunks of rows: progress after each, and a bounded peak for big files."""
-    n, parts = len(inputs), []
+def _judge(inputs: dict[str, list[Any]], n: int, step: Progress) -> dict[str, list[Any]]:
+    """The rules over chunks of rows (:class:`~stepguide.rules.batch.Judge`, as :func:`assess_frame` uses it, its
+    memories kept from chunk to chunk): progress after each chunk, each distinct input judged once."""
+    judge = Judge()
+    out: dict[str, list[Any]] = {name: [] for name in (*RESULT_COLUMNS, "error")}
     for start in range(0, n, CHUNK_ROWS):
+        end = min(start + CHUNK_ROWS, n)
         try:
-            out = assess_frame(inputs.iloc[start:start + CHUNK_ROWS])
+            judged = judge.judge({c: values[start:end] for c, values in inputs.items()})
         except InputError as exc:  # missing required columns: the whole file, not one row
             raise ValueError(f"file: {exc.problem}") from None
-        parts.append(out[[c for c in out.columns if c not in inputs.columns]])
-        done = min(start + CHUNK_ROWS, n)
-        step(done / n, say("cohort_judged", done=done, rows=n))
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+        for name in RESULT_COLUMNS:
+            out[name] += judged.column(name)
+        out["error"] += judged.errors
+        step(end / n, say("cohort_judged", done=end, rows=n))
+    return out

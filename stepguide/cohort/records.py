@@ -1,35 +1,43 @@
 """Split UTF-8 bytes into records: each one's first line, field count and values, blank lines counted.
 
-One vectorised pass over the bytes (newlines, separators, quotes outside quoted fields) finds the
-records; blank ones are dropped and malformed ones (wrong field count) replaced by an empty row, so
-pandas' C reader then parses only well-formed records and its frame stays in file order. Quotes
-that do not follow RFC 4180 (a quote inside an unquoted value) make the vectorised pass unsure;
-then the csv module reads the file instead, slower but with the same result.
+Where numpy and pandas are installed, one vectorised pass over the bytes (newlines, separators, quotes
+outside quoted fields) finds the records; blank ones are dropped and malformed ones (wrong field count)
+replaced by an empty row, so pandas' C reader then parses only well-formed records and its frame stays in
+file order. Quotes that do not follow RFC 4180 (a quote inside an unquoted value) make the vectorised pass
+unsure; then, and wherever pandas is missing (the in-browser edition), the csv module reads the file instead,
+slower but with the same result (``tests/cohort/test_cohort.py`` holds the two equal).
 """
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+from stepguide.rules.tables import has_pandas
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 
 @dataclass(frozen=True)
 class Split:
-    """The header's fields, then per non-blank record: line, field count, and values (columns 0..n-1)."""
+    """The header's fields, then per non-blank record: line, field count, and values (one list per column)."""
 
     header: list[str]
-    lines: np.ndarray
-    fields: np.ndarray
+    lines: list[int]
+    fields: list[int]
     blank: int
-    frame: pd.DataFrame
+    columns: list[list[str]]
 
 
-def split_records(data: bytes, sep: str, max_rows: int) -> Split:
-    """Records of ``data`` (LF line ends); more than ``max_rows`` non-blank records is an error."""
-    return _fast_split(data, sep, max_rows) or _exact_split(data, sep, max_rows)
+def split_records(data: bytes, sep: str, max_rows: int, *, fast: bool | None = None) -> Split:
+    """Records of ``data`` (LF line ends); more than ``max_rows`` non-blank records is an error.
+
+    ``fast`` (default: whether pandas is installed) tries the vectorised reader first.
+    """
+    use_fast = has_pandas() if fast is None else fast
+    return (use_fast and _fast_split(data, sep, max_rows)) or _exact_split(data, sep, max_rows)
 
 
 @dataclass(frozen=True)
@@ -43,11 +51,15 @@ class Records:
     blank: np.ndarray
 
 
+CHUNK_ROWS = 20_000  # records the C reader turns into lists at a time
+SHARED = 100_000  # distinct values the csv path keeps one string of (a class has a few hundred)
 BLOCK = 1 << 20  # bytes scanned at a time: the scan's own memory stays a few MiB whatever the file size
 
 
 def _quotes_ok(arr: np.ndarray, quotes: np.ndarray, first_opens: bool, sep: int) -> bool:
     """RFC 4180: a quoted field opens at a field's start and closes at its end (or at an escaped quote)."""
+    import numpy as np
+
     opening, closing = (quotes[0::2], quotes[1::2]) if first_opens else (quotes[1::2], quotes[0::2])
     last = len(arr) - 1
     before, after = arr[np.maximum(opening - 1, 0)], arr[np.minimum(closing + 1, last)]
@@ -58,6 +70,8 @@ def _quotes_ok(arr: np.ndarray, quotes: np.ndarray, first_opens: bool, sep: int)
 
 def _outside(positions: np.ndarray, quotes: np.ndarray, quotes_before: int) -> np.ndarray:
     """The positions not inside a quoted field (an even number of quotes before them)."""
+    import numpy as np
+
     if quotes.size == 0:
         return positions if quotes_before % 2 == 0 else positions[:0]
     return positions[(np.searchsorted(quotes, positions) + quotes_before) % 2 == 0]
@@ -69,6 +83,8 @@ def scan_records(data: bytes, sep: str) -> Records | None:
     Pass 1 finds the newlines outside quotes (the record ends), pass 2 counts each record's
     separators outside quotes. Only positions are kept, a few bytes per record.
     """
+    import numpy as np
+
     arr, sepb = np.frombuffer(data, dtype=np.uint8), ord(sep)
     blocks = range(0, len(arr), BLOCK)
     newlines, ends, offsets, quotes_before = [], [], [], 0
@@ -111,6 +127,9 @@ def _csv_fields(text: str, sep: str) -> list[str]:
 
 def _fast_split(data: bytes, sep: str, max_rows: int) -> Split | None:
     """The split through the C reader, or None when the exact reader must do it."""
+    import numpy as np
+    import pandas as pd
+
     recs = scan_records(data, sep)
     if recs is None:
         return None
@@ -138,40 +157,57 @@ def _fast_split(data: bytes, sep: str, max_rows: int) -> Split | None:
         body = b"".join(pieces)
         if not body.endswith(b"\n"):
             body += b"\n"
-    try:
-        frame = pd.read_csv(io.BytesIO(body), sep=sep, header=0, names=list(range(n)), dtype=object,
-                            keep_default_na=False, na_filter=False, skip_blank_lines=False, quotechar='"',
-                            doublequote=True, engine="c", encoding="utf-8")
+    columns: list[list[str]] = [[] for _ in range(n)]
+    all_empty: list[bool] = []
+    quoted = b'"' in body  # then a record of empty quoted fields ("","") is blank too, as the csv module sees it
+    try:  # in chunks, each turned into lists at once: the peak is the lists plus one chunk, not a whole frame
+        for chunk in pd.read_csv(io.BytesIO(body), sep=sep, header=0, names=list(range(n)), dtype=object,
+                                 keep_default_na=False, na_filter=False, skip_blank_lines=False, quotechar='"',
+                                 doublequote=True, engine="c", encoding="utf-8", chunksize=CHUNK_ROWS):
+            for j in range(n):
+                columns[j] += chunk[j].tolist()
+            if quoted:
+                all_empty += (chunk == "").all(axis=1).tolist()
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
-    if len(frame) != rows.size:
+    del body
+    if len(columns[0]) != rows.size:
         return None
     lines, fields, blank = recs.lines[rows], recs.fields[rows], int(recs.blank.sum())
-    if b'"' in body:  # a record of empty quoted fields ("","") is blank too, as the csv module sees it
-        empty = (frame == "").all(axis=1).to_numpy() & (fields == n)
-        if empty.any():
-            frame, lines, fields = frame[~empty].reset_index(drop=True), lines[~empty], fields[~empty]
-            blank += int(empty.sum())
-    return Split(header, lines, fields, blank, frame)
+    drop = np.array(all_empty, dtype=bool) & (fields == n) if all_empty else None
+    if drop is not None and drop.any():
+        keep = np.flatnonzero(~drop).tolist()
+        columns = [[col[i] for i in keep] for col in columns]
+        lines, fields, blank = lines[~drop], fields[~drop], blank + int(drop.sum())
+    return Split(header, lines.tolist(), fields.tolist(), blank, columns)
 
 
 def _exact_split(data: bytes, sep: str, max_rows: int) -> Split:
-    """The same result through the csv module, for files whose quotes the vectorised pass cannot trust."""
+    """The same result through the csv module, for files whose quotes the vectorised pass cannot trust and
+    wherever pandas is missing. Equal values share one string (a class repeats a few spellings), as in pandas'
+    reader, so a big file's memory is its rows, not one string per cell."""
     reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=sep, strict=False)
     header: list[str] | None = None
-    lines, fields, rows, blank, last = [], [], [], 0, 0
+    lines: list[int] = []
+    fields: list[int] = []
+    columns: list[list[str]] = []
+    shared: dict[str, str] = {}
+    blank, last = 0, 0
     for record in reader:
         line, last = last + 1, reader.line_num
         if not any(record):
             blank += 1
         elif header is None:
             header = record
+            columns = [[] for _ in header]
         else:
             lines.append(line)
             _check_rows(len(lines), max_rows)
             fields.append(len(record))
-            rows.append(record if len(record) == len(header) else [""] * len(header))
+            if len(record) != len(header):
+                record = [""] * len(header)
+            for column, value in zip(columns, record, strict=True):
+                column.append(shared.setdefault(value, value) if len(shared) < SHARED else value)
     if header is None:
         raise ValueError("file: is empty")
-    frame = pd.DataFrame(rows, columns=list(range(len(header))), dtype=object)
-    return Split(header, np.array(lines, dtype=np.int64), np.array(fields, dtype=np.int64), blank, frame)
+    return Split(header, lines, fields, blank, columns)

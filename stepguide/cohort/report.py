@@ -7,22 +7,34 @@ NUL gets a leading ``'`` (OWASP's advice against formula injection). Columns tha
 computed (``line``, ``delta``, ``value_score``) are written as numbers, so a delta of -12 stays the
 number -12: a spreadsheet reads it as a value, never as a formula. The one-page summary and the judged
 table lay these out as HTML in :mod:`stepguide.ui.cohort_html`.
+
+Each tally is plain Python over the room's columns (``verdict_tally``, ``specialty_grid``, ``month_grid``,
+``attention_list``, ``attention_rows``, ``export_columns``), so the page and the exports work without pandas
+(the in-browser edition); ``verdict_counts``, ``by_specialty``, ``by_month``, ``attention_reasons``,
+``attention`` and ``export_table`` give the same as pandas objects for a notebook.
 """
 from __future__ import annotations
 
+import codecs
+import csv
 import io
+import itertools
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
-from typing import cast
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from stepguide.cohort.read import Cohort
 from stepguide.rules.cells import FORMULA_STARTS, neutralise  # noqa: F401 (the class export's, defined once)
+from stepguide.rules.frame import NUMBER_COLUMNS
 from stepguide.rules.inputs import DEFAULTS, parse_month, parse_specialty
 from stepguide.rules.scores import trend_labels
 from stepguide.rules.tables import chart_values, season_months, table
 from stepguide.rules.words import label, options
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 SUMMARY_COLUMNS = ("value", "email")
 WORDED = ("trend", "value", "reading", "email")  # verdict ids shown to readers in words
@@ -39,95 +51,175 @@ def verdict_words() -> dict[str, dict[str, str]]:
 
 # ---------------------------------------------------------------- tallies
 
+def verdict_tally(cohort: Cohort) -> dict[str, dict[str, int]]:
+    """How many judged students got each verdict (by id, most first), for each of :data:`SUMMARY_COLUMNS`."""
+    return {col: dict(Counter(NOT_OUT if v is None else v for v in cohort.judged_column(col)).most_common())
+            for col in SUMMARY_COLUMNS}
+
+
 def verdict_counts(cohort: Cohort) -> dict[str, pd.Series]:
-    """How many judged students got each verdict (by id), for each of :data:`SUMMARY_COLUMNS`."""
-    ok = cohort.judged
-    return {col: ok[col].fillna(NOT_OUT).value_counts() for col in SUMMARY_COLUMNS}
+    """:func:`verdict_tally` as pandas Series (id -> students)."""
+    import pandas as pd
+
+    return {col: pd.Series(tally, dtype="int64", name="count").rename_axis(col)
+            for col, tally in verdict_tally(cohort).items()}
 
 
 def trend_shares(cohort: Cohort) -> dict[str, float]:
     """Percent of judged students with a numeric trend in each C5 bucket (by bucket id), in the article's order."""
     ids = chart_values("C5").col("id")
-    trends = cohort.judged["trend"].dropna()
-    if trends.empty:
+    trends = [t for t in cohort.judged_column("trend") if t is not None]
+    if not trends:
         return {key: 0.0 for key in ids}
-    counts = trends.value_counts()
+    counts = Counter(trends)
     return {key: round(100 * float(counts.get(key, 0)) / len(trends), 1) for key in ids}
 
 
-def _canonical(values: pd.Series, parse) -> pd.Series:
-    return values.map({u: parse(u) for u in pd.unique(values.to_numpy())})
+def _canonical(values: list[Any], parse: Callable[[Any], Any]) -> list[Any]:
+    seen = {u: parse(u) for u in dict.fromkeys(values)}
+    return [seen[v] for v in values]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A tally by two verdicts: ``index`` (rows, named ``index_name``) by ``columns``, the first column being the
+    students in the row."""
+
+    index_name: str
+    index: list[str]
+    columns: list[str]
+    rows: list[list[int]]
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, index=pd.Index(self.index, name=self.index_name, dtype=object),
+                            columns=pd.Index(self.columns, dtype=object), dtype="int64")
+
+
+def _grid(index_name: str, keys: list[Any], columns: list[Any], counts: Counter[tuple[Any, Any]]) -> Grid:
+    rows = [[counts.get((k, c), 0) for c in columns] for k in keys]
+    return Grid(index_name, list(keys), [label("cohort", "students"), *columns], [[sum(r), *r] for r in rows])
+
+
+def specialty_grid(cohort: Cohort) -> Grid:
+    """Judged students per specialty (aliases folded into one name, most students first) and per value verdict id
+    (C3's order; "not out yet" only when some are)."""
+    values = chart_values("C3").col("id")
+    spec = _canonical(cohort.judged_column("specialty"), parse_specialty)
+    verdicts = [NOT_OUT if v is None else v for v in cohort.judged_column("value")]
+    counts = Counter(zip(spec, verdicts, strict=True))
+    columns = values + ([NOT_OUT] if NOT_OUT in verdicts else [])
+    grid = _grid(label("field", "specialty"), sorted(set(spec)), columns, counts)
+    order = sorted(range(len(grid.index)), key=lambda i: -grid.rows[i][0])  # stable: ties stay alphabetical
+    return Grid(grid.index_name, [grid.index[i] for i in order], grid.columns, [grid.rows[i] for i in order])
 
 
 def by_specialty(cohort: Cohort) -> pd.DataFrame:
-    """Judged students per specialty (aliases folded into one name) and per value verdict id (C3's order)."""
-    ok = cohort.judged
-    values = chart_values("C3").col("id")
-    spec = _canonical(ok["specialty"], parse_specialty)
-    grid = pd.crosstab(spec, ok["value"].fillna(NOT_OUT)).reindex(columns=values + [NOT_OUT], fill_value=0)
-    grid = grid.loc[:, (grid != 0).any() | grid.columns.isin(values)]
-    students = label("cohort", "students")
-    grid.insert(0, students, grid.sum(axis=1))
-    return grid.sort_values(students, ascending=False, kind="stable").rename_axis(label("field", "specialty"))
+    """:func:`specialty_grid` as a DataFrame."""
+    return specialty_grid(cohort).frame()
 
 
-def by_month(cohort: Cohort) -> pd.DataFrame:
+def month_grid(cohort: Cohort) -> Grid:
     """Judged students per month the score comes out (season order) and per email decision id.
 
     Without a month column every row was judged with the guide's default month, so that is the one shown.
     """
-    ok = cohort.judged
-    months = _canonical(ok["month"], parse_month) if "month" in ok else pd.Series(DEFAULTS["month"], index=ok.index)
-    order = [m for m in season_months() if m in set(months)]
+    n = len(cohort.judged_rows)
+    months = _canonical(cohort.judged_column("month"), parse_month) if "month" in cohort.columns \
+        else [DEFAULTS["month"]] * n
+    emails = cohort.judged_column("email")
+    present = set(months)
+    order = [m for m in season_months() if m in present]
     known = list(verdict_words()["email"])
-    emails = [e for e in known if e in set(ok["email"])] + sorted(set(ok["email"].dropna()) - set(known))
-    grid = pd.crosstab(months, ok["email"]).reindex(index=order, columns=emails, fill_value=0)
-    grid.insert(0, label("cohort", "students"), grid.sum(axis=1))
-    return grid.rename_axis(label("cohort", "month"))
+    seen = set(emails)
+    columns = [e for e in known if e in seen] + sorted(seen - set(known) - {None})
+    return _grid(label("cohort", "month"), order, columns, Counter(zip(months, emails, strict=True)))
+
+
+def by_month(cohort: Cohort) -> pd.DataFrame:
+    """:func:`month_grid` as a DataFrame."""
+    return month_grid(cohort).frame()
+
+
+def attention_list(cohort: Cohort) -> list[str]:
+    """Per row: why it needs an adviser's attention ("" if it does not), from ``data/cohort_attention.csv``."""
+    errors = cohort.columns["error"]
+    reasons = [""] * len(errors)
+    for rule in table("cohort_attention").sorted_by("order"):
+        col, want, why = cohort.columns[rule["column"]], str(rule["value"]), rule["why"]
+        hits = {u for u in dict.fromkeys(col) if str(u) == want}
+        for i, (v, e) in enumerate(zip(col, errors, strict=True)):
+            if e is None and v in hits:
+                reasons[i] = f"{reasons[i]}; {why}" if reasons[i] else why
+    return reasons
 
 
 def attention_reasons(cohort: Cohort) -> pd.Series:
-    """Per row: why it needs an adviser's attention ("" if it does not), from ``data/cohort_attention.csv``."""
-    rows = cohort.rows
-    reasons = np.full(len(rows), "", dtype=object)
-    for rule in table("cohort_attention").sorted_by("order"):
-        col = rows[rule["column"]]
-        hits = {u for u in pd.unique(col.to_numpy()) if str(u) == str(rule["value"])}
-        mask = col.isin(hits).to_numpy() & rows["error"].isna().to_numpy()
-        reasons[mask] = np.where(reasons[mask] == "", rule["why"], reasons[mask] + "; " + rule["why"])
-    return pd.Series(reasons, index=rows.index, name="attention")
+    """:func:`attention_list` as a pandas Series named ``attention``."""
+    import pandas as pd
+
+    return pd.Series(attention_list(cohort), dtype=object, name="attention")
+
+
+def attention_rows(cohort: Cohort) -> list[tuple[int, str, str]]:
+    """Rows to act on as (line, what to do, why): first the ones to fix in the file, then the students to talk to
+    (each by line)."""
+    lines, errors, why = cohort.columns["line"], cohort.columns["error"], attention_list(cohort)
+    fix, talk = label("cohort_kind", "fix"), label("cohort_kind", "talk")
+    return ([(line, fix, e) for line, e in zip(lines, errors, strict=True) if e is not None]
+            + [(line, talk, w) for line, w in zip(lines, why, strict=True) if w])
 
 
 def attention(cohort: Cohort) -> pd.DataFrame:
-    """Rows to act on, first the ones to fix in the file (by line), then the students to talk to (by line)."""
-    rows = cohort.rows
-    why = attention_reasons(cohort)
-    fix = rows.loc[rows["error"].notna(), ["line"]].assign(kind=label("cohort_kind", "fix"), why=rows["error"])
-    talk = rows.loc[why != "", ["line"]].assign(kind=label("cohort_kind", "talk"), why=why[why != ""])
-    return pd.concat([fix, talk], ignore_index=True)
+    """:func:`attention_rows` as a DataFrame (``line``, ``kind``, ``why``)."""
+    import pandas as pd
+
+    return pd.DataFrame(attention_rows(cohort), columns=["line", "kind", "why"])
 
 
 # ---------------------------------------------------------------- the CSV to take away
 
-def export_table(cohort: Cohort) -> pd.DataFrame:
-    """The judged table as exported: every row, its verdicts, why it needs attention, text cells neutralised."""
-    out = cohort.rows.copy(deep=False)  # columns are replaced, never edited in place
-    for col in WORDED:  # the id for a program, the words for a person reading the sheet
-        if col in out.columns:
-            at = int(cast(int, out.columns.get_loc(col)))  # a unique column name: one position
-            out.insert(at + 1, f"{col}_label", out[col].map(verdict_words()[col]))
-    out.insert(len(out.columns) - 1, "attention", attention_reasons(cohort))
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            uniques = pd.unique(out[col].to_numpy())
-            risky = {u: neutralise(u) for u in uniques if neutralise(u) is not u}
-            if risky:
-                out[col] = out[col].replace(risky)
+def export_columns(cohort: Cohort) -> dict[str, Sequence[Any]]:
+    """The judged table as exported: every row, its verdicts, the words for them, why it needs attention, and
+    every text cell neutralised (the room itself is not changed)."""
+    out: dict[str, Sequence[Any]] = {}
+    names = list(cohort.columns)
+    for name in names[:-1]:  # the last column is the error; attention goes just before it
+        out[name] = cohort.columns[name]
+        if name in WORDED:  # the id for a program, the words for a person reading the sheet
+            words = verdict_words()[name]
+            out[f"{name}_label"] = [None if v is None else words.get(v) for v in out[name]]
+    out["attention"] = attention_list(cohort)
+    out[names[-1]] = cohort.columns[names[-1]]
+    for name, values in out.items():
+        if name == "line" or name in NUMBER_COLUMNS:  # numbers we computed stay numbers
+            continue
+        risky = {u: neutralise(u) for u in dict.fromkeys(values) if neutralise(u) is not u}
+        if risky:
+            out[name] = [risky.get(v, v) if isinstance(v, str) else v for v in values]
     return out
+
+
+def export_table(cohort: Cohort) -> pd.DataFrame:
+    """:func:`export_columns` as a DataFrame."""
+    import pandas as pd
+
+    return pd.DataFrame({name: pd.array(values, dtype="Int64") if name in NUMBER_COLUMNS else
+                         pd.Series(values, dtype="int64" if name == "line" else object)
+                         for name, values in export_columns(cohort).items()}, copy=False)
 
 
 def export_csv(cohort: Cohort) -> bytes:
     """The judged table as a CSV (UTF-8 with BOM, so Excel shows ± right; the file's own separator)."""
-    buffer = io.BytesIO()
-    export_table(cohort).to_csv(buffer, index=False, sep=cohort.separator, lineterminator="\r\n", encoding="utf-8-sig")
-    return buffer.getvalue()
+    columns = export_columns(cohort)
+    out = io.BytesIO()
+    out.write(codecs.BOM_UTF8)
+    rows = zip(*columns.values(), strict=True)
+    part: list[Any] = [list(columns)]
+    while part:  # encoded a few thousand rows at a time: never the whole text as one str beside its bytes
+        text = io.StringIO()
+        csv.writer(text, delimiter=cohort.separator, lineterminator="\r\n").writerows(part)
+        out.write(text.getvalue().encode("utf-8"))
+        part = list(itertools.islice(rows, 5000))
+    return out.getvalue()

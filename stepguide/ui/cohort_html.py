@@ -10,18 +10,16 @@ import datetime
 import math
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from stepguide.cohort.read import Cohort
 from stepguide.cohort.report import (
     NOT_OUT,
-    attention,
-    attention_reasons,
-    by_month,
-    by_specialty,
+    Grid,
+    attention_list,
+    attention_rows,
+    month_grid,
+    specialty_grid,
     trend_shares,
-    verdict_counts,
+    verdict_tally,
     verdict_words,
 )
 from stepguide.rules.articles import credit
@@ -36,8 +34,8 @@ SUMMARY_CSS = (Path(__file__).resolve().parent / "static" / "cohort.css").read_t
 
 
 def _cell(value: object) -> str:
-    """A typed or computed cell: escaped; a missing value (None, NA, NaN) is an empty cell."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    """A typed or computed cell: escaped; a missing value (None, NaN) is an empty cell."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return esc(str(value))
 
@@ -57,15 +55,15 @@ def _part(title: str, body: str) -> str:
     return f"<section class='sg-part'><h2>{esc(title)}</h2>{body}</section>"
 
 
-def _grid_html(grid: pd.DataFrame, column: str) -> str:
-    if grid.empty:
+def _grid_html(grid: Grid, column: str) -> str:
+    if not grid.index:
         return _note(label("cohort", "no_rows"))
-    header = [str(grid.index.name or "")] + [str(_word(column, c)) for c in grid.columns]
-    rows = [[i, *map(int, r)] for i, r in zip(grid.index, grid.to_numpy(), strict=True)]
+    header = [grid.index_name] + [str(_word(column, c)) for c in grid.columns]
+    rows = [[i, *r] for i, r in zip(grid.index, grid.rows, strict=True)]
     return html_table(header, rows, None, numeric=[False] + [True] * len(grid.columns), cls="", cell=_cell)
 
 
-def _counts_html(title: str, counts: pd.Series, column: str) -> str:
+def _counts_html(title: str, counts: dict[str, int], column: str) -> str:
     rows = [(_word(column, k), int(v)) for k, v in counts.items()]
     header = (label("cohort", "verdict"), label("cohort", "students"))
     return _part(title, html_table(header, rows, None, numeric=(False, True), cls="", cell=_cell))
@@ -74,7 +72,7 @@ def _counts_html(title: str, counts: pd.Series, column: str) -> str:
 def _c5_html(cohort: Cohort) -> str:
     article = chart_values("C5")
     shares = trend_shares(cohort)
-    n = int(cohort.judged["trend"].notna().sum())
+    n = sum(t is not None for t in cohort.judged_column("trend"))
     rows = [(r["label"], f"{r['value']:g}%", f"{shares[r['id']]:g}%") for r in article]
     header = (label("cohort", "c5_trend"), label("cohort", "article_pattern"),
               label("cohort", "your_group").format(n=n))
@@ -85,17 +83,17 @@ def _c5_html(cohort: Cohort) -> str:
 
 
 def _attention_html(cohort: Cohort, limit: int) -> str:
-    todo = attention(cohort)
-    if todo.empty:
+    todo = attention_rows(cohort)
+    if not todo:
         return _part(label("cohort", "attention"), _note(say("cohort_none_flagged")))
-    shown = todo.head(limit)
+    shown = todo[:limit]
     more = len(todo) - len(shown)
     tail = _note(say("cohort_more", more=more)) if more else ""
     fix = label("cohort_kind", "fix")
     header = (label("cohort", "line"), label("cohort", "what_to_do"), label("cohort", "why"))
     return _part(label("cohort", "attention_first"),
-                 html_table(header, shown[["line", "kind", "why"]].itertuples(index=False), None, numeric=(True,),
-                       row_class=["sg-fix" if k == fix else "" for k in shown["kind"]], cls="sg-attention",
+                 html_table(header, shown, None, numeric=(True,),
+                       row_class=["sg-fix" if kind == fix else "" for _, kind, _ in shown], cls="sg-attention",
                        cell=_cell)
                  + tail)
 
@@ -107,7 +105,7 @@ def _title(cohort: Cohort) -> str:
 def summary_body(cohort: Cohort, today: datetime.date | None = None, limit: int = ATTENTION_ON_SUMMARY) -> str:
     """The one-page summary's content (a ``div.sg-cohort-summary``), shown on the page and in the file."""
     today = today or datetime.date.today()
-    counts = verdict_counts(cohort)
+    counts = verdict_tally(cohort)
     title = _title(cohort)
     notes = "".join(_note(n) for n in cohort.notes())
     parts = lambda key: label("cohort", key)  # noqa: E731
@@ -116,8 +114,8 @@ def summary_body(cohort: Cohort, today: datetime.date | None = None, limit: int 
             f"{_note(say('cohort_made_on', date=today.isoformat()))}{notes}{_attention_html(cohort, limit)}"
             f"<div class='sg-grid'>{_counts_html(parts('by_value'), counts['value'], 'value')}"
             f"{_counts_html(parts('by_email'), counts['email'], 'email')}{_c5_html(cohort)}</div>"
-            f"<div class='sg-grid sg-wide'>{_part(parts('by_specialty'), _grid_html(by_specialty(cohort), 'value'))}"
-            f"{_part(parts('by_month'), _grid_html(by_month(cohort), 'email'))}</div></div>")
+            f"<div class='sg-grid sg-wide'>{_part(parts('by_specialty'), _grid_html(specialty_grid(cohort), 'value'))}"
+            f"{_part(parts('by_month'), _grid_html(month_grid(cohort), 'email'))}</div></div>")
 
 
 def summary_html(cohort: Cohort, today: datetime.date | None = None) -> str:
@@ -129,14 +127,15 @@ def summary_html(cohort: Cohort, today: datetime.date | None = None) -> str:
 
 def rows_html(cohort: Cohort, limit: int = 200) -> str:
     """The judged table for the page: rows needing attention first, then the rest, at most ``limit`` rows."""
-    rows = cohort.rows.assign(attention=attention_reasons(cohort))
-    order = np.argsort(np.where(rows["error"].notna(), 0, np.where(rows["attention"] != "", 1, 2)), kind="stable")
-    shown = rows.iloc[order[:limit]]
-    cols = [c for c in SHOWN if c in shown.columns]
-    note = "" if len(rows) <= limit else f"<p>{esc(say('cohort_showing', limit=limit, total=len(rows)))}</p>"
-    cells = ([_word(c, v) for c, v in zip(cols, row, strict=True)] for row in shown[cols].itertuples(index=False))
+    columns = {**cohort.columns, "attention": attention_list(cohort)}
+    errors, why = columns["error"], columns["attention"]
+    order = sorted(range(len(errors)), key=lambda i: 0 if errors[i] is not None else 1 if why[i] else 2)[:limit]
+    cols = [c for c in SHOWN if c in columns]
+    total = len(errors)
+    note = "" if total <= limit else f"<p>{esc(say('cohort_showing', limit=limit, total=total))}</p>"
+    cells = ([_word(c, columns[c][i]) for c in cols] for i in order)
     body = html_table(cols, cells, None, numeric=[c == "line" for c in cols], cls="", cell=_cell,
-                 row_class=["sg-fix" if isinstance(e, str) else "" for e in shown["error"]])
+                 row_class=["sg-fix" if isinstance(errors[i], str) else "" for i in order])
     region = esc(label("cohort", "rows"))
     return (f"{note}<div class='sg-cohort-table' tabindex='0' role='region' aria-label='{region}'>"
             f"{body}</div>")

@@ -4,7 +4,7 @@ Chromium resolves no host but 127.0.0.1 and every request to anything but the si
 and recorded, so "nothing blocked" means nothing was attempted. Python runs in the page (Pyodide):
 the dashboard must become interactive, a slider step must give the verdict ``sg.assess`` gives, the
 console must stay free of errors, at a phone and a desktop width; the chapters must run and link to each
-other; chapter 6 says that judging a class file needs the full guide instead of offering a broken upload.
+other; chapter 6 judges a class file in the page (no pandas there) to the table the Voila page shows.
 """
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ import stepguide as sg
 from conftest import CHROMIUM, CHROMIUM_ARGS
 from dashboard_page import VIEWPORTS, wait_for_state
 from program_pages import walk_case_book
+from stepguide.cohort import read_cohort
 from stepguide.rules.words import label
+from stepguide.ui.cohort_html import rows_html
 from stepguide.ui.pages.guide import CHAPTERS
 from testing.static_site import BLOCK_OUTSIDE, BUILD, DASHBOARD, StaticServer, build_site
 
@@ -172,7 +174,42 @@ def test_situation_link_email_export_and_theme_work_offline(visit) -> None:
     assert v.blocked == [] and v.problems() == []
 
 
+CLASS_FILE = ("Step 1;Step 2 CK;Specialty;Month;Stage;Credible reason\r\n245;233;IM;Oct;before invites;yes\r\n"
+              "250;238;Internal Medicine;Dec;interviewed;no\r\nPass;;peds;Jan;before invites;no\r\n"
+              "=cmd;230;IM;Oct;on hold;no\r\n228;248;IM;Oct;x;no;extra\r\n228;226;derm;Sep;;no\r\n").encode("utf-16")
+
+
+def _cells(html: str) -> list[list[str]]:
+    """The text of each cell of each row of an HTML table, as a browser's ``textContent`` gives it."""
+    from html.parser import HTMLParser
+
+    rows: list[list[str]] = []
+
+    class Cells(HTMLParser):
+        cell: list[str] | None = None
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag == "tr":
+                rows.append([])
+            elif tag in ("td", "th"):
+                self.cell = []
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("td", "th") and self.cell is not None:
+                rows[-1].append("".join(self.cell))
+                self.cell = None
+
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None:
+                self.cell.append(data)
+
+    Cells(convert_charrefs=True).feed(html)
+    return rows
+
+
 def test_front_page_chapters_and_links(visit, site: StaticServer) -> None:
+    from playwright.sync_api import expect
+
     v = visit()
     page = v.open("")
     titles = [t.strip() for t in page.locator("ol a").all_inner_texts()]
@@ -189,10 +226,15 @@ def test_front_page_chapters_and_links(visit, site: StaticServer) -> None:
     written.click()
     page.wait_for_url(re.compile(rf"/voici/render/{stem}\.html$"))
 
-    page = v.open("voici/render/06_for_advisers.html")
-    note = page.locator("[role=note]", has_text=label("message", "cohort_unavailable")[:40])
-    note.first.wait_for(timeout=BOOT)
-    assert page.locator("input[type=file]").count() == 0  # no upload that could not work
+    page = v.open("voici/render/06_for_advisers.html")  # a class file judged in the adviser's browser, offline
+    page.locator(".sg-cohort-page input[type=file]").set_input_files(
+        files=[{"name": "room.csv", "mimeType": "text/csv", "buffer": CLASS_FILE}], timeout=BOOT)
+    status = page.locator(".sg-cohort-upload [role=status]")
+    expect(status).to_have_text("room.csv: 6 rows, 3 judged, 3 to fix", timeout=BOOT)
+    room = read_cohort(CLASS_FILE, name="room.csv")  # what the rules (and so the Voila page) make of the file
+    shown = page.eval_on_selector_all(".sg-cohort-rows tr",
+                                      "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+    assert shown == _cells(rows_html(room))
     assert v.blocked == [] and site.failed() == [] and v.problems() == []
 
 

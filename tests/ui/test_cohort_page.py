@@ -96,22 +96,27 @@ def test_importing_the_chapters_does_not_load_the_cohort_readers():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_without_pandas_the_page_says_so_instead_of_offering_an_upload() -> None:
-    """The in-browser edition has no pandas: chapter 6 shows why and where to judge a class, not a broken upload."""
-    import subprocess
-    import sys
+MESSY = ("USMLE Step 1;Step 2 CK;Specialty;Month;Stage;Credible reason\r\n245;233;IM;Oct;before invites;yes\r\n"
+         "250;238;Internal Medicine;Dec;interviewed;no\r\nPass;;peds;Jan;before invites;no\r\n"
+         "=cmd;230;IM;Oct;on hold;no\r\n228;248;IM;Oct;x;no;extra\r\n\r\n\"230\";\"\"\"quoted\"\"\";derm;Sep;;no\r\n")
 
-    from stepguide.rules.words import label
 
-    code = ("import sys; sys.modules['pandas'] = None\n"
-            "from stepguide import guide\n"
-            "page = guide.cohort()\n"
-            "print(type(page.children[-1]).__name__, page.message.value)\n"
-            "print(guide.cohort_example())\n"
-            "print('pandas' in sys.modules and sys.modules['pandas'] is not None)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    notice = label("message", "cohort_unavailable")
-    first, example, loaded = out.strip().split("\n")
-    assert first.startswith("HTML <p role='note'") and "pandas" in first
-    assert example == notice
-    assert loaded == "False"
+def _page_output(hide_pandas: bool) -> str:
+    """The page's summary, table, chart and both downloads for MESSY (UTF-16, as Excel saves "Unicode text")."""
+    code = ("import sys\n"
+            + ("sys.modules['pandas'] = sys.modules['numpy'] = None\n" if hide_pandas else "")
+            + "from stepguide import guide\n"
+            f"page = guide.cohort({MESSY.encode('utf-16')!r})\n"
+            "print(page.upload.status, page.message.value, page.summary.value, page.table.value, page.view.figure,\n"
+            "      page.csv_link.content(), page.summary_link.content(), guide.cohort_example(), sep='\\n')\n"
+            "print([m for m in ('pandas', 'numpy') if sys.modules.get(m) is not None])\n")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+
+def test_without_pandas_a_class_file_is_judged_in_the_page_as_with_it() -> None:
+    """The in-browser edition has no pandas (nor numpy): chapter 6 reads, judges and exports a class file there too,
+    to the same summary, table, chart and downloads."""
+    without, with_pandas = _page_output(hide_pandas=True), _page_output(hide_pandas=False)
+    assert without.rsplit("\n", 2)[-2] == "[]" and with_pandas.rsplit("\n", 2)[-2] == "['pandas', 'numpy']"
+    assert without.rsplit("\n", 2)[0] == with_pandas.rsplit("\n", 2)[0]
+    assert without.startswith("class.csv: 6 rows, 3 judged, 3 to fix") and "&quot;quoted&quot;" in without

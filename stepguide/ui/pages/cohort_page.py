@@ -14,7 +14,6 @@ from pathlib import Path
 import ipywidgets as w
 
 from stepguide.cohort.file import MAX_BYTES, MAX_ROWS, SAVE_AS_CSV, size_limit_text
-from stepguide.rules.tables import has_pandas
 from stepguide.rules.words import label, say
 from stepguide.ui import render
 from stepguide.ui.plotly_view import PlotlyView
@@ -48,17 +47,15 @@ def intro_html(max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> str:
 
 def cohort_example() -> str:
     """The articles' examples as a room with one line cut short: rows, verdict and trend tallies, as text."""
-    if not has_pandas():
-        return label("message", "cohort_unavailable")
     from stepguide.cohort import examples_csv
     from stepguide.cohort.read import read_cohort
-    from stepguide.cohort.report import trend_shares, verdict_counts
+    from stepguide.cohort.report import trend_shares, verdict_tally
 
     room = read_cohort((examples_csv() + "250,,IM\n").encode())  # the last line is cut short
-    counts = verdict_counts(room)
-    tally = say("cohort_example_tally", rows=len(room.rows), judged=len(room.judged), lines=room.named["line"].tolist())
-    return "\n".join([tally,
-                      str(counts["value"].to_dict()), str(counts["email"].to_dict()), str(trend_shares(room))])
+    counts = verdict_tally(room)
+    lines = [room.columns["line"][i] for i in room.named_rows]
+    tally = say("cohort_example_tally", rows=len(room), judged=len(room.judged_rows), lines=lines)
+    return "\n".join([tally, str(counts["value"]), str(counts["email"]), str(trend_shares(room))])
 
 
 def _stem(name: str) -> str:
@@ -85,13 +82,8 @@ def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_byte
     """Upload an anonymised class file and see every row judged, with a CSV and a one-page summary to take away.
 
     ``csv`` is shown first (default: the articles' worked examples); the limits default to the measured ones.
-    Without pandas (the in-browser edition) the page says so instead of offering an upload that cannot work.
+    It needs no pandas: in the in-browser edition the file is read and judged in the adviser's own browser.
     """
-    if not has_pandas():
-        notice = w.HTML(f"<p role='note' class='sg-note'>{esc(label('message', 'cohort_unavailable'))}</p>")
-        page = CohortPage([w.HTML(intro_html(max_rows, max_bytes)), notice])
-        page.message = notice
-        return page.add_class("sg-cohort-page")
     from stepguide import charts
     from stepguide.cohort import examples_csv
     from stepguide.cohort.read import read_cohort
@@ -127,15 +119,15 @@ def cohort(csv: bytes | str | None = None, *, max_rows: int = MAX_ROWS, max_byte
         table.value = rows_html(room)
         with render.badge_scope(scope):  # the IDs in the summary and the table (E3, C5...), each explained
             legend.value = render.id_legend(summary.value + table.value)
-        spec = charts.cohort_c5_figure(trend_shares(room), int(room.judged["trend"].notna().sum()))
+        spec = charts.cohort_c5_figure(trend_shares(room), sum(t is not None for t in room.judged_column("trend")))
         with view.batch_update():
             view.figure, view.label = spec, charts.describe(spec)
         csv_link.provide(lambda: export_csv(room), f"{_stem(name)}-judged.csv")
         summary_link.provide(lambda: summary_html(room).encode("utf-8"), f"{_stem(name)}-summary.html")
-        rows = len(room.rows)
+        rows = len(room)
         upload.progress, upload.status = 1.0, say("cohort_status_done", name=name, rows=rows,
                                                   row_word=label("cohort", "row_one" if rows == 1 else "row_many"),
-                                                  judged=len(room.judged), fix=len(room.named))
+                                                  judged=len(room.judged_rows), fix=len(room.named_rows))
 
     upload.on_file(show)
     examples_button.on_click(lambda _: upload.load("examples.csv", examples_csv().encode()))
