@@ -1,8 +1,9 @@
-"""Serve plotly.min.js at ``<base_url>stepguide/static/plotly.min.js``.
+"""Serve plotly.min.js and PlotlyView's front end at ``<base_url>stepguide/static/``.
 
 The browser side of :class:`stepguide.ui.plotly_view.PlotlyView` loads plotly.js
-from this URL once per page, so it is cached by the browser instead of being
-pushed through every kernel websocket.
+from this URL once per page, and each chart's module (``plotly_view.js``) from the
+one next to it, so both are cached by the browser instead of being pushed through
+every kernel websocket.
 
 Two kinds of host need it:
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +30,8 @@ from typing import Any
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-ROUTE = r"stepguide/static/(plotly\.min\.js)"
-LONG_CACHE = "public, max-age=31536000, immutable"  # URL carries ?v=<plotly version>
+ROUTE = r"stepguide/static/(plotly\.min\.js|plotly_view\.js)"
+LONG_CACHE = "public, max-age=31536000, immutable"  # URL carries ?v=<plotly version> (or the module's hash)
 SHORT_CACHE = "public, max-age=86400"
 
 
@@ -40,39 +42,48 @@ class _Asset:
     etag: str
 
 
-_cache: dict[tuple[str, int, int], _Asset] = {}
+_cache: dict[tuple[Any, ...], _Asset] = {}
 
 
-def _load(path: Path) -> _Asset:
-    """Read and gzip once per file version: Voila's tornado app has no gzip transform."""
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+def _pack(key: tuple[Any, ...], read: Callable[[], bytes]) -> _Asset:
+    """Read and gzip once per file version (``key[0]`` names the file): Voila's tornado app has no gzip transform."""
     asset = _cache.get(key)
     if asset is None:
-        raw = path.read_bytes()
+        raw = read()
         asset = _Asset(raw, gzip.compress(raw, 6, mtime=0), hashlib.sha1(raw).hexdigest()[:20])
-        _cache.clear()
+        for old in [k for k in _cache if k[0] == key[0]]:
+            del _cache[old]
         _cache[key] = asset
     return asset
 
 
+def _load(path: Path) -> _Asset:
+    stat = path.stat()
+    return _pack((str(path), stat.st_mtime_ns, stat.st_size), path.read_bytes)
+
+
 class PlotlyJSHandler(web.RequestHandler):
-    """Public, long-cached plotly.min.js with ETag revalidation and gzip."""
+    """Public, long-cached plotly.min.js and plotly_view.js with ETag revalidation and gzip."""
 
     async def get(self, name: str, include_body: bool = True) -> None:
-        from stepguide.ui.plotly_view import plotly_js_path, plotly_version
+        from stepguide.ui.plotly_view import module_text, module_version, plotly_js_path, plotly_version
 
-        try:
-            path = plotly_js_path()
-        except FileNotFoundError as exc:
-            raise web.HTTPError(404) from exc
-        if not path.is_file():
-            raise web.HTTPError(404)
-        asset = await asyncio.get_running_loop().run_in_executor(None, _load, path)
+        if name == "plotly_view.js":
+            current = module_version()
+            asset = _pack((name, current), lambda: module_text().encode("utf-8"))
+        else:
+            current = plotly_version()
+            try:
+                path = plotly_js_path()
+            except FileNotFoundError as exc:
+                raise web.HTTPError(404) from exc
+            if not path.is_file():
+                raise web.HTTPError(404)
+            asset = await asyncio.get_running_loop().run_in_executor(None, _load, path)
 
         use_gz = "gzip" in self.request.headers.get("Accept-Encoding", "")
         version = self.get_query_argument("v", "")
-        versioned = bool(version) and version == plotly_version()
+        versioned = bool(version) and version == current
         self.set_header("Content-Type", "text/javascript; charset=utf-8")
         self.set_header("Cache-Control", LONG_CACHE if versioned else SHORT_CACHE)
         self.set_header("Vary", "Accept-Encoding")
@@ -107,4 +118,5 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 def _load_jupyter_server_extension(serverapp: Any) -> None:
     web_app = serverapp.web_app
     web_app.add_handlers(".*$", handlers(web_app.settings.get("base_url", "/")))
-    serverapp.log.info("stepguide: serving plotly.min.js at %sstepguide/static/", web_app.settings.get("base_url", "/"))
+    serverapp.log.info("stepguide: serving plotly.min.js and plotly_view.js at %sstepguide/static/",
+                       web_app.settings.get("base_url", "/"))

@@ -17,9 +17,11 @@ import copy
 import datetime as _dt
 import decimal
 import functools
+import hashlib
 import importlib.util
 import math
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,9 +31,10 @@ import anywidget
 import traitlets
 
 from stepguide.charts.look import DARK, PALETTE
-from stepguide.ui.widgets import STATIC
+from stepguide.ui.edits import SendsEdits
+from stepguide.ui.widgets import STATIC, joined
 
-__all__ = ["PlotlyView", "plotly_js_path", "plotly_version", "to_figure_dict"]
+__all__ = ["PlotlyView", "module_text", "module_version", "plotly_js_path", "plotly_version", "to_figure_dict"]
 
 _BASIC_BUNDLE = STATIC / "vendor" / "plotly-basic.min.js"
 # The dark page's colours: each chart colour that changes, by id, as [light, dark] (data/palette.csv).
@@ -63,6 +66,36 @@ def plotly_version() -> str:
     if not found:
         return ""
     return ("basic-" if found.group(1) else "") + found.group(2)
+
+
+def module_text() -> str:
+    """The chart's front end as the page runs it: ``static/edits.js`` then ``static/plotly_view.js``."""
+    return joined("edits.js", "plotly_view.js")
+
+
+@functools.cache
+def module_version() -> str:
+    """A hash of :func:`module_text`: the URL query that lets the browser cache it for good."""
+    return hashlib.sha1(module_text().encode("utf-8")).hexdigest()[:12]
+
+
+# Sent as each chart's ``_esm``: the page fetches the front end once from the URL next to plotly.min.js (cached
+# for good, see stepguide.serve.extension), instead of receiving and compiling 14 kB per chart. The in-browser
+# kernel (Pyodide: no server route, no network between kernel and page) sends the module itself.
+_LOADER = """// stepguide PlotlyView: its front end is static/plotly_view.js, fetched once per page.
+let base = "/";
+try {
+  base = JSON.parse(document.getElementById("jupyter-config-data").textContent).baseUrl || "/";
+} catch (_) {
+  /* no page config */
+}
+const url = new URL(`${base.replace(/\\/?$/, "/")}stepguide/static/plotly_view.js?v=VERSION`, document.baseURI);
+export default (await import(url.href)).default;
+"""
+
+
+def _front_end() -> str:
+    return module_text() if sys.platform == "emscripten" else _LOADER.replace("VERSION", module_version())
 
 
 def _jsonable(value: Any) -> Any:
@@ -114,7 +147,7 @@ class _Figure(traitlets.Dict):
         return super().validate(obj, to_figure_dict(value))
 
 
-class PlotlyView(anywidget.AnyWidget):
+class PlotlyView(SendsEdits, anywidget.AnyWidget):
     """Plotly chart redrawn in place from a synced figure spec.
 
     ``label`` is the chart's accessible name (falls back to the layout title).
@@ -136,9 +169,14 @@ class PlotlyView(anywidget.AnyWidget):
     ``--sg-chart-scale`` (presenter mode); and gives ``Plotly.react`` the very
     objects it drew last wherever the new figure equals them, so an update
     redraws only what changed.
+
+    A new ``figure`` or ``label`` goes to the page as the edits that make it from the one it has
+    (:mod:`stepguide.ui.edits`): a moved line sends the line, not the chart. The front end itself is
+    fetched once per page from ``<base_url>stepguide/static/plotly_view.js`` (:data:`_LOADER`).
     """
 
-    _esm = STATIC / "plotly_view.js"
+    _esm = _front_end()
+    _edited = ("figure", "label")
     figure = _Figure({"data": [], "layout": {}}).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
     config = traitlets.Dict({}).tag(sync=True)

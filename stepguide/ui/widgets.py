@@ -13,6 +13,8 @@ from typing import Any
 import anywidget
 import traitlets
 
+from stepguide.ui.edits import SendsEdits
+
 # The widgets' ES modules and style sheets: a widget names its file, ``_esm = STATIC / "x.js"``.
 #
 # anywidget reads the file (and with ``ANYWIDGET_HMR=1`` in a source checkout, with ``watchfiles``
@@ -20,13 +22,19 @@ import traitlets
 STATIC = Path(__file__).with_name("static")
 
 
-def with_clipboard(name: str) -> str:
-    """``static/<name>`` with ``static/clipboard.js`` (its ``copyText``) in front, for the widgets that copy text.
+def joined(*names: str) -> str:
+    """The files ``static/<name>`` as one module, helpers first (``clipboard.js``'s ``copyText``, ``edits.js``'s
+    ``followEdits``).
 
-    The one place two modules are joined: anywidget loads an ``_esm`` from a blob: URL, which has no
-    folder for ``import "./clipboard.js"`` to resolve against. The price: these two do not hot-reload.
+    The one place modules are joined: anywidget loads an ``_esm`` from a blob: URL, which has no folder for
+    ``import "./clipboard.js"`` to resolve against. The price: a joined module does not hot-reload.
     """
-    return "\n".join((STATIC / part).read_text(encoding="utf-8") for part in ("clipboard.js", name))
+    return "\n".join((STATIC / part).read_text(encoding="utf-8") for part in names)
+
+
+def with_clipboard(name: str) -> str:
+    """``static/<name>`` with ``static/clipboard.js`` (its ``copyText``) in front, for the widgets that copy text."""
+    return joined("clipboard.js", name)
 
 
 class PageLandmark(anywidget.AnyWidget):
@@ -39,14 +47,15 @@ class PageLandmark(anywidget.AnyWidget):
         super().__init__(label=label, **kwargs)
 
 
-class CopyButton(anywidget.AnyWidget):
+class CopyButton(SendsEdits, anywidget.AnyWidget):
     """A ``<button>`` that copies ``text`` to the clipboard (works offline and on plain http).
 
     ``name``, when given, is the button's accessible name (it should start with ``label``, the words shown):
     a page with one button per program says which program's note each one copies.
     """
 
-    _esm = with_clipboard("copy_button.js")
+    _esm = joined("clipboard.js", "edits.js", "copy_button.js")
+    _edited = ("text",)  # a slider step changes a few words of the email: sent as edits (stepguide.ui.edits)
     label = traitlets.Unicode("").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
     name = traitlets.Unicode("").tag(sync=True)
@@ -55,10 +64,15 @@ class CopyButton(anywidget.AnyWidget):
         super().__init__(label=label, text=text, **kwargs)
 
 
-class DownloadLink(anywidget.AnyWidget):
-    """An ``<a download>`` link whose data: URL always holds the current ``text``: a real file download."""
+class DownloadLink(SendsEdits, anywidget.AnyWidget):
+    """An ``<a download>`` link whose data: URL always holds the current ``text``: a real file download.
 
-    _esm = STATIC / "download_link.js"
+    A change of ``text`` is sent as the edits that make it (:mod:`stepguide.ui.edits`): the plan export is
+    11 kB, of which a slider step changes a few words.
+    """
+
+    _esm = joined("edits.js", "download_link.js")
+    _edited = ("text",)
     label = traitlets.Unicode("").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
     filename = traitlets.Unicode("download.txt").tag(sync=True)

@@ -27,7 +27,14 @@ from stepguide.charts.look import DARK, PALETTE
 from stepguide.rules.tables import examples, table
 from stepguide.serve import extension as _server
 from stepguide.serve.hooks import NoDelayKernelWebsocketConnection, VoilaIdentityProvider
-from stepguide.ui.plotly_view import PlotlyView, plotly_js_path, plotly_version, to_figure_dict
+from stepguide.ui.plotly_view import (
+    PlotlyView,
+    module_text,
+    module_version,
+    plotly_js_path,
+    plotly_version,
+    to_figure_dict,
+)
 from stepguide.ui.widgets import STATIC
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +83,7 @@ def test_traits_and_sync_metadata() -> None:
     state = view.get_state()
     for key in ("figure", "label", "config", "_plotly_version", "_esm"):
         assert key in state
-    assert "stepguide/static/plotly.min.js" in state["_esm"]
+    assert "stepguide/static/plotly_view.js" in state["_esm"]  # which loads plotly.min.js (module_text)
     json.dumps(state["figure"], allow_nan=False)
 
 
@@ -213,7 +220,7 @@ def test_server_extension_serves_cacheable_plotly_js() -> None:
     _server._load_jupyter_server_extension(serverapp)
 
     url = f"/base/stepguide/static/plotly.min.js?v={plotly_version()}"
-    plain, gz, unversioned, missing = _run(
+    plain, gz, unversioned, missing, module, stale = _run(
         _fetch_all(
             app,
             [
@@ -221,9 +228,14 @@ def test_server_extension_serves_cacheable_plotly_js() -> None:
                 (url, {"Accept-Encoding": "gzip"}),
                 ("/base/stepguide/static/plotly.min.js", {}),
                 ("/stepguide/static/plotly.min.js", {}),
+                (f"/base/stepguide/static/plotly_view.js?v={module_version()}", {"Accept-Encoding": "identity"}),
+                ("/base/stepguide/static/plotly_view.js?v=old", {"Accept-Encoding": "identity"}),
             ],
         )
     )
+    assert module.body.decode() == module_text() and "max-age=31536000" in module.headers["Cache-Control"]
+    assert module.headers["Content-Type"].startswith("text/javascript")
+    assert stale.body == module.body and "max-age=86400" in stale.headers["Cache-Control"]
     assert plain.code == 200
     assert plain.body == plotly_js_path().read_bytes()
     assert plain.headers["Content-Type"].startswith("text/javascript")
@@ -249,7 +261,7 @@ def test_voila_identity_provider_adds_routes_only_for_standalone_voila() -> None
     voila.server_url = "/proxy/"
     voila.voila_configuration = VoilaConfiguration(parent=voila)  # what Voila.initialize() sets up
     routes = [r[0] for r in VoilaIdentityProvider(parent=voila).get_handlers()]
-    assert "/proxy/stepguide/static/(plotly\\.min\\.js)" in routes
+    assert "/proxy/stepguide/static/(plotly\\.min\\.js|plotly_view\\.js)" in routes
     assert "/proxy/stepguide/room.json" in routes
 
     routes = [r[0] for r in VoilaIdentityProvider(parent=ServerApp()).get_handlers()]
@@ -262,17 +274,9 @@ def test_jupyter_config_enables_extension() -> None:
 
 
 def test_esm_is_small() -> None:
-    """The ESM is the only code sent per widget; plotly.js must not be in it.
-
-    14 kB x the dashboard's 9 charts stays a small share of the 0.5 MB websocket budget per session.
-    """
-    assert len((STATIC / "plotly_view.js").read_bytes()) < 14_000  # sent as written (the test below)
-
-
-def test_esm_is_the_static_file_as_written() -> None:
-    """anywidget reads ``static/plotly_view.js`` itself (``_esm`` is its path): no copy made smaller by hand."""
-    state = PlotlyView().get_state()
-    assert state["_esm"] == (STATIC / "plotly_view.js").read_text(encoding="utf-8")
+    """The front end is fetched once per page; plotly.js must not be in it (the in-browser kernel sends it)."""
+    assert len(module_text().encode()) < 16_000
+    assert "stepguide/static/plotly.min.js" in module_text()
 
 
 # --- the dark theme's colours: one table, data/palette.csv --------------------

@@ -1,4 +1,4 @@
-// Front end of stepguide.ui.plotly_view.PlotlyView (see its docstring); sent once per chart, so lean.
+// Front end of stepguide.ui.plotly_view.PlotlyView (see its docstring); static/edits.js goes in front of it.
 
 const HEIGHT = 360;
 const PROMISE = "__stepguidePlotlyPromise";
@@ -333,6 +333,7 @@ function render({ model, el }) {
 }
 
 function initialize({ model }) {
+  followEdits(model, ["figure", "label"]); // stepguide.ui.edits: a step sends the changed parts only
   loadPlotly(model.get("_plotly_version")).then((lib) => idle(() => warmUp(lib, model.get("figure")), 1000)).catch(() => {});
 }
 
