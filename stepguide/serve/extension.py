@@ -33,6 +33,7 @@ from tornado import web
 ROUTE = r"stepguide/static/(plotly\.min\.js|plotly_view\.js)"
 LONG_CACHE = "public, max-age=31536000, immutable"  # URL carries ?v=<plotly version> (or the module's hash)
 SHORT_CACHE = "public, max-age=86400"
+REVALIDATE = "no-cache"  # plotly_view.js without ?v=: the charts' loader and the template's preload use this URL
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ class PlotlyJSHandler(web.RequestHandler):
         version = self.get_query_argument("v", "")
         versioned = bool(version) and version == current
         self.set_header("Content-Type", "text/javascript; charset=utf-8")
-        self.set_header("Cache-Control", LONG_CACHE if versioned else SHORT_CACHE)
+        cache = LONG_CACHE if versioned else REVALIDATE if name == "plotly_view.js" else SHORT_CACHE
+        self.set_header("Cache-Control", cache)
         self.set_header("Vary", "Accept-Encoding")
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Etag", f'"{asset.etag}{"-gz" if use_gz else ""}"')

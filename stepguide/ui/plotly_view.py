@@ -79,9 +79,11 @@ def module_version() -> str:
     return hashlib.sha1(module_text().encode("utf-8")).hexdigest()[:12]
 
 
-# Sent as each chart's ``_esm``: the page fetches the front end once from the URL next to plotly.min.js (cached
-# for good, see stepguide.serve.extension), instead of receiving and compiling 14 kB per chart. The in-browser
-# kernel (Pyodide: no server route, no network between kernel and page) sends the module itself.
+# Sent as each chart's ``_esm``: the page fetches the front end once from the URL next to plotly.min.js instead of
+# receiving and compiling 14 kB per chart. The URL has no version, so the stepguide template can preload it from
+# the page head; the server has the browser revalidate it on each page (ETag, see stepguide.serve.extension), so
+# the kernel and the page never run different versions. The in-browser kernel (Pyodide: no server route, no
+# network between kernel and page) sends the module itself.
 _LOADER = """// stepguide PlotlyView: its front end is static/plotly_view.js, fetched once per page.
 let base = "/";
 try {
@@ -89,13 +91,13 @@ try {
 } catch (_) {
   /* no page config */
 }
-const url = new URL(`${base.replace(/\\/?$/, "/")}stepguide/static/plotly_view.js?v=VERSION`, document.baseURI);
+const url = new URL(`${base.replace(/\\/?$/, "/")}stepguide/static/plotly_view.js`, document.baseURI);
 export default (await import(url.href)).default;
 """
 
 
 def _front_end() -> str:
-    return module_text() if sys.platform == "emscripten" else _LOADER.replace("VERSION", module_version())
+    return module_text() if sys.platform == "emscripten" else _LOADER
 
 
 def _jsonable(value: Any) -> Any:

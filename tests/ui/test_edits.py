@@ -94,3 +94,48 @@ def test_a_widget_sends_whole_first_then_edits_and_whole_again_when_the_page_ask
     assert sent[-1] == {"method": "update", "state": {"filename": "other.md"}, "buffer_paths": []}
     link._handle_msg({"content": {"data": {"method": "custom", "content": {"resend": "text"}}}, "buffers": []})
     assert sent[-1]["method"] == "update" and sent[-1]["state"]["text"] == link.text
+
+
+def test_the_dashboards_html_views_send_edits_through_the_page_carrier(monkeypatch) -> None:
+    from stepguide.ui.pages.dashboard import Dashboard
+    from stepguide.ui.views import page_edits
+
+    monkeypatch.setattr(comm, "create_comm", RecordingComm)
+    d = Dashboard(month="Oct")
+    carrier = page_edits(d.model)
+    for view in (d.why, carrier, *d.cards.values()):
+        view.comm.sent.clear()
+    d.inputs["step2"].value = 247
+    assert not d.why.comm.sent and not any(card.comm.sent for card in d.cards.values())  # nothing whole
+    edits = [e for m in carrier.comm.sent for e in m["content"]["edits"]]
+    why_edit = next(e for e in edits if e["target"] == d.why.model_id)
+    assert why_edit["size"] == len(d.why.value) and len(json.dumps(why_edit)) < len(d.why.value) / 4
+    cards = {d.cards[k].model_id for k in ("trend", "value")}
+    assert any(cards <= {e["target"] for e in m["content"]["edits"]} for m in carrier.comm.sent)  # one message
+    carrier.comm.sent.clear()
+    carrier._handle_msg({"content": {"data": {"method": "custom", "content": {"resend": d.why.model_id}}},
+                         "buffers": []})
+    assert carrier.comm.sent[-1]["content"] == {"edits": [{"target": d.why.model_id, "value": d.why.value}]}
+
+
+def test_the_dashboards_layouts_leave_unset_properties_out(monkeypatch) -> None:
+    import ipywidgets as w
+    from ipywidgets.widgets.widget import _instances
+
+    from stepguide.ui.pages.dashboard import Dashboard
+    from stepguide.ui.widgets import LeanLayout
+
+    monkeypatch.setattr(comm, "create_comm", RecordingComm)
+    before = {id(x) for x in _instances.values() if isinstance(x, w.Layout)}
+    d = Dashboard(month="Oct")
+    made = [x for x in _instances.values() if isinstance(x, w.Layout) and id(x) not in before]
+    assert made and all(isinstance(x, LeanLayout) for x in made)  # the default ones were closed
+    step2 = d.inputs["step2"].layout
+    state = step2.get_state()
+    assert state["width"] == "calc(100% - 6px)" and "_model_name" in state  # the page needs the model's name
+    assert not [k for k, v in state.items() if v is None and not k.startswith("_")]
+    box = d.chart_boxes["c5"].layout
+    box.comm.sent.clear()
+    box.display = "none"
+    box.display = None  # an update says so, even though the whole state leaves None out
+    assert [m["state"] for m in box.comm.sent] == [{"display": "none"}, {"display": None}]

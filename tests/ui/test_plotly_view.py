@@ -235,7 +235,7 @@ def test_server_extension_serves_cacheable_plotly_js() -> None:
     )
     assert module.body.decode() == module_text() and "max-age=31536000" in module.headers["Cache-Control"]
     assert module.headers["Content-Type"].startswith("text/javascript")
-    assert stale.body == module.body and "max-age=86400" in stale.headers["Cache-Control"]
+    assert stale.body == module.body and stale.headers["Cache-Control"] == "no-cache"  # revalidated (ETag)
     assert plain.code == 200
     assert plain.body == plotly_js_path().read_bytes()
     assert plain.headers["Content-Type"].startswith("text/javascript")
@@ -275,7 +275,7 @@ def test_jupyter_config_enables_extension() -> None:
 
 def test_esm_is_small() -> None:
     """The front end is fetched once per page; plotly.js must not be in it (the in-browser kernel sends it)."""
-    assert len(module_text().encode()) < 16_000
+    assert len(module_text().encode()) < 18_000
     assert "stepguide/static/plotly.min.js" in module_text()
 
 

@@ -150,24 +150,27 @@ function views() {
 
 const idle = (fn, timeout) => (window.requestIdleCallback || setTimeout)(fn, { timeout });
 
-// Each idle period draws as many waiting charts as fit in it.
+// Each idle period draws as many waiting charts as fit in it; on a busy page (no idle period within 300 ms)
+// one chart per task, each painted before the next starts, so the first is on screen without waiting for all.
 function enqueue(job) {
-  const q = (window[QUEUE] ||= { jobs: new Set(), asked: false });
-  const ask = () => {
-    if (!q.asked) idle(run, 300);
+  const q = (window[QUEUE] ||= { jobs: new Set(), asked: false, first: true });
+  const ask = (busy) => {
+    if (!q.asked) busy ? requestAnimationFrame(() => setTimeout(run, 0)) : idle(run, 300);
     q.asked = true;
   };
   const run = (deadline) => {
     q.asked = false;
+    const busy = !deadline || deadline.didTimeout;
     for (const next of q.jobs) {
       q.jobs.delete(next);
       next();
-      if (!deadline || (!deadline.didTimeout && deadline.timeRemaining() < 10)) break;
+      if (busy || deadline.timeRemaining() < 10) break;
     }
-    if (q.jobs.size) ask();
+    if (q.jobs.size) ask(busy);
   };
   q.jobs.add(job);
-  ask();
+  ask(q.first); // the page's first chart: once the page has painted, not at the first idle moment
+  q.first = false;
 }
 
 // Pay plotly's first-chart costs (style sheet, text measuring) off screen while the kernel connects.
@@ -195,7 +198,7 @@ function mount(model, el) {
   const tools = make("div", { className: "sg-chart-tools" });
   const buttons = ["PNG", "SVG"].map((text) =>
     tools.appendChild(make("button", { type: "button", className: "sg-button sg-button-quiet", textContent: text })));
-  return { model, el, box, plot, tools, buttons, Plotly: null, alive: true, wanted: false, broken: false, k: 0,
+  return { model, el, box, plot, tools, buttons, Plotly: null, alive: true, asked: false, wanted: false, broken: false, k: 0,
     drawn: null, printing: 0, renders: 0 };
 }
 
@@ -244,6 +247,7 @@ function draw(view) {
 
 // A hidden chart waits: the resize observer asks again when it is shown.
 function want(view) {
+  view.asked = true;
   if (view.wanted || !view.alive || !view.box.getClientRects().length) return;
   view.wanted = true;
   draw(view);
@@ -288,7 +292,7 @@ function observe(view) {
   let frame = 0;
   const resized = new ResizeObserver((entries) => {
     if (!view.Plotly || !entries.some((e) => e.contentRect.width > 0)) return;
-    if (!view.wanted) return want(view);
+    if (!view.wanted) return view.asked && want(view); // shown after being asked while hidden
     cancelAnimationFrame(frame);
     frame = requestAnimationFrame(() => view.alive && plot.offsetParent !== null && plot.data
       && Promise.resolve(view.Plotly.Plots.resize(plot)).catch(() => {}));
