@@ -9,30 +9,59 @@ checked by its length on the page; when they do not match, the page asks for the
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import json
 import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-_TOKEN = re.compile(r"[^\s<>]*[\s>]|[^\s<>]+|<")  # words and the ends of tags: what a text edit replaces
-_LIMIT = 4_000  # tokens: a text longer than this is sent whole (the diff's time grows with it)
+_CHUNK = re.compile(r"[^\n>]*[\n>]|[^\n>]+")  # lines and tags: what the diff compares first
+_WORD = re.compile(r"[^\s<>]*[\s>]|[^\s<>]+|<")  # then, inside a changed line or tag, words
+_LIMIT = 2_000  # chunks: a text longer than this is sent whole (the diff's time grows with it)
+
+
+def _ops(a: list[str], b: list[str]) -> list[tuple[Any, int, int, int, int]]:
+    if len(a) == len(b):  # the usual step: the same lines and tags, a few of them changed (no search needed)
+        return [("replace", i, i + 1, i, i + 1) for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+
+@functools.lru_cache(maxsize=256)
+def _chunks(text: str) -> list[str]:
+    return _CHUNK.findall(text)
+
+
+def _bmp(text: str) -> bool:
+    """No character outside the Basic Multilingual Plane (one UTF-16 unit each, as the page counts)."""
+    return text.isascii() or len(text.encode("utf-16-le")) == 2 * len(text)
 
 
 def text_edits(old: str, new: str) -> list[list[Any]] | None:
     """``[start, end, insert]`` edits of ``old`` (offsets into ``old``, in order) that make ``new``.
 
-    None when sending ``new`` whole is no larger, or the text has a character outside the BMP (the page counts
-    UTF-16 units, Python code points).
+    Lines and tags are compared first (fast: a plan has ~100), then the words of each changed one, so an edit is
+    usually a word. None when sending ``new`` whole is no larger, or the text has a character outside the BMP (the
+    page counts UTF-16 units, Python code points).
     """
-    if (old and max(old) > "\uffff") or (new and max(new) > "\uffff"):
+    if not (_bmp(old) and _bmp(new)):
         return None
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    a, b = _chunks(old), _chunks(new)
     if max(len(a), len(b)) > _LIMIT:
         return None
     starts = list(itertools.accumulate(map(len, a), initial=0))
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    edits = [[starts[i1], starts[i2], "".join(b[j1:j2])] for tag, i1, i2, j1, j2 in ops if tag != "equal"]
+    edits: list[list[Any]] = []
+    for tag, i1, i2, j1, j2 in _ops(a, b):
+        if tag == "equal":
+            continue
+        if tag != "replace" or i2 - i1 != j2 - j1:
+            edits.append([starts[i1], starts[i2], "".join(b[j1:j2])])
+            continue
+        for k in range(i2 - i1):  # the same number of lines changed: the words that changed in each
+            wa, wb = _WORD.findall(a[i1 + k]), _WORD.findall(b[j1 + k])
+            at = list(itertools.accumulate(map(len, wa), initial=starts[i1 + k]))
+            ops = difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes()
+            edits.extend([at[x1], at[x2], "".join(wb[y1:y2])] for t, x1, x2, y1, y2 in ops if t != "equal")
     return edits if len(json.dumps(edits)) < len(json.dumps(new)) else None
 
 
