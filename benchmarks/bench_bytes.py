@@ -9,7 +9,8 @@ websocket (frames, headers and all, compressed when the two ends agreed on ``per
 the frames' content as the page sees it (Playwright's frame events: after decompression). ``plain`` visits strip
 ``Sec-WebSocket-Extensions`` from the browser's upgrade request in the proxy, so the server does not compress: the
 same server, the same run. **Server CPU** is the Voila process's user + system time over the visit (the kernel's is
-the same in both, so it is left out): the difference is what compressing costs.
+the same in both, so it is left out); as that is noisy on a shared machine, the script also times compressing the
+visit's frames the way tornado does (``deflate_cpu_ms``), which is what compression adds.
 
 A visit: open the page, wait until every chart is drawn and 1 s more, press ArrowLeft ``--steps`` times on the Step 2
 CK slider (each step waits until the page shows the new score in the reasons and the matched chart), then close the
@@ -27,6 +28,7 @@ import struct
 import sys
 import threading
 import time
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -146,6 +148,19 @@ def split(frames: list[tuple[str, str, str | bytes]]) -> dict[str, dict[str, int
     return {k: dict(v.most_common()) for k, v in out.items()}
 
 
+def deflate_cost(frames: list[tuple[str, str, str | bytes]]) -> tuple[float, int]:
+    """Compress the visit's server-to-page frames as tornado does (permessage-deflate: raw deflate, level 6,
+    one compressor per connection, a sync flush per message): CPU ms (best of 3) and bytes out."""
+    messages = [p.encode() if isinstance(p, str) else p for _, way, p in frames if way == "received"]
+    best, size = float("inf"), 0
+    for _ in range(3):
+        t = time.process_time()
+        z = zlib.compressobj(6, zlib.DEFLATED, -15, 8)
+        size = sum(len(z.compress(m) + z.flush(zlib.Z_SYNC_FLUSH)) for m in messages)
+        best = min(best, (time.process_time() - t) * 1000)
+    return best, size
+
+
 def visit(server: Any, proxy: CountingProxy, browser: Any, steps: int) -> dict[str, Any]:
     import psutil
 
@@ -181,10 +196,12 @@ def visit(server: Any, proxy: CountingProxy, browser: Any, steps: int) -> dict[s
     time.sleep(0.5)
     cpu = sum(voila.cpu_times()[:2]) - cpu0
     by = split(frames)
+    deflate_ms, deflated = deflate_cost(frames)
     payload = {k: sum(v.values()) for k, v in by.items()}
     return {"load_ms": loaded, "payload": payload, "payload_total": sum(payload.values()),
             "wire_ws": dict(proxy.ws), "wire_ws_total": proxy.ws["down"] + proxy.ws["up"],
-            "wire_http": dict(proxy.http), "deflate": list(proxy.deflate), "server_cpu_s": cpu, "by_widget": by}
+            "wire_http": dict(proxy.http), "deflate_cpu_ms": deflate_ms, "deflated_bytes": deflated,
+            "deflate": list(proxy.deflate), "server_cpu_s": cpu, "by_widget": by}
 
 
 def summarize(runs: list[dict[str, Any]]) -> dict[str, float]:
@@ -197,7 +214,8 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, float]:
 
     return {"payload": med(lambda r: r["payload_total"]), "load": med(lambda r: phase(r, "load")),
             "steps": med(lambda r: phase(r, "steps")), "wire": med(lambda r: r["wire_ws_total"]),
-            "server_cpu_s": med(lambda r: r["server_cpu_s"]), "load_ms": med(lambda r: r["load_ms"])}
+            "server_cpu_s": med(lambda r: r["server_cpu_s"]), "load_ms": med(lambda r: r["load_ms"]),
+            "deflate_cpu_ms": med(lambda r: r["deflate_cpu_ms"])}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     for c, s in summary.items():
         print(f"{c:12}{s['payload'] / 1e3:>8.0f}kB{s['load'] / 1e3:>7.0f}kB{s['steps'] / 1e3:>7.0f}kB"
               f"{s['wire'] / 1e3:>11.0f}kB{s['server_cpu_s']:>11.2f}s{s['load_ms']:>7.0f}ms")
+    print(f"compressing one visit's frames as the server does: {summary[configs[0]]['deflate_cpu_ms']:.1f} ms of CPU")
     last = runs[configs[0]][-1]["by_widget"]
     for part in ("load received", "steps received", "steps sent"):
         top = list(last.get(part, {}).items())[:12]
