@@ -84,16 +84,7 @@ def module_version() -> str:
 # the page head; the server has the browser revalidate it on each page (ETag, see stepguide.serve.extension), so
 # the kernel and the page never run different versions. The in-browser kernel (Pyodide: no server route, no
 # network between kernel and page) sends the module itself.
-_LOADER = """// stepguide PlotlyView: its front end is static/plotly_view.js, fetched once per page.
-let base = "/";
-try {
-  base = JSON.parse(document.getElementById("jupyter-config-data").textContent).baseUrl || "/";
-} catch (_) {
-  /* no page config */
-}
-const url = new URL(`${base.replace(/\\/?$/, "/")}stepguide/static/plotly_view.js`, document.baseURI);
-export default (await import(url.href)).default;
-"""
+_LOADER = (STATIC / "plotly_view_loader.js").read_text(encoding="utf-8")
 
 
 def _front_end() -> str:

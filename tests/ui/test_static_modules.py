@@ -46,7 +46,7 @@ def test_joined_modules_put_their_helpers_first(widget: type[anywidget.AnyWidget
 def test_a_chart_sends_a_loader_of_its_module_which_the_server_serves() -> None:
     """Each chart's ``_esm`` imports the one plotly_view.js (with edits.js in front) from the server, by hash."""
     assert module_text() == _text("edits.js") + "\n" + _text("plotly_view.js")
-    assert len(PlotlyView._esm) < 600
+    assert PlotlyView._esm == _text("plotly_view_loader.js") and len(PlotlyView._esm) < 700
     assert "stepguide/static/plotly_view.js`" in PlotlyView._esm  # no version: the template preloads this URL
     assert "export default (await import(" in PlotlyView._esm
 
@@ -58,9 +58,9 @@ def test_the_cohort_widgets_send_their_style_sheet() -> None:
 def test_every_module_is_used_and_keeps_a_default_export() -> None:
     used = {"plotly_view.js", "theme.js", "connection.js", "page_landmark.js", "download_link.js", "cohort.js",
             "page_edits.js",
-            "copy_button.js", "url_state.js", "clipboard.js", "edits.js"}
+            "copy_button.js", "url_state.js", "clipboard.js", "edits.js", "plotly_view_loader.js"}
     assert {p.name for p in STATIC.glob("*.js")} == used
-    for name in used - {"clipboard.js", "edits.js"}:
+    for name in used - {"clipboard.js", "edits.js", "plotly_view_loader.js"}:
         assert "export default { " in _text(name), name
 
 
