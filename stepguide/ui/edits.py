@@ -62,7 +62,7 @@ def text_edits(old: str, new: str) -> list[list[Any]] | None:
             at = list(itertools.accumulate(map(len, wa), initial=starts[i1 + k]))
             ops = difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes()
             edits.extend([at[x1], at[x2], "".join(wb[y1:y2])] for t, x1, x2, y1, y2 in ops if t != "equal")
-    return edits if len(json.dumps(edits)) < len(json.dumps(new)) else None
+    return edits if sum(len(text) + 16 for _, _, text in edits) < len(new) else None  # 16: an edit's own JSON
 
 
 def _same(a: Any, b: Any) -> bool:
