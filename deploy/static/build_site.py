@@ -195,26 +195,48 @@ if (/(^|[#&])step2=/.test(location.hash)) location.replace("voici/render/dashboa
 body {{ font: 17px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; margin: 0 auto;
        max-width: 44rem; padding: 1.5rem 1rem; color: #1a1a1a; background: #fff; }}
 a {{ color: #0b5394; }} li {{ margin: .35rem 0; }}
+.from-file {{ border: 3px solid #8a4b00; background: #fff8ec; color: #5c3200; border-radius: 6px; padding: .6rem 1rem;
+             font-weight: 600; }}
+code {{ font-size: .95em; background: rgba(127,127,127,.15); padding: 0 .25em; border-radius: 3px; }}
 .open {{ display: inline-block; padding: .7rem 1.2rem; background: #0b5394; color: #fff; border-radius: 4px;
         text-decoration: none; font-weight: 600; min-height: 44px; box-sizing: border-box; }}
 @media (prefers-color-scheme: dark) {{ body {{ background: #14181d; color: #eceff2; }} a {{ color: #8cc4ff; }}
-  .open {{ background: #56b4e9; color: #0d1116; }} }}
+  .open {{ background: #56b4e9; color: #0d1116; }}
+  .from-file {{ background: #33240f; color: #ffe0b5; border-color: #e8a54f; }} }}
 </style></head><body>
 <main>
 <h1>{title}</h1>
+<p class="from-file" id="from-file" role="alert" hidden>{from_file}</p>
 <p>{private}</p>
 <p><a class="open" href="voici/render/dashboard.html">Open the dashboard</a></p>
 <h2>The chapters</h2>
 <ol start="0">{chapters}</ol>
 <p>{limits}</p>
-</main></body></html>
+</main>
+<script>/* Opened from a file (file://), the pages would spin for ever: say how to serve the folder instead. */
+function needsServing(protocol) {{ return protocol === "file:"; }}
+if (needsServing(location.protocol)) document.getElementById("from-file").hidden = false;</script>
+</body></html>
 """
+#: What to run to serve the built folder, and where it then is (the `make static-serve` target's defaults).
+SERVE = {"make": "make static-serve", "serve": "python -m http.server 8000", "address": "http://127.0.0.1:8000/"}
+
+
+def from_file_hint(say: Any) -> str:
+    """The front page's note for a copy opened from a file: the sentence from data/wording.csv, commands as code."""
+    from html import escape
+
+    text = escape(say("static_from_file", **{key: f"{{{key}}}" for key in SERVE}))
+    for key, command in SERVE.items():
+        text = text.replace(f"{{{key}}}", f"<code>{escape(command)}</code>")
+    return text
 
 
 def write_landing(out: Path, size_mib: float) -> None:
     """The site's front page: the dashboard, then the chapters (titles from stepguide.ui.pages.guide.CHAPTERS)."""
     from html import escape
 
+    from stepguide.rules.words import say
     from stepguide.ui.pages.guide import CHAPTERS
 
     chapters = [("00_start_here", "Start here"), *CHAPTERS]
@@ -225,6 +247,7 @@ def write_landing(out: Path, size_mib: float) -> None:
         private=("This edition runs entirely in your browser: Python starts inside this tab, and the scores you "
                  f"enter are never sent anywhere. The first visit downloads up to {size_mib:.0f} MB; later visits "
                  "start from your browser's cache."),
+        from_file=from_file_hint(say),
         limits=("Judging a whole class from a CSV (chapter 6) needs the full guide on a computer; everything else "
                 "works here."))
     (out / "index.html").write_text(page, encoding="utf-8")

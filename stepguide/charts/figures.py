@@ -25,6 +25,7 @@ from stepguide.charts.look import (
     emphasis,
     figure_layout,
     value_axis,
+    with_phone_layout,
     you_are_here,
 )
 from stepguide.rules.articles import credit
@@ -100,7 +101,7 @@ def chart_figure(chart_id: str, highlight: str | None = None, *, note: str | Non
                            below=48 if horizontal else 30, notes=[note] if note else (), **axes)
     if not line:
         layout.update(bargap=BAR_GAP, shapes=shapes)
-    return {"data": [trace], "layout": layout}
+    return with_phone_layout({"data": [trace], "layout": layout})
 
 
 def c1_figure(profile: str | None = None) -> Spec:
@@ -205,7 +206,7 @@ def matched_figure(specialty: str, step2: int | None) -> Spec:
                      xaxis=xaxis, yaxis={**category_axis(names, width=40), "autorange": False,
                                          "range": [len(names) + 0.4, -0.6]})  # a free row for "You: ..."
     layout["shapes"] = shapes
-    return {"data": [trace], "layout": layout}
+    return with_phone_layout({"data": [trace], "layout": layout})
 
 
 
@@ -234,4 +235,4 @@ def cohort_c5_figure(shares: Mapping[str, float], n: int) -> Spec:
                      below=30, xaxis=category_axis(),
                      yaxis=value_axis(label("figure", "cohort_c5_axis"), max(article + group)))
     layout.update(showlegend=True, barmode="group", legend={"orientation": "h", "y": 1.12, "x": 0})
-    return {"data": traces, "layout": layout}
+    return with_phone_layout({"data": traces, "layout": layout})

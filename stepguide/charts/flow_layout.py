@@ -156,7 +156,8 @@ def flow_figure(flow_id: str, path: Sequence[str] = (), *, note: str | None = No
     hidden = {"visible": False, "fixedrange": True}
     info = flow_info(flow_id)
     meta = {"chart": flow_id, "highlight": path[-1] if path else None, "path": list(path),
-            "edges": [list(e) for e in path_edges(flow_id, path)], "source": info["caption"], "note": note}
+            "edges": [list(e) for e in path_edges(flow_id, path)], "source": info["caption"], "note": note,
+            "min_width": FLOW_WIDTH + 20}  # px the page keeps (scrolling sideways on a phone), margins included
     layout = figure_layout(info["title"], meta, annotations, height=int(canvas) + 44 + 10 + LINE,
                            caption=f"{credit(str(info['doc']), flow_id, 'flow_credit')} {info['caption']}", below=4,
                            notes=notes, xaxis={**hidden, "range": [0, 1]}, yaxis={**hidden, "range": [-canvas, 0]})

@@ -5,6 +5,8 @@ flow diagrams all draw from one palette and one set of sizes.
 """
 from __future__ import annotations
 
+import copy
+import re
 import textwrap
 from collections.abc import Sequence
 from typing import Any
@@ -139,3 +141,163 @@ def bar_mark(label: str, value: float, horizontal: bool) -> Spec:
            f"{val}0": 0, f"{val}1": value}
     return {"type": "rect", "xref": "x", "yref": "y", **box, "fillcolor": PALETTE["highlight"],
             "line": {"color": PALETTE["text"], "width": 2}, "layer": "above", "name": "yours"}
+
+
+# ---------------------------------------------------------------- on a phone
+
+PHONE = 338  # px: a chart's width on a 390 px phone (the page's and the chart box's padding taken off)
+GLYPH = 0.58  # an average glyph's width, in font sizes (system-ui)
+PLOT_LEFT = 50  # px: where the plot starts when the value axis' numbers are on the left
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("<br>", " ").split())
+
+
+def _text_px(text: str, size: float) -> float:
+    return len(_plain(re.sub(r"<(?!br>)[^>]*>", "", text))) * size * GLYPH
+
+
+def _per_line(width: float, size: float) -> int:
+    return max(4, int(width // (size * GLYPH)))
+
+
+def _lines(text: str) -> int:
+    return text.count("<br>") + 1
+
+
+def _lower(layout: Spec, px: int) -> None:
+    """The source line moves ``px`` further down and the bottom margin grows to keep it on the chart."""
+    layout["margin"]["b"] += px
+    for a in layout["annotations"]:
+        if a.get("name") == "source":
+            a["yshift"] -= px
+
+
+def _wrap_rows(layout: Spec, data: list[Spec]) -> None:
+    """A horizontal chart's category labels (the matched chart's specialties) on lines of 40 % of the width."""
+    axis = layout.get("yaxis", {})
+    if axis.get("type") != "category" or not data or not isinstance(data[0].get("y"), list):
+        return
+    names = [str(n) for n in axis.get("tickvals") or data[0]["y"]]
+    per = _per_line(PHONE * 0.4, layout["template"]["layout"]["font"]["size"])
+    axis.update(tickvals=names, ticktext=["<br>".join(wrap(_plain(n), per)) for n in names])
+
+
+def _wrap_columns(layout: Spec, data: list[Spec]) -> None:
+    """Column labels that would be turned on their side (into the source line) wrap onto lines instead."""
+    axis = layout.get("xaxis", {})
+    if axis.get("type") != "category" or axis.get("ticktext") or not data or data[0].get("orientation") == "h":
+        return
+    labels = [str(x) for x in data[0].get("x") or []]
+    size = layout["template"]["layout"]["font"]["size"]
+    slot = (PHONE - 70) / max(1, len(labels))
+    if not labels or all(_text_px(x, size) <= slot - 6 for x in labels):
+        return
+    wrapped = [wrap(x, _per_line(slot - 6, size)) for x in labels]
+    axis.update(tickvals=labels, ticktext=["<br>".join(w) for w in wrapped], tickangle=0)
+    _lower(layout, round(size * 1.3) * (max(len(w) for w in wrapped) - 1))
+
+
+def _mark_category(layout: Spec, data: list[Spec]) -> None:
+    """"You are here" as its category's own label (bold, a line of its own): no room for an arrow beside bars."""
+    here = next((a for a in layout["annotations"] if a.get("name") == "you-are-here"), None)
+    if here is None or not data:
+        return
+    rows = layout.get("yaxis", {}).get("type") == "category" and here.get("yref") == "y" \
+        and isinstance(here.get("x"), (int, float))
+    axis = layout.get("yaxis" if rows else "xaxis", {})
+    if axis.get("type") != "category":
+        return
+    cats = [str(c) for c in axis.get("tickvals") or data[0].get("y" if rows else "x") or []]
+    at = str(here["y"] if rows else here["x"])
+    if at not in cats:
+        return
+    text = [str(t) for t in axis.get("ticktext") or cats]
+    k = cats.index(at)
+    pad = 0 if rows else max(_lines(t) for t in text) - _lines(text[k])  # under a column: below every label
+    text[k] = f"<b>{text[k]}</b>" + "<br> " * pad + f"<br><b>{here['text']}</b>"
+    axis.update(tickvals=cats, ticktext=text, **({} if rows else {"tickangle": 0}))
+    layout["annotations"].remove(here)
+    if not rows:
+        _lower(layout, round(layout["template"]["layout"]["font"]["size"] * 1.3))
+
+
+def _rewrap(layout: Spec, width: float) -> None:
+    """Notes and source line (both start at the plot's left edge) and a several-line x axis title re-wrapped."""
+    before = after = 0
+    for a in layout["annotations"]:
+        if a.get("name") == "note":
+            lines = wrap(_plain(a["text"]), _per_line(width - 16, a["font"]["size"]))
+            before, a["yshift"] = before + _lines(a["text"]), 4 + LINE * after
+            after += len(lines)
+            a["text"] = "<br>".join(lines)
+    layout["margin"]["t"] += LINE * (after - before)
+    for a in layout["annotations"]:
+        if a.get("name") == "source":
+            lines = wrap(_plain(a["text"]), _per_line(width - 16, a["font"]["size"]))
+            layout["margin"]["b"] += LINE * (len(lines) - _lines(a["text"]))
+            a["text"] = "<br>".join(lines)
+    title = layout.get("xaxis", {}).get("title")
+    if isinstance(title, dict) and "<br>" in title.get("text", ""):
+        old = title["text"].split("<br>")
+        new = [line for part in old for line in wrap(part, _per_line(width - 16, title["font"]["size"]))]
+        title["text"] = "<br>".join(new)
+        _lower(layout, LINE * (len(new) - len(old)))
+
+
+def _keep_inside(layout: Spec, width: float) -> None:
+    """A label beside a value of the x axis (the matched chart's "You: 248 ...") on the side with room."""
+    lo, hi = layout.get("xaxis", {}).get("range") or (0, 0)
+    if hi == lo:
+        return
+    for a in layout["annotations"]:
+        if a.get("xref") != "x" or a.get("showarrow") is not False or not isinstance(a.get("x"), (int, float)):
+            continue
+        at, need = (a["x"] - lo) / (hi - lo) * width, _text_px(a["text"], a["font"]["size"]) + 8
+        if at + need <= width:
+            a.update(xanchor="left", xshift=4)
+        elif at - need >= 0:
+            a.update(xanchor="right", xshift=-4)
+        else:  # over the line, inside the plot
+            a.update(xanchor="left", xshift=round(max(-at, width - need - at)))
+
+
+def _fit_rows(layout: Spec) -> None:
+    """Rows of several lines need a taller plot: it grows until each two neighbouring rows' lines fit."""
+    axis = layout.get("yaxis", {})
+    if axis.get("type") != "category" or not axis.get("ticktext") or not axis.get("range"):
+        return
+    counts = [_lines(t) for t in axis["ticktext"]]
+    pair = max([1.0] + [(a + b) / 2 for a, b in zip(counts, counts[1:], strict=False)])
+    need = abs(axis["range"][1] - axis["range"][0]) * (layout["template"]["layout"]["font"]["size"] * 1.3 * pair + 6)
+    have = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    if need > have:
+        layout["height"] = int(layout["height"] + need - have + 1)
+
+
+def with_phone_layout(spec: Spec) -> Spec:
+    """``spec`` with ``layout.meta.narrow``: the layout keys that change on a phone, which PlotlyView uses
+    below 560 px. The layout was made for ~600 px: on a phone the category labels wrap (never turned on their
+    side into the source line), "You are here" becomes its category's own bold label line (no room for an
+    arrow beside the bars), notes, key and source line re-wrap to the width, a label beside a value goes to
+    the side with room, and a chart of wrapped rows grows taller so neighbouring rows never meet.
+    """
+    layout, data = copy.deepcopy(spec["layout"]), spec["data"]
+    layout.pop("meta", None)
+    _wrap_rows(layout, data)
+    _wrap_columns(layout, data)
+    _mark_category(layout, data)
+    axis = layout.get("yaxis", {})
+    left: float = PLOT_LEFT
+    if axis.get("type") == "category" and axis.get("ticktext"):
+        size = layout["template"]["layout"]["font"]["size"]
+        left = 16 + max(_text_px(line, size) for t in axis["ticktext"] for line in re.sub(
+            r"<(?!br>)[^>]*>", "", t).split("<br>"))
+    _rewrap(layout, PHONE - left)
+    _keep_inside(layout, PHONE - left - 12)
+    _fit_rows(layout)
+    changed = {key: layout[key] for key in ("annotations", "xaxis", "yaxis", "margin", "height")
+               if key in layout and layout[key] != spec["layout"].get(key)}
+    spec["layout"]["meta"]["narrow"] = changed
+    return spec

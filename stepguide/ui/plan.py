@@ -73,6 +73,19 @@ def cards(a: Assessment) -> tuple[Card, ...]:
     return _card(a, "trend"), _card(a, "value"), _card(a, "reading"), email
 
 
+def verdict_line(a: Assessment) -> str:
+    """The four verdicts in one line, for the page's polite announcement (a screen reader hears each change once).
+
+    The trend says its group, not its points: a slider step that leaves every verdict as it was leaves this
+    line as it was, so nothing is announced.
+    """
+    trend, value, reading, email = cards(a)
+    moving = card_case(a, "trend") == "numeric"
+    return say("verdict_line", trend_title=trend.title, trend=a.trend_label if moving else trend.verdict,
+               value_title=value.title, value=value.verdict, reading_title=reading.title, reading=reading.verdict,
+               email_title=email.title, email=email.verdict)
+
+
 def matched_sentence(a: Assessment) -> str:
     """Where Step 2 CK sits against matched applicants of the specialty, with its error band; the mean and the
     error come with their editions (wording.csv)."""

@@ -29,9 +29,10 @@ from stepguide.ui.plan import (
     interview_answer,
     matched_sentence,
     plan_markdown,
+    verdict_line,
 )
 from stepguide.ui.plotly_view import PlotlyView
-from stepguide.ui.widgets import CopyButton, DownloadLink, EditedHTML, PageEdits
+from stepguide.ui.widgets import CopyButton, Disclosure, DownloadLink, EditedHTML, PageEdits, PageLandmark
 
 Render = Callable[[GuideModel], str]
 
@@ -110,8 +111,29 @@ def checklist(model: GuideModel) -> ModelHTML:
     return _of_assessment(model, render.checklist_html, "sg-actions")
 
 
-def bands_table(model: GuideModel) -> ModelHTML:
-    return _of_assessment(model, render.bands, "sg-bands")
+def bands_box(model: GuideModel) -> Disclosure:
+    """"What the words mean": the score bands behind every verdict, closed until its button opens it."""
+    box = Disclosure(label("section", "bands")).add_class("sg-bands-box").add_class("sg-bands")
+
+    def refresh(change: Any = None) -> None:
+        if model.assessment is not None:
+            with render.badge_scope(page_key(model)):
+                box.content = render.bands(model.assessment)  # traitlets sends it only when it differs
+
+    model.observe(refresh, names="assessment")
+    refresh()
+    return box
+
+
+def announce_verdict(model: GuideModel, landmark: PageLandmark) -> None:
+    """Keep the page's polite live region on the verdict in one line (:func:`~stepguide.ui.plan.verdict_line`):
+    it changes, and a screen reader speaks, only when a verdict does, not on every slider step."""
+    def refresh(change: Any = None) -> None:
+        if model.assessment is not None:
+            landmark.announce = verdict_line(model.assessment)
+
+    model.observe(refresh, names="assessment")
+    refresh()
 
 
 def matched_text(model: GuideModel) -> ModelHTML:

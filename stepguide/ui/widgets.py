@@ -1,7 +1,8 @@
 """Small front-end widgets the pages share, each with its own ES module in ``static/`` (:data:`STATIC`).
 
-ipywidgets gives slider handles no accessible name and a page no ``main``
-landmark (:class:`PageLandmark` fixes both for the ``.sg-main`` box it sits in);
+ipywidgets gives slider handles no accessible name, toggle buttons no pressed state and a page no ``main``
+landmark (:class:`PageLandmark` fixes these for the ``.sg-main`` box it sits in, and holds the page's polite
+live region); :class:`Disclosure` is a section that opens from a real button;
 :class:`CopyButton` and :class:`DownloadLink` copy and save text in the browser
 without a server round trip. None of them makes a network request.
 """
@@ -40,13 +41,33 @@ def with_clipboard(name: str) -> str:
 
 
 class PageLandmark(anywidget.AnyWidget):
-    """Gives the enclosing ``.sg-main`` box ``role=main`` (named ``label``) and names its slider handles."""
+    """Gives the enclosing ``.sg-main`` box ``role=main`` (named ``label``), names its slider handles, gives its
+    toggle buttons ``aria-pressed``, and says ``announce`` in a polite live region (``role=status``) whenever it
+    changes: set it to a one-line summary when, and only when, what it summarises changes."""
 
     _esm = STATIC / "page_landmark.js"
     label = traitlets.Unicode("").tag(sync=True)
+    announce = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, label: str, **kwargs: Any) -> None:
         super().__init__(label=label, **kwargs)
+
+
+class Disclosure(anywidget.AnyWidget):
+    """A section that opens and closes: a real ``<button>`` (``aria-expanded``, ``aria-controls``) over ``content``.
+
+    ipywidgets' Accordion header is a ``<div>`` that Tab never reaches; this one is a button, so the keyboard
+    (Enter, Space) and screen readers use it as any other. ``content`` is HTML built and escaped by
+    :mod:`stepguide.ui.render`; ``expanded`` follows the reader's clicks, and opening costs no kernel round trip.
+    """
+
+    _esm = STATIC / "disclosure.js"
+    title = traitlets.Unicode("").tag(sync=True)
+    content = traitlets.Unicode("").tag(sync=True)
+    expanded = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, title: str, content: str = "", **kwargs: Any) -> None:
+        super().__init__(title=title, content=content, **kwargs)
 
 
 class CopyButton(SendsEdits, anywidget.AnyWidget):

@@ -1,5 +1,6 @@
 """Keep and print (issue 12, item 4): each chart saves as PNG and SVG, and the browser's print view is
-a clean 1-3 page plan (inputs, verdict, why, checklist, email and the two key charts) without widgets."""
+a clean 1-3 page plan (inputs, verdict, why, checklist, email and the two key charts) without widgets;
+on A4 no chart is split between sheets (issue 18)."""
 from __future__ import annotations
 
 import io
@@ -9,6 +10,7 @@ import pytest
 
 import stepguide as sg
 from dashboard_page import NOTEBOOK, new_page, open_dashboard
+from stepguide.rules.words import label
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +44,17 @@ def test_charts_download_as_png_and_svg_and_the_plan_prints(server, browser) -> 
         pdf = page.pdf(format="Letter", print_background=True)
         page.wait_for_function("() => document.querySelector('.sg-chart-c5 .stepguide-plotly-view')"
                                ".dataset.theme === 'dark'")
+        a4 = page.pdf(format="A4", print_background=True)
     finally:
         page.context.close()
+    # On A4 no chart is split between two sheets: its heading, its drawing's title and its source line share one.
+    sheets = [" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(a4)).pages]
+    for key in ("c5", "matched"):
+        spec = sg.charts.figure_for(sg.assess(step1=228, step2=248, specialty="Internal Medicine", month="Oct"), key)
+        source = next(a["text"] for a in spec["layout"]["annotations"] if a["name"] == "source")
+        parts = (label("chart", key), spec["layout"]["title"]["text"][:30], " ".join(source.split()[:3]))
+        on = {part: [i for i, text in enumerate(sheets) if part in text] for part in parts}
+        assert all(len(found) == 1 for found in on.values()) and len({found[0] for found in on.values()}) == 1, on
     reader = PdfReader(io.BytesIO(pdf))
     assert 1 <= len(reader.pages) <= 4, len(reader.pages)  # the plan, its readings of the season and its sources
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)

@@ -195,6 +195,20 @@ def test_front_page_chapters_and_links(visit, site: StaticServer) -> None:
     assert v.blocked == [] and site.failed() == [] and v.problems() == []
 
 
+def test_a_page_opened_from_a_file_says_how_to_serve_the_site(browser: Any, site: StaticServer) -> None:
+    """From file:// the kernel cannot start: a page goes to the front page, which says how to serve the folder
+    (issue 18) instead of spinning."""
+    page = browser.new_page()
+    try:
+        page.goto((site.root / "voici" / "render" / "dashboard.html").as_uri())
+        page.wait_for_url(re.compile(r"^file://.*/index\.html$"))
+        note = page.locator("#from-file")
+        note.wait_for()
+        assert all(command in note.inner_text() for command in build_site_module().SERVE.values())
+    finally:
+        page.close()
+
+
 def test_the_site_carries_every_package_it_names(site: StaticServer) -> None:
     """The lock lists exactly the wheels beside it, closed under dependencies; the kernel asks no index."""
     pyodide = site.root / "static" / "pyodide"

@@ -6,8 +6,8 @@ import { test } from "node:test";
 import { staticModule } from "./load.mjs";
 
 const view = await staticModule("plotly_view.js");
-const { CONFIG, chartHeight, darken, keepMeta, plotConfig, prepare, roleOf, scaleFonts, share, slug, titleText, walk,
-  wrapTitle } = view;
+const { CONFIG, NARROW, chartHeight, darken, keepMeta, narrow, plotConfig, prepare, roleOf, scaleFonts, share, slug,
+  titleText, walk, wrapTitle } = view;
 
 // The shape of PlotlyView's `_palette` trait: {id: [light, dark]} (data/palette.csv).
 const PALETTE = {
@@ -167,4 +167,20 @@ test("slug: a chart's name as a file name", () => {
   assert.equal(slug("C3: Where 248 falls — Step 2 CK"), "c3-where-248-falls-step-2-ck");
   assert.equal(slug("***"), "chart");
   assert.equal(slug("x".repeat(80)).length, 60);
+});
+
+
+test("narrow: below NARROW px the layout keys the builder made for a phone (meta.narrow) replace the wide ones", () => {
+  const phone = { height: 400, margin: { t: 40, b: 90 }, xaxis: { ticktext: ["<b>A</b><br><b>You are here</b>"] } };
+  const fig = { data: [], layout: { height: 300, margin: { t: 40, b: 50 }, title: { text: "T" },
+    xaxis: { type: "category" }, meta: { chart: "C5", narrow: phone } } };
+  const small = narrow(fig, 338);
+  assert.equal(small.layout.height, 400);
+  assert.equal(small.layout.xaxis, phone.xaxis);
+  assert.equal(small.layout.title, fig.layout.title); // what the phone layout leaves alone stays
+  assert.equal(fig.layout.height, 300, "the figure itself is not changed");
+  assert.equal(narrow(fig, NARROW), fig); // wide enough: as it is
+  assert.equal(narrow(fig, 0), fig); // width not known yet
+  assert.equal(prepare(fig, { width: 338 }).layout.height, 400);
+  assert.equal(prepare(fig, { width: 338, print: 680 }).layout.height, 300); // paper is never a phone
 });

@@ -17,7 +17,7 @@ from stepguide.ui.pages.cohort_page import CohortDownload, CohortUpload
 from stepguide.ui.plotly_view import PlotlyView, module_text
 from stepguide.ui.theme import ThemeToggle
 from stepguide.ui.url_state import SituationLink
-from stepguide.ui.widgets import STATIC, CopyButton, DownloadLink, PageLandmark
+from stepguide.ui.widgets import STATIC, CopyButton, Disclosure, DownloadLink, PageLandmark
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
@@ -29,7 +29,7 @@ def _text(name: str) -> str:
 
 @pytest.mark.parametrize("widget, esm", [
     (ThemeToggle, "theme.js"), (ConnectionBanner, "connection.js"), (PageLandmark, "page_landmark.js"),
-    (CohortUpload, "cohort.js"), (CohortDownload, "cohort.js"),
+    (CohortUpload, "cohort.js"), (CohortDownload, "cohort.js"), (Disclosure, "disclosure.js"),
 ])
 def test_a_widget_sends_its_own_file(widget: type[anywidget.AnyWidget], esm: str) -> None:
     assert str(widget._esm) == _text(esm)
@@ -58,7 +58,7 @@ def test_the_cohort_widgets_send_their_style_sheet() -> None:
 def test_every_module_is_used_and_keeps_a_default_export() -> None:
     used = {"plotly_view.js", "theme.js", "connection.js", "page_landmark.js", "download_link.js", "cohort.js",
             "page_edits.js",
-            "copy_button.js", "url_state.js", "clipboard.js", "edits.js", "plotly_view_loader.js"}
+            "copy_button.js", "url_state.js", "clipboard.js", "edits.js", "plotly_view_loader.js", "disclosure.js"}
     assert {p.name for p in STATIC.glob("*.js")} == used
     for name in used - {"clipboard.js", "edits.js", "plotly_view_loader.js"}:
         assert "export default { " in _text(name), name

@@ -70,9 +70,7 @@ class Dashboard:
         self.verdict = views.VerdictCards(m)
         self.cards = self.verdict.cards
         self.why, self.differ, self.actions = views.why_list(m), views.differences(m), views.checklist(m)
-        self.bands = views.bands_table(m)
-        self.bands_box = w.Accordion(children=[self.bands], titles=(
-            label("section", "bands"),)).add_class("sg-bands-box")
+        self.bands_box = views.bands_box(m)  # "What the words mean", opened by a real button
         self.matched_text = views.matched_text(m)
         self.cycle = views.cycle_line(m)
         self.charts = {name: views.ChartPanel(m, keys, shown_if={"f4": had_drop} if "f4" in keys else None)
@@ -100,6 +98,8 @@ class Dashboard:
         self.link = SituationLink(self)  # the inputs in the URL fragment, "Copy link to this situation"
         self.theme = ThemeToggle()
         self.connection = ConnectionBanner()
+        self.landmark = _PageSetup(label("dashboard", "title"))  # role=main, and the verdict's polite announcement
+        views.announce_verdict(m, self.landmark)
         self.widget = self._layout()
         # ~120 layouts without their unset properties: ~80 kB less at each page load
         lean_layouts(self.widget, self.controls, views.page_edits(m))
@@ -147,7 +147,7 @@ class Dashboard:
     def _layout(self) -> w.VBox:
         i = self.inputs
         return w.VBox([
-            _PageSetup(label("dashboard", "title")),
+            self.landmark,
             self.connection,
             w.HTML(f"<h1>{render.esc(label('dashboard', 'heading'))}</h1>"
                    f"<p class='sg-lead'>{render.esc(say('dashboard_lead'))}</p>"),

@@ -58,6 +58,13 @@ export function wrapTitle(layout, width) {
     margin: { ...margin, t: (margin.t || 80) + Math.ceil((lines.length - 1) * size * 1.25) } };
 }
 
+// Below NARROW px: the layout the builder made for a phone (charts/look.py, layout.meta.narrow).
+export const NARROW = 560;
+export function narrow(fig, width) {
+  const over = fig.layout?.meta?.narrow;
+  return over && width > 0 && width < NARROW ? { ...fig, layout: { ...fig.layout, ...over } } : fig;
+}
+
 export function chartHeight(layout, k = 1) {
   const h = Number(layout?.height);
   return Math.round((h > 0 ? h : HEIGHT) * k);
@@ -65,13 +72,14 @@ export function chartHeight(layout, k = 1) {
 
 export function prepare(figure, { k = 1, palette = null, width = 0, print = 0 } = {}) {
   let fig = structuredClone(figure);
+  if (!print) fig = narrow(fig, width);
   if (k !== 1) fig.layout = scaleFonts(fig.layout || {}, k);
   if (palette) fig = darken(fig, palette);
   const layout = wrapTitle(fig.layout || {}, print || width);
   delete layout.width;
   layout.autosize = !print;
   if (print) layout.width = print;
-  layout.height = chartHeight(figure.layout, k);
+  layout.height = chartHeight(fig.layout, k);
   return { data: fig.data || [], layout };
 }
 
@@ -137,13 +145,18 @@ function loadPlotly(version) {
   return window[PROMISE];
 }
 
-const isDark = () => document.documentElement.getAttribute("data-sg-theme") === "dark";
+// Our page's theme (html[data-sg-theme]), else JupyterLab's (body[data-jp-theme-light="false"] is dark).
+function isDark() {
+  const ours = document.documentElement.getAttribute("data-sg-theme");
+  return ours ? ours === "dark" : document.body?.getAttribute("data-jp-theme-light") === "false";
+}
 
 function views() {
   if (!window[VIEWS]) {
     const set = (window[VIEWS] = new Set());
-    new MutationObserver(() => set.forEach((redraw) => redraw())).observe(document.documentElement,
-      { attributes: true, attributeFilter: ["data-sg-theme"] });
+    const redraw = new MutationObserver(() => set.forEach((fn) => fn()));
+    redraw.observe(document.documentElement, { attributes: true, attributeFilter: ["data-sg-theme"] });
+    if (document.body) redraw.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light"] });
   }
   return window[VIEWS];
 }
@@ -198,8 +211,8 @@ function mount(model, el) {
   const tools = make("div", { className: "sg-chart-tools" });
   const buttons = ["PNG", "SVG"].map((text) =>
     tools.appendChild(make("button", { type: "button", className: "sg-button sg-button-quiet", textContent: text })));
-  return { model, el, box, plot, tools, buttons, Plotly: null, alive: true, asked: false, wanted: false, broken: false, k: 0,
-    drawn: null, printing: 0, renders: 0 };
+  return { model, el, box, plot, tools, buttons, Plotly: null, alive: true, asked: false, wanted: false, broken: false,
+    k: 0, drawn: null, printing: 0, renders: 0, wide: false, narrowAt: false };
 }
 
 const figureOf = (view) => view.model.get("figure") || {};
@@ -225,16 +238,33 @@ function showTools({ model, el, tools }) {
 const prepared = (view, dark) => prepare(figureOf(view), { k: scaleOf(view),
   palette: dark ? view.model.get("_palette") : null, width: view.printing || view.plot.offsetWidth, print: view.printing });
 
+// A figure wider than its box (a flow: meta.min_width) keeps its width; the box scrolls (and takes focus).
+function fitWidth(view) {
+  const { box, plot } = view;
+  const need = Number(figureOf(view).layout?.meta?.min_width) || 0;
+  const wide = !view.printing && need > 0 && box.clientWidth > 0 && need > box.clientWidth;
+  if (wide === view.wide) return;
+  view.wide = wide;
+  plot.style.width = wide ? `${need}px` : "100%";
+  box.style.overflowX = wide ? "auto" : "";
+  if (wide) box.tabIndex = 0;
+  else box.removeAttribute("tabindex");
+}
+
 function draw(view) {
   const { box, plot, Plotly } = view;
   if (view.broken) return;
   setName(view, nameOf(view));
-  box.style.minHeight = plot.style.height = `${chartHeight(figureOf(view).layout, scaleOf(view))}px`;
-  if (!Plotly || !view.alive || !view.wanted) return;
+  fitWidth(view);
+  const ready = Plotly && view.alive && view.wanted;
   const dark = isDark() && !view.printing;
-  const next = prepared(view, dark);
+  const next = ready ? prepared(view, dark) : null;
+  box.style.minHeight = plot.style.height = `${next ? next.layout.height : chartHeight(figureOf(view).layout,
+    scaleOf(view))}px`;
+  if (!ready) return;
   const { drawn } = view;
   view.drawn = drawn ? share(keepMeta(next, drawn), drawn) : next;
+  view.narrowAt = plot.offsetWidth < NARROW;
   const config = plotConfig(figureOf(view).config, view.model.get("config"));
   box.setAttribute("role", roleOf(config));
   Plotly.react(plot, view.drawn.data, view.drawn.layout, config)
@@ -293,6 +323,10 @@ function observe(view) {
   const resized = new ResizeObserver((entries) => {
     if (!view.Plotly || !entries.some((e) => e.contentRect.width > 0)) return;
     if (!view.wanted) return view.asked && want(view); // shown after being asked while hidden
+    const need = Number(figureOf(view).layout?.meta?.min_width) || 0;
+    if ((need && need > box.clientWidth) !== view.wide || (plot.offsetWidth < NARROW) !== view.narrowAt) {
+      return draw(view); // laid out for another width
+    }
     cancelAnimationFrame(frame);
     frame = requestAnimationFrame(() => view.alive && plot.offsetParent !== null && plot.data
       && Promise.resolve(view.Plotly.Plots.resize(plot)).catch(() => {}));

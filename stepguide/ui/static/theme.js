@@ -79,6 +79,9 @@ function render({ el }) {
   if (media) media.addEventListener("change", follow);
   const watch = new MutationObserver(sync);
   watch.observe(document.documentElement, { attributes: true, attributeFilter: ["data-sg-theme"] });
+  // In JupyterLab, switching the Lab's theme is a choice of the same kind as the system's: follow it too.
+  const lab = new MutationObserver(follow);
+  if (!inVoila()) lab.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light"] });
   apply(stored() || automatic());
   sync();
   el.appendChild(button);
@@ -87,6 +90,7 @@ function render({ el }) {
     window.removeEventListener("beforeprint", beforePrint);
     window.removeEventListener("afterprint", afterPrint);
     watch.disconnect();
+    lab.disconnect();
   };
 }
 
