@@ -125,7 +125,9 @@ def free_port() -> int:
 
 def start_voila(root: Path, nodelay: bool) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+           "JUPYTER_PATH": os.pathsep.join(filter(None, [str(ROOT / "share" / "jupyter"),
+                                                         os.environ.get("JUPYTER_PATH")]))}
     env["JUPYTER_CONFIG_DIR"] = str(root / "config")
     with open(root / "voila.log", "wb") as log:  # the server keeps its own copy
         proc = subprocess.Popen(
@@ -142,7 +144,7 @@ def start_voila(root: Path, nodelay: bool) -> tuple[subprocess.Popen, str]:
     deadline = time.monotonic() + 30
     while True:
         try:
-            urllib.request.urlopen(url + "stepguide/static/plotly.min.js", timeout=2).close()
+            urllib.request.urlopen(url + "voila/templates/stepguide/static/plotly-basic.min.js", timeout=2).close()
             return proc, url
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:

@@ -11,8 +11,9 @@
   step / baseline.
 * **once per list**: reading the pasted list (``read_programs``) and the three exports of one plan.
 * **page**: the same slider steps on the dashboard's model with the "My programs" view showing the list
-  (``GuideModel.set``: assess, plan, redraw the cards that changed, remake the three downloads), against the
-  model without the view, in the same run; each step timed best of ``--passes`` from the step before it.
+  (``GuideModel.set``: assess, plan, redraw the cards that changed, hand the three downloads the new plan; their
+  files are made only on a click, timed as the exports above), against the model without the view, in the same
+  run; each step timed best of ``--passes`` from the step before it.
 
 The list is seeded: statuses in the proportions of a list in October (mostly applied, some invited,
 a few interviewed, on hold, rejected, withdrawn) and each flag on for about one program in five.

@@ -38,6 +38,8 @@ if [ -n "${POOL_SIZE:-}" ]; then args+=("--pool_size=$POOL_SIZE"); fi
 
 # voila.json names stepguide.serve.hooks; this makes it importable without installing the package.
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+# This clone's Voila template (and the plotly.js in its static folder) before any installed copy.
+export JUPYTER_PATH="$ROOT/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 
 echo "stepguide dashboard: http://127.0.0.1:$PORT/  (Ctrl-C to stop)"
 exec "$VOILA" "${args[@]}" "$@"

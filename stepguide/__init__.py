@@ -6,7 +6,7 @@
     plans = sg.plan_programs(a, sg.read_programs(open("my_programs.csv", "rb").read()).programs)
 
 Names load on first use (PEP 562), so the Voila server, which imports
-``stepguide.serve.hooks`` and ``stepguide.serve.extension``, never pays for pandas.
+``stepguide.serve.hooks``, never pays for pandas.
 """
 from __future__ import annotations
 

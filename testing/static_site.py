@@ -9,6 +9,7 @@ alike.
 from __future__ import annotations
 
 import functools
+import os
 import subprocess
 import sys
 import threading
@@ -23,9 +24,19 @@ DASHBOARD = "voici/render/dashboard.html"
 BLOCK_OUTSIDE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 
 
+def static_python() -> str:
+    """The static build's own environment (``make install-static``): ``$STEPGUIDE_STATIC_PYTHON``, else the clone's
+    ``.venv-static``, else this interpreter (which then needs the ``static`` extra itself)."""
+    chosen = os.environ.get("STEPGUIDE_STATIC_PYTHON")
+    if chosen:
+        return chosen
+    venv = REPO_ROOT / ".venv-static" / "bin" / "python"
+    return str(venv) if venv.is_file() else sys.executable
+
+
 def build_site(out: Path, cache: Path | None = None) -> Path:
-    """Build the site into ``out`` with this interpreter (the project's venv) and return ``out``."""
-    cmd = [sys.executable, str(BUILD), "--out", str(out)] + (["--cache", str(cache)] if cache else [])
+    """Build the site into ``out`` with :func:`static_python` and return ``out``."""
+    cmd = [static_python(), str(BUILD), "--out", str(out)] + (["--cache", str(cache)] if cache else [])
     done = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"static build failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")

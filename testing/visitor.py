@@ -5,8 +5,9 @@ dashboard (recorded from a real page load, see ``benchmarks/README.md``):
 
 1. ``GET`` the page. Voila serves the notebook as executed in a preheated
    kernel; the HTML names that kernel (``jupyter-config-data``/``kernelId``).
-   Set-Cookie headers (``_xsrf``, the load balancer's worker cookie) are kept,
-   as a browser keeps them for the later requests.
+   Set-Cookie headers (the load balancer's worker cookie) are kept, as a
+   browser keeps them for the later requests, and, as the page's own script
+   does, a random ``_xsrf`` cookie is added if the server set none.
 2. Optionally fetch the page's static assets (``assets``), six at a time like a
    browser's per-host connection limit.
 3. ``GET api/kernels/<id>``, then open ``api/kernels/<id>/channels`` with the
@@ -32,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import secrets
 import time
 import uuid
 from collections.abc import Sequence
@@ -164,6 +166,7 @@ class Visit:
                 raise RuntimeError(f"page has no jupyter-config-data ({len(text)} chars: "
                                    f"{text[:120]!r} ... {text[-200:]!r})")
             self.kernel_id = json.loads(found.group(1))["kernelId"]
+            self.cookies.setdefault("_xsrf", secrets.token_hex(16))  # the template's script
             if assets:
                 await self._fetch_assets(assets, timeout)
                 self.t_assets = time.monotonic() - t0

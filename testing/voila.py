@@ -52,11 +52,14 @@ def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
     """Return the environment for the Voila server, which its kernels inherit.
 
     Puts the repository on ``PYTHONPATH`` so that ``stepguide.serve.hooks`` (named
-    in ``voila.json``) can be imported before the package is installed.
+    in ``voila.json``) can be imported before the package is installed, and its
+    ``share/jupyter`` first on ``JUPYTER_PATH``, so Voila uses this checkout's
+    template (an installed copy may be older).
     """
     env = dict(os.environ if base is None else base)
-    parts = [str(REPO_ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(parts))
+    for name, first in (("PYTHONPATH", REPO_ROOT), ("JUPYTER_PATH", REPO_ROOT / "share" / "jupyter")):
+        parts = [str(first)] + [p for p in env.get(name, "").split(os.pathsep) if p]
+        env[name] = os.pathsep.join(dict.fromkeys(parts))
     return env
 
 

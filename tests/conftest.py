@@ -133,6 +133,7 @@ def voila_server_extension(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     import urllib.request
 
     from stepguide.serve.processes import stop_processes
+    from testing.voila import server_env
 
     root = Path(__file__).resolve().parents[1]
     with socket.socket() as s:
@@ -140,7 +141,7 @@ def voila_server_extension(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}/user/sg-test/"
     cwd = tmp_path_factory.mktemp("hub-home")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    env = server_env()  # this checkout's package and template first, as on Binder after postBuild
     with open(tmp_path_factory.mktemp("hub-logs") / "jupyter-server.log", "wb") as log:  # the child keeps its copy
         proc = subprocess.Popen(
             [str(root / "binder" / "start"), sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",

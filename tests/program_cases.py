@@ -19,8 +19,8 @@ def case_assessment(case: dict[str, str]) -> sg.Assessment:
     return sg.assess(**case_kwargs(case), today=today)
 
 
-def case_program(case: dict[str, str]) -> Program:
-    return make_program(NAME, case["program_status"], top_choice=case["program_top_choice"],
+def case_program(case: dict[str, str], name: str = NAME) -> Program:
+    return make_program(name, case["program_status"], top_choice=case["program_top_choice"],
                         tie=case["program_tie"], requires_step2=case["program_requires_step2"],
                         mentions_step2=case["program_mentions_step2"],
                         interview_date=case["program_interview_date"] or None)

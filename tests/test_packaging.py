@@ -58,11 +58,30 @@ def test_make_test_checks_the_code_before_running_the_tests():
     assert {"ruff", "mypy", "pandas-stubs"} <= {_name(r) for r in pyproject["project"]["optional-dependencies"]["test"]}
 
 
+def test_each_make_target_builds_the_environment_that_fits_its_job():
+    """``make dashboard`` (and lab, workshop) installs the guide alone; the tests add the test extra; the static
+    build has its own ``.venv-static`` with the static extra, which ``.venv`` never gets (its JupyterLite front end
+    would load in every JupyterLab page there); ``make test`` builds both, as its static-edition tests need."""
+    text = (ROOT / "Makefile").read_text()
+    rules = dict(re.findall(r"^([\w$().-]+):([^\n=]*)$", text, re.M))
+    recipes = {target: body for target, body in re.findall(r"^([\w$().-]+):.*\n((?:\t.*\n)+)", text, re.M)}
+    for target in ("dashboard", "lab", "workshop"):
+        assert "$(RUNTIME)" in rules[target].split() and "$(TESTING)" not in rules[target], target
+    assert re.search(r"pip install -q -e \.$", recipes["$(RUNTIME)"], re.M)
+    assert 'pip install -q -e ".[test]"' in recipes["$(TESTING)"]
+    static = recipes["$(STATIC_ENV)"]
+    assert "stepguide-runtime.pth" in static and '["optional-dependencies"]["static"]' in static
+    assert "$(RUNTIME)" in rules["$(STATIC_ENV)"].split()
+    assert "$(STATIC_PY) deploy/static/build_site.py" in recipes["static"]
+    assert {"$(TESTING)", "$(STATIC_ENV)", "lint"} <= set(rules["test"].split())
+    assert "static" not in re.sub(r"\$\(STATIC_\w+\)|STATIC_ONLY", "", recipes["$(RUNTIME)"] + recipes["$(TESTING)"])
+
+
 def test_server_side_imports_stay_light():
-    """The Voila server imports the plotly.js route and the xsrf fix; neither may pull in pandas."""
+    """The Voila server imports our hooks (voila.json); they may not pull in pandas."""
     import subprocess
     import sys
-    code = "import sys, stepguide.serve.extension, stepguide.serve.hooks; assert 'pandas' not in sys.modules"
+    code = "import sys, stepguide.serve.hooks; assert 'pandas' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
@@ -91,7 +110,7 @@ def test_one_person_never_imports_pandas():
 def test_the_wheel_ships_what_is_ours_and_nothing_else(tmp_path: Path) -> None:
     """``py.typed`` tells type checkers to read stepguide's annotations (PEP 561); the data, the notebooks and the
     serving config travel with the code (``stepguide dashboard`` from a plain install); outside the package only our
-    template and the file that enables our server extension, never the environment's own Jupyter config."""
+    template (plotly.js in its static folder), never any Jupyter config."""
     import zipfile
 
     wheel_builder = pytest.importorskip("hatchling.builders.wheel")  # the build backend, in the test extra
@@ -103,12 +122,12 @@ def test_the_wheel_ships_what_is_ours_and_nothing_else(tmp_path: Path) -> None:
     assert {f"stepguide/_data/{p.name}" for p in (ROOT / "data").glob("*.csv")} <= names
     assert {f"stepguide/_project/notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")} <= names
     assert "stepguide/_project/voila.json" in names
-    assert "stepguide/ui/static/vendor/plotly-basic.min.js" in names
     data = {n.split(".data/data/", 1)[1] for n in names if ".data/" in n}
-    template = {f"share/jupyter/voila/templates/stepguide/{p.name}"
-                for p in (ROOT / "share/jupyter/voila/templates/stepguide").iterdir()}
-    assert data == template | {"etc/jupyter/jupyter_server_config.d/stepguide.json"}
-    assert not any(n.endswith("etc/jupyter/jupyter_server_config.json") for n in names)
+    template = ROOT / "share/jupyter/voila/templates/stepguide"
+    assert data == {f"share/jupyter/voila/templates/stepguide/{p.relative_to(template).as_posix()}"
+                    for p in template.rglob("*") if p.is_file()}
+    assert "share/jupyter/voila/templates/stepguide/static/plotly-basic.min.js" in data
+    assert not any("etc/jupyter" in n for n in names)
     assert not [n for n in names if not n.startswith(("stepguide/", "stepguide-"))]
     dist = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "stepguide = stepguide.serve.cli:main" in archive.read(dist).decode()

@@ -46,7 +46,9 @@ ALLOWED: dict[str, dict[str, str]] = {
     },
     "rules.schema": {"": "messages about data/*.csv for whoever edits the tables, collected and raised as one error"},
     "serve.join": {"<!DOCTYPE html>": "the workshop's join page (a static page the operator projects)"},
-    "serve.hooks": {"import sys": "Python source run in each kernel at start"},
+    "serve.hooks": {"import sys": "Python source run in each kernel at start",
+                    "Notebook %s is not trusted": "Jupyter's own log line, matched to leave it out of the log",
+                    "Adapting from protocol version": "Jupyter's own log line, matched to leave it out of the log"},
     "serve.balancer": {"# Written by stepguide": "HAProxy's configuration file"},
 }
 

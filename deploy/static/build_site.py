@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -236,6 +237,8 @@ def write_landing(out: Path, size_mib: float) -> None:
     """The site's front page: the dashboard, then the chapters (titles from stepguide.ui.pages.guide.CHAPTERS)."""
     from html import escape
 
+    if str(ROOT) not in sys.path:  # this checkout's package (.venv's editable install is not on .venv-static's path)
+        sys.path.insert(0, str(ROOT))
     from stepguide.rules.words import say
     from stepguide.ui.pages.guide import CHAPTERS
 
@@ -261,10 +264,31 @@ def check_versions() -> None:
         raise SystemExit(f"jupyterlite-pyodide-kernel expects Pyodide {PYODIDE_VERSION}; this build pins {PYODIDE}")
 
 
+def environment_shares() -> list[Path]:
+    """``share/jupyter`` of every environment whose packages this build runs on: its own and, in ``.venv-static``
+    (which reaches the guide's ``.venv`` through a ``.pth`` line, so it installs only the build's own packages),
+    ``.venv``'s, where Voila's templates and the widgets' front ends are."""
+    found = [Path(sys.prefix) / "share" / "jupyter"]
+    for entry in map(Path, sys.path):
+        if entry.name == "site-packages" and len(entry.parents) > 2:
+            found.append(entry.parents[2] / "share" / "jupyter")
+    return [p for p in dict.fromkeys(found) if p.is_dir()]
+
+
+def front_end(name: str) -> Path:
+    """A front-end extension's folder, from the first environment that has it."""
+    for share in environment_shares():
+        if (share / "labextensions" / name / "package.json").is_file():
+            return share / "labextensions" / name
+    raise SystemExit(f"front end {name} not found in {[str(p) for p in environment_shares()]}")
+
+
 def checkout_templates() -> dict[str, str]:
-    """The environment for Voici: this checkout's Voila template first (an installed copy may be older)."""
+    """The environment for Voici: this checkout's Voila template first (an installed copy may be older), then the
+    environments' own (Voila's lab and base templates)."""
     env = dict(os.environ)
-    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(ROOT / "share" / "jupyter"), env.get("JUPYTER_PATH")) if p)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(ROOT / "share" / "jupyter"), env.get("JUPYTER_PATH"),
+                                                      *map(str, environment_shares())) if p)
     return env
 
 
@@ -295,15 +319,15 @@ def build(out: Path, cache: Path) -> None:
         contents.mkdir()
         for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
             shutil.copy2(notebook, contents / notebook.name)
-        labext = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
         shutil.rmtree(out, ignore_errors=True)
         run(Path(sys.executable).with_name("voici"), "build", "--lite-dir", lite, "--contents", contents,
             "--output-dir", out.resolve(), "--template", "stepguide", "--no-sourcemaps", "--ignore-sys-prefix",
-            *[arg for ext in FRONT_ENDS for arg in ("--LiteBuildConfig.federated_extensions", labext / ext)],
+            *[arg for ext in FRONT_ENDS for arg in ("--LiteBuildConfig.federated_extensions", front_end(ext))],
             cwd=lite, env=checkout_templates())
-    plotly = out / "stepguide" / "static"
-    plotly.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "stepguide" / "ui" / "static" / "vendor" / "plotly-basic.min.js", plotly / "plotly.min.js")
+    # The template's static folder, at the address Voila serves it from (Voici copies none of it).
+    plotly = out / "voila" / "templates" / "stepguide" / "static"
+    shutil.copytree(ROOT / "share" / "jupyter" / "voila" / "templates" / "stepguide" / "static", plotly,
+                    dirs_exist_ok=True)
     # JupyterLite's own application shell (16 MB): its only user was the root index.html, which the front
     # page below replaces; the Voici pages load voici/build/ (tests/test_static_browser.py checks no 404).
     shutil.rmtree(out / "build", ignore_errors=True)
@@ -323,6 +347,9 @@ def main(argv: list[str] | None = None) -> None:
     default_cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "stepguide-static"
     parser.add_argument("--cache", type=Path, default=default_cache, help="downloads kept between builds")
     args = parser.parse_args(argv)
+    if importlib.util.find_spec("voici_core") is None or importlib.util.find_spec("jupyterlite_pyodide_kernel") is None:
+        raise SystemExit(f"{sys.executable} lacks the static build's packages: it runs in its own environment "
+                         "(make install-static builds .venv-static; make static builds the site with it)")
     build(args.out, args.cache)
 
 

@@ -234,6 +234,9 @@ def make_program(name: object, status: object, top_choice: object = False, tie: 
     return Program(**{f: PARSERS[f](given[f]) for f in FIELDS})
 
 
+SAMPLE_EXAMPLE = "my_programs"  # the examples.csv row (12 programs, October, score up 18) whose list is the sample
+
+
 @cache
 def sample_programs() -> tuple[Program, ...]:
     """The workshop's list (``sample_programs.csv``): 12 fictional programs for "October, score up 18"."""

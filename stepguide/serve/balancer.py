@@ -80,7 +80,7 @@ backend workers
     filter compression
     compression algo gzip
     compression type text/html text/css text/javascript application/javascript application/json
-    acl asset path_beg /voila/static/ /voila/templates/ /voila/labextensions/ /stepguide/static/
+    acl asset path_beg /voila/static/ /voila/templates/ /voila/labextensions/
     http-request set-var(txn.asset) bool(true) if asset
     http-request cache-use assets if asset
     http-response cache-store assets if {{ var(txn.asset) -m bool }}

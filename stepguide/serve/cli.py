@@ -14,6 +14,7 @@ yours, so your edits are yours); ``static`` builds the in-browser edition, which
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -29,11 +30,13 @@ def _fail(message: str) -> int:
 
 
 def _server_env() -> dict[str, str]:
-    """The environment for a server: in a clone, the clone on ``PYTHONPATH`` (voila.json names our classes)."""
+    """The environment for a server: in a clone, the clone on ``PYTHONPATH`` (voila.json names our classes) and its
+    ``share/jupyter`` first on ``JUPYTER_PATH`` (Voila then uses the clone's template, not an older installed copy)."""
     env = dict(os.environ)
     if project.in_checkout():
-        root = str(project.project_root())
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+        root = project.project_root()
+        for name, first in (("PYTHONPATH", root), ("JUPYTER_PATH", root / "share" / "jupyter")):
+            env[name] = os.pathsep.join(p for p in (str(first), env.get(name, "")) if p)
     return env
 
 
@@ -80,10 +83,19 @@ def copy_chapters(folder: Path) -> list[Path]:
     return copied
 
 
+def culling_args() -> list[str]:
+    """``voila.json``'s kernel culling as command-line options, for a Jupyter Server we start (``stepguide lab``):
+    a kernel whose tab is gone without shutting it down is stopped after the same idle time as the dashboard's."""
+    settings = json.loads((project.project_root() / "voila.json").read_text())["MappingKernelManager"]
+    return [f"--MappingKernelManager.{key}={value}" for key, value in settings.items()]
+
+
 def lab_argv(folder: Path, port: int, host: str, browser: bool) -> list[str]:
-    """The JupyterLab command line that ``stepguide lab`` runs; ``--allow-root`` when run as root (containers)."""
+    """The JupyterLab command line that ``stepguide lab`` runs: culling as the dashboard's, ``--allow-root`` when
+    run as root (containers)."""
     argv = [sys.executable, "-m", "jupyterlab", f"--port={port}", f"--ServerApp.ip={host}",
-            f"--ServerApp.root_dir={folder}", "--ServerApp.default_url=/lab/tree/00_start_here.ipynb"]
+            f"--ServerApp.root_dir={folder}", "--ServerApp.default_url=/lab/tree/00_start_here.ipynb",
+            *culling_args()]
     if not browser:
         argv.append("--no-browser")
     if hasattr(os, "getuid") and os.getuid() == 0:
@@ -115,7 +127,9 @@ def static(a: argparse.Namespace) -> int:
               "wheel for the browser): git clone the repository, then run `make static` there", file=sys.stderr)
         return 2
     out = (a.out or root / "_site").resolve()
-    done = subprocess.run([sys.executable, str(build), "--out", str(out)], env=_server_env())
+    builder = root / ".venv-static" / "bin" / "python"  # its own environment (make install-static)
+    python = str(builder) if builder.is_file() else sys.executable
+    done = subprocess.run([python, str(build), "--out", str(out)], env=_server_env())
     if done.returncode or not a.serve:
         return done.returncode
     shown = "127.0.0.1" if a.host in ("0.0.0.0", "") else a.host

@@ -1,37 +1,18 @@
 """The classes ``voila.json`` plugs into standalone Voila: one identity provider, lean kernels, no-delay websockets.
 
-**The identity provider** (:class:`VoilaIdentityProvider`) is Voila's default one plus three things, because
-``Voila.identity_provider_class`` is standalone Voila's only config hook whose ``get_handlers()`` routes it
-mounts, and the only object that sees every page request:
+**The identity provider** (:class:`VoilaIdentityProvider`) is Voila's default one plus the room's routes
+(:mod:`stepguide.serve.room_pages`: the kernel cap's "room is full" page and ``stepguide/room.json``), because
+``Voila.identity_provider_class`` is standalone Voila's only config hook whose ``get_handlers()`` routes it mounts.
 
-* *the kernel-leak fix.* Voila 0.5.13 leaks one kernel per closed page (voila-dashboards/voila#1458). On
-  ``beforeunload`` the widget manager (``@voila-dashboards/widgets-manager8``) sends::
-
-      navigator.sendBeacon(`${baseUrl}voila/api/shutdown/${kernelId}`,
-                           FormData{_xsrf: <value of the "_xsrf" cookie or "">})
-
-  ``VoilaShutdownKernelHandler`` is a jupyter_server ``APIHandler``, so this POST goes through the usual XSRF
-  check (the ``_xsrf`` form field must match the ``_xsrf`` cookie). Tornado only sets that cookie when a
-  handler reads ``self.xsrf_token``, and standalone Voila never reads it: the notebook page is rendered by
-  ``NotebookRenderer`` (for preheated kernels in the kernel pool, with no request at all), not by
-  ``render_template``. So the beacon sends ``_xsrf=""``, the server answers ``403 '_xsrf' argument missing
-  from POST`` and the kernel runs until it is culled. The provider keeps the XSRF check and sets Tornado's
-  normal ``_xsrf`` cookie on the response to every Voila page GET, as jupyter_server's own HTML pages do;
-  the beacon then sends a matching token and the existing handler shuts the kernel down (with preheated
-  kernels, ``VoilaKernelManager.shutdown_kernel`` also drops it from the notebook's bookkeeping and the pool
-  refills, so the server goes back to ``pool_size`` kernels);
-* *plotly.js as a long-cached file* (:mod:`stepguide.serve.extension`'s route, which Jupyter Server mounts
-  itself as a server extension);
-* *the room's routes* (:mod:`stepguide.serve.room_pages`: the kernel cap's "room is full" page and
-  ``stepguide/room.json``).
-
-On Binder, Voila runs as a Jupyter Server extension, which reads only ``VoilaConfiguration`` and never uses
-this provider: there the server extension serves plotly.js, and JupyterHub >= 4.1 sets its own ``_xsrf``
-cookie when it stores its login cookie, so the beacon should pass (not tested here). A plain ``jupyter
-server``/``jupyter lab`` with no JupyterHub still leaks when ``/voila/render/...`` is opened directly.
+Two things every Voila needs come from our template instead, so they hold without this module (a plain ``voila
+dashboard.ipynb``, JupyterLab's ``/voila/render``, Binder): plotly.js is a static file of the template, and the
+page sets its own ``_xsrf`` cookie when the server set none, so the shutdown beacon that Voila's widget manager
+sends when the tab closes passes Jupyter Server's XSRF check and frees the kernel (voila-dashboards/voila#1458;
+``share/jupyter/voila/templates/stepguide/index.html.j2``).
 
 **Lean kernels** (:class:`VoilaKernelSpecManager`) start without the debugger and the IRI grammar
-(:data:`LEAN_KERNEL_LAUNCHER`). **No-delay websockets** (:class:`NoDelayKernelWebsocketConnection`) turn
+(:data:`LEAN_KERNEL_LAUNCHER`). **Quiet logs** (:class:`QuietLogFilter`) drop the lines every page visit adds that
+no one running the guide can act on. **No-delay websockets** (:class:`NoDelayKernelWebsocketConnection`) turn
 Nagle's algorithm off on the kernel websocket.
 
 This module holds only what a running server loads; starting and stopping Voila for tests and benchmarks
@@ -40,53 +21,34 @@ lives in ``testing/voila.py`` at the repository root.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from jupyter_core.utils import ensure_async
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
-
-from stepguide.serve.extension import handlers as plotly_js_handlers
 
 __all__ = [
     "LEAN_KERNEL_ARGS",
     "LEAN_KERNEL_LAUNCHER",
     "NoDelayKernelWebsocketConnection",
+    "QuietLogFilter",
     "VoilaIdentityProvider",
     "VoilaKernelSpecManager",
 ]
 
 
-def _is_voila_page(handler: Any) -> bool:
-    if handler.request.method != "GET":
-        return False
-    from voila.handler import BaseVoilaHandler
-
-    return isinstance(handler, BaseVoilaHandler)
-
-
 class VoilaIdentityProvider(PasswordIdentityProvider):
-    """Voila's default identity provider that also sets the ``_xsrf`` cookie on page loads and, in standalone
-    Voila, mounts the plotly.js route and the room's routes (see the module docstring).
+    """Voila's default identity provider that also mounts the room's routes in standalone Voila.
 
     Enable with ``{"Voila": {"identity_provider_class": "stepguide.serve.hooks.VoilaIdentityProvider"}}``.
     """
 
-    async def get_user(self, handler: Any) -> Any:
-        user = await ensure_async(super().get_user(handler))
-        if user is not None and _is_voila_page(handler):
-            # JupyterHandler.prepare() assigns current_user right after get_user() returns. Assign it here
-            # first, because Tornado's xsrf_token getter reads current_user to choose the cookie lifetime.
-            handler.current_user = user
-            handler.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie if the browser has none
-        return user
-
     def get_handlers(self) -> list[tuple[Any, ...]]:
-        """The base routes, plus plotly.js and the room's page and status routes in standalone Voila.
+        """The base routes, plus the room's page and status routes in standalone Voila.
 
-        Only standalone Voila mounts these verbatim; Jupyter Server would prefix its ``base_url`` itself and
-        already serves plotly.js through the server extension.
+        Only standalone Voila mounts these verbatim (Jupyter Server would prefix its ``base_url`` itself, and
+        has no room).
         """
         routes: list[tuple[Any, ...]] = list(super().get_handlers())
         from voila.app import Voila
@@ -95,8 +57,31 @@ class VoilaIdentityProvider(PasswordIdentityProvider):
             from stepguide.serve.room_pages import page_handlers
 
             routes[:0] = page_handlers(self.parent)
-            routes.extend(plotly_js_handlers(self.parent.server_url or self.parent.base_url))
         return routes
+
+
+class QuietLogFilter(logging.Filter):
+    """Drops the server log lines that every page visit adds and no one can act on; every other line stays.
+
+    * ``Notebook <path> is not trusted`` (WARNING): Jupyter's contents manager says it each time Voila reads the
+      notebook. Trust decides whether a notebook's *saved* outputs may run scripts; Voila shows only the outputs it
+      has just computed, so it means nothing here, and signing the notebook would write to the user's own
+      signature database.
+    * ``Adapting from protocol version 5.3 (kernel ...) to 5.4 (client).`` (INFO): the websocket's message-format
+      negotiation, once per page.
+    * ``The websocket_ping_timeout (90000) cannot be longer than the websocket_ping_interval (30000)`` (Tornado's
+      WARNING at the first page): Jupyter Server gives Tornado its ping settings in milliseconds where Tornado
+      reads seconds, and keeps the websocket alive with its own pings, so the clamp it announces changes nothing.
+
+    Enable with ``voila.json``'s ``Voila.logging_config`` (a filter on the ``console`` handler and on Tornado's
+    ``tornado.general`` logger).
+    """
+
+    QUIET = ("Notebook %s is not trusted", "Adapting from protocol version ", "The websocket_ping_timeout (")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.msg if isinstance(record.msg, str) else ""
+        return not message.startswith(self.QUIET)
 
 
 #: Replaces ``-m ipykernel_launcher`` in the python kernel's argv. It does what
@@ -108,6 +93,10 @@ class VoilaIdentityProvider(PasswordIdentityProvider):
 #:   builds a Lark grammar, 0.8 to 2.4 s. Any kernel that imports
 #:   ``plotly.io``/``go.FigureWidget`` (plotly -> nbformat -> jsonschema) pays
 #:   it. Without it, jsonschema only skips validating the "iri" formats.
+#: It also drops ipykernel's start-up warning "Kernel is running over TCP without encryption": Voila's kernels
+#: listen on 127.0.0.1 only and every message is signed with the kernel's own key, and its alternative (IPC
+#: sockets) is not portable, so the line, printed once per kernel into the server's log, asks for nothing a
+#: person running the guide can do.
 #: :class:`VoilaKernelSpecManager` also passes :data:`LEAN_KERNEL_ARGS`:
 #: * ``--HistoryManager.enabled=False`` saves a thread, the sqlite3 import
 #:   (~1.6 MiB) and one write per cell to the shared ``~/.ipython`` history
@@ -123,6 +112,8 @@ LEAN_KERNEL_LAUNCHER = (
     "    del sys.path[0]\n"
     "sys.modules['debugpy'] = None\n"
     "sys.modules['rfc3987_syntax'] = None\n"
+    "import logging\n"
+    "logging.getLogger('IPKernelApp').addFilter(lambda r: 'without encryption' not in str(r.msg))\n"
     "from ipykernel import kernelapp\n"
     "kernelapp.launch_new_instance()\n"
 )

@@ -149,6 +149,9 @@ class Workshop:
         env = dict(os.environ)
         root = project_root()
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
+        if (root / "share" / "jupyter").is_dir():  # a clone: its template before an installed copy
+            env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(root / "share" / "jupyter"),
+                                                              env.get("JUPYTER_PATH", "")) if p)
         bind = "127.0.0.1" if use_proxy else host
         self._worker_env, self._root = env, root
         self._worker_argvs = [

@@ -3,9 +3,10 @@
 ``go.FigureWidget`` ships ~5 MB of JavaScript per session through the kernel
 websocket and re-showing a ``go.Figure`` in an ``Output`` costs ~250 ms per
 update.  ``PlotlyView`` syncs only the figure JSON; the browser loads
-plotly.min.js once per page from ``<base_url>stepguide/static/plotly.min.js``
-(served with long-lived cache headers by :mod:`stepguide.serve.extension`) and redraws
-in place with ``Plotly.react``.
+plotly.js once per page from our Voila template's static folder,
+``<base_url>voila/templates/stepguide/static/plotly-basic.min.js?v=<version>``, which every
+Voila serves (standalone, as JupyterLab's or Binder's server extension, under any base URL;
+``?v=`` makes Voila send it with a long cache), and redraws in place with ``Plotly.react``.
 
 plotly itself is never imported here: its import drags in nbformat and
 jsonschema (~2.4 s of kernel start-up), and figure builders return plain dicts.
@@ -18,8 +19,8 @@ import datetime as _dt
 import decimal
 import functools
 import hashlib
-import importlib.util
 import math
+import os
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -36,23 +37,28 @@ from stepguide.ui.widgets import STATIC, joined
 
 __all__ = ["PlotlyView", "module_text", "module_version", "plotly_js_path", "plotly_version", "to_figure_dict"]
 
-_BASIC_BUNDLE = STATIC / "vendor" / "plotly-basic.min.js"
+#: The plotly.js bundle our template ships (bar, scatter, pie: all the guide draws; a quarter of plotly's full
+#: one, which is most of the dashboard's time to first chart), served at <base_url>voila/templates/stepguide/static/.
+PLOTLY_BUNDLE = "plotly-basic.min.js"
+_CHECKOUT_TEMPLATE = Path(__file__).resolve().parents[2] / "share" / "jupyter" / "voila" / "templates" / "stepguide"
 # The dark page's colours: each chart colour that changes, by id, as [light, dark] (data/palette.csv).
 _DARK_PAIRS = {key: [light, DARK[key]] for key, light in PALETTE.items() if DARK[key] != light}
 
 
 def plotly_js_path() -> Path:
-    """The plotly.js bundle to serve: the vendored basic bundle, else the plotly package's full one.
-
-    The basic bundle (bar, scatter, pie: all the guide draws) is a quarter of the
-    full one's size, which is most of the dashboard's time to first chart.
-    """
-    if _BASIC_BUNDLE.is_file():
-        return _BASIC_BUNDLE
-    spec = importlib.util.find_spec("plotly")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the plotly package is not installed")
-    return Path(list(spec.submodule_search_locations)[0]) / "package_data" / "plotly.min.js"
+    """The plotly.js file Voila serves from our template: the first found where Voila looks for templates
+    (``JUPYTER_PATH``, then this environment's ``share/jupyter``), else the clone's ``share/``. (Not through
+    jupyter_core: the static edition's kernel has none to spare.)"""
+    roots = [Path(p) for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    roots.append(Path(sys.prefix) / "share" / "jupyter")
+    for root in roots:
+        path = root / "voila" / "templates" / "stepguide" / "static" / PLOTLY_BUNDLE
+        if path.is_file():
+            return path
+    path = _CHECKOUT_TEMPLATE / "static" / PLOTLY_BUNDLE
+    if path.is_file():
+        return path
+    raise FileNotFoundError(f"{PLOTLY_BUNDLE} is not in any stepguide Voila template: reinstall stepguide")
 
 
 @functools.cache
@@ -79,16 +85,25 @@ def module_version() -> str:
     return hashlib.sha1(module_text().encode("utf-8")).hexdigest()[:12]
 
 
-# Sent as each chart's ``_esm``: the page fetches the front end once from the URL next to plotly.min.js instead of
-# receiving and compiling 14 kB per chart. The URL has no version, so the stepguide template can preload it from
-# the page head; the server has the browser revalidate it on each page (ETag, see stepguide.serve.extension), so
-# the kernel and the page never run different versions. The in-browser kernel (Pyodide: no server route, no
+# Sent as each chart's ``_esm``: the page fetches the front end once, from the stepguide template's static folder
+# (next to plotly.js, served by every Voila; :func:`write_template_module` copies it
+# there, and a test checks the copy), instead of receiving and compiling 16 kB per chart. ``?v=`` is its hash,
+# which the template's preload names too (checked by a test). The in-browser kernel (Pyodide: no Voila route, no
 # network between kernel and page) sends the module itself.
 _LOADER = (STATIC / "plotly_view_loader.js").read_text(encoding="utf-8")
+TEMPLATE_MODULE = "plotly_view.js"  # its name in the template's static folder
+
+
+def write_template_module(template: Path = _CHECKOUT_TEMPLATE) -> Path:
+    """Copy :func:`module_text` into the template's static folder (run after changing plotly_view.js or edits.js;
+    the template's preload names the new ``?v=``)."""
+    path = template / "static" / TEMPLATE_MODULE
+    path.write_text(module_text(), encoding="utf-8")
+    return path
 
 
 def _front_end() -> str:
-    return module_text() if sys.platform == "emscripten" else _LOADER
+    return module_text() if sys.platform == "emscripten" else _LOADER.replace("VERSION", module_version())
 
 
 def _jsonable(value: Any) -> Any:

@@ -16,7 +16,6 @@ would be too long for mail apps to open.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -29,9 +28,9 @@ from stepguide.rules.programs import DRAFT_FIELDS, FLAGS, Program, ProgramPlan, 
 from stepguide.rules.words import hint, label, say
 from stepguide.ui import render
 from stepguide.ui.model import GuideModel
-from stepguide.ui.upload import CohortUpload
+from stepguide.ui.upload import CohortDownload, CohortUpload
 from stepguide.ui.views import display, page_key
-from stepguide.ui.widgets import CopyButton, DownloadLink
+from stepguide.ui.widgets import CopyButton
 
 MAILTO_LIMIT = 1800  # characters of a mailto: URL: longer ones some mail apps and browsers cut or refuse
 log = logging.getLogger(__name__)
@@ -170,9 +169,11 @@ class ProgramsView(w.VBox):
             grid_template_columns="repeat(auto-fit, minmax(min(340px, 100%), 1fr))", grid_gap="12px")
         ).add_class("sg-program-cards")
         self._pool: list[ProgramCard] = []
-        self.csv_link = DownloadLink(label("button", "programs_csv"), "my-programs.csv", "text/csv")
-        self.md_link = DownloadLink(label("button", "programs_md"), "my-programs.md", "text/markdown")
-        self.ics_link = DownloadLink(label("button", "programs_ics"), "my-programs.ics", "text/calendar")
+        # Made when clicked, from the plan shown then: a slider step only hands them the new plan (issue 21:
+        # remaking the three files on every step was most of a step's time with 500 programs).
+        self.csv_link = CohortDownload(label("button", "programs_csv"), "my-programs.csv", "text/csv")
+        self.md_link = CohortDownload(label("button", "programs_md"), "my-programs.md", "text/markdown")
+        self.ics_link = CohortDownload(label("button", "programs_ics"), "my-programs.ics", "text/calendar")
         self.downloads = w.HBox([self.csv_link, self.md_link, self.ics_link],
                                 layout=w.Layout(flex_flow="row wrap")).add_class("sg-program-downloads")
         intro = (render.heading(label("programs", "heading"), level) + render.p(say("programs_intro"))
@@ -293,13 +294,15 @@ class ProgramsView(w.VBox):
         else:
             self.add_class("sg-programs-empty")
 
-    def _downloads(self, plans: Sequence[ProgramPlan]) -> None:
+    def _downloads(self, plans: tuple[ProgramPlan, ...]) -> None:
+        """Hand the three downloads this plan; each file is made only when its button is clicked."""
         a = self._model.assessment
+        links = (self.csv_link, self.md_link, self.ics_link)
         if not plans or a is None:
-            texts = ("", "", "")
-        else:
-            texts = (programs_csv(plans).decode("utf-8"), programs_markdown(plans, today=a.cycle.today),
-                     programs_ics(plans, a.cycle).decode("utf-8"))
-        for link, text in zip((self.csv_link, self.md_link, self.ics_link), texts, strict=True):
-            if link.text != text:
-                link.text = text
+            for link in links:
+                link.provide(None)
+            return
+        cycle = a.cycle
+        self.csv_link.provide(lambda: programs_csv(plans))
+        self.md_link.provide(lambda: programs_markdown(plans, today=cycle.today).encode("utf-8"))
+        self.ics_link.provide(lambda: programs_ics(plans, cycle))

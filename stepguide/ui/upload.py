@@ -1,9 +1,11 @@
-"""A file picker for the pages: a file over the limit is refused before it is sent, then it goes in chunks.
+"""Files in and out of the pages: a picker that refuses a file over the limit before sending it in chunks, and a
+save button whose file is made only when clicked.
 
 ipywidgets' ``FileUpload`` sends a whole file in one websocket message with no size check and no
 progress; :class:`CohortUpload` (``static/cohort.js``) reads the file in the browser, refuses one over
-``max_bytes`` and sends the rest in acknowledged chunks. The class file (chapter 6) and the program list
-(the dashboard's "My programs") both use it.
+``max_bytes`` and sends the rest in acknowledged chunks. :class:`CohortDownload` holds a function, not the
+file: a page step only hands it a new one, and the bytes are made and sent when the reader clicks. The class
+file (chapter 6) and the program list (the dashboard's "My programs") both use them.
 """
 from __future__ import annotations
 
@@ -98,3 +100,41 @@ class CohortUpload(CohortWidget):
         up, self._upload = self._upload, None
         if up is not None:
             self.load(up["name"], bytes(up["data"]))
+
+
+class CohortDownload(CohortWidget):
+    """A button that saves the bytes ``make()`` returns as ``filename``; made only when clicked."""
+
+    filename = traitlets.Unicode("download.csv").tag(sync=True)
+    mime = traitlets.Unicode("text/csv").tag(sync=True)
+    ready = traitlets.Bool(False).tag(sync=True)
+    version = traitlets.Int(0).tag(sync=True)  # bumped on every provide(): the page drops an older saved file
+    part_size = 1024 * 1024
+
+    def __init__(self, label: str, filename: str, mime: str, **kwargs: Any) -> None:
+        super().__init__(kind="download", label=label, filename=filename, mime=mime, **kwargs)
+        self._make: Callable[[], bytes] | None = None
+        self.on_msg(self._on_message)
+
+    def provide(self, make: Callable[[], bytes] | None, filename: str | None = None) -> None:
+        """What to save from now on (None disables the button)."""
+        self._make = make
+        with self.hold_sync():
+            if filename:
+                self.filename = filename
+            self.ready = make is not None
+            self.version += 1
+
+    def content(self) -> bytes:
+        """The bytes a click would save now."""
+        if self._make is None:
+            raise ValueError("download: nothing to save yet")
+        return self._make()
+
+    def _on_message(self, _: Any, content: dict[str, Any], buffers: list[memoryview]) -> None:
+        if content.get("kind") != "want" or self._make is None:
+            return
+        data = self.content()
+        parts = range(0, max(len(data), 1), self.part_size)
+        for i, start in enumerate(parts):
+            self.send({"kind": "part", "last": i == len(parts) - 1}, buffers=[data[start:start + self.part_size]])

@@ -24,7 +24,7 @@ def test_voila_server_extension_under_a_base_url(voila_server_extension, browser
         page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 8",
                                timeout=60_000)
         src = page.evaluate("document.querySelector('head script#stepguide-plotly').getAttribute('src')")
-        assert src == "/user/sg-test/stepguide/static/plotly.min.js"  # the template is applied
+        assert src == "/user/sg-test/voila/templates/stepguide/static/plotly-basic.min.js?v=basic-4.1.1"  # our template
         assert page.evaluate("document.documentElement.dataset.sgTheme") == "dark"
         assert page.locator(".sg-step2 .widget-readout").text_content() == "241"
         assert outside == [], outside

@@ -1,8 +1,10 @@
 """My programs on the real dashboard (issue 21), at a phone's and a desktop's width: the sample loads as 12 cards,
 the actions follow the Step 2 CK slider, the keyboard reaches each note's Copy button and mail link, the mail
-link carries the draft's subject and body, the list stays out of the URL, and axe-core finds nothing serious."""
+link carries the draft's subject and body, the list stays out of the URL, and axe-core finds nothing serious;
+every case of the program case book shows on the page as the case book says."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -10,6 +12,7 @@ import pytest
 
 import stepguide as sg
 from dashboard_page import NOTEBOOK, new_page, open_dashboard, serious_axe_violations, type_into_readout
+from stepguide.cohort.program_report import programs_ics
 from stepguide.rules.programs import plan_programs, sample_programs
 from stepguide.rules.words import label, say
 
@@ -75,6 +78,13 @@ def test_my_programs_on_the_dashboard(server, browser, size: str) -> None:
         expect(mail).to_be_focused()
         assert plan.program.name in (mail.get_attribute("aria-label") or "")
 
+        # The downloads are made when clicked, from the plan shown.
+        with page.expect_download() as saved:
+            page.get_by_role("button", name=label("button", "programs_ics")).click()
+        assert saved.value.suggested_filename == "my-programs.ics"
+        a = sg.assess(**START)
+        assert Path(saved.value.path()).read_bytes() == programs_ics(plan_programs(a, sample_programs()), a.cycle)
+
         # The list never reaches the situation link.
         fragment = page.evaluate("() => decodeURIComponent(location.hash)")
         assert not any(p.name in fragment for p in sample_programs())
@@ -92,12 +102,19 @@ def test_my_programs_on_the_dashboard(server, browser, size: str) -> None:
         page.context.close()
 
 
-def test_a_bad_paste_is_named_by_line(server, browser) -> None:
+def test_every_program_case_then_a_bad_paste_named_by_line(server, browser) -> None:
+    """The program case book through the dashboard (program_pages.py): each of its 28 situations opened through
+    the page's situation link with its cases' programs pasted, every card read back and compared with the case
+    book and ``plan_programs``. Then, on the same page, a paste with bad lines."""
     from playwright.sync_api import expect
+
+    from program_pages import situations, walk_case_book
 
     page = new_page(browser, "desktop")
     try:
-        open_dashboard(page, server.url, FRAGMENT)
+        open_dashboard(page, server.url, "#" + situations()[0].fragment)
+        assert walk_case_book(page, timeout=15_000) == []
+
         box = page.locator(".sg-program-paste textarea")
         box.fill("Program,Status\nGood One,applied\n<img src=x onerror=alert(1)>,applied\nThird,maybe\n")
         page.get_by_role("button", name=label("button", "programs_read")).click()
@@ -109,3 +126,4 @@ def test_a_bad_paste_is_named_by_line(server, browser) -> None:
         assert page.locator(".sg-programs img").count() == 0
     finally:
         page.context.close()
+

@@ -25,6 +25,7 @@ import pytest
 import stepguide as sg
 from conftest import CHROMIUM, CHROMIUM_ARGS
 from dashboard_page import VIEWPORTS, wait_for_state
+from program_pages import walk_case_book
 from stepguide.rules.words import label
 from stepguide.ui.pages.guide import CHAPTERS
 from testing.static_site import BLOCK_OUTSIDE, BUILD, DASHBOARD, StaticServer, build_site
@@ -222,7 +223,7 @@ def test_the_site_carries_every_package_it_names(site: StaticServer) -> None:
     assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.js" and kernel["disablePyPIFallback"] is True
     assert all(name.replace("_", "-") in lock for name in kernel["loadPyodideOptions"]["packages"])
     assert "://" not in json.dumps(kernel)
-    assert (site.root / "stepguide" / "static" / "plotly.min.js").stat().st_size > 500_000
+    assert (site.root / "voila/templates/stepguide/static/plotly-basic.min.js").stat().st_size > 500_000
     total = sum(f.stat().st_size for f in site.root.rglob("*") if f.is_file())
     assert total <= build_site_module().SIZE_BUDGET_MIB * 2**20
 
@@ -251,6 +252,7 @@ def test_my_programs_plans_the_sample_in_the_browser_alone(visit, site: StaticSe
     """Issue 21 in the static edition: the sample list becomes 12 cards that follow the slider, offline."""
     from playwright.sync_api import expect
 
+    from stepguide.cohort.program_report import programs_csv
     from stepguide.rules.programs import plan_programs, sample_programs
 
     v = visit()
@@ -269,6 +271,13 @@ def test_my_programs_plans_the_sample_in_the_browser_alone(visit, site: StaticSe
     lower = sg.assess(**{**START, "step2": 218})
     wait_for_state(page, lower)
     expect(actions).to_have_text([p.action_label for p in plan_programs(lower, sample_programs())])
+    with page.expect_download() as saved:  # the file is made in the page's Python when clicked
+        page.get_by_role("button", name=label("button", "programs_csv")).click()
+    assert Path(saved.value.path()).read_bytes() == programs_csv(plan_programs(lower, sample_programs()))
+
+    # The program case book, as on the dashboard (program_pages.py): each of its 28 situations opened through the
+    # page's situation link with its cases' programs pasted, every card read back.
+    assert walk_case_book(page, timeout=BOOT) == []
     assert v.blocked == [] and site.failed() == [] and v.problems() == []
 
 

@@ -40,6 +40,9 @@ def test_lab_runs_as_root_in_a_container_and_takes_a_port(tmp_path: Path) -> Non
     argv = cli.lab_argv(tmp_path, 9100, "127.0.0.1", browser=False)
     assert "--port=9100" in argv and f"--ServerApp.root_dir={tmp_path}" in argv and "--no-browser" in argv
     assert ("--allow-root" in argv) == (os.getuid() == 0)
+    # a chapter's kernel left behind by a closed tab is culled as the dashboard's are (voila.json)
+    assert {"--MappingKernelManager.cull_idle_timeout=600", "--MappingKernelManager.cull_interval=60",
+            "--MappingKernelManager.cull_connected=False"} <= set(argv)
 
 
 def test_lab_copies_the_chapters_and_never_overwrites_yours(tmp_path: Path) -> None:

@@ -96,16 +96,12 @@ def test_closing_pages_returns_to_pool_size(server, browser):
 
 
 def test_upstream_default_still_leaks(voila_server, widget_notebook, browser):
-    """Control: with Voila's stock identity provider the beacon is rejected (voila#1458).
+    """Control: with Voila's stock lab template the beacon is rejected (voila#1458).
 
-    This shows the leak test above can detect a leak. If this test starts
-    failing after a Voila upgrade, upstream has fixed the bug, and
-    ``stepguide.serve.hooks.VoilaIdentityProvider`` can be dropped from voila.json.
+    This shows the leak test above can detect a leak. If this test starts failing after a Voila upgrade,
+    upstream has fixed the bug, and our template's ``_xsrf`` cookie script can be dropped.
     """
-    stock = voila_server(
-        widget_notebook,
-        "--Voila.identity_provider_class=jupyter_server.auth.identity.PasswordIdentityProvider",
-    )
+    stock = voila_server(widget_notebook, "--VoilaConfiguration.template=lab")
     context = browser.new_context()
     try:
         page = context.new_page()

@@ -1,4 +1,4 @@
-"""Python-side tests of PlotlyView and its static-file route (no browser)."""
+"""Python-side tests of PlotlyView and how Voila serves its plotly.js (no browser)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import comm
@@ -25,7 +24,6 @@ from stepguide.charts.builders import FIGURES
 from stepguide.charts.figures import cohort_c5_figure
 from stepguide.charts.look import DARK, PALETTE
 from stepguide.rules.tables import examples, table
-from stepguide.serve import extension as _server
 from stepguide.serve.hooks import NoDelayKernelWebsocketConnection, VoilaIdentityProvider
 from stepguide.ui.plotly_view import (
     PlotlyView,
@@ -83,7 +81,7 @@ def test_traits_and_sync_metadata() -> None:
     state = view.get_state()
     for key in ("figure", "label", "config", "_plotly_version", "_esm"):
         assert key in state
-    assert "stepguide/static/plotly_view.js" in state["_esm"]  # which loads plotly.min.js (module_text)
+    assert "voila/templates/stepguide/static/plotly_view.js" in state["_esm"]  # which loads plotly.js
     json.dumps(state["figure"], allow_nan=False)
 
 
@@ -213,46 +211,53 @@ def _run(coro):
         return pool.submit(asyncio.run, coro).result()
 
 
-def test_server_extension_serves_cacheable_plotly_js() -> None:
-    app = web.Application(base_url="/base/")
-    serverapp = SimpleNamespace(web_app=app, log=SimpleNamespace(info=lambda *a: None))
-    assert _server._jupyter_server_extension_points() == [{"module": "stepguide.serve.extension"}]
-    _server._load_jupyter_server_extension(serverapp)
+TEMPLATE = ROOT / "share/jupyter/voila/templates/stepguide"
 
-    url = f"/base/stepguide/static/plotly.min.js?v={plotly_version()}"
-    plain, gz, unversioned, missing, module, stale = _run(
-        _fetch_all(
-            app,
-            [
-                (url, {"Accept-Encoding": "identity"}),
-                (url, {"Accept-Encoding": "gzip"}),
-                ("/base/stepguide/static/plotly.min.js", {}),
-                ("/stepguide/static/plotly.min.js", {}),
-                (f"/base/stepguide/static/plotly_view.js?v={module_version()}", {"Accept-Encoding": "identity"}),
-                ("/base/stepguide/static/plotly_view.js?v=old", {"Accept-Encoding": "identity"}),
-            ],
-        )
-    )
-    assert module.body.decode() == module_text() and "max-age=31536000" in module.headers["Cache-Control"]
-    assert module.headers["Content-Type"].startswith("text/javascript")
-    assert stale.body == module.body and stale.headers["Cache-Control"] == "no-cache"  # revalidated (ETag)
-    assert plain.code == 200
-    assert plain.body == plotly_js_path().read_bytes()
-    assert plain.headers["Content-Type"].startswith("text/javascript")
-    assert "max-age=31536000" in plain.headers["Cache-Control"]
-    assert plain.headers["Etag"]
-    assert gz.code == 200 and gz.headers["Content-Encoding"] == "gzip"
-    assert len(gz.body) < len(plain.body) / 2
-    assert gz.headers["Etag"] != plain.headers["Etag"]
-    assert "max-age=86400" in unversioned.headers["Cache-Control"]
-    assert missing.code == 404
 
-    [revalidated] = _run(_fetch_all(app, [(url, {"If-None-Match": plain.headers["Etag"]})]))
+def test_every_voila_serves_plotly_js_from_our_template(monkeypatch: pytest.MonkeyPatch) -> None:
+    """plotly.js is a static file of our template, served by Voila's own template route (the same handler in
+    standalone Voila and in its server extension, under any base URL): ``?v=`` gets a long cache, a revalidation
+    a 304."""
+    from voila.static_file_handler import TemplateStaticFileHandler
+
+    monkeypatch.setenv("JUPYTER_PATH", str(ROOT / "share" / "jupyter"))
+    assert plotly_js_path() == TEMPLATE / "static" / "plotly-basic.min.js"
+    app = web.Application([(r"/base/voila/templates/(.*)", TemplateStaticFileHandler)])
+    url = f"/base/voila/templates/stepguide/static/plotly-basic.min.js?v={plotly_version()}"
+    versioned, unversioned = _run(_fetch_all(app, [(url, {}), (url.split("?")[0], {})]))
+    assert versioned.code == 200 and versioned.body == plotly_js_path().read_bytes()
+    assert versioned.headers["Content-Type"] in ("application/javascript", "text/javascript")
+    assert "max-age=31536000" in versioned.headers["Cache-Control"] or "max-age=315360000" in versioned.headers[
+        "Cache-Control"]
+    assert "Cache-Control" not in unversioned.headers  # revalidated each time
+    [revalidated] = _run(_fetch_all(app, [(url, {"If-None-Match": versioned.headers["Etag"]})]))
     assert revalidated.code == 304 and not revalidated.body
 
 
+def test_the_page_and_the_widget_ask_for_the_same_plotly_js() -> None:
+    """The template's early ``<script>`` and the widget's own loader name one URL, so the browser fetches it once
+    and keeps it (``?v=`` is the bundle's version line)."""
+    early = re.search(r'<script id="stepguide-plotly"[^>]* src="\{\{ resources.base_url \}\}([^"]+)"',
+                      (TEMPLATE / "index.html.j2").read_text())
+    assert early, "the template's early plotly.js <script>"
+    assert early[1] == f"voila/templates/stepguide/static/plotly-basic.min.js?v={plotly_version()}"
+    assert "`${baseUrl()}voila/templates/stepguide/static/plotly-basic.min.js${version ?" in (
+        STATIC / "plotly_view.js").read_text()
+
+
+def test_the_charts_front_end_is_the_templates_static_file_named_by_its_hash() -> None:
+    """Every chart imports one module, the template's static ``plotly_view.js`` (edits.js + plotly_view.js), which
+    the template preloads under the same ``?v=`` (its hash): after changing either file, run
+    ``stepguide.ui.plotly_view.write_template_module()`` and put the new hash in the template's preload."""
+    assert (TEMPLATE / "static" / "plotly_view.js").read_text(encoding="utf-8") == module_text()
+    url = f"voila/templates/stepguide/static/plotly_view.js?v={module_version()}"
+    assert f'<link rel="modulepreload" href="{{{{ resources.base_url }}}}{url}">' in (
+        TEMPLATE / "index.html.j2").read_text()
+    assert url + "`" in PlotlyView()._esm
+
+
 def test_voila_identity_provider_adds_routes_only_for_standalone_voila() -> None:
-    """The one identity provider mounts plotly.js and the room's routes in standalone Voila, none in a server."""
+    """The identity provider mounts the room's routes in standalone Voila, none in a server."""
     from jupyter_server.serverapp import ServerApp
     from voila.app import Voila
     from voila.configuration import VoilaConfiguration
@@ -261,16 +266,10 @@ def test_voila_identity_provider_adds_routes_only_for_standalone_voila() -> None
     voila.server_url = "/proxy/"
     voila.voila_configuration = VoilaConfiguration(parent=voila)  # what Voila.initialize() sets up
     routes = [r[0] for r in VoilaIdentityProvider(parent=voila).get_handlers()]
-    assert "/proxy/stepguide/static/(plotly\\.min\\.js|plotly_view\\.js)" in routes
     assert "/proxy/stepguide/room.json" in routes
 
     routes = [r[0] for r in VoilaIdentityProvider(parent=ServerApp()).get_handlers()]
     assert not any("stepguide" in r for r in routes)
-
-
-def test_jupyter_config_enables_extension() -> None:
-    cfg = json.loads((ROOT / "jupyter-config/jupyter_server_config.d/stepguide.json").read_text())
-    assert cfg == {"ServerApp": {"jpserver_extensions": {"stepguide.serve.extension": True}}}
 
 
 def test_esm_is_small() -> None:
@@ -280,7 +279,7 @@ def test_esm_is_small() -> None:
     sent once per chart until issue 20, now fetched once per page.)
     """
     assert len(module_text().encode()) < 20_000
-    assert "stepguide/static/plotly.min.js" in module_text()
+    assert "voila/templates/stepguide/static/plotly-basic.min.js" in module_text()
 
 
 # --- the dark theme's colours: one table, data/palette.csv --------------------

@@ -7,7 +7,11 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import comm
+
 import stepguide as sg
+from recording_comm import RecordingComm
+from stepguide.cohort.program_report import programs_csv
 from stepguide.cohort.programs import sample_programs_text
 from stepguide.rules.programs import plan_programs, sample_programs
 from stepguide.rules.words import label
@@ -123,11 +127,33 @@ def test_the_list_is_not_in_the_situation_link_and_downloads_follow():
     assert not any(n in page.link.state or n.replace(" ", "%20") in page.link.state for n in names)
     assert not any(n in str(page.model.values) for n in names)
     links = page.programs
-    assert all(n in links.csv_link.text for n in names)
-    assert links.md_link.text.startswith("# ") and links.ics_link.text.startswith("BEGIN:VCALENDAR")
+    assert links.csv_link.ready and links.md_link.ready and links.ics_link.ready
+    assert links.csv_link.content() == programs_csv(page.programs.plans)
+    assert all(n in links.csv_link.content().decode("utf-8-sig") for n in names)
+    assert links.md_link.content().startswith(b"# ") and links.ics_link.content().startswith(b"BEGIN:VCALENDAR")
     page.programs.clear()
-    assert links.csv_link.text == "" and page.programs.cards == []
+    assert not (links.csv_link.ready or links.md_link.ready or links.ics_link.ready) and page.programs.cards == []
     assert page.programs.paste.value == ""
+
+
+def test_a_slider_step_sends_no_file_and_a_click_gets_the_plan_shown(monkeypatch):
+    """The three files are made when clicked, from the plan shown then: a step only tells each button so."""
+    monkeypatch.setattr(comm, "create_comm", RecordingComm)  # the page's side of every widget, recorded
+    page = Dashboard(**START)
+    page.programs.load_sample()
+    links = page.programs.csv_link, page.programs.md_link, page.programs.ics_link
+    before = links[0].content()
+    for link in links:
+        link.comm.sent.clear()
+    page.set(step2=200)
+    for link in links:  # one small state message each: the new version, no file
+        assert [set(m["state"]) for m in link.comm.sent] == [{"version"}], link.filename
+        link.comm.sent.clear()
+    after = links[0].content()
+    assert after != before and after == programs_csv(page.programs.plans)
+    for link in links:  # the button's click, as the page sends it: the file comes back in one part
+        link.comm.handle_msg({"content": {"data": {"method": "custom", "content": {"kind": "want"}}}, "buffers": []})
+        assert link.comm.sent == [{"method": "custom", "content": {"kind": "part", "last": True}}], link.filename
 
 
 def test_the_sample_button_and_upload_read_the_list():

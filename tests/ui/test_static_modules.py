@@ -14,7 +14,7 @@ import pytest
 
 from stepguide.ui.connection import ConnectionBanner
 from stepguide.ui.pages.cohort_page import CohortDownload, CohortUpload
-from stepguide.ui.plotly_view import PlotlyView, module_text
+from stepguide.ui.plotly_view import PlotlyView, module_text, module_version
 from stepguide.ui.theme import ThemeToggle
 from stepguide.ui.url_state import SituationLink
 from stepguide.ui.widgets import STATIC, CopyButton, Disclosure, DownloadLink, PageLandmark
@@ -46,8 +46,9 @@ def test_joined_modules_put_their_helpers_first(widget: type[anywidget.AnyWidget
 def test_a_chart_sends_a_loader_of_its_module_which_the_server_serves() -> None:
     """Each chart's ``_esm`` imports the one plotly_view.js (with edits.js in front) from the server, by hash."""
     assert module_text() == _text("edits.js") + "\n" + _text("plotly_view.js")
-    assert PlotlyView._esm == _text("plotly_view_loader.js") and len(PlotlyView._esm) < 700
-    assert "stepguide/static/plotly_view.js`" in PlotlyView._esm  # no version: the template preloads this URL
+    assert PlotlyView._esm == _text("plotly_view_loader.js").replace("VERSION", module_version())
+    assert len(PlotlyView._esm) < 800
+    assert f"voila/templates/stepguide/static/plotly_view.js?v={module_version()}`" in PlotlyView._esm
     assert "export default (await import(" in PlotlyView._esm
 
 

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import ipywidgets as w
-import traitlets
 
 from stepguide.cohort.file import MAX_BYTES, MAX_ROWS, SAVE_AS_CSV, size_limit_text
 from stepguide.rules.tables import has_pandas
@@ -22,7 +19,7 @@ from stepguide.rules.words import label, say
 from stepguide.ui import render
 from stepguide.ui.plotly_view import PlotlyView
 from stepguide.ui.render import esc
-from stepguide.ui.upload import CHUNK_BYTES, SEND_SHARE, CohortUpload, CohortWidget
+from stepguide.ui.upload import CHUNK_BYTES, SEND_SHARE, CohortDownload, CohortUpload
 
 __all__ = ["CHUNK_BYTES", "SEND_SHARE", "CohortDownload", "CohortPage", "CohortUpload", "cohort", "cohort_example",
            "intro_html"]
@@ -33,44 +30,6 @@ log = logging.getLogger(__name__)
 def _button(key: str) -> str:
     """A button's words (labels.csv, group ``button``); widgets here take a ``label`` argument that hides ``label``."""
     return label("button", key)
-
-
-class CohortDownload(CohortWidget):
-    """A button that saves the bytes ``make()`` returns as ``filename``; made only when clicked."""
-
-    filename = traitlets.Unicode("download.csv").tag(sync=True)
-    mime = traitlets.Unicode("text/csv").tag(sync=True)
-    ready = traitlets.Bool(False).tag(sync=True)
-    version = traitlets.Int(0).tag(sync=True)  # bumped on every provide(): the page drops an older saved file
-    part_size = 1024 * 1024
-
-    def __init__(self, label: str, filename: str, mime: str, **kwargs: Any) -> None:
-        super().__init__(kind="download", label=label, filename=filename, mime=mime, **kwargs)
-        self._make: Callable[[], bytes] | None = None
-        self.on_msg(self._on_message)
-
-    def provide(self, make: Callable[[], bytes] | None, filename: str | None = None) -> None:
-        """What to save from now on (None disables the button)."""
-        self._make = make
-        with self.hold_sync():
-            if filename:
-                self.filename = filename
-            self.ready = make is not None
-            self.version += 1
-
-    def content(self) -> bytes:
-        """The bytes a click would save now."""
-        if self._make is None:
-            raise ValueError("download: nothing to save yet")
-        return self._make()
-
-    def _on_message(self, _: Any, content: dict[str, Any], buffers: list[memoryview]) -> None:
-        if content.get("kind") != "want" or self._make is None:
-            return
-        data = self.content()
-        parts = range(0, max(len(data), 1), self.part_size)
-        for i, start in enumerate(parts):
-            self.send({"kind": "part", "last": i == len(parts) - 1}, buffers=[data[start:start + self.part_size]])
 
 
 def intro_html(max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import ipywidgets as w
 
 from stepguide.rules.inputs import FLAGS, MONTHS, make_profile
+from stepguide.rules.programs import SAMPLE_EXAMPLE
 from stepguide.rules.tables import examples
 from stepguide.rules.words import hint, label, say
 from stepguide.ui import render, views
@@ -131,7 +132,11 @@ class Dashboard:
         self.model.error = label("message", "unexpected")
 
     def _show_example(self, key: str) -> None:
-        """Load one of the articles' worked examples (a workshop starting point)."""
+        """Load one of the articles' worked examples (a workshop starting point).
+
+        The example of a student with a program list also brings that list into "My programs", unless the
+        reader already has a list there: an example never replaces a list of their own.
+        """
         if not key:
             return
         self._showing_example = True
@@ -139,6 +144,8 @@ class Dashboard:
             self.model.set(**examples()[key][1])
         finally:
             self._showing_example = False
+        if key == SAMPLE_EXAMPLE and not self.programs.programs:
+            self.programs.load_sample()
 
     def _leave_example(self, change: Any) -> None:
         if self.example.value and not self._showing_example:

@@ -1,5 +1,5 @@
-"""Presenter mode for workshops: the inputs on top, then one verdict and one chart per screen, in type
-large enough for the back of a room at 1920×1080.
+"""Presenter mode for workshops: the inputs on top, then one verdict and one chart per screen, and last the
+program plan ("My programs"), in type large enough for the back of a room at 1920×1080.
 
 It is the dashboard's own model shown another way: :class:`Presenter` builds a
 :class:`stepguide.ui.pages.dashboard.Dashboard` and lays out *its* widgets (inputs,
@@ -22,25 +22,29 @@ from stepguide.ui.model import START
 from stepguide.ui.pages.dashboard import Dashboard
 from stepguide.ui.widgets import PageLandmark
 
-__all__ = ["Presenter", "SCREENS"]
+__all__ = ["Presenter", "PROGRAMS", "SCREENS", "VERDICT_SCREENS"]
 
 _STATIC = Path(__file__).resolve().parents[1] / "static"
-# One screen = (verdict card key, chart key, heading), in the order a workshop walks through them; the headings
-# are labels.csv's group ``screen``, keyed by the card.
-SCREENS = tuple((card, chart, label("screen", card)) for card, chart in (
+# A verdict screen = (verdict card key, chart key, heading), in the order a workshop walks through them; the
+# headings are labels.csv's group ``screen``, keyed by the card.
+VERDICT_SCREENS = tuple((card, chart, label("screen", card)) for card, chart in (
     ("trend", "c5"), ("value", "c3"), ("reading", "matched"), ("email", "c4")))
+# The last screen: the dashboard's "My programs", one card per program (the workshop example's 12 programs).
+PROGRAMS = "programs"
+SCREENS: tuple[tuple[str, str | None, str], ...] = (*VERDICT_SCREENS, (PROGRAMS, None, label("screen", PROGRAMS)))
 
 
 class _PresenterSetup(PageLandmark):
-    _css = (_STATIC / "dashboard.css").read_text(encoding="utf-8") + (_STATIC / "presenter.css").read_text(
-        encoding="utf-8")
+    _css = "\n".join((_STATIC / name).read_text(encoding="utf-8")
+                      for name in ("guide.css", "dashboard.css", "presenter.css"))
 
 
 class Presenter:
     """A slide-like view of a live :class:`Dashboard`; ``Presenter().widget`` (or just ``Presenter()``) shows it.
 
     ``initial`` takes the keyword arguments of :func:`stepguide.assess`, as ``Dashboard`` does (the month
-    defaults to the worked example's, not today's).
+    defaults to the worked example's, not today's). The last screen is the dashboard's "My programs": the
+    example "12 programs, October, score up 18" brings its list there, so a room sees each program's plan.
     """
 
     def __init__(self, **initial: Any) -> None:
@@ -48,7 +52,8 @@ class Presenter:
         self.dashboard = d = Dashboard(**{"month": START["month"], **initial})
         i = d.inputs
         self.screens = [w.GridBox([d.cards[card], d.chart_boxes[chart]]).add_class("sg-screen")
-                        .add_class(f"sg-screen-{card}") for card, chart, _ in SCREENS]
+                        .add_class(f"sg-screen-{card}") for card, chart, _ in VERDICT_SCREENS]
+        self.screens.append(w.VBox([d.programs]).add_class("sg-screen").add_class(f"sg-screen-{PROGRAMS}"))
         self.stack = w.Stack(self.screens, selected_index=0).add_class("sg-screens")
         self.previous = w.Button(description=label("button", "previous"), icon="").add_class("sg-previous")
         self.next = w.Button(description=label("button", "next"), icon="").add_class("sg-next")
@@ -64,6 +69,7 @@ class Presenter:
             w.Accordion([flags], titles=(label("presenter", "more"),)).add_class("sg-more"),
             w.HBox([self.previous, self.where, self.next]).add_class("sg-nav"),
             self.stack,
+            d.glossary,  # what each badge (R6, E3...) opens
         ]).add_class("sg-main").add_class("sg-presenter")
         self.show(0)
 

@@ -125,7 +125,7 @@ function baseUrl() {
   return url ? url.replace(/\/?$/, "/") : "/";
 }
 
-// One plotly.js per page, fetched early by the stepguide template's <head>.
+// One plotly.js per page (template static), fetched early by its <head>.
 function loadPlotly(version) {
   if (typeof window.Plotly?.react === "function") return Promise.resolve(window.Plotly);
   if (!window[PROMISE]) {
@@ -135,7 +135,7 @@ function loadPlotly(version) {
       script.addEventListener("load", () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("no Plotly"))));
       script.addEventListener("error", () => reject(new Error(`could not load ${script.src}`)));
       if (script === early) return;
-      script.src = `${baseUrl()}stepguide/static/plotly.min.js${version ? `?v=${encodeURIComponent(version)}` : ""}`;
+      script.src = `${baseUrl()}voila/templates/stepguide/static/plotly-basic.min.js${version ? `?v=${encodeURIComponent(version)}` : ""}`;
       script.async = true;
       document.head.appendChild(script);
     });
