@@ -256,6 +256,8 @@ def measure_page(server: VoilaProcess, context, *, selectors: list[str], settle:
     if selectors:
         parts["selectors"] = b["selectorsAt"]
     tti = max(parts.values())
+    if expected_plots:  # the first chart (not part of interactive): with the inputs, the first screen's end
+        parts["first_plot"] = min(b["plotDrawn"])
     page.wait_for_timeout(settle * 1000)
     mem = kernel_memory(server, m["kernelId"])
     page.close(run_before_unload=True)

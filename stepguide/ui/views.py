@@ -32,11 +32,12 @@ from stepguide.ui.plan import (
     verdict_line,
 )
 from stepguide.ui.plotly_view import PlotlyView
-from stepguide.ui.widgets import CopyButton, Disclosure, DownloadLink, PageLandmark
+from stepguide.ui.widgets import CopyButton, Disclosure, DownloadLink, EditedHTML, PageEdits, PageLandmark
 
 Render = Callable[[GuideModel], str]
 
 _PAGE_KEYS: weakref.WeakKeyDictionary[GuideModel, str] = weakref.WeakKeyDictionary()
+_PAGE_EDITS: weakref.WeakKeyDictionary[GuideModel, PageEdits] = weakref.WeakKeyDictionary()
 
 
 def page_key(model: GuideModel) -> str:
@@ -44,6 +45,13 @@ def page_key(model: GuideModel) -> str:
     if model not in _PAGE_KEYS:
         _PAGE_KEYS[model] = f"sg-about-{secrets.token_hex(4)}"
     return _PAGE_KEYS[model]
+
+
+def page_edits(model: GuideModel) -> PageEdits:
+    """The carrier of the HTML edits of the page that shows ``model``: its views' new text goes as the changed words."""
+    if model not in _PAGE_EDITS:
+        _PAGE_EDITS[model] = PageEdits()
+    return _PAGE_EDITS[model]
 
 
 def glossary(model: GuideModel) -> w.HTML:
@@ -61,14 +69,17 @@ def display(shown: bool) -> str:
     """
     return "" if shown else "none"
 
-class ModelHTML(w.HTML):
-    """HTML re-rendered from the model whenever one of ``on`` changes (blank until there is an assessment)."""
+class ModelHTML(EditedHTML):
+    """HTML re-rendered from the model whenever one of ``on`` changes (blank until there is an assessment).
+
+    A change goes to the page as the edits that make it (:func:`page_edits`): a step changes a score, not the list.
+    """
 
     value: str  # the widget's HTML (ipywidgets' trait)
 
     def __init__(self, model: GuideModel, draw: Render, css: str, on: Sequence[str] = ("assessment",),
                  blank_on_error: bool = False) -> None:
-        super().__init__()
+        super().__init__(edits=page_edits(model))
         self.add_class(css)
         self._model, self._draw, self._blank_on_error = model, draw, blank_on_error
         model.observe(self.refresh, names=list({*on, "error"} if blank_on_error else on))
@@ -171,7 +182,8 @@ class VerdictCards(_Follows, w.GridBox):
     KEYS = ("trend", "value", "reading", "email")
 
     def __init__(self, model: GuideModel) -> None:
-        self.cards = {key: w.HTML().add_class(f"sg-{key}").add_class("sg-card") for key in self.KEYS}
+        self.cards = {key: EditedHTML(edits=page_edits(model)).add_class(f"sg-{key}").add_class("sg-card")
+                      for key in self.KEYS}
         super().__init__(list(self.cards.values()), layout=w.Layout(
             grid_template_columns="repeat(auto-fit, minmax(min(280px, 100%), 1fr))", grid_gap="14px"))
         self.add_class("sg-cards")
@@ -179,7 +191,7 @@ class VerdictCards(_Follows, w.GridBox):
 
     def refresh(self, change: Any = None) -> None:
         if self._model.assessment is not None:
-            with render.badge_scope(page_key(self._model)):
+            with render.badge_scope(page_key(self._model)), page_edits(self._model).hold_sync():  # one message
                 for c in cards(self._model.assessment):
                     self.cards[c.key].value = render.card(c)
 
@@ -197,7 +209,7 @@ class ChartPanel(_Follows, w.GridBox):
         self._shown_if = dict(shown_if or {})
         self._headings = dict(headings or {key: label("chart", key) for key in keys})  # the one vocabulary by default
         self.views = {key: PlotlyView(label=self._headings[key]).add_class(f"sg-chart-{key}") for key in keys}
-        self.titles = {key: w.HTML() for key in keys}
+        self.titles = {key: EditedHTML(edits=page_edits(model)) for key in keys}
         self.boxes = {key: w.VBox([self.titles[key], view], layout=w.Layout(min_width="0"))
                       .add_class("sg-chart-box") for key, view in self.views.items()}
         self._specs: dict[str, Any] = {}

@@ -8,11 +8,15 @@ without a server round trip. None of them makes a network request.
 """
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
 import anywidget
+import ipywidgets as w
 import traitlets
+
+from stepguide.ui.edits import SendsEdits, text_edits
 
 # The widgets' ES modules and style sheets: a widget names its file, ``_esm = STATIC / "x.js"``.
 #
@@ -21,13 +25,19 @@ import traitlets
 STATIC = Path(__file__).with_name("static")
 
 
-def with_clipboard(name: str) -> str:
-    """``static/<name>`` with ``static/clipboard.js`` (its ``copyText``) in front, for the widgets that copy text.
+def joined(*names: str) -> str:
+    """The files ``static/<name>`` as one module, helpers first (``clipboard.js``'s ``copyText``, ``edits.js``'s
+    ``followEdits``).
 
-    The one place two modules are joined: anywidget loads an ``_esm`` from a blob: URL, which has no
-    folder for ``import "./clipboard.js"`` to resolve against. The price: these two do not hot-reload.
+    The one place modules are joined: anywidget loads an ``_esm`` from a blob: URL, which has no folder for
+    ``import "./clipboard.js"`` to resolve against. The price: a joined module does not hot-reload.
     """
-    return "\n".join((STATIC / part).read_text(encoding="utf-8") for part in ("clipboard.js", name))
+    return "\n".join((STATIC / part).read_text(encoding="utf-8") for part in names)
+
+
+def with_clipboard(name: str) -> str:
+    """``static/<name>`` with ``static/clipboard.js`` (its ``copyText``) in front, for the widgets that copy text."""
+    return joined("clipboard.js", name)
 
 
 class PageLandmark(anywidget.AnyWidget):
@@ -60,14 +70,15 @@ class Disclosure(anywidget.AnyWidget):
         super().__init__(title=title, content=content, **kwargs)
 
 
-class CopyButton(anywidget.AnyWidget):
+class CopyButton(SendsEdits, anywidget.AnyWidget):
     """A ``<button>`` that copies ``text`` to the clipboard (works offline and on plain http).
 
     ``name``, when given, is the button's accessible name (it should start with ``label``, the words shown):
     a page with one button per program says which program's note each one copies.
     """
 
-    _esm = with_clipboard("copy_button.js")
+    _esm = joined("clipboard.js", "edits.js", "copy_button.js")
+    _edited = ("text",)  # a slider step changes a few words of the email: sent as edits (stepguide.ui.edits)
     label = traitlets.Unicode("").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
     name = traitlets.Unicode("").tag(sync=True)
@@ -76,10 +87,15 @@ class CopyButton(anywidget.AnyWidget):
         super().__init__(label=label, text=text, **kwargs)
 
 
-class DownloadLink(anywidget.AnyWidget):
-    """An ``<a download>`` link whose data: URL always holds the current ``text``: a real file download."""
+class DownloadLink(SendsEdits, anywidget.AnyWidget):
+    """An ``<a download>`` link whose data: URL always holds the current ``text``: a real file download.
 
-    _esm = STATIC / "download_link.js"
+    A change of ``text`` is sent as the edits that make it (:mod:`stepguide.ui.edits`): the plan export is
+    11 kB, of which a slider step changes a few words.
+    """
+
+    _esm = joined("edits.js", "download_link.js")
+    _edited = ("text",)
     label = traitlets.Unicode("").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
     filename = traitlets.Unicode("download.txt").tag(sync=True)
@@ -87,3 +103,100 @@ class DownloadLink(anywidget.AnyWidget):
 
     def __init__(self, label: str, filename: str, mime: str = "text/plain", **kwargs: Any) -> None:
         super().__init__(label=label, filename=filename, mime=mime, **kwargs)
+
+
+class PageEdits(anywidget.AnyWidget):
+    """The carrier of a page's HTML edits: each :class:`EditedHTML` sends its new value through it as the edits
+    that make it from the one the page has (:func:`stepguide.ui.edits.text_edits`), not whole.
+
+    Never displayed: anywidget runs its front end (``static/page_edits.js``) when the page creates its model,
+    and that applies each edit to the HTML view's own model, so the view redraws as after a whole update.
+    Changes sent inside ``hold_sync()`` go as one message.
+    """
+
+    _esm = joined("edits.js", "page_edits.js")
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._views: weakref.WeakValueDictionary[str, EditedHTML] = weakref.WeakValueDictionary()
+        self._pending: list[dict[str, Any]] = []
+        super().__init__(**kwargs)
+        self.on_msg(self._on_page_msg)
+
+    def send_value(self, view: EditedHTML, old: str, new: str) -> None:
+        """Send ``view``'s new value as edits of ``old`` (whole when they would be no smaller)."""
+        self._views[view.model_id] = view
+        ops = text_edits(old, new)
+        self._pending.append({"target": view.model_id, "value": new} if ops is None else
+                             {"target": view.model_id, "ops": ops, "size": len(new)})
+        if not self._holding_sync:
+            self.send_state([])
+
+    def send_state(self, key: Any = None) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            self.send({"edits": pending})
+        if key is None or key:
+            super().send_state(key)
+
+    def _on_page_msg(self, widget: Any, content: Any, buffers: Any) -> None:
+        view = self._views.get(content.get("resend", "")) if isinstance(content, dict) else None
+        if view is not None:
+            self._pending.append({"target": view.model_id, "value": view.value})
+            self.send_state([])
+
+
+class EditedHTML(w.HTML):
+    """``ipywidgets.HTML`` whose value changes go through the page's :class:`PageEdits` (``edits``), as edits.
+
+    Without ``edits`` it is ``ipywidgets.HTML``. The view on the page is ipywidgets' own, so the page looks and
+    behaves the same; only the message that changes its value is smaller.
+    """
+
+    def __init__(self, *args: Any, edits: PageEdits | None = None, **kwargs: Any) -> None:
+        self._sg_edits, self._sg_page_value = edits, None
+        super().__init__(*args, **kwargs)
+        self._sg_page_value = self.value  # what the page gets when it opens (or asks for every model's state)
+
+    def send_state(self, key: Any = None) -> None:
+        keys = list(self.keys if key is None else [key] if isinstance(key, str) else key)
+        if "value" in keys and self._sg_edits is not None and self._sg_page_value is not None and self.comm:
+            keys.remove("value")
+            old, self._sg_page_value = self._sg_page_value, self.value
+            if old != self.value:
+                self._sg_edits.send_value(self, old, self.value)
+        if keys:
+            super().send_state(keys)
+
+
+class LeanLayout(w.Layout):
+    """``ipywidgets.Layout`` that leaves the properties it does not set out of its state.
+
+    The page's layout model has the same default (``null``) for each, so it looks the same; a dashboard's ~120
+    layouts were ~1 kB each on the websocket at every page load, almost all of it ``null``.
+    """
+
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
+        state: dict[str, Any] = super().get_state(key, drop_defaults)
+        if key is None:  # the whole state (opening, or the page asking for every model); an update sends its value
+            state = {k: v for k, v in state.items() if v is not None or k.startswith("_")}
+        return state
+
+
+def lean_layouts(*roots: w.Widget) -> None:
+    """Give every widget in the ``roots``' trees a :class:`LeanLayout` with the same properties; the old ones close."""
+    new: dict[int, tuple[w.Layout, LeanLayout]] = {}
+
+    def walk(widget: Any) -> None:
+        layout = getattr(widget, "layout", None)
+        if isinstance(layout, w.Layout) and not isinstance(layout, LeanLayout):
+            if id(layout) not in new:
+                values = {k: v for k, v in layout.get_state().items() if v is not None and not k.startswith("_")}
+                new[id(layout)] = (layout, LeanLayout(**values))
+            widget.layout = new[id(layout)][1]
+        for child in getattr(widget, "children", ()):
+            walk(child)
+
+    for root in roots:
+        walk(root)
+    for old, _ in new.values():
+        old.close()

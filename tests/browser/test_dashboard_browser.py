@@ -191,20 +191,21 @@ def test_phone_width(server, page) -> None:
 
 
 def test_plotly_js_fetched_once_from_the_page_head(server, page) -> None:
-    """The stepguide Voila template starts the plotly.js download early (the charts reuse it) and asks
-    nothing of the internet (the lab template's CDN stylesheets are dropped). The visit, and the pool kernel
-    started for the next one, add no warning or error to the server's log (voila.json's QuietLogFilter, the lean
-    kernel launcher): what is left there is worth reading."""
+    """The stepguide Voila template starts the plotly.js download early (the charts reuse it), the nine charts
+    share one fetched front end (plotly_view.js), and the page asks nothing of the internet (the lab template's
+    CDN stylesheets are dropped). The visit, and the pool kernel started for the next one, add no warning or
+    error to the server's log (voila.json's QuietLogFilter, the lean kernel launcher): what is left there is
+    worth reading."""
     server.wait_quiescent()
     logged = len(server.log_text())
     fetched: list[str] = []
     outside: list[str] = []  # a workshop network may have no internet: the page must not need it
-    page.on("request", lambda r: fetched.append(r.url) if "stepguide/static/plotly-basic" in r.url else None)
+    page.on("request", lambda r: fetched.append(r.url) if "stepguide/static/plotly" in r.url else None)
     page.on("request", lambda r: None if r.url.startswith((server.url, "blob:", "data:")) else outside.append(r.url))
     open_dashboard(page, server.url)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 8")
     assert page.evaluate("() => !!document.querySelector('head script#stepguide-plotly')")
-    assert len(fetched) == 1, fetched
+    assert sorted(url.split("?")[0].rsplit("/", 1)[1] for url in fetched) == ["plotly-basic.min.js", "plotly_view.js"]
     assert outside == []
     deadline = time.monotonic() + 60
     while "is filled with" not in server.log_text()[logged:]:  # the pool's kernel for the next visitor

@@ -334,11 +334,13 @@ def test_unchanged_charts_are_not_resent(monkeypatch) -> None:
     assert not any(sent.values())
     d.inputs["step2"].value = 249  # same trend/value/paths: only the matched chart moves
     assert not sent["c2"] and not sent["c4"] and not sent["c5"] and not sent["f2"]
-    assert sent["matched"] and len(sent["matched"]) == 1  # figure + label in one message
-    assert set(sent["matched"][0]["state"]) >= {"figure", "label"}
+    assert sent["matched"] and len(sent["matched"]) == 1  # figure + label in one message, as edits
+    [message] = sent["matched"]
+    assert message["method"] == "custom" and set(message["content"]["edits"]) == {"figure", "label"}
+    assert len(json.dumps(message)) < len(json.dumps(d.views["matched"].figure)) / 3  # the moved line, not the chart
     d.inputs["month"].value = "Nov"
     assert sent["c2"] and sent["c4"]
-    assert sent["c2"][-1]["state"]["figure"] == to_figure_dict(charts.figure_for(d.assessment, "c2"))
+    assert "figure" in sent["c2"][-1]["content"]["edits"]  # what the page does with it: tests/js/edits.test.mjs
 
 
 def test_hooks_labels_and_landmark() -> None:

@@ -25,7 +25,14 @@ from stepguide.charts.figures import cohort_c5_figure
 from stepguide.charts.look import DARK, PALETTE
 from stepguide.rules.tables import examples, table
 from stepguide.serve.hooks import NoDelayKernelWebsocketConnection, VoilaIdentityProvider
-from stepguide.ui.plotly_view import PlotlyView, plotly_js_path, plotly_version, to_figure_dict
+from stepguide.ui.plotly_view import (
+    PlotlyView,
+    module_text,
+    module_version,
+    plotly_js_path,
+    plotly_version,
+    to_figure_dict,
+)
 from stepguide.ui.widgets import STATIC
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,7 +81,7 @@ def test_traits_and_sync_metadata() -> None:
     state = view.get_state()
     for key in ("figure", "label", "config", "_plotly_version", "_esm"):
         assert key in state
-    assert "voila/templates/stepguide/static/plotly-basic.min.js" in state["_esm"]
+    assert "voila/templates/stepguide/static/plotly_view.js" in state["_esm"]  # which loads plotly.js
     json.dumps(state["figure"], allow_nan=False)
 
 
@@ -238,6 +245,17 @@ def test_the_page_and_the_widget_ask_for_the_same_plotly_js() -> None:
         STATIC / "plotly_view.js").read_text()
 
 
+def test_the_charts_front_end_is_the_templates_static_file_named_by_its_hash() -> None:
+    """Every chart imports one module, the template's static ``plotly_view.js`` (edits.js + plotly_view.js), which
+    the template preloads under the same ``?v=`` (its hash): after changing either file, run
+    ``stepguide.ui.plotly_view.write_template_module()`` and put the new hash in the template's preload."""
+    assert (TEMPLATE / "static" / "plotly_view.js").read_text(encoding="utf-8") == module_text()
+    url = f"voila/templates/stepguide/static/plotly_view.js?v={module_version()}"
+    assert f'<link rel="modulepreload" href="{{{{ resources.base_url }}}}{url}">' in (
+        TEMPLATE / "index.html.j2").read_text()
+    assert url + "`" in PlotlyView()._esm
+
+
 def test_voila_identity_provider_adds_routes_only_for_standalone_voila() -> None:
     """The identity provider mounts the room's routes in standalone Voila, none in a server."""
     from jupyter_server.serverapp import ServerApp
@@ -255,18 +273,13 @@ def test_voila_identity_provider_adds_routes_only_for_standalone_voila() -> None
 
 
 def test_esm_is_small() -> None:
-    """The ESM is the only code sent per widget; plotly.js must not be in it.
+    """The front end is fetched once per page; plotly.js must not be in it (the in-browser kernel sends it).
 
-    16 kB x the dashboard's 9 charts stays a small share of the 0.5 MB websocket budget per session. (14 kB
-    until issue 18: following JupyterLab's dark theme, a phone's layout and a flow's sideways scroll.)
+    (14 kB until issue 18: following JupyterLab's dark theme, a phone's layout and a flow's sideways scroll;
+    sent once per chart until issue 20, now fetched once per page.)
     """
-    assert len((STATIC / "plotly_view.js").read_bytes()) < 16_000  # sent as written (the test below)
-
-
-def test_esm_is_the_static_file_as_written() -> None:
-    """anywidget reads ``static/plotly_view.js`` itself (``_esm`` is its path): no copy made smaller by hand."""
-    state = PlotlyView().get_state()
-    assert state["_esm"] == (STATIC / "plotly_view.js").read_text(encoding="utf-8")
+    assert len(module_text().encode()) < 20_000
+    assert "voila/templates/stepguide/static/plotly-basic.min.js" in module_text()
 
 
 # --- the dark theme's colours: one table, data/palette.csv --------------------

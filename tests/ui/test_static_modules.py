@@ -14,7 +14,7 @@ import pytest
 
 from stepguide.ui.connection import ConnectionBanner
 from stepguide.ui.pages.cohort_page import CohortDownload, CohortUpload
-from stepguide.ui.plotly_view import PlotlyView
+from stepguide.ui.plotly_view import PlotlyView, module_text, module_version
 from stepguide.ui.theme import ThemeToggle
 from stepguide.ui.url_state import SituationLink
 from stepguide.ui.widgets import STATIC, CopyButton, Disclosure, DownloadLink, PageLandmark
@@ -28,17 +28,28 @@ def _text(name: str) -> str:
 
 
 @pytest.mark.parametrize("widget, esm", [
-    (PlotlyView, "plotly_view.js"), (ThemeToggle, "theme.js"), (ConnectionBanner, "connection.js"),
-    (PageLandmark, "page_landmark.js"), (DownloadLink, "download_link.js"), (CohortUpload, "cohort.js"),
-    (CohortDownload, "cohort.js"), (Disclosure, "disclosure.js"),
+    (ThemeToggle, "theme.js"), (ConnectionBanner, "connection.js"), (PageLandmark, "page_landmark.js"),
+    (CohortUpload, "cohort.js"), (CohortDownload, "cohort.js"), (Disclosure, "disclosure.js"),
 ])
 def test_a_widget_sends_its_own_file(widget: type[anywidget.AnyWidget], esm: str) -> None:
     assert str(widget._esm) == _text(esm)
 
 
-@pytest.mark.parametrize("widget, esm", [(CopyButton, "copy_button.js"), (SituationLink, "url_state.js")])
-def test_the_widgets_that_copy_text_get_the_clipboard_helper_first(widget: type[anywidget.AnyWidget], esm: str) -> None:
-    assert str(widget._esm) == _text("clipboard.js") + "\n" + _text(esm)
+@pytest.mark.parametrize("widget, parts", [
+    (CopyButton, ("clipboard.js", "edits.js", "copy_button.js")), (SituationLink, ("clipboard.js", "url_state.js")),
+    (DownloadLink, ("edits.js", "download_link.js")),
+])
+def test_joined_modules_put_their_helpers_first(widget: type[anywidget.AnyWidget], parts: tuple[str, ...]) -> None:
+    assert str(widget._esm) == "\n".join(_text(name) for name in parts)
+
+
+def test_a_chart_sends_a_loader_of_its_module_which_the_server_serves() -> None:
+    """Each chart's ``_esm`` imports the one plotly_view.js (with edits.js in front) from the server, by hash."""
+    assert module_text() == _text("edits.js") + "\n" + _text("plotly_view.js")
+    assert PlotlyView._esm == _text("plotly_view_loader.js").replace("VERSION", module_version())
+    assert len(PlotlyView._esm) < 800
+    assert f"voila/templates/stepguide/static/plotly_view.js?v={module_version()}`" in PlotlyView._esm
+    assert "export default (await import(" in PlotlyView._esm
 
 
 def test_the_cohort_widgets_send_their_style_sheet() -> None:
@@ -47,9 +58,10 @@ def test_the_cohort_widgets_send_their_style_sheet() -> None:
 
 def test_every_module_is_used_and_keeps_a_default_export() -> None:
     used = {"plotly_view.js", "theme.js", "connection.js", "page_landmark.js", "download_link.js", "cohort.js",
-            "copy_button.js", "url_state.js", "clipboard.js", "disclosure.js"}
+            "page_edits.js",
+            "copy_button.js", "url_state.js", "clipboard.js", "edits.js", "plotly_view_loader.js", "disclosure.js"}
     assert {p.name for p in STATIC.glob("*.js")} == used
-    for name in used - {"clipboard.js"}:
+    for name in used - {"clipboard.js", "edits.js", "plotly_view_loader.js"}:
         assert "export default { " in _text(name), name
 
 

@@ -30,7 +30,7 @@ from stepguide.ui.programs_view import ProgramsView
 from stepguide.ui.sources import sources_html
 from stepguide.ui.theme import ThemeToggle
 from stepguide.ui.url_state import SituationLink
-from stepguide.ui.widgets import CopyButton, DownloadLink, PageLandmark
+from stepguide.ui.widgets import CopyButton, DownloadLink, PageLandmark, lean_layouts
 
 __all__ = ["Dashboard", "CopyButton", "DownloadLink"]
 
@@ -102,6 +102,8 @@ class Dashboard:
         self.landmark = _PageSetup(label("dashboard", "title"))  # role=main, and the verdict's polite announcement
         views.announce_verdict(m, self.landmark)
         self.widget = self._layout()
+        # ~120 layouts without their unset properties: ~80 kB less at each page load
+        lean_layouts(self.widget, self.controls, views.page_edits(m))
 
     @property
     def assessment(self):  # noqa: ANN201 - the model's, for readers of the page

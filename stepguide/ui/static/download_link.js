@@ -19,4 +19,8 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+function initialize({ model }) {
+  followEdits(model, ["text"]);
+}
+
+export default { initialize, render };

@@ -1,4 +1,4 @@
-// Front end of stepguide.ui.plotly_view.PlotlyView (see its docstring); sent once per chart, so lean.
+// Front end of stepguide.ui.plotly_view.PlotlyView (see its docstring); static/edits.js goes in front of it.
 
 const HEIGHT = 360;
 const PROMISE = "__stepguidePlotlyPromise";
@@ -163,24 +163,27 @@ function views() {
 
 const idle = (fn, timeout) => (window.requestIdleCallback || setTimeout)(fn, { timeout });
 
-// Each idle period draws as many waiting charts as fit in it.
+// Each idle period draws as many waiting charts as fit in it; on a busy page (no idle period within 300 ms)
+// one chart per task, each painted before the next starts, so the first is on screen without waiting for all.
 function enqueue(job) {
-  const q = (window[QUEUE] ||= { jobs: new Set(), asked: false });
-  const ask = () => {
-    if (!q.asked) idle(run, 300);
+  const q = (window[QUEUE] ||= { jobs: new Set(), asked: false, first: true });
+  const ask = (busy) => {
+    if (!q.asked) busy ? requestAnimationFrame(() => setTimeout(run, 0)) : idle(run, 300);
     q.asked = true;
   };
   const run = (deadline) => {
     q.asked = false;
+    const busy = !deadline || deadline.didTimeout;
     for (const next of q.jobs) {
       q.jobs.delete(next);
       next();
-      if (!deadline || (!deadline.didTimeout && deadline.timeRemaining() < 10)) break;
+      if (busy || deadline.timeRemaining() < 10) break;
     }
-    if (q.jobs.size) ask();
+    if (q.jobs.size) ask(busy);
   };
   q.jobs.add(job);
-  ask();
+  ask(q.first); // the page's first chart: once the page has painted, not at the first idle moment
+  q.first = false;
 }
 
 // Pay plotly's first-chart costs (style sheet, text measuring) off screen while the kernel connects.
@@ -208,8 +211,8 @@ function mount(model, el) {
   const tools = make("div", { className: "sg-chart-tools" });
   const buttons = ["PNG", "SVG"].map((text) =>
     tools.appendChild(make("button", { type: "button", className: "sg-button sg-button-quiet", textContent: text })));
-  return { model, el, box, plot, tools, buttons, Plotly: null, alive: true, wanted: false, broken: false, k: 0,
-    drawn: null, printing: 0, renders: 0, wide: false, narrowAt: false };
+  return { model, el, box, plot, tools, buttons, Plotly: null, alive: true, asked: false, wanted: false, broken: false,
+    k: 0, drawn: null, printing: 0, renders: 0, wide: false, narrowAt: false };
 }
 
 const figureOf = (view) => view.model.get("figure") || {};
@@ -274,6 +277,7 @@ function draw(view) {
 
 // A hidden chart waits: the resize observer asks again when it is shown.
 function want(view) {
+  view.asked = true;
   if (view.wanted || !view.alive || !view.box.getClientRects().length) return;
   view.wanted = true;
   draw(view);
@@ -318,7 +322,7 @@ function observe(view) {
   let frame = 0;
   const resized = new ResizeObserver((entries) => {
     if (!view.Plotly || !entries.some((e) => e.contentRect.width > 0)) return;
-    if (!view.wanted) return want(view);
+    if (!view.wanted) return view.asked && want(view); // shown after being asked while hidden
     const need = Number(figureOf(view).layout?.meta?.min_width) || 0;
     if ((need && need > box.clientWidth) !== view.wide || (plot.offsetWidth < NARROW) !== view.narrowAt) {
       return draw(view); // laid out for another width
@@ -367,6 +371,7 @@ function render({ model, el }) {
 }
 
 function initialize({ model }) {
+  followEdits(model, ["figure", "label"]); // stepguide.ui.edits: a step sends the changed parts only
   loadPlotly(model.get("_plotly_version")).then((lib) => idle(() => warmUp(lib, model.get("figure")), 1000)).catch(() => {});
 }
 
