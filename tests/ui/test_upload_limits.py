@@ -17,13 +17,19 @@ from stepguide.ui.upload import CohortUpload
 LIMIT = 2048
 
 
+class Recorded(CohortUpload):
+    """The uploader, keeping every file it hands on."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.got: list[tuple[str, bytes]] = []
+        self.on_file(lambda name, data: self.got.append((name, data)))
+
+
 @pytest.fixture
-def upload(monkeypatch: pytest.MonkeyPatch) -> CohortUpload:
+def upload(monkeypatch: pytest.MonkeyPatch) -> Recorded:
     monkeypatch.setattr(comm, "create_comm", RecordingComm)
-    widget = CohortUpload(max_bytes=LIMIT)
-    widget.got: list[tuple[str, bytes]] = []  # type: ignore[attr-defined]
-    widget.on_file(lambda name, data: widget.got.append((name, data)))  # type: ignore[attr-defined]
-    return widget
+    return Recorded(max_bytes=LIMIT)
 
 
 def from_page(widget: CohortUpload, data: dict[str, Any], buffers: list[bytes] | None = None) -> None:
@@ -42,7 +48,7 @@ def replies(widget: CohortUpload) -> list[dict[str, Any]]:
     return [m["content"] for m in widget.comm.sent if m.get("method") == "custom"]
 
 
-def test_a_page_cannot_raise_the_limit_then_announce_a_huge_file(upload: CohortUpload) -> None:
+def test_a_page_cannot_raise_the_limit_then_announce_a_huge_file(upload: Recorded) -> None:
     assert "max_bytes" not in upload.keys  # not a synced trait: nothing the page sends reaches it
     from_page(upload, {"method": "update", "state": {"max_bytes": 2**40, "page_max_bytes": 2**40},
                        "buffer_paths": []})
@@ -55,7 +61,7 @@ def test_a_page_cannot_raise_the_limit_then_announce_a_huge_file(upload: CohortU
     assert not upload.got and replies(upload)[-1]["kind"] == "refuse"
 
 
-def test_more_bytes_than_announced_are_refused_as_they_arrive(upload: CohortUpload) -> None:
+def test_more_bytes_than_announced_are_refused_as_they_arrive(upload: Recorded) -> None:
     custom(upload, {"kind": "start", "id": 2, "name": "room.csv", "size": 1024})
     custom(upload, {"kind": "chunk", "id": 2, "offset": 0}, [b"a" * 1000])
     assert replies(upload)[-1] == {"kind": "ack", "id": 2, "received": 1000}
@@ -66,7 +72,7 @@ def test_more_bytes_than_announced_are_refused_as_they_arrive(upload: CohortUplo
     assert not upload.got
 
 
-def test_a_file_within_the_limit_still_arrives_whole(upload: CohortUpload) -> None:
+def test_a_file_within_the_limit_still_arrives_whole(upload: Recorded) -> None:
     custom(upload, {"kind": "start", "id": 3, "name": "ok.csv", "size": LIMIT})
     custom(upload, {"kind": "chunk", "id": 3, "offset": 1024}, [b"2" * 1024])
     custom(upload, {"kind": "chunk", "id": 3, "offset": 0}, [b"1" * 1024])
