@@ -3,7 +3,9 @@
 Counts are of judged rows; rows that could not be judged are listed first, with their line, in
 "needing attention" along with the rows ``data/cohort_attention.csv`` flags. The CSV export is
 safe to open in a spreadsheet: every text cell starting with ``= + - @``, tab, carriage return or
-NUL gets a leading ``'`` (OWASP's advice against formula injection). Columns that hold numbers we
+NUL, first or after spaces, gets a leading ``'`` (OWASP's advice against formula injection), and every
+text cell is quoted, so a spreadsheet splitting on another separator than the file's still sees one cell
+(:mod:`stepguide.rules.cells`). Columns that hold numbers we
 computed (``line``, ``delta``, ``value_score``) are written as numbers, so a delta of -12 stays the
 number -12: a spreadsheet reads it as a value, never as a formula. The one-page summary and the judged
 table lay these out as HTML in :mod:`stepguide.ui.cohort_html`.
@@ -18,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from stepguide.cohort.read import Cohort
-from stepguide.rules.cells import FORMULA_STARTS, neutralise  # noqa: F401 (the class export's, defined once)
+from stepguide.rules.cells import FORMULA_STARTS, QUOTING, neutralise  # noqa: F401 (the class export's, defined once)
 from stepguide.rules.inputs import DEFAULTS, parse_month, parse_specialty
 from stepguide.rules.scores import trend_labels
 from stepguide.rules.tables import chart_values, season_months, table
@@ -129,5 +131,6 @@ def export_table(cohort: Cohort) -> pd.DataFrame:
 def export_csv(cohort: Cohort) -> bytes:
     """The judged table as a CSV (UTF-8 with BOM, so Excel shows ± right; the file's own separator)."""
     buffer = io.BytesIO()
-    export_table(cohort).to_csv(buffer, index=False, sep=cohort.separator, lineterminator="\r\n", encoding="utf-8-sig")
+    export_table(cohort).to_csv(buffer, index=False, sep=cohort.separator, lineterminator="\r\n", encoding="utf-8-sig",
+                                quoting=QUOTING)
     return buffer.getvalue()
