@@ -207,6 +207,23 @@ class Visit:
             self.outcome, self.error = "failed", f"{type(exc).__name__}: {exc}"[:300]
         return self
 
+    async def request(self, msg_type: str, content: dict[str, Any], metadata: dict[str, Any] | None = None,
+                      timeout: float = 30.0) -> list[dict[str, Any]]:
+        """Send one shell message on the open websocket; every message the kernel sends until it is idle again
+        after handling it (iopub and shell, whatever their parent), content decoded."""
+        msg = self._msg(msg_type, content)
+        msg["metadata"] = metadata or {}
+        seen: list[dict[str, Any]] = []
+
+        def keep(m: dict[str, Any]) -> bool:
+            m["content"]  # noqa: B018 - decoded now, for the caller
+            seen.append(m)
+            return _idle_after(msg["header"]["msg_id"], m)
+
+        await self._send(msg)
+        await self._wait_for(keep, timeout)
+        return seen
+
     async def _fetch_assets(self, assets: Sequence[str], timeout: float) -> None:
         queue = list(assets)
 

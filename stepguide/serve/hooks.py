@@ -1,8 +1,8 @@
 """The classes ``voila.json`` plugs into standalone Voila: one identity provider, lean kernels, no-delay websockets.
 
-**The identity provider** (:class:`VoilaIdentityProvider`) is Voila's default one plus three things, because
+**The identity provider** (:class:`VoilaIdentityProvider`) is Voila's default one plus four things, because
 ``Voila.identity_provider_class`` is standalone Voila's only config hook whose ``get_handlers()`` routes it
-mounts, and the only object that sees every page request:
+mounts, and the only object that sees every request:
 
 * *the kernel-leak fix.* Voila 0.5.13 leaks one kernel per closed page (voila-dashboards/voila#1458). On
   ``beforeunload`` the widget manager (``@voila-dashboards/widgets-manager8``) sends::
@@ -23,7 +23,10 @@ mounts, and the only object that sees every page request:
 * *plotly.js as a long-cached file* (:mod:`stepguide.serve.extension`'s route, which Jupyter Server mounts
   itself as a server extension);
 * *the room's routes* (:mod:`stepguide.serve.room_pages`: the kernel cap's "room is full" page and
-  ``stepguide/room.json``).
+  ``stepguide/room.json``);
+* *a kernel for its own visitor only*: a request about a kernel (its websocket, ``api/kernels/<id>``, the
+  shutdown beacon) without the visitor cookie of the page that kernel was handed to gets 403
+  (:meth:`stepguide.serve.room.RoomKernelManager.belongs`).
 
 On Binder, Voila runs as a Jupyter Server extension, which reads only ``VoilaConfiguration`` and never uses
 this provider: there the server extension serves plotly.js, and JupyterHub >= 4.1 sets its own ``_xsrf``
@@ -46,6 +49,7 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_core.utils import ensure_async
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+from tornado import web
 
 from stepguide.serve.extension import handlers as plotly_js_handlers
 
@@ -66,6 +70,23 @@ def _is_voila_page(handler: Any) -> bool:
     return isinstance(handler, BaseVoilaHandler)
 
 
+def _refuse_strangers(handler: Any) -> None:
+    """403 for a request about a kernel (its websocket, ``api/kernels/<id>``, the shutdown beacon) that does not
+    carry the visitor cookie of the page the kernel was handed to (:meth:`RoomKernelManager.belongs`)."""
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler  # its route names the kernel unnamed
+
+    kernel_id = (handler.path_kwargs or {}).get("kernel_id")
+    if kernel_id is None and isinstance(handler, VoilaShutdownKernelHandler) and handler.path_args:
+        kernel_id = handler.path_args[0]
+    if not kernel_id:
+        return
+    from stepguide.serve.room import VISITOR_COOKIE, RoomKernelManager
+
+    km = handler.settings.get("kernel_manager")
+    if isinstance(km, RoomKernelManager) and not km.belongs(kernel_id, handler.get_cookie(VISITOR_COOKIE) or ""):
+        raise web.HTTPError(403)
+
+
 class VoilaIdentityProvider(PasswordIdentityProvider):
     """Voila's default identity provider that also sets the ``_xsrf`` cookie on page loads and, in standalone
     Voila, mounts the plotly.js route and the room's routes (see the module docstring).
@@ -75,6 +96,7 @@ class VoilaIdentityProvider(PasswordIdentityProvider):
 
     async def get_user(self, handler: Any) -> Any:
         user = await ensure_async(super().get_user(handler))
+        _refuse_strangers(handler)
         if user is not None and _is_voila_page(handler):
             # JupyterHandler.prepare() assigns current_user right after get_user() returns. Assign it here
             # first, because Tornado's xsrf_token getter reads current_user to choose the cookie lifetime.
@@ -100,7 +122,14 @@ class VoilaIdentityProvider(PasswordIdentityProvider):
 
 
 #: Replaces ``-m ipykernel_launcher`` in the python kernel's argv. It does what
-#: ipykernel_launcher does, but first makes two optional imports fail:
+#: ipykernel_launcher does, but first sends the kernel's own log to the server's log, and makes two
+#: optional imports fail.
+#: * The log: ipykernel's comm manager logs a bad ``comm_open`` or ``comm_msg`` (an unknown target, a
+#:   widget state it cannot build) with its traceback through Python's ``logging``; with no handler
+#:   configured, that goes to ``sys.stderr``, which the kernel forwards to the page as a ``stream``
+#:   message: server paths in the page (issue 19, item 10). A root handler on the process's real
+#:   stderr, with :data:`LEAN_KERNEL_ARGS`' ``capture_fd_output=False``, keeps it in the server's log.
+#: The two imports:
 #: * ``debugpy``: ipykernel imports it unconditionally when it is installed,
 #:   which costs ~8 MiB RSS and ~0.1 s per kernel. A dashboard never debugs.
 #: * ``rfc3987_syntax``: jsonschema's format checker imports it when installed
@@ -117,18 +146,23 @@ class VoilaIdentityProvider(PasswordIdentityProvider):
 #:   ``ZeroDivisionError: division by zero``, with no code or file paths.
 #:   Voila's ``show_tracebacks=False`` only strips errors from cell outputs,
 #:   not from widget state.
+#: * ``--IPKernelApp.capture_fd_output=False``: what is written to the process's file descriptors 1 and 2
+#:   (the log above, a C library's warnings) stays in the server's log instead of going to the page.
 LEAN_KERNEL_LAUNCHER = (
     "import sys\n"
     "if sys.path and sys.path[0] == '':\n"
     "    del sys.path[0]\n"
     "sys.modules['debugpy'] = None\n"
     "sys.modules['rfc3987_syntax'] = None\n"
+    "import logging\n"
+    "logging.basicConfig(stream=sys.stderr, format='stepguide kernel %(levelname)s %(name)s: %(message)s')\n"
     "from ipykernel import kernelapp\n"
     "kernelapp.launch_new_instance()\n"
 )
 
 
-LEAN_KERNEL_ARGS = ("--HistoryManager.enabled=False", "--InteractiveShell.xmode=Minimal")
+LEAN_KERNEL_ARGS = ("--HistoryManager.enabled=False", "--InteractiveShell.xmode=Minimal",
+                    "--IPKernelApp.capture_fd_output=False")
 
 
 class VoilaKernelSpecManager(KernelSpecManager):

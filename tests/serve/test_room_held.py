@@ -87,8 +87,11 @@ def hostile_site(tmp_path_factory):
 
 
 def _status(server) -> dict:
+    """The room's counts; on every read, none below zero (issue 19, item 8: ``pool_free: -2`` under a flood)."""
     with urllib.request.urlopen(server.url + "stepguide/room.json", timeout=10) as r:
-        return json.load(r)
+        counts = json.load(r)
+    assert not {k: v for k, v in counts.items() if isinstance(v, int) and v < 0}, counts
+    return counts
 
 
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
@@ -321,4 +324,69 @@ def test_a_page_that_lets_go_of_its_kernel_gives_it_back(server):
     assert _status(server)["freed_abandoned"] >= PER_CLIENT + 1, _status(server)
     assert kept_alive, "a page that stays connected keeps its kernel"
     print(f"dropped pages freed within {took:.1f} s of the last drop (reconnect_timeout {RECONNECT_S} s)")
+    _settled(server)
+
+
+BAD_COMM_OPENS = [("no.such.target", {}, {}),
+                  ("jupyter.widget", {"state": {"_model_module": "../../etc", "_model_name": "X"}, "buffer_paths": []},
+                   {"version": "2.1.0"}),
+                  ("jupyter.widget", {}, {"version": "2.1.0"}),
+                  ("jupyter.widget", {"state": {}}, {"version": "99"})]
+
+
+def test_a_kernel_answers_only_its_own_visitor_and_never_with_a_traceback(server):
+    """Issue 19, item 10, two leaks:
+
+    * a kernel ID alone, with any cookie jar, read and controlled that kernel. Now its websocket,
+      ``api/kernels/<id>`` and the shutdown beacon answer only the visitor cookie of its page (403 otherwise);
+    * a ``comm_open`` for an unknown target or a widget the kernel cannot build was answered with a ``stream``
+      message holding a traceback and the server's paths. Now only the comm's close comes back; the server's
+      log keeps the error.
+    """
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    from testing.visitor import SUBPROTOCOL
+
+    _settled(server)
+
+    async def go() -> tuple[list[object], list[int], bool, list[list[dict]]]:
+        victim = await Visit(server.url, client="10.9.9.1").open()
+        assert victim.outcome == "ok", victim.error
+        victim.disconnect()  # the victim's tab is reconnecting: its kernel has a free websocket place
+        stranger = await Visit(server.url, client="10.9.9.2").open()  # a visitor of its own, with its own cookies
+        assert stranger.outcome == "ok", stranger.error
+        jars = [{}, {"Cookie": "stepguide_visitor=" + "A" * 32}, stranger.request_headers()]
+        url = server.url.replace("http", "ws", 1) + f"api/kernels/{victim.kernel_id}/channels?session_id=x"
+        sockets: list[object] = []
+        for jar in jars:
+            try:
+                ws = await websocket_connect(HTTPRequest(url, headers=jar), subprotocols=[SUBPROTOCOL])
+                ws.close()
+                sockets.append("open")
+            except HTTPClientError as e:
+                sockets.append(e.code)
+        rest = [(await stranger.fetch(f"api/kernels/{victim.kernel_id}")).code,
+                (await stranger.fetch(f"voila/api/shutdown/{victim.kernel_id}", method="POST",
+                                      body=f"_xsrf={stranger.cookies['_xsrf']}",
+                                      headers={"Content-Type": "application/x-www-form-urlencoded"})).code]
+        alive = await victim.kernel_alive()  # asked with the victim's own cookies: still its kernel
+        replies = [await stranger.request("comm_open", {"comm_id": f"bad{i}", "target_name": target, "data": data},
+                                          meta) for i, (target, data, meta) in enumerate(BAD_COMM_OPENS)]
+        replies.append(await stranger.request("comm_msg", {"comm_id": "no-such-comm", "data": {"method": "update"}}))
+        await stranger.leave()
+        await victim.leave()
+        return sockets, rest, alive, replies
+
+    sockets, rest, alive, replies = _in_thread(go())
+    assert sockets == [403, 403, 403], sockets
+    assert rest == [403, 403], rest
+    assert alive, "the victim's kernel survived the stranger's shutdown beacon and answers the victim"
+    assert _status(server)["refused_strangers"] >= 5
+    for sent, got in zip([*BAD_COMM_OPENS, "comm_msg"], replies, strict=True):
+        text = json.dumps([m["content"] for m in got])
+        assert "Traceback" not in text and ".py" not in text and "site-packages" not in text, (sent, text)
+        assert {m["header"]["msg_type"] for m in got} <= {"status", "comm_close"}, (sent, text)
+    log = server.log_text()
+    assert "No such comm target registered: no.such.target" in log and "Traceback" in log
     _settled(server)
