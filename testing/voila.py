@@ -113,13 +113,16 @@ class VoilaProcess:
         return len(self.kernel_processes())
 
     def kernel_model(self, kernel_id: str) -> dict[str, Any] | None:
-        """Return ``GET /api/kernels/<id>``, or None if it answers 404 (kernel gone)."""
+        """Return ``GET /api/kernels/<id>``, None if it answers 404 (kernel gone), ``{}`` if 403 (alive, and
+        bound to the visitor whose page has it: only that visitor's cookie reads it)."""
         try:
             with urllib.request.urlopen(f"{self.url}api/kernels/{kernel_id}", timeout=10) as r:
                 return json.load(r)
         except urllib.error.HTTPError as e:
             if e.code == 404:
                 return None
+            if e.code == 403:
+                return {}
             raise
 
     def wait_for_kernel_count(self, n: int, timeout: float = 60.0) -> int:
@@ -155,7 +158,7 @@ class VoilaProcess:
             return e.code
 
     def wait_quiescent(self, idle_for: float = 0.5, timeout: float = 120.0) -> None:
-        """Wait until every kernel is idle and has had no activity for ``idle_for`` seconds.
+        """Wait until every kernel no page holds is idle and has had no activity for ``idle_for`` seconds.
 
         Use this after the pool refills, to be sure the new pooled kernel has
         finished executing the notebook. "Pool filled" in the log only means
@@ -166,7 +169,7 @@ class VoilaProcess:
             quiet = True
             for kid in self.kernel_processes():
                 model = self.kernel_model(kid)
-                if model is None:
+                if not model:  # gone, or a visitor's (a page's kernel is busy only while its page asks)
                     continue
                 last = datetime.fromisoformat(model["last_activity"].replace("Z", "+00:00"))
                 age = (datetime.now(UTC) - last).total_seconds()
