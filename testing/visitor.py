@@ -207,6 +207,10 @@ class Visit:
             self.outcome, self.error = "failed", f"{type(exc).__name__}: {exc}"[:300]
         return self
 
+    async def send(self, msg_type: str, content: dict[str, Any]) -> None:
+        """Send one shell message on the open websocket and wait for nothing."""
+        await self._send(self._msg(msg_type, content))
+
     async def request(self, msg_type: str, content: dict[str, Any], metadata: dict[str, Any] | None = None,
                       timeout: float = 30.0) -> list[dict[str, Any]]:
         """Send one shell message on the open websocket; every message the kernel sends until it is idle again

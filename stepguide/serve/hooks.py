@@ -43,6 +43,7 @@ lives in ``testing/voila.py`` at the repository root.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
@@ -59,6 +60,7 @@ __all__ = [
     "NoDelayKernelWebsocketConnection",
     "VoilaIdentityProvider",
     "VoilaKernelSpecManager",
+    "refused_update",
 ]
 
 
@@ -184,6 +186,34 @@ class VoilaKernelSpecManager(KernelSpecManager):
         return spec
 
 
+#: A message from a page larger than this is refused whole: an upload chunk is 256 KiB, a pasted program list at
+#: most 512 KiB (a few bytes a character in JSON).
+MAX_INCOMING_BYTES = 4 * 2**20
+#: A widget state update from a page: a string ``value`` of at most this many characters (the program paste box's
+#: limit is 524,288; the kernel's own widgets cut each field to its limit), any other string at most
+#: :data:`MAX_OTHER_CHARS` (a page's widgets send only their value; a label, placeholder or style is never the
+#: page's to set).
+MAX_VALUE_CHARS = 600_000
+MAX_OTHER_CHARS = 1_000
+
+
+def refused_update(content: Any) -> str | None:
+    """Why a ``comm_msg`` from a page is refused before it reaches the kernel, or None to let it through.
+
+    ipywidgets stores whatever string a page sends for any synced trait: eleven 9 MiB text fields took a kernel
+    to 250 MiB (issue 19, item 10), and a label or a style would have done the same.
+    """
+    data = content.get("data") if isinstance(content, dict) else None
+    state = data.get("state") if isinstance(data, dict) and data.get("method") == "update" else None
+    if not isinstance(state, dict):
+        return None
+    for name, value in state.items():
+        limit = MAX_VALUE_CHARS if name == "value" else MAX_OTHER_CHARS
+        if isinstance(value, str) and len(value) > limit:
+            return f"widget state {name!r} of {len(value):,} characters (at most {limit:,})"
+    return None
+
+
 class NoDelayKernelWebsocketConnection(ZMQChannelsWebsocketConnection):
     """Kernel websocket with Nagle's algorithm off, and no more than the room allows to one kernel.
 
@@ -193,7 +223,8 @@ class NoDelayKernelWebsocketConnection(ZMQChannelsWebsocketConnection):
     Under :class:`stepguide.serve.room.RoomKernelManager`, a websocket past
     ``max_sockets_per_kernel`` to one kernel is refused with 429 while it is
     still an HTTP request (issue 19, item 2: ~400 sockets to one kernel ran a
-    worker out of file descriptors). Enable with
+    worker out of file descriptors). A message over the limits of :func:`refused_update` and
+    :data:`MAX_INCOMING_BYTES` is dropped before it reaches the kernel. Enable with
     ``Voila.kernel_websocket_connection_class`` (standalone) or
     ``ServerApp.kernel_websocket_connection_class``.
     """
@@ -216,6 +247,33 @@ class NoDelayKernelWebsocketConnection(ZMQChannelsWebsocketConnection):
     def connect(self) -> Any:
         self.websocket_handler.set_nodelay(True)
         return super().connect()
+
+    def handle_incoming_message(self, incoming_msg: str) -> None:
+        """Pass a page's message to the kernel unless it is over the limits (:data:`MAX_INCOMING_BYTES`,
+        :func:`refused_update`): a refused one is logged here and never reaches the kernel."""
+        why = self._over_limits(incoming_msg)
+        if why:
+            self.log.warning("stepguide: refused a message to kernel %s: %s", self.kernel_id, why)
+            return
+        super().handle_incoming_message(incoming_msg)
+
+    def _over_limits(self, incoming: str | bytes) -> str | None:
+        if len(incoming) > MAX_INCOMING_BYTES:
+            return f"{len(incoming):,} bytes (at most {MAX_INCOMING_BYTES:,})"
+        if len(incoming) <= MAX_OTHER_CHARS:  # a slider move: nothing in it can be over a limit
+            return None
+        try:
+            if self.subprotocol == "v1.kernel.websocket.jupyter.org":
+                from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+                _channel, parts = deserialize_msg_from_ws_v1(incoming)
+                header, content = json.loads(parts[0]), json.loads(parts[3])
+            else:
+                msg = json.loads(incoming)
+                header, content = msg.get("header", {}), msg.get("content", {})
+        except (ValueError, IndexError, TypeError):
+            return None  # not ours to judge: the server's own handling refuses what it cannot read
+        return refused_update(content) if header.get("msg_type") == "comm_msg" else None
 
     def disconnect(self) -> None:  # type: ignore[override]  # (the base declares a coroutine; the ZMQ one is not)
         try:

@@ -334,6 +334,16 @@ BAD_COMM_OPENS = [("no.such.target", {}, {}),
                   ("jupyter.widget", {"state": {}}, {"version": "99"})]
 
 
+async def _widget_states(v: Visit) -> dict:
+    """Every widget's state, as the page's widget manager asks for it."""
+    ctl = f"ctl{time.monotonic_ns()}"
+    await v.request("comm_open", {"comm_id": ctl, "target_name": "jupyter.widget.control", "data": {}},
+                    {"version": "1.0.0"})
+    got = await v.request("comm_msg", {"comm_id": ctl, "data": {"method": "request_states"}})
+    return next(m["content"]["data"]["states"] for m in got if m["header"]["msg_type"] == "comm_msg"
+                and m["content"]["data"].get("method") == "update_states")
+
+
 def test_a_kernel_answers_only_its_own_visitor_and_never_with_a_traceback(server):
     """Issue 19, item 10, two leaks:
 
@@ -341,7 +351,9 @@ def test_a_kernel_answers_only_its_own_visitor_and_never_with_a_traceback(server
       ``api/kernels/<id>`` and the shutdown beacon answer only the visitor cookie of its page (403 otherwise);
     * a ``comm_open`` for an unknown target or a widget the kernel cannot build was answered with a ``stream``
       message holding a traceback and the server's paths. Now only the comm's close comes back; the server's
-      log keeps the error.
+      log keeps the error;
+    * eleven 9 MiB text fields took a kernel to 250 MiB. Now an update with a string over the limits never
+      reaches the kernel (and the kernel's own text widgets cut a value to their limit, tests/ui).
     """
     from tornado.httpclient import HTTPClientError, HTTPRequest
     from tornado.websocket import websocket_connect
@@ -350,7 +362,7 @@ def test_a_kernel_answers_only_its_own_visitor_and_never_with_a_traceback(server
 
     _settled(server)
 
-    async def go() -> tuple[list[object], list[int], bool, list[list[dict]]]:
+    async def go() -> tuple[list[object], list[int], bool, list[list[dict]], int, float, str]:
         victim = await Visit(server.url, client="10.9.9.1").open()
         assert victim.outcome == "ok", victim.error
         victim.disconnect()  # the victim's tab is reconnecting: its kernel has a free websocket place
@@ -374,11 +386,29 @@ def test_a_kernel_answers_only_its_own_visitor_and_never_with_a_traceback(server
         replies = [await stranger.request("comm_open", {"comm_id": f"bad{i}", "target_name": target, "data": data},
                                           meta) for i, (target, data, meta) in enumerate(BAD_COMM_OPENS)]
         replies.append(await stranger.request("comm_msg", {"comm_id": "no-such-comm", "data": {"method": "update"}}))
+
+        # Eleven 2 MiB strings for the slider's label and the text fields' values: refused before the kernel.
+        kernel = server.kernel_processes()[stranger.kernel_id]
+        before = kernel.memory_info().rss
+        states = await _widget_states(stranger)
+        texts = [mid for mid, st in states.items() if st["state"].get("_model_name") == "TextModel"][:10]
+        slider = next(mid for mid, st in states.items() if st["state"].get("_model_name") == "IntSliderModel")
+        huge = "x" * (2 * 2**20)
+        for mid, name in [(slider, "description"), *((mid, "value") for mid in texts)]:
+            await stranger.send("comm_msg", {"comm_id": mid, "data": {"method": "update", "state": {name: huge},
+                                                                       "buffer_paths": []}})
+        await stranger.request("kernel_info_request", {})  # the kernel answers, and holds none of it
+        grown = (kernel.memory_info().rss - before) / 2**20
+        after = await _widget_states(stranger)
         await stranger.leave()
         await victim.leave()
-        return sockets, rest, alive, replies
+        return sockets, rest, alive, replies, len(texts), grown, after[slider]["state"]["description"]
 
-    sockets, rest, alive, replies = _in_thread(go())
+    sockets, rest, alive, replies, n_texts, grown, label = _in_thread(go())
+    assert n_texts == 10 and "x" * 10 not in label, (n_texts, label[:20])
+    print(f"eleven 2 MiB widget updates: kernel +{grown:.1f} MiB")
+    assert grown < 10, f"the kernel grew {grown:.0f} MiB (22 MiB if it kept them)"
+    assert server.log_text().count("stepguide: refused a message to kernel") >= 11
     assert sockets == [403, 403, 403], sockets
     assert rest == [403, 403], rest
     assert alive, "the victim's kernel survived the stranger's shutdown beacon and answers the victim"
