@@ -11,7 +11,9 @@ defaults. Against each, two attacking devices (``X-Forwarded-For`` addresses) ru
 
 Then a visitor from another device opens the page and moves the slider ``--moves``
 times: page ready (websocket up, widgets received) and the slider's median answer are
-what the issue's "Done when" asks for (2 s and 250 ms). Also recorded: the worker's
+what the issue's "Done when" asks for (2 s and 250 ms). Then the first attacker's page
+spams its slider (updates as fast as its websocket takes them, no waiting for answers)
+while a second visitor does the same: does one device's flood of updates starve others? Also recorded: the worker's
 file descriptors added by the sockets, and with the limits on, the seconds until the
 room has freed the flood's kernels (``claim_timeout`` set to ``--claim`` s).
 
@@ -37,7 +39,7 @@ from testing.visitor import SUBPROTOCOL, Visit  # noqa: E402
 from testing.voila import start_voila  # noqa: E402
 
 NOTEBOOK = ROOT / "notebooks" / "dashboard.ipynb"
-ATTACKER, SOCKETS, VISITOR = "10.6.6.6", "10.6.6.7", "10.0.0.1"
+ATTACKER, SOCKETS, VISITOR, SPAMMED = "10.6.6.6", "10.6.6.7", "10.0.0.1", "10.0.0.2"
 LIMITS_OFF = ("--RoomKernelManager.max_pending_per_client=0",
               "--RoomKernelManager.max_per_client=0", "--RoomKernelManager.max_sockets_per_kernel=0")
 
@@ -96,6 +98,14 @@ def run_config(name: str, args: Any) -> dict[str, Any]:
                 codes = await asyncio.gather(*(loop.run_in_executor(pool, _get, server.url) for _ in range(args.gets)))
             t_flood = time.monotonic()
             other = await Visit(server.url, client=VISITOR).open(updates=args.moves)
+            # slider spam from the attacker's own page while a second visitor opens the page and moves its slider
+            stop = asyncio.Event()
+            spam = asyncio.ensure_future(mine.spam_slider(stop)) if mine.outcome == "ok" else None
+            await asyncio.sleep(1.0)  # the spam is under way
+            spammed = await Visit(server.url, client=SPAMMED).open(updates=args.moves)
+            stop.set()
+            moves = await spam if spam is not None else 0
+            await spammed.leave()
             for ws in held:
                 if ws is not None:
                     ws.close()
@@ -112,7 +122,12 @@ def run_config(name: str, args: Any) -> dict[str, Any]:
                     "gets_failed": sum(c not in (200, 429, 503) for c in codes),
                     "visitor": other.outcome, "visitor_status": other.status,
                     "visitor_ready_s": round(other.t_ready, 2) if other.t_ready else None,
-                    "visitor_slider_median_ms": median, "flood_freed_after_s": freed_s}
+                    "visitor_slider_median_ms": median, "flood_freed_after_s": freed_s,
+                    "spam_moves": moves, "spammed_visitor": spammed.outcome,
+                    "spammed_ready_s": round(spammed.t_ready, 2) if spammed.t_ready else None,
+                    "spammed_slider_median_ms": (round(statistics.median(spammed.updates) * 1000)
+                                                 if spammed.updates else None),
+                    "spammed_slider_max_ms": round(max(spammed.updates) * 1000) if spammed.updates else None}
 
         return asyncio.run(attack_and_visit())
 

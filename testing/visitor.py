@@ -211,6 +211,28 @@ class Visit:
         """Send one shell message on the open websocket and wait for nothing."""
         await self._send(self._msg(msg_type, content))
 
+    async def widget_states(self) -> dict[str, Any]:
+        """Every widget's state by model id, asked for as the page's widget manager asks for it."""
+        control = uuid.uuid4().hex
+        await self.request("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                           {"version": "1.0.0"})
+        got = await self.request("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+        return next(m["content"]["data"]["states"] for m in got if m["header"]["msg_type"] == "comm_msg"
+                    and m["content"]["data"].get("method") == "update_states")
+
+    async def spam_slider(self, stop: asyncio.Event, slider_class: str = "sg-step2") -> int:
+        """Move the slider as fast as the websocket takes the messages, waiting for no answer, until ``stop``;
+        returns how many moves were sent (the slider-spam attack)."""
+        slider, value = _find_slider(await self.widget_states(), slider_class)
+        sent = 0
+        while not stop.is_set():
+            await self.send("comm_msg", {"comm_id": slider, "data": {
+                "method": "update", "state": {"value": value - 1 - sent % 20}, "buffer_paths": []}})
+            sent += 1
+            if sent % 20 == 0:
+                await asyncio.sleep(0)
+        return sent
+
     async def request(self, msg_type: str, content: dict[str, Any], metadata: dict[str, Any] | None = None,
                       timeout: float = 30.0) -> list[dict[str, Any]]:
         """Send one shell message on the open websocket; every message the kernel sends until it is idle again

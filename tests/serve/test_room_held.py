@@ -334,16 +334,6 @@ BAD_COMM_OPENS = [("no.such.target", {}, {}),
                   ("jupyter.widget", {"state": {}}, {"version": "99"})]
 
 
-async def _widget_states(v: Visit) -> dict:
-    """Every widget's state, as the page's widget manager asks for it."""
-    ctl = f"ctl{time.monotonic_ns()}"
-    await v.request("comm_open", {"comm_id": ctl, "target_name": "jupyter.widget.control", "data": {}},
-                    {"version": "1.0.0"})
-    got = await v.request("comm_msg", {"comm_id": ctl, "data": {"method": "request_states"}})
-    return next(m["content"]["data"]["states"] for m in got if m["header"]["msg_type"] == "comm_msg"
-                and m["content"]["data"].get("method") == "update_states")
-
-
 def test_a_kernel_answers_only_its_own_visitor_and_never_with_a_traceback(server):
     """Issue 19, item 10, two leaks:
 
@@ -390,7 +380,7 @@ def test_a_kernel_answers_only_its_own_visitor_and_never_with_a_traceback(server
         # Eleven 2 MiB strings for the slider's label and the text fields' values: refused before the kernel.
         kernel = server.kernel_processes()[stranger.kernel_id]
         before = kernel.memory_info().rss
-        states = await _widget_states(stranger)
+        states = await stranger.widget_states()
         texts = [mid for mid, st in states.items() if st["state"].get("_model_name") == "TextModel"][:10]
         slider = next(mid for mid, st in states.items() if st["state"].get("_model_name") == "IntSliderModel")
         huge = "x" * (2 * 2**20)
@@ -399,7 +389,7 @@ def test_a_kernel_answers_only_its_own_visitor_and_never_with_a_traceback(server
                                                                        "buffer_paths": []}})
         await stranger.request("kernel_info_request", {})  # the kernel answers, and holds none of it
         grown = (kernel.memory_info().rss - before) / 2**20
-        after = await _widget_states(stranger)
+        after = await stranger.widget_states()
         await stranger.leave()
         await victim.leave()
         return sockets, rest, alive, replies, len(texts), grown, after[slider]["state"]["description"]
