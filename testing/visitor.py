@@ -93,6 +93,7 @@ class Visit:
     updates: list[float] = field(default_factory=list)
     cookies: dict[str, str] = field(default_factory=dict)
     page_text: str = ""
+    moves_sent: int = 0  # slider moves written by spam_slider so far
     _ws: WebSocketClientConnection | None = None
     _session: str = field(default_factory=lambda: str(uuid.uuid4()))
 
@@ -220,18 +221,19 @@ class Visit:
         return next(m["content"]["data"]["states"] for m in got if m["header"]["msg_type"] == "comm_msg"
                     and m["content"]["data"].get("method") == "update_states")
 
-    async def spam_slider(self, stop: asyncio.Event, slider_class: str = "sg-step2") -> int:
-        """Move the slider as fast as the websocket takes the messages, waiting for no answer, until ``stop``;
-        returns how many moves were sent (the slider-spam attack)."""
+    async def spam_slider(self, stop: asyncio.Event, slider_class: str = "sg-step2") -> tuple[str, int, int]:
+        """Move the slider as fast as the websocket takes the messages, waiting for no answer, until ``stop``
+        (the slider-spam attack); returns the slider's model id, how many moves were sent and the last value."""
         slider, value = _find_slider(await self.widget_states(), slider_class)
-        sent = 0
+        last = value
         while not stop.is_set():
+            last = value - 1 - self.moves_sent % 20
             await self.send("comm_msg", {"comm_id": slider, "data": {
-                "method": "update", "state": {"value": value - 1 - sent % 20}, "buffer_paths": []}})
-            sent += 1
-            if sent % 20 == 0:
+                "method": "update", "state": {"value": last}, "buffer_paths": []}})
+            self.moves_sent += 1
+            if self.moves_sent % 20 == 0:
                 await asyncio.sleep(0)
-        return sent
+        return slider, self.moves_sent, last
 
     async def request(self, msg_type: str, content: dict[str, Any], metadata: dict[str, Any] | None = None,
                       timeout: float = 30.0) -> list[dict[str, Any]]:

@@ -134,21 +134,24 @@ class VoilaProcess:
             count = self.kernel_count()
         return count
 
-    def shutdown_kernel(self, kernel_id: str) -> int:
+    def shutdown_kernel(self, kernel_id: str, visitor: str = "") -> int:
         """Shut a kernel down the way the page's beacon does. Returns the HTTP status (204 on success).
 
         This is a POST to ``/voila/api/shutdown/<id>`` carrying a matching
         ``_xsrf`` cookie and form field. Tornado accepts any matching pair
         (double-submit), and a client with no ``Origin`` header passes
-        jupyter_server's origin check.
+        jupyter_server's origin check. A kernel handed to a page answers only
+        that page's visitor: ``visitor`` is its ``stepguide_visitor`` cookie
+        (:func:`visitor_cookie` reads it from the page's response).
         """
         import secrets
 
         token = secrets.token_hex(16)
+        cookie = f"_xsrf={token}" + (f"; stepguide_visitor={visitor}" if visitor else "")
         req = urllib.request.Request(
             f"{self.url}voila/api/shutdown/{kernel_id}",
             data=f"_xsrf={token}".encode(),
-            headers={"Cookie": f"_xsrf={token}", "Content-Type": "application/x-www-form-urlencoded"},
+            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
             method="POST",
         )
         try:
@@ -215,6 +218,18 @@ class VoilaProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def visitor_cookie(headers: Any) -> str:
+    """The ``stepguide_visitor`` cookie a page response set (``headers``: a urllib or http.client response's), or ""."""
+    from http.cookies import SimpleCookie
+
+    for raw in headers.get_all("Set-Cookie") or []:
+        jar = SimpleCookie()
+        jar.load(raw)
+        if "stepguide_visitor" in jar:
+            return jar["stepguide_visitor"].value
+    return ""
 
 
 def start_voila(

@@ -52,6 +52,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import suppress
@@ -138,6 +139,36 @@ class PoolCount:
             self.free -= 1
 
 
+class Bucket:
+    """A token bucket: ``rate`` messages a second on average, ``burst`` at once (issue 19, item 2: one device's
+    slider flood, unpaced, made another visitor's slowest answer 531 ms instead of 20 ms)."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, float(burst)
+        self.tokens, self.at = float(burst), time.monotonic()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self.tokens, self.at = min(self.burst, self.tokens + (now - self.at) * self.rate), now
+
+    def take(self) -> bool:
+        """Spend one message if the budget allows it now."""
+        self._refill()
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+    def wait(self) -> float:
+        """Seconds until one message is allowed."""
+        self._refill()
+        return max(0.0, (1 - self.tokens) / self.rate)
+
+    def full(self) -> bool:
+        self._refill()
+        return self.tokens >= self.burst
+
+
 #: The cookie naming a visitor's browser: random, HttpOnly, set on the first page request that lacks it.
 VISITOR_COOKIE = "stepguide_visitor"
 
@@ -179,6 +210,11 @@ class RoomKernelManager(AsyncMappingKernelManager):
     max_sockets_per_kernel = Integer(3, config=True, help=(
         "Kernel websockets open (or opening) at once to one kernel; a page needs one. Past it the upgrade gets "
         "HTTP 429: hundreds of sockets to one kernel ran the server out of file descriptors. 0: no limit."))
+    messages_per_second = Float(20.0, config=True, help=(
+        "Messages one device's pages may send their kernels each second, on average (bursts of message_burst). "
+        "Past it the server stops reading that device's websockets until its budget allows, so a flood waits "
+        "in the device's own buffers. A page's own widgets send one update per answer. 0: no limit."))
+    message_burst = Integer(60, config=True, help="Messages a device may send at once before messages_per_second.")
     trusted_proxies = List(Unicode(), ["127.0.0.1", "::1"], config=True, help=(
         "Addresses (or networks) whose X-Forwarded-For names the client: the balancer in front of this server."))
 
@@ -191,6 +227,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
         self.sockets: Counter[str] = Counter()  # kernel websockets open or opening, by kernel id
         self.refused_sockets = 0
         self.refused_strangers = 0  # kernel requests refused because they came from another visitor
+        self.buckets: dict[str, Bucket] = {}  # message budgets, by device
+        self.held_messages = 0  # messages that waited for their device's message budget
         voila_take = getattr(self, "get_rendered_notebook", None)
         if voila_take is not None:  # Voila's preheated pool (its class derives from this one) hands out pool kernels
 
@@ -254,7 +292,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
                 "pages": len(live), "unclaimed": sum(not p.connected for p in live),
                 "freed_unclaimed": self.freed_unclaimed, "freed_abandoned": self.freed_abandoned,
                 "sockets": sum(self.sockets.values()),
-                "refused_sockets": self.refused_sockets, "refused_strangers": self.refused_strangers}
+                "refused_sockets": self.refused_sockets, "refused_strangers": self.refused_strangers,
+                "held_messages": self.held_messages}
 
     # -- pages and their clients -------------------------------------------
     def admit(self, client: str, visitor: str = "") -> Arrival:
@@ -306,6 +345,18 @@ class RoomKernelManager(AsyncMappingKernelManager):
             return True
         self.refused_strangers += 1
         return False
+
+    def bucket(self, kernel_id: str) -> Bucket | None:
+        """The message budget of the device whose page has ``kernel_id`` (None: no limit)."""
+        if self.messages_per_second <= 0:
+            return None
+        page = self.pages.get(kernel_id)
+        device = page.client if page is not None else kernel_id
+        if len(self.buckets) > 4096:  # forget devices that have been quiet long enough to be full again
+            self.buckets = {k: b for k, b in self.buckets.items() if not b.full()}
+        if device not in self.buckets:
+            self.buckets[device] = Bucket(self.messages_per_second, max(1, self.message_burst))
+        return self.buckets[device]
 
     def open_socket(self, kernel_id: str) -> None:
         """Count one more websocket to ``kernel_id`` before it connects, or raise 429 past ``max_sockets_per_kernel``.

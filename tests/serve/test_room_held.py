@@ -410,3 +410,36 @@ def test_a_kernel_answers_only_its_own_visitor_and_never_with_a_traceback(server
     log = server.log_text()
     assert "No such comm target registered: no.such.target" in log and "Traceback" in log
     _settled(server)
+
+
+def test_a_slider_flood_is_read_at_its_devices_pace(server):
+    """Issue 19, item 2: slider updates sent as fast as a websocket takes them (no waiting for answers) took
+    another visitor's page 13 s to be ready (``bench_attack.py``). Past its device's message rate the server
+    stops reading that device's websocket until its budget allows: the flood waits in the flooder's own
+    buffers, and another device's visitor is served as usual (its timing: ``bench_attack.py``)."""
+    _settled(server)
+
+    async def go() -> tuple[int, int, float, Visit]:
+        spammer = await Visit(server.url, client="10.9.9.4").open()
+        assert spammer.outcome == "ok", spammer.error
+        held = _status(server)["held_messages"]
+        stop = asyncio.Event()
+        start = time.monotonic()
+        spam = asyncio.ensure_future(spammer.spam_slider(stop))
+        await asyncio.sleep(1.0)
+        other = await Visit(server.url, client="10.9.9.5").open(updates=3)
+        stop.set()
+        spam.cancel()  # a write may wait on the server: the flood's rest sits in the sockets' buffers
+        sent, took = spammer.moves_sent, time.monotonic() - start
+        held = _status(server)["held_messages"] - held
+        spammer.disconnect()
+        await other.leave()
+        await spammer.leave()
+        return sent, held, took, other
+
+    sent, held, took, other = _in_thread(go())
+    print(f"slider flood: {sent} moves written in {took:.1f} s, {held} of them waited for the device's budget")
+    assert other.outcome == "ok" and len(other.updates) == 3, other.error
+    # Past the burst (60) every message it reads waits its turn (20 a second); the rest stays in the sockets.
+    assert held > 0, (sent, held, took)
+    _settled(server)
