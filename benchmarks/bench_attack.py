@@ -11,16 +11,24 @@ defaults. Against each, two attacking devices (``X-Forwarded-For`` addresses) ru
 
 Then a visitor from another device opens the page and moves the slider ``--moves``
 times: page ready (websocket up, widgets received) and the slider's median answer are
-what the issue's "Done when" asks for (2 s and 250 ms). Also recorded: the worker's
+what the issue's "Done when" asks for (2 s and 250 ms). Then a third attacking device
+opens a page and spams its slider (updates as fast as its websocket takes them, no waiting
+for answers, from a process of its own) while a second visitor does the same: does one
+device's flood of updates starve others? Also recorded: the worker's
 file descriptors added by the sockets, and with the limits on, the seconds until the
 room has freed the flood's kernels (``claim_timeout`` set to ``--claim`` s).
 
-    .venv/bin/python benchmarks/bench_attack.py [--cap 8] [--gets 8] [--sockets 200] [--moves 10] [--no-save]
+    .venv/bin/python benchmarks/bench_attack.py [--cap 8] [--gets 8] [--sockets 200] [--moves 10] [--rate 20]
+                                                [--no-save]
+
+``--rate`` is the guarded server's ``messages_per_second`` (0: off; the open one has none).
 """
 from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
+import os
 import statistics
 import sys
 import time
@@ -37,7 +45,8 @@ from testing.visitor import SUBPROTOCOL, Visit  # noqa: E402
 from testing.voila import start_voila  # noqa: E402
 
 NOTEBOOK = ROOT / "notebooks" / "dashboard.ipynb"
-ATTACKER, SOCKETS, VISITOR = "10.6.6.6", "10.6.6.7", "10.0.0.1"
+ATTACKER, SOCKETS, SPAMMER = "10.6.6.6", "10.6.6.7", "10.6.6.8"
+VISITOR, SPAMMED = "10.0.0.1", "10.0.0.2"
 LIMITS_OFF = ("--RoomKernelManager.max_pending_per_client=0",
               "--RoomKernelManager.max_per_client=0", "--RoomKernelManager.max_sockets_per_kernel=0")
 
@@ -76,11 +85,37 @@ async def _sockets(url: str, page: Visit, n: int) -> list[Any]:
     return await asyncio.gather(*(one(i) for i in range(n)))
 
 
+def _spam_process(url: str, started: Any, stop: Any, result: Any) -> None:
+    """A device of its own opens the page, sets ``started`` and moves its slider as fast as its websocket takes the
+    moves until ``stop``; puts the number of moves sent (or why it could not) on ``result``."""
+
+    async def go() -> int | str:
+        page = await Visit(url, client=SPAMMER).open()
+        if page.outcome != "ok":
+            started.set()
+            return f"page: {page.outcome} {page.error}"[:80]
+        spam = asyncio.ensure_future(page.spam_slider(asyncio.Event()))
+        started.set()
+        await asyncio.get_running_loop().run_in_executor(None, stop.wait)
+        spam.cancel()  # a write may wait on the server for long: the flood's moves sit in the sockets' buffers
+        return page.moves_sent
+
+    try:
+        result.put(asyncio.run(go()))
+    except Exception as e:  # noqa: BLE001 - recorded, not raised: the run goes on to the visitor's figures
+        started.set()
+        result.put(f"{type(e).__name__}: {e}"[:80])
+    result.close()
+    result.join_thread()  # the answer is in the pipe before the process goes
+    os._exit(0)  # no goodbye: the server frees the page's kernel itself (reconnect_timeout)
+
+
 def run_config(name: str, args: Any) -> dict[str, Any]:
     import psutil
 
     claim = 0 if name == "open" else args.claim
-    extra = [f"--RoomKernelManager.max_kernels={args.cap}", f"--RoomKernelManager.claim_timeout={claim}"]
+    extra = [f"--RoomKernelManager.max_kernels={args.cap}", f"--RoomKernelManager.claim_timeout={claim}",
+             f"--RoomKernelManager.messages_per_second={0 if name == 'open' else args.rate}"]
     if name == "open":
         extra += LIMITS_OFF
     with start_voila(NOTEBOOK, *extra) as server:
@@ -96,6 +131,24 @@ def run_config(name: str, args: Any) -> dict[str, Any]:
                 codes = await asyncio.gather(*(loop.run_in_executor(pool, _get, server.url) for _ in range(args.gets)))
             t_flood = time.monotonic()
             other = await Visit(server.url, client=VISITOR).open(updates=args.moves)
+            # slider spam from a page of the attacker's, sent by a process of its own (a client sharing this event
+            # loop would slow the visitor's own client down), while a second visitor opens the page and moves
+            ctx = multiprocessing.get_context("spawn")
+            started, stop, result = ctx.Event(), ctx.Event(), ctx.Queue()
+            spammer = ctx.Process(target=_spam_process, args=(server.url, started, stop, result), daemon=True)
+            spammer.start()
+            await asyncio.get_running_loop().run_in_executor(None, started.wait, 120)
+            await asyncio.sleep(1.0)  # the spam is under way; then the pool refills (the spammer took its kernel),
+            waited = time.monotonic()  # so that the visitor measures the spam, not a pool of 1 still warming
+            while not _status(server.url)["warm"] and time.monotonic() - waited < 120:
+                await asyncio.sleep(0.5)
+            spammed = await Visit(server.url, client=SPAMMED).open(updates=args.moves)
+            stop.set()
+            moves = await asyncio.get_running_loop().run_in_executor(None, result.get, True, 60)
+            spammer.join(10)
+            if spammer.is_alive():
+                spammer.kill()
+            await spammed.leave()
             for ws in held:
                 if ws is not None:
                     ws.close()
@@ -112,13 +165,19 @@ def run_config(name: str, args: Any) -> dict[str, Any]:
                     "gets_failed": sum(c not in (200, 429, 503) for c in codes),
                     "visitor": other.outcome, "visitor_status": other.status,
                     "visitor_ready_s": round(other.t_ready, 2) if other.t_ready else None,
-                    "visitor_slider_median_ms": median, "flood_freed_after_s": freed_s}
+                    "visitor_slider_median_ms": median, "flood_freed_after_s": freed_s,
+                    "spam_moves": moves, "spammed_visitor": spammed.outcome,
+                    "spammed_ready_s": round(spammed.t_ready, 2) if spammed.t_ready else None,
+                    "spammed_slider_median_ms": (round(statistics.median(spammed.updates) * 1000)
+                                                 if spammed.updates else None),
+                    "spammed_slider_max_ms": round(max(spammed.updates) * 1000) if spammed.updates else None}
 
         return asyncio.run(attack_and_visit())
 
 
 def run(args: Any) -> dict[str, Any]:
-    result: dict[str, Any] = {"cap": args.cap, "gets": args.gets, "sockets": args.sockets, "claim_s": args.claim}
+    result: dict[str, Any] = {"cap": args.cap, "gets": args.gets, "sockets": args.sockets, "claim_s": args.claim,
+                              "messages_per_second": args.rate}
     for name in ("open", "guarded"):
         for key, value in run_config(name, args).items():
             result[f"{name}_{key}"] = value
@@ -126,4 +185,4 @@ def run(args: Any) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    run_cli(__doc__, "attack", {"cap": 8, "gets": 8, "sockets": 200, "moves": 10, "claim": 60}, run)
+    run_cli(__doc__, "attack", {"cap": 8, "gets": 8, "sockets": 200, "moves": 10, "claim": 60, "rate": 20}, run)

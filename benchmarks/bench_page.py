@@ -69,7 +69,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from testing.voila import VoilaProcess, load_voila_config, start_voila  # noqa: E402
+from testing.voila import VoilaProcess, load_voila_config, start_voila, visitor_cookie  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -360,6 +360,7 @@ def cold_path(notebook: Path, n: int, workdir: Path) -> dict:
             watcher.start()
             with urllib.request.urlopen(server.url, timeout=300) as r:
                 r.read()
+                visitor = visitor_cookie(r.headers)
             t_end = time.perf_counter()
             done.set()
             watcher.join()
@@ -370,7 +371,7 @@ def cold_path(notebook: Path, n: int, workdir: Path) -> dict:
                 "kernel_start_to_executed_ms": (t_end - t_spawn) * 1000,
                 "kernel_rss_mib": mem,
             })
-            status = server.shutdown_kernel(kid)
+            status = server.shutdown_kernel(kid, visitor)
             assert status == 204, status
             server.wait_for_kernel_count(0, timeout=30)
             print(f"  cold run: kernel start -> executed {results[-1]['kernel_start_to_executed_ms']:.0f} ms",

@@ -95,6 +95,7 @@ class Visit:
     updates: list[float] = field(default_factory=list)
     cookies: dict[str, str] = field(default_factory=dict)
     page_text: str = ""
+    moves_sent: int = 0  # slider moves written by spam_slider so far
     _ws: WebSocketClientConnection | None = None
     _session: str = field(default_factory=lambda: str(uuid.uuid4()))
 
@@ -209,6 +210,50 @@ class Visit:
         except (TimeoutError, Exception) as exc:  # noqa: BLE001 - every failure is recorded, not raised
             self.outcome, self.error = "failed", f"{type(exc).__name__}: {exc}"[:300]
         return self
+
+    async def send(self, msg_type: str, content: dict[str, Any]) -> None:
+        """Send one shell message on the open websocket and wait for nothing."""
+        await self._send(self._msg(msg_type, content))
+
+    async def widget_states(self) -> dict[str, Any]:
+        """Every widget's state by model id, asked for as the page's widget manager asks for it."""
+        control = uuid.uuid4().hex
+        await self.request("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                           {"version": "1.0.0"})
+        got = await self.request("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+        return next(m["content"]["data"]["states"] for m in got if m["header"]["msg_type"] == "comm_msg"
+                    and m["content"]["data"].get("method") == "update_states")
+
+    async def spam_slider(self, stop: asyncio.Event, slider_class: str = "sg-step2") -> tuple[str, int, int]:
+        """Move the slider as fast as the websocket takes the messages, waiting for no answer, until ``stop``
+        (the slider-spam attack); returns the slider's model id, how many moves were sent and the last value."""
+        slider, value = _find_slider(await self.widget_states(), slider_class)
+        last = value
+        while not stop.is_set():
+            last = value - 1 - self.moves_sent % 20
+            await self.send("comm_msg", {"comm_id": slider, "data": {
+                "method": "update", "state": {"value": last}, "buffer_paths": []}})
+            self.moves_sent += 1
+            if self.moves_sent % 20 == 0:
+                await asyncio.sleep(0)
+        return slider, self.moves_sent, last
+
+    async def request(self, msg_type: str, content: dict[str, Any], metadata: dict[str, Any] | None = None,
+                      timeout: float = 30.0) -> list[dict[str, Any]]:
+        """Send one shell message on the open websocket; every message the kernel sends until it is idle again
+        after handling it (iopub and shell, whatever their parent), content decoded."""
+        msg = self._msg(msg_type, content)
+        msg["metadata"] = metadata or {}
+        seen: list[dict[str, Any]] = []
+
+        def keep(m: dict[str, Any]) -> bool:
+            m["content"]  # noqa: B018 - decoded now, for the caller
+            seen.append(m)
+            return _idle_after(msg["header"]["msg_id"], m)
+
+        await self._send(msg)
+        await self._wait_for(keep, timeout)
+        return seen
 
     async def _fetch_assets(self, assets: Sequence[str], timeout: float) -> None:
         queue = list(assets)

@@ -116,13 +116,16 @@ class VoilaProcess:
         return len(self.kernel_processes())
 
     def kernel_model(self, kernel_id: str) -> dict[str, Any] | None:
-        """Return ``GET /api/kernels/<id>``, or None if it answers 404 (kernel gone)."""
+        """Return ``GET /api/kernels/<id>``, None if it answers 404 (kernel gone), ``{}`` if 403 (alive, and
+        bound to the visitor whose page has it: only that visitor's cookie reads it)."""
         try:
             with urllib.request.urlopen(f"{self.url}api/kernels/{kernel_id}", timeout=10) as r:
                 return json.load(r)
         except urllib.error.HTTPError as e:
             if e.code == 404:
                 return None
+            if e.code == 403:
+                return {}
             raise
 
     def wait_for_kernel_count(self, n: int, timeout: float = 60.0) -> int:
@@ -134,21 +137,24 @@ class VoilaProcess:
             count = self.kernel_count()
         return count
 
-    def shutdown_kernel(self, kernel_id: str) -> int:
+    def shutdown_kernel(self, kernel_id: str, visitor: str = "") -> int:
         """Shut a kernel down the way the page's beacon does. Returns the HTTP status (204 on success).
 
         This is a POST to ``/voila/api/shutdown/<id>`` carrying a matching
         ``_xsrf`` cookie and form field. Tornado accepts any matching pair
         (double-submit), and a client with no ``Origin`` header passes
-        jupyter_server's origin check.
+        jupyter_server's origin check. A kernel handed to a page answers only
+        that page's visitor: ``visitor`` is its ``stepguide_visitor`` cookie
+        (:func:`visitor_cookie` reads it from the page's response).
         """
         import secrets
 
         token = secrets.token_hex(16)
+        cookie = f"_xsrf={token}" + (f"; stepguide_visitor={visitor}" if visitor else "")
         req = urllib.request.Request(
             f"{self.url}voila/api/shutdown/{kernel_id}",
             data=f"_xsrf={token}".encode(),
-            headers={"Cookie": f"_xsrf={token}", "Content-Type": "application/x-www-form-urlencoded"},
+            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
             method="POST",
         )
         try:
@@ -158,7 +164,7 @@ class VoilaProcess:
             return e.code
 
     def wait_quiescent(self, idle_for: float = 0.5, timeout: float = 120.0) -> None:
-        """Wait until every kernel is idle and has had no activity for ``idle_for`` seconds.
+        """Wait until every kernel no page holds is idle and has had no activity for ``idle_for`` seconds.
 
         Use this after the pool refills, to be sure the new pooled kernel has
         finished executing the notebook. "Pool filled" in the log only means
@@ -169,7 +175,7 @@ class VoilaProcess:
             quiet = True
             for kid in self.kernel_processes():
                 model = self.kernel_model(kid)
-                if model is None:
+                if not model:  # gone, or a visitor's (a page's kernel is busy only while its page asks)
                     continue
                 last = datetime.fromisoformat(model["last_activity"].replace("Z", "+00:00"))
                 age = (datetime.now(UTC) - last).total_seconds()
@@ -215,6 +221,18 @@ class VoilaProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def visitor_cookie(headers: Any) -> str:
+    """The ``stepguide_visitor`` cookie a page response set (``headers``: a urllib or http.client response's), or ""."""
+    from http.cookies import SimpleCookie
+
+    for raw in headers.get_all("Set-Cookie") or []:
+        jar = SimpleCookie()
+        jar.load(raw)
+        if "stepguide_visitor" in jar:
+            return jar["stepguide_visitor"].value
+    return ""
 
 
 def start_voila(

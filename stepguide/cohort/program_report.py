@@ -1,24 +1,22 @@
 """What a student takes away from their program plan: a CSV, a Markdown page and a calendar file.
 
-Nothing in a list can run where it lands: CSV text cells that start like a formula get a leading ``'``
-(:func:`stepguide.rules.cells.neutralise`, as in the class export); Markdown cells are neutralised too,
-then have HTML's ``& < >`` and Markdown's own punctuation escaped, and the drafts sit in code fences
-longer than any run of backticks inside them; calendar text is escaped as RFC 5545 says and folded at 75
-octets. The calendar holds the cycle's dates from ``data/cycles.csv`` and the plan's dated actions; its
+Nothing in a list can run where it lands: CSV text cells that start like a formula get a leading ``'`` and
+every text cell is quoted (:func:`stepguide.rules.cells.write_csv`, as in the class export); Markdown
+cells are neutralised too, then have HTML's ``& < >`` and Markdown's own punctuation escaped, and the drafts
+sit in code fences longer than any run of backticks inside them; calendar text is escaped as RFC 5545 says and
+folded at 75 octets. The calendar holds the cycle's dates from ``data/cycles.csv`` and the plan's dated actions; its
 stamps come from the cycle's day, so the same plan gives the same file. Standard library only.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
-import io
 import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
 from stepguide.rules.articles import accessible_name, glossary
-from stepguide.rules.cells import neutralise
+from stepguide.rules.cells import neutralise, write_csv
 from stepguide.rules.cycles import DATED, Cycle
 from stepguide.rules.programs import FIELDS, FLAGS, ProgramPlan, action_label, status_label, word
 from stepguide.rules.words import label
@@ -48,9 +46,7 @@ def programs_rows(plans: Sequence[ProgramPlan]) -> list[list[object]]:
 
 def programs_csv(plans: Sequence[ProgramPlan]) -> bytes:
     """The plan as a CSV (UTF-8 with BOM, comma-separated, CRLF) that :func:`read_programs` also reads back."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(programs_rows(plans))
-    return out.getvalue().encode("utf-8-sig")
+    return write_csv(programs_rows(plans)).encode("utf-8-sig")
 
 
 def md(text: object) -> str:

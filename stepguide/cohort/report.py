@@ -3,7 +3,9 @@
 Counts are of judged rows; rows that could not be judged are listed first, with their line, in
 "needing attention" along with the rows ``data/cohort_attention.csv`` flags. The CSV export is
 safe to open in a spreadsheet: every text cell starting with ``= + - @``, tab, carriage return or
-NUL gets a leading ``'`` (OWASP's advice against formula injection). Columns that hold numbers we
+NUL, first or after spaces, gets a leading ``'`` (OWASP's advice against formula injection), and every
+text cell is quoted, so a spreadsheet splitting on another separator than the file's still sees one cell
+(:mod:`stepguide.rules.cells`). Columns that hold numbers we
 computed (``line``, ``delta``, ``value_score``) are written as numbers, so a delta of -12 stays the
 number -12: a spreadsheet reads it as a value, never as a formula. The one-page summary and the judged
 table lay these out as HTML in :mod:`stepguide.ui.cohort_html`.
@@ -26,7 +28,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from stepguide.cohort.read import Cohort
-from stepguide.rules.cells import FORMULA_STARTS, neutralise  # noqa: F401 (the class export's, defined once)
+from stepguide.rules.cells import FORMULA_STARTS, QUOTING, neutralise  # noqa: F401 (the class export's, defined once)
 from stepguide.rules.frame import NUMBER_COLUMNS
 from stepguide.rules.inputs import DEFAULTS, parse_month, parse_specialty
 from stepguide.rules.scores import trend_labels
@@ -219,7 +221,7 @@ def export_csv(cohort: Cohort) -> bytes:
     part: list[Any] = [list(columns)]
     while part:  # encoded a few thousand rows at a time: never the whole text as one str beside its bytes
         text = io.StringIO()
-        csv.writer(text, delimiter=cohort.separator, lineterminator="\r\n").writerows(part)
+        csv.writer(text, delimiter=cohort.separator, lineterminator="\r\n", quoting=QUOTING).writerows(part)
         out.write(text.getvalue().encode("utf-8"))
         part = list(itertools.islice(rows, 5000))
     return out.getvalue()

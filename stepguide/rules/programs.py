@@ -26,7 +26,7 @@ from typing import Any
 
 from stepguide.rules.articles import ids_in
 from stepguide.rules.assessment import Assessment
-from stepguide.rules.cells import FORMULA_STARTS
+from stepguide.rules.cells import looks_like_formula
 from stepguide.rules.classify import EMAIL_KEYS, REDEMPTION_RULES, TEMPLATE_KEYS
 from stepguide.rules.cycles import Cycle
 from stepguide.rules.decision import DecisionTable, decision_table, yes_no
@@ -129,7 +129,7 @@ def parse_name(value: object) -> str:
     for char in MARKUP:
         if char in text:
             raise ValueError(word("message", "name_markup", value=_shown(text), char=repr(char)))
-    if text.startswith(FORMULA_STARTS):
+    if looks_like_formula(text):
         raise ValueError(word("message", "name_formula", value=_shown(text), char=repr(text[0])))
     return text
 

@@ -2,7 +2,10 @@
 
 **The identity provider** (:class:`VoilaIdentityProvider`) is Voila's default one plus the room's routes
 (:mod:`stepguide.serve.room_pages`: the kernel cap's "room is full" page and ``stepguide/room.json``), because
-``Voila.identity_provider_class`` is standalone Voila's only config hook whose ``get_handlers()`` routes it mounts.
+``Voila.identity_provider_class`` is standalone Voila's only config hook whose ``get_handlers()`` routes it mounts,
+and the only object that sees every request; so it also keeps *a kernel for its own visitor only*: a request about
+a kernel (its websocket, ``api/kernels/<id>``, the shutdown beacon) without the visitor cookie of the page that
+kernel was handed to gets 403 (:meth:`stepguide.serve.room.RoomKernelManager.belongs`).
 
 Two things every Voila needs come from our template instead, so they hold without this module (a plain ``voila
 dashboard.ipynb``, JupyterLab's ``/voila/render``, Binder): plotly.js is a static file of the template, and the
@@ -21,12 +24,17 @@ lives in ``testing/voila.py`` at the repository root.
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import json
 import logging
 from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_core.utils import ensure_async
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+from tornado import web
 
 __all__ = [
     "LEAN_KERNEL_ARGS",
@@ -35,7 +43,25 @@ __all__ = [
     "QuietLogFilter",
     "VoilaIdentityProvider",
     "VoilaKernelSpecManager",
+    "refused_update",
 ]
+
+
+def _refuse_strangers(handler: Any) -> None:
+    """403 for a request about a kernel (its websocket, ``api/kernels/<id>``, the shutdown beacon) that does not
+    carry the visitor cookie of the page the kernel was handed to (:meth:`RoomKernelManager.belongs`)."""
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler  # its route names the kernel unnamed
+
+    kernel_id = (handler.path_kwargs or {}).get("kernel_id")
+    if kernel_id is None and isinstance(handler, VoilaShutdownKernelHandler) and handler.path_args:
+        kernel_id = handler.path_args[0]
+    if not kernel_id:
+        return
+    from stepguide.serve.room import VISITOR_COOKIE, RoomKernelManager
+
+    km = handler.settings.get("kernel_manager")
+    if isinstance(km, RoomKernelManager) and not km.belongs(kernel_id, handler.get_cookie(VISITOR_COOKIE) or ""):
+        raise web.HTTPError(403)
 
 
 class VoilaIdentityProvider(PasswordIdentityProvider):
@@ -43,6 +69,12 @@ class VoilaIdentityProvider(PasswordIdentityProvider):
 
     Enable with ``{"Voila": {"identity_provider_class": "stepguide.serve.hooks.VoilaIdentityProvider"}}``.
     """
+
+    async def get_user(self, handler: Any) -> Any:
+        """Voila's user, after refusing a request about a kernel from anyone but the visitor it was handed to."""
+        user = await ensure_async(super().get_user(handler))
+        _refuse_strangers(handler)
+        return user
 
     def get_handlers(self) -> list[tuple[Any, ...]]:
         """The base routes, plus the room's page and status routes in standalone Voila.
@@ -85,7 +117,14 @@ class QuietLogFilter(logging.Filter):
 
 
 #: Replaces ``-m ipykernel_launcher`` in the python kernel's argv. It does what
-#: ipykernel_launcher does, but first makes two optional imports fail:
+#: ipykernel_launcher does, but first sends the kernel's own log to the server's log, and makes two
+#: optional imports fail.
+#: * The log: ipykernel's comm manager logs a bad ``comm_open`` or ``comm_msg`` (an unknown target, a
+#:   widget state it cannot build) with its traceback through Python's ``logging``; with no handler
+#:   configured, that goes to ``sys.stderr``, which the kernel forwards to the page as a ``stream``
+#:   message: server paths in the page (issue 19, item 10). A root handler on the process's real
+#:   stderr, with :data:`LEAN_KERNEL_ARGS`' ``capture_fd_output=False``, keeps it in the server's log.
+#: The two imports:
 #: * ``debugpy``: ipykernel imports it unconditionally when it is installed,
 #:   which costs ~8 MiB RSS and ~0.1 s per kernel. A dashboard never debugs.
 #: * ``rfc3987_syntax``: jsonschema's format checker imports it when installed
@@ -106,6 +145,8 @@ class QuietLogFilter(logging.Filter):
 #:   ``ZeroDivisionError: division by zero``, with no code or file paths.
 #:   Voila's ``show_tracebacks=False`` only strips errors from cell outputs,
 #:   not from widget state.
+#: * ``--IPKernelApp.capture_fd_output=False``: what is written to the process's file descriptors 1 and 2
+#:   (the log above, a C library's warnings) stays in the server's log instead of going to the page.
 LEAN_KERNEL_LAUNCHER = (
     "import sys\n"
     "if sys.path and sys.path[0] == '':\n"
@@ -114,12 +155,14 @@ LEAN_KERNEL_LAUNCHER = (
     "sys.modules['rfc3987_syntax'] = None\n"
     "import logging\n"
     "logging.getLogger('IPKernelApp').addFilter(lambda r: 'without encryption' not in str(r.msg))\n"
+    "logging.basicConfig(stream=sys.stderr, format='stepguide kernel %(levelname)s %(name)s: %(message)s')\n"
     "from ipykernel import kernelapp\n"
     "kernelapp.launch_new_instance()\n"
 )
 
 
-LEAN_KERNEL_ARGS = ("--HistoryManager.enabled=False", "--InteractiveShell.xmode=Minimal")
+LEAN_KERNEL_ARGS = ("--HistoryManager.enabled=False", "--InteractiveShell.xmode=Minimal",
+                    "--IPKernelApp.capture_fd_output=False")
 
 
 class VoilaKernelSpecManager(KernelSpecManager):
@@ -141,6 +184,34 @@ class VoilaKernelSpecManager(KernelSpecManager):
         return spec
 
 
+#: A message from a page larger than this is refused whole: an upload chunk is 256 KiB, a pasted program list at
+#: most 512 KiB (a few bytes a character in JSON).
+MAX_INCOMING_BYTES = 4 * 2**20
+#: A widget state update from a page: a string ``value`` of at most this many characters (the program paste box's
+#: limit is 524,288; the kernel's own widgets cut each field to its limit), any other string at most
+#: :data:`MAX_OTHER_CHARS` (a page's widgets send only their value; a label, placeholder or style is never the
+#: page's to set).
+MAX_VALUE_CHARS = 600_000
+MAX_OTHER_CHARS = 1_000
+
+
+def refused_update(content: Any) -> str | None:
+    """Why a ``comm_msg`` from a page is refused before it reaches the kernel, or None to let it through.
+
+    ipywidgets stores whatever string a page sends for any synced trait: eleven 9 MiB text fields took a kernel
+    to 250 MiB (issue 19, item 10), and a label or a style would have done the same.
+    """
+    data = content.get("data") if isinstance(content, dict) else None
+    state = data.get("state") if isinstance(data, dict) and data.get("method") == "update" else None
+    if not isinstance(state, dict):
+        return None
+    for name, value in state.items():
+        limit = MAX_VALUE_CHARS if name == "value" else MAX_OTHER_CHARS
+        if isinstance(value, str) and len(value) > limit:
+            return f"widget state {name!r} of {len(value):,} characters (at most {limit:,})"
+    return None
+
+
 class NoDelayKernelWebsocketConnection(ZMQChannelsWebsocketConnection):
     """Kernel websocket with Nagle's algorithm off, and no more than the room allows to one kernel.
 
@@ -150,7 +221,8 @@ class NoDelayKernelWebsocketConnection(ZMQChannelsWebsocketConnection):
     Under :class:`stepguide.serve.room.RoomKernelManager`, a websocket past
     ``max_sockets_per_kernel`` to one kernel is refused with 429 while it is
     still an HTTP request (issue 19, item 2: ~400 sockets to one kernel ran a
-    worker out of file descriptors). Enable with
+    worker out of file descriptors). A message over the limits of :func:`refused_update` and
+    :data:`MAX_INCOMING_BYTES` is dropped before it reaches the kernel. Enable with
     ``Voila.kernel_websocket_connection_class`` (standalone) or
     ``ServerApp.kernel_websocket_connection_class``.
     """
@@ -171,8 +243,61 @@ class NoDelayKernelWebsocketConnection(ZMQChannelsWebsocketConnection):
             raise
 
     def connect(self) -> Any:
-        self.websocket_handler.set_nodelay(True)
+        handler = self.websocket_handler
+        handler.set_nodelay(True)
+        # jupyter_server's handler forwards each message to handle_incoming_message and returns nothing; the same
+        # call behind a wait for the device's message budget makes Tornado stop reading while it waits.
+        setattr(handler, "on_message", functools.partial(self._paced, handler.on_message))  # noqa: B010
         return super().connect()
+
+    def handle_incoming_message(self, incoming_msg: str) -> None:
+        """Pass a page's message to the kernel unless it is over the limits (:data:`MAX_INCOMING_BYTES`,
+        :func:`refused_update`): a refused one is logged here and never reaches the kernel."""
+        why = self._over_limits(incoming_msg)
+        if why:
+            self.log.warning("stepguide: refused a message to kernel %s: %s", self.kernel_id, why)
+            return
+        super().handle_incoming_message(incoming_msg)
+
+    async def _paced(self, forward: Any, message: str | bytes) -> None:
+        """The websocket's ``on_message``: wait for the device's message budget, then ``forward``.
+
+        Tornado reads a websocket's next message only once ``on_message``'s coroutine is done, so a device
+        past its rate is not read at all meanwhile: its flood waits in its own TCP buffers and costs the
+        server nothing (issue 19, item 2: under a slider flood another visitor's slider answered in 52 ms,
+        531 ms at worst; paced, 13 and 20 ms). A page's own widgets send one update per answer and never wait
+        here.
+        """
+        from stepguide.serve.room import RoomKernelManager
+
+        km = self.multi_kernel_manager
+        bucket = km.bucket(self.kernel_id) if isinstance(km, RoomKernelManager) else None
+        if bucket is not None and not bucket.take():
+            km.held_messages += 1
+            while not bucket.take():
+                await asyncio.sleep(bucket.wait())
+        forward(message)
+
+    def _parse(self, incoming: str | bytes) -> tuple[dict[str, Any], Any] | None:
+        """A page's message as ``(header, content)``, or None if it cannot be read."""
+        try:
+            if self.subprotocol == "v1.kernel.websocket.jupyter.org":
+                from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+                _channel, parts = deserialize_msg_from_ws_v1(incoming)
+                return json.loads(parts[0]), json.loads(parts[3])
+            msg = json.loads(incoming)
+            return msg.get("header", {}), msg.get("content", {})
+        except (ValueError, IndexError, TypeError, AttributeError):
+            return None
+
+    def _over_limits(self, incoming: str | bytes) -> str | None:
+        if len(incoming) > MAX_INCOMING_BYTES:
+            return f"{len(incoming):,} bytes (at most {MAX_INCOMING_BYTES:,})"
+        if len(incoming) <= MAX_OTHER_CHARS:  # a slider move: nothing in it can be over a limit
+            return None
+        parsed = self._parse(incoming)  # None: not ours to judge, the server's own handling refuses it
+        return refused_update(parsed[1]) if parsed is not None and parsed[0].get("msg_type") == "comm_msg" else None
 
     def disconnect(self) -> None:  # type: ignore[override]  # (the base declares a coroutine; the ZMQ one is not)
         try:

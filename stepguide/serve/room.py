@@ -35,6 +35,14 @@ room of eight for ten minutes. Now:
   one the proxy forwards, believed only from ``trusted_proxies``
   (:func:`client_address`).
 
+A kernel is bound to the visitor it was handed to (issue 19, item 10): the page
+request carries (or is given) the ``stepguide_visitor`` cookie, a random token
+the page's scripts cannot read (HttpOnly), and :meth:`RoomKernelManager.belongs`
+says whether a request for a kernel comes from that visitor. The identity
+provider (:mod:`stepguide.serve.hooks`) refuses with 403 every kernel request
+(websocket, REST, shutdown beacon) from anyone else: a kernel ID alone no longer
+reads or controls a kernel.
+
 The pages that go with it (the room-full page, ``stepguide/room.json``) are in
 :mod:`stepguide.serve.room_pages`. Standalone Voila only.
 """
@@ -43,6 +51,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
+import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import suppress
@@ -74,6 +84,7 @@ class Arrival:
 
     client: str
     handed: bool = False
+    visitor: str = ""  # the page's visitor cookie (VISITOR_COOKIE)
 
 
 @dataclass
@@ -85,6 +96,7 @@ class Page:
     connected: bool = False
     sockets: int = 0  # websockets open now
     left: float = 0.0  # loop time its last websocket closed
+    visitor: str = ""  # the visitor cookie of the page it was handed to; "" for a kernel no page asked for
 
     @property
     def held(self) -> bool:
@@ -92,6 +104,73 @@ class Page:
         not (a phone drops tabs without a word); its kernel goes after ``reconnect_timeout``."""
         return not self.connected or self.sockets > 0
 
+
+@dataclass
+class PoolCount:
+    """The warm pool as the room counts it; neither number goes below zero.
+
+    ``free``: entries holding a reservation (starting or started) that no visitor has taken. ``owed``:
+    visitors who took an entry before it reserved; Voila hands out an entry still waiting out its
+    ``fill_delay``, and counting that as ``free - 1`` drove the room's counts negative (issue 19,
+    items 1 and 5: ``pool_free: -2``). The entry's reservation then pays the visitor back instead.
+    """
+
+    free: int = 0
+    owed: int = 0
+
+    def take(self) -> None:
+        """A visitor took a pool entry."""
+        if self.free > 0:
+            self.free -= 1
+        else:
+            self.owed += 1
+
+    def reserve(self) -> bool:
+        """An entry reserved its kernel; True if it is free for the next visitor, False if a visitor already has it."""
+        if self.owed > 0:
+            self.owed -= 1
+            return False
+        self.free += 1
+        return True
+
+    def fail(self, was_free: bool) -> None:
+        """An entry that :meth:`reserve` counted (``was_free``) failed to start: it is free for nobody."""
+        if was_free and self.free > 0:
+            self.free -= 1
+
+
+class Bucket:
+    """A token bucket: ``rate`` messages a second on average, ``burst`` at once (issue 19, item 2: one device's
+    slider flood, unpaced, made another visitor's slowest answer 531 ms instead of 20 ms)."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, float(burst)
+        self.tokens, self.at = float(burst), time.monotonic()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self.tokens, self.at = min(self.burst, self.tokens + (now - self.at) * self.rate), now
+
+    def take(self) -> bool:
+        """Spend one message if the budget allows it now."""
+        self._refill()
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+    def wait(self) -> float:
+        """Seconds until one message is allowed."""
+        self._refill()
+        return max(0.0, (1 - self.tokens) / self.rate)
+
+    def full(self) -> bool:
+        self._refill()
+        return self.tokens >= self.burst
+
+
+#: The cookie naming a visitor's browser: random, HttpOnly, set on the first page request that lacks it.
+VISITOR_COOKIE = "stepguide_visitor"
 
 #: The page request being served in this task: Voila hands the page its kernel deep in its own code, which
 #: :class:`RoomKernelManager` sees only as a kernel start or a pool entry taken; this says for whom.
@@ -131,6 +210,11 @@ class RoomKernelManager(AsyncMappingKernelManager):
     max_sockets_per_kernel = Integer(3, config=True, help=(
         "Kernel websockets open (or opening) at once to one kernel; a page needs one. Past it the upgrade gets "
         "HTTP 429: hundreds of sockets to one kernel ran the server out of file descriptors. 0: no limit."))
+    messages_per_second = Float(20.0, config=True, help=(
+        "Messages one device's pages may send their kernels each second, on average (bursts of message_burst). "
+        "Past it the server stops reading that device's websockets until its budget allows, so a flood waits "
+        "in the device's own buffers. A page's own widgets send one update per answer. 0: no limit."))
+    message_burst = Integer(60, config=True, help="Messages a device may send at once before messages_per_second.")
     trusted_proxies = List(Unicode(), ["127.0.0.1", "::1"], config=True, help=(
         "Addresses (or networks) whose X-Forwarded-For names the client: the balancer in front of this server."))
 
@@ -142,6 +226,9 @@ class RoomKernelManager(AsyncMappingKernelManager):
         self.freed_abandoned = 0  # kernels shut down because their page's websockets closed and never came back
         self.sockets: Counter[str] = Counter()  # kernel websockets open or opening, by kernel id
         self.refused_sockets = 0
+        self.refused_strangers = 0  # kernel requests refused because they came from another visitor
+        self.buckets: dict[str, Bucket] = {}  # message budgets, by device
+        self.held_messages = 0  # messages that waited for their device's message budget
         voila_take = getattr(self, "get_rendered_notebook", None)
         if voila_take is not None:  # Voila's preheated pool (its class derives from this one) hands out pool kernels
 
@@ -158,9 +245,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
         self.reserved = 0  # starts that passed the cap check and are not yet in the kernel list
         self.blocked = 0  # pool refills waiting for a kernel to go away
         self.warming = 0  # pool kernels starting or running the notebook (holding the pool gate)
-        # Pool entries holding a reservation (starting or started) that no visitor has taken yet. A visitor
-        # can take an entry still in Voila's fill_delay, before it reserves: then this dips below zero.
-        self.pool_free = 0
+        self.pool = PoolCount()  # pool entries free for the next visitor, and visitors owed one
         self.failed = 0  # pool kernels that failed to start
         self.last_visit = float("-inf")
         self._closing = False
@@ -183,33 +268,35 @@ class RoomKernelManager(AsyncMappingKernelManager):
         yet (they wait ``fill_delay`` first); at the cap a visitor handed one of
         those would wait for someone to leave, so they do not count.
         """
-        return self.cap <= 0 or self.pool_free > 0 or self.has_room()
+        return self.cap <= 0 or self.pool.free > 0 or self.has_room()
 
     def note_visit(self, pooled: bool) -> None:
         """A page was admitted; ``pooled``: it takes a preheated kernel."""
         self.last_visit = asyncio.get_running_loop().time()
         if pooled:
-            self.pool_free -= 1
+            self.pool.take()
 
     async def _wait_quiet(self) -> None:
         loop = asyncio.get_running_loop()
         start = loop.time()
-        # pool_free counts this entry too: wait only while another one is free for the next visitor
-        while (self.refill_quiet > 0 and self.pool_free > 1 and not self._closing
+        # pool.free counts this entry too: wait only while another one is free for the next visitor
+        while (self.refill_quiet > 0 and self.pool.free > 1 and not self._closing
                and loop.time() - self.last_visit < self.refill_quiet and loop.time() - start < self.refill_max_wait):
             await asyncio.sleep(0.1)
 
     def status(self) -> dict[str, int]:
         live = [p for kid, p in self.pages.items() if kid in self]
         return {"cap": self.cap, "kernels": len(self), "starting": self.reserved, "blocked": self.blocked,
-                "warming": self.warming, "pool_free": self.pool_free, "failed": self.failed,
+                "warming": self.warming, "pool_free": self.pool.free,
+                "pool_owed": self.pool.owed, "failed": self.failed,
                 "pages": len(live), "unclaimed": sum(not p.connected for p in live),
                 "freed_unclaimed": self.freed_unclaimed, "freed_abandoned": self.freed_abandoned,
                 "sockets": sum(self.sockets.values()),
-                "refused_sockets": self.refused_sockets}
+                "refused_sockets": self.refused_sockets, "refused_strangers": self.refused_strangers,
+                "held_messages": self.held_messages}
 
     # -- pages and their clients -------------------------------------------
-    def admit(self, client: str) -> Arrival:
+    def admit(self, client: str, visitor: str = "") -> Arrival:
         """Let one more page request from ``client`` in, or raise :class:`TooManyPages`.
 
         Counts the client's pages still opening (no websocket yet, or not yet
@@ -224,7 +311,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
         if (0 < self.max_pending_per_client <= pending) or (0 < self.max_per_client <= coming + len(pages)):
             raise TooManyPages()
         self.arriving[client] += 1
-        return Arrival(client)
+        return Arrival(client, visitor=visitor)
 
     def arrived(self, arrival: Arrival) -> None:
         """The page request of ``arrival`` has ended (its kernel, if it got one, is counted in :attr:`pages`)."""
@@ -244,9 +331,32 @@ class RoomKernelManager(AsyncMappingKernelManager):
         if arrival is not None and not arrival.handed:
             arrival.handed = True
             self._leave_arriving(client)
-        self.pages[kernel_id] = Page(client, asyncio.get_running_loop().time())
+        visitor = arrival.visitor if arrival is not None else ""
+        self.pages[kernel_id] = Page(client, asyncio.get_running_loop().time(), visitor=visitor)
         if self.claim_timeout > 0:
             asyncio.ensure_future(self._free_if_unclaimed(kernel_id))
+
+    def belongs(self, kernel_id: str, visitor: str) -> bool:
+        """True if a request for ``kernel_id`` carrying the visitor cookie ``visitor`` may use it: the kernel was
+        handed to that visitor, or to no page at all (a pool kernel not handed out, one started outside a page).
+        A refusal is counted in ``refused_strangers``."""
+        page = self.pages.get(kernel_id)
+        if page is None or not page.visitor or secrets.compare_digest(page.visitor, visitor):
+            return True
+        self.refused_strangers += 1
+        return False
+
+    def bucket(self, kernel_id: str) -> Bucket | None:
+        """The message budget of the device whose page has ``kernel_id`` (None: no limit)."""
+        if self.messages_per_second <= 0:
+            return None
+        page = self.pages.get(kernel_id)
+        device = page.client if page is not None else kernel_id
+        if len(self.buckets) > 4096:  # forget devices that have been quiet long enough to be full again
+            self.buckets = {k: b for k, b in self.buckets.items() if not b.full()}
+        if device not in self.buckets:
+            self.buckets[device] = Bucket(self.messages_per_second, max(1, self.message_burst))
+        return self.buckets[device]
 
     def open_socket(self, kernel_id: str) -> None:
         """Count one more websocket to ``kernel_id`` before it connects, or raise 429 past ``max_sockets_per_kernel``.
@@ -343,9 +453,10 @@ class RoomKernelManager(AsyncMappingKernelManager):
     # (jupyter_client types the async managers' methods as its sync base's, -> str and -> None: hence the ignores)
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
         pooled = kwargs.get("env", {}).get("VOILA_PREHEAT") == "True"
+        free = False  # this pool entry counted as free for the next visitor
         if pooled:
             await self._reserve_when_room()
-            self.pool_free += 1
+            free = self.pool.reserve()
         elif self.has_room():
             self.reserved += 1
         else:
@@ -363,7 +474,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
                 self.warming -= 1
                 self._pool_gate.release()
             if pooled:
-                self.pool_free -= 1
+                self.pool.fail(free)
                 self.failed += 1  # Voila keeps the failed pool entry until a visitor or the culler drops it
                 self.log.warning("stepguide room: a pool kernel failed to start", exc_info=True)
             raise

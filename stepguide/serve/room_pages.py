@@ -6,7 +6,9 @@
 from this client, room left) and ``stepguide/room.json`` (the counts, for the
 workshop launcher, a container's probes and the tests). A request turned away
 gets a short self-contained page: the room is full (503), too many pages from
-this device (429), or this address opens only as a page (403).
+this device (429), or this address opens only as a page (403). A page sets the
+visitor cookie its kernel is bound to (``stepguide_visitor``, see
+:mod:`stepguide.serve.room`).
 ``stepguide.serve.hooks.VoilaIdentityProvider`` adds them. Standalone Voila only.
 """
 
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import secrets
 from importlib import resources
 from typing import Any
 
@@ -28,9 +32,10 @@ from stepguide.serve.admission import (
     client_address,
     refuses_page_request,
 )
-from stepguide.serve.room import ARRIVAL, RoomKernelManager
+from stepguide.serve.room import ARRIVAL, VISITOR_COOKIE, RoomKernelManager
 
 STATUS_ROUTE = "stepguide/room.json"
+VISITOR_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")  # what secrets.token_urlsafe(24) gives; anything else gets a new one
 
 def notice_html(page: str, retry_after: int | None = None) -> str:
     """One of the room's notices (``room_full``, ``too_many_pages``, ``not_a_page``: ``<page>.body.html``, its
@@ -76,7 +81,7 @@ def _page_handler_class() -> type:
             self._drop_overrides_not_allowed()
             client = client_address(self.request.remote_ip, self.request.headers.get("X-Forwarded-For"),
                                     km.trusted_proxies)
-            arrival = km.admit(client)  # raises TooManyPages
+            arrival = km.admit(client, self._visitor())  # raises TooManyPages
             try:
                 nb = self.notebook_path or path
                 pool = km.get_pool_size(nb) if hasattr(km, "get_pool_size") else 0
@@ -90,6 +95,15 @@ def _page_handler_class() -> type:
                     ARRIVAL.reset(token)
             finally:
                 km.arrived(arrival)
+
+        def _visitor(self) -> str:
+            """This browser's visitor token (:data:`VISITOR_COOKIE`): the one it sent, or a new one set on the page."""
+            sent = self.get_cookie(VISITOR_COOKIE) or ""
+            if VISITOR_TOKEN.fullmatch(sent):
+                return sent
+            token = secrets.token_urlsafe(24)
+            self.set_cookie(VISITOR_COOKIE, token, path=self.base_url or "/", httponly=True, samesite="Lax")
+            return token
 
         def _drop_overrides_not_allowed(self) -> None:
             """Forget ``?template=``/``?theme=`` when the configuration allows no override (issue 19, item 5).

@@ -9,6 +9,7 @@ The words on every control come from the one vocabulary (``labels.csv``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import ipywidgets as w
@@ -16,6 +17,7 @@ import ipywidgets as w
 from stepguide.rules.inputs import FIELD, FIELDS, exam_date_matters, score_range
 from stepguide.rules.words import hint, label, options
 from stepguide.ui.model import GuideModel
+from stepguide.ui.widgets import Combobox
 
 # The inputs as the widgets show them: Step 1 as a result (Score, Pass, Fail) and a score, Step 2 CK as a score
 # and "not out yet"; every other input is one widget, made from its definition (stepguide.rules.inputs.SPEC).
@@ -49,7 +51,7 @@ def make_widget(name: str, specialty_kind: str = "dropdown") -> w.ValueWidget:
     elif name == "step2_pending" or (spec is not None and spec.kind == "flag"):
         widget = w.Checkbox(value=False, description=text, indent=False, layout=w.Layout(width="auto"))
     elif name == "specialty" and specialty_kind == "combobox":  # free text, so aliases such as "IM" work
-        widget = w.Combobox(value="", options=sorted(value for _, value in FIELD[name].options()),
+        widget = Combobox(value="", options=sorted(value for _, value in FIELD[name].options()),
                             ensure_option=False, continuous_update=False, placeholder=FIELD[name].help,
                             description=text, style=wide_label, layout=w.Layout(**_WIDE))
     elif spec is not None:  # a list to pick from: labels.csv's words, the season's months, the specialties
@@ -93,8 +95,10 @@ class ProfileControls(w.VBox):
         super().__init__(children=list(self.inputs.values()), **kwargs)
         self.add_class("sg-controls")
         self._show(model.values)
-        for widget in self.inputs.values():
+        for name, widget in self.inputs.items():
             widget.observe(self._on_widget, names="value")
+            if isinstance(widget, Combobox):  # free text: cut at its limit, and the page says so
+                widget.on_too_long(partial(model.too_long, label("field", name), widget.max_chars))
         model.observe(lambda change: self._show(change.new), names="values")
 
     def values(self) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import traitlets
 from stepguide.rules.assessment import Assessment, assess_profile
 from stepguide.rules.email import USER_FIELDS, EmailDraft, draft_email
 from stepguide.rules.inputs import DEFAULTS, FIELDS, InputError, Profile, make_profile
+from stepguide.rules.words import say
 
 START = {"step1": 228, "step2": 248, "specialty": "Internal Medicine", "month": "Oct"}  # doc B's 228 -> 248
 TEXT_FIELDS = (*USER_FIELDS, "evidence")  # what the reader types for the draft and the interview answer
@@ -71,6 +72,13 @@ class GuideModel(traitlets.HasTraits):
             raise TypeError(f"unknown text field(s) {sorted(unknown)}; the fields are {', '.join(TEXT_FIELDS)}")
         self.texts = {**self.texts, **{k: str(v) for k, v in texts.items()}}
         self._redraft()
+
+    def too_long(self, field: str, limit: int) -> None:
+        """A page cut what was typed into ``field`` (its words, as the page names it) at ``limit`` characters: say
+        so where the page shows input problems."""
+        exc = InputError(field, say("text_allowed", limit=f"{limit:,}"), "",
+                         problem=say("text_too_long", limit=f"{limit:,}"))
+        self.input_error, self.error = exc, str(exc)
 
     def _apply(self, profile: Profile) -> None:
         values = profile_values(profile)

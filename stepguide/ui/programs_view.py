@@ -30,7 +30,7 @@ from stepguide.ui import render
 from stepguide.ui.model import GuideModel
 from stepguide.ui.upload import CohortDownload, CohortUpload
 from stepguide.ui.views import display, page_key
-from stepguide.ui.widgets import CopyButton
+from stepguide.ui.widgets import CopyButton, Textarea
 
 MAILTO_LIMIT = 1800  # characters of a mailto: URL: longer ones some mail apps and browsers cut or refuse
 log = logging.getLogger(__name__)
@@ -153,10 +153,13 @@ class ProgramsView(w.VBox):
         self.programs: tuple[Program, ...] = ()
         self.last_read: ProgramList | None = None  # the last list read: its notes and the lines to fix
         self.plans: tuple[ProgramPlan, ...] = ()
-        self.paste = w.Textarea(description=label("programs", "paste"), placeholder=hint("programs", "paste"),
-                                continuous_update=False, rows=6, style={"description_width": "initial"},
-                                layout=w.Layout(width="calc(100% - 6px)", max_width="900px")).add_class(
-                                    "sg-program-paste")
+        self.paste = Textarea(max_chars=max_bytes, description=label("programs", "paste"),
+                              placeholder=hint("programs", "paste"), continuous_update=False, rows=6,
+                              style={"description_width": "initial"},
+                              layout=w.Layout(width="calc(100% - 6px)", max_width="900px")).add_class(
+                                  "sg-program-paste")
+        self._cut = False  # the paste box's last value came over its limit and was cut
+        self.paste.on_too_long(lambda: setattr(self, "_cut", True))
         self.read_button = w.Button(description=label("button", "programs_read"),
                                     layout=w.Layout(width="auto")).add_class("sg-program-read")
         self.sample_button = w.Button(description=label("button", "programs_sample"),
@@ -232,7 +235,13 @@ class ProgramsView(w.VBox):
     def _read_paste(self) -> None:
         if self._quiet:
             return
-        if self.paste.value.strip():
+        if self._cut:  # nothing is read from a paste cut short: the list would be wrong without a word
+            self._cut = False
+            self.programs, self.plans = (), ()
+            self.message.value = refused_html(f"{label('programs', 'paste')}: "
+                                              + say("text_too_long", limit=f"{self.paste.max_chars:,}"))
+            self._show()
+        elif self.paste.value.strip():
             self.read(self.paste.value)
         else:
             self.clear()

@@ -3,9 +3,14 @@ save button whose file is made only when clicked.
 
 ipywidgets' ``FileUpload`` sends a whole file in one websocket message with no size check and no
 progress; :class:`CohortUpload` (``static/cohort.js``) reads the file in the browser, refuses one over
-``max_bytes`` and sends the rest in acknowledged chunks. :class:`CohortDownload` holds a function, not the
+the limit and sends the rest in acknowledged chunks. :class:`CohortDownload` holds a function, not the
 file: a page step only hands it a new one, and the bytes are made and sent when the reader clicks. The class
 file (chapter 6) and the program list (the dashboard's "My programs") both use them.
+
+The limit lives in the kernel (issue 19, item 3): ``max_bytes`` is a plain attribute, not a synced
+trait, so a page cannot raise it. The page gets a copy (``page_max_bytes``) only to refuse a big file
+before sending it; the kernel checks its own limit on the announced size and on every chunk, and
+stops an upload as soon as either goes over it.
 """
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from stepguide.cohort.file import MAX_BYTES, size_error
+from stepguide.cohort.file import MAX_BYTES, human_size, size_error
 from stepguide.rules.words import label, say
 from stepguide.ui.widgets import STATIC
 
@@ -39,23 +44,31 @@ class CohortUpload(CohortWidget):
     """A file picker that refuses a file over ``max_bytes`` before sending, then sends it in chunks.
 
     ``on_file(callback)`` registers ``callback(name, data)``, run once the whole file has arrived (or
-    :meth:`load` is called); while it runs, :meth:`report` moves the same progress bar.
+    :meth:`load` is called); while it runs, :meth:`report` moves the same progress bar. ``max_bytes``
+    is the kernel's own limit, fixed when the widget is made: nothing the page sends changes it.
     """
 
     accept = traitlets.Unicode(".csv,.tsv,.txt,text/csv,text/plain").tag(sync=True)
-    max_bytes = traitlets.Int(MAX_BYTES).tag(sync=True)
+    # the page's copy of the limit, for refusing a big file before sending it; the kernel never reads it
+    page_max_bytes = traitlets.Int(MAX_BYTES).tag(sync=True)
     chunk_size = traitlets.Int(CHUNK_BYTES).tag(sync=True)
     too_big = traitlets.Unicode("").tag(sync=True)  # the refusal, with {size} for the front end to fill
     progress = traitlets.Float(-1.0).tag(sync=True)  # -1 hides the bar
     status = traitlets.Unicode("").tag(sync=True)
 
-    def __init__(self, label: str | None = None, **kwargs: Any) -> None:
-        too_big = "{name}: " + size_error(None, kwargs.get("max_bytes", MAX_BYTES))
+    def __init__(self, label: str | None = None, *, max_bytes: int = MAX_BYTES, **kwargs: Any) -> None:
+        too_big = "{name}: " + size_error(None, max_bytes)
         super().__init__(kind="upload", label=label if label is not None else _button("choose_csv"), too_big=too_big,
-                         **kwargs)
+                         page_max_bytes=max_bytes, **kwargs)
+        self._max_bytes = int(max_bytes)
         self._callbacks: list[Callable[[str, bytes], None]] = []
         self._upload: dict[str, Any] | None = None
         self.on_msg(self._on_message)
+
+    @property
+    def max_bytes(self) -> int:
+        """The largest file this kernel takes, in bytes (read-only: set when the widget is made)."""
+        return self._max_bytes
 
     def on_file(self, callback: Callable[[str, bytes], None]) -> None:
         self._callbacks.append(callback)
@@ -75,7 +88,7 @@ class CohortUpload(CohortWidget):
         kind = content.get("kind")
         if kind == "start":
             size, name = int(content.get("size", 0)), str(content.get("name", ""))
-            if size > self.max_bytes:
+            if size > self.max_bytes or size < 0:
                 self._upload = None
                 self.send({"kind": "refuse", "id": content.get("id")})
                 self.progress, self.status = -1.0, f"{name}: {size_error(size, self.max_bytes)}"
@@ -86,9 +99,11 @@ class CohortUpload(CohortWidget):
                 self._finish()
         elif kind == "chunk" and self._upload is not None and content.get("id") == self._upload["id"] and buffers:
             up, piece, offset = self._upload, buffers[0], int(content.get("offset", -1))
-            if offset < 0 or offset + len(piece) > up["size"]:
-                self._upload = None
+            if offset < 0 or offset + len(piece) > up["size"] or up["got"] + len(piece) > up["size"]:
+                self._upload = None  # more than announced: the announced size was checked, this was not
                 self.send({"kind": "refuse", "id": up["id"]})
+                self.progress, self.status = -1.0, f"{up['name']}: " + say(
+                    "cohort_upload_overrun", size=human_size(up["size"]), limit=human_size(self.max_bytes))
                 return
             up["data"][offset:offset + len(piece)] = piece
             up["got"] += len(piece)

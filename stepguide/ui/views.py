@@ -32,7 +32,16 @@ from stepguide.ui.plan import (
     verdict_line,
 )
 from stepguide.ui.plotly_view import PlotlyView
-from stepguide.ui.widgets import CopyButton, Disclosure, DownloadLink, EditedHTML, PageEdits, PageLandmark
+from stepguide.ui.widgets import (
+    Combobox,
+    CopyButton,
+    Disclosure,
+    DownloadLink,
+    EditedHTML,
+    PageEdits,
+    PageLandmark,
+    Text,
+)
 
 Render = Callable[[GuideModel], str]
 
@@ -152,6 +161,11 @@ def _error_box(model: GuideModel) -> str:
     return render.error_box(model.error)
 
 
+def bound_text(field: Text | Combobox, model: GuideModel, name: str) -> None:
+    """A text field of ``model``'s page: a value cut at its limit is reported as an input problem of ``name``."""
+    field.on_too_long(lambda: model.too_long(name, field.max_chars))
+
+
 def error_line(model: GuideModel, describe: Render = _error_box) -> ModelHTML:
     """The model's error, if any, drawn by ``describe`` (which may read ``input_error``: the field and what it
     takes); hidden when there is none."""
@@ -251,11 +265,12 @@ class EmailPanel(_Follows, w.VBox):
                                      on=("draft",))
         self.copy = CopyButton(label("button", "copy_email")).add_class("sg-copy")
         self.download = DownloadLink(label("button", "download_email"), "step2ck-email.txt").add_class("sg-download")
-        self.fields = {k: w.Text(description=label("email_field", k), placeholder=hint("email_field", k),
-                                 layout=w.Layout(width="calc(100% - 6px)"), style={"description_width": "11em"}
-                                 ).add_class(f"sg-field-{k.replace('_', '-')}") for k in USER_FIELDS}
+        self.fields = {k: Text(description=label("email_field", k), placeholder=hint("email_field", k),
+                               layout=w.Layout(width="calc(100% - 6px)"), style={"description_width": "11em"}
+                               ).add_class(f"sg-field-{k.replace('_', '-')}") for k in USER_FIELDS}
         for key, field in self.fields.items():
             field.observe(lambda change, key=key: model.type_text(**{key: change.new}), names="value")
+            bound_text(field, model, label("email_field", key))
         self.email_buttons = w.HBox([self.copy, self.download]).add_class("sg-email-buttons")
         self.email_tools = w.VBox([
             w.HTML(render.p(say("email_fill_in"))),
@@ -282,10 +297,11 @@ class InterviewPanel(_Follows, w.VBox):
     """S1 and L4 after a drop: the reader's evidence goes into the calm answer; hidden when there is no drop."""
 
     def __init__(self, model: GuideModel) -> None:
-        self.evidence = w.Text(description=label("email_field", "evidence"),
-                               placeholder=hint("email_field", "evidence"),
-                               layout=w.Layout(width="calc(100% - 6px)", max_width="900px"),
-                               style={"description_width": "11em"}).add_class("sg-evidence")
+        self.evidence = Text(description=label("email_field", "evidence"),
+                             placeholder=hint("email_field", "evidence"),
+                             layout=w.Layout(width="calc(100% - 6px)", max_width="900px"),
+                             style={"description_width": "11em"}).add_class("sg-evidence")
+        bound_text(self.evidence, model, label("email_field", "evidence"))
         self.evidence.observe(lambda change: model.type_text(evidence=change.new), names="value")
         self.interview = ModelHTML(model, lambda m: render.interview(interview_answer(m.texts.get("evidence"),
                                                                                       _credible(m)),

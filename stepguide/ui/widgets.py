@@ -5,10 +5,16 @@ landmark (:class:`PageLandmark` fixes these for the ``.sg-main`` box it sits in,
 live region); :class:`Disclosure` is a section that opens from a real button;
 :class:`CopyButton` and :class:`DownloadLink` copy and save text in the browser
 without a server round trip. None of them makes a network request.
+
+The text inputs the pages use (:class:`Text`, :class:`Textarea`, :class:`Combobox`) are ipywidgets' own with
+a length limit kept in the kernel (issue 19, item 10: eleven 9 MiB fields took a kernel to 250 MiB): a
+longer value from the page is cut to ``max_chars`` before anything stores it, the page's field shows the
+cut value, and the callbacks given to ``on_too_long`` say so where the page shows input problems.
 """
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +206,48 @@ def lean_layouts(*roots: w.Widget) -> None:
         walk(root)
     for old, _ in new.values():
         old.close()
+#: Characters a short text field keeps (a name, a program, one sentence of evidence): several times what any needs.
+MAX_TEXT_CHARS = 1_000
+
+
+class _AtMost(traitlets.HasTraits):
+    """``value`` holds at most ``max_chars`` characters: the limit is a plain attribute the page cannot change."""
+
+    max_chars = MAX_TEXT_CHARS
+
+    def on_too_long(self, callback: Callable[[], None]) -> None:
+        """Run ``callback()`` each time a longer value arrives (it has been cut already)."""
+        self.__dict__.setdefault("_too_long", []).append(callback)
+
+    @traitlets.validate("value")
+    def _cut(self, proposal: Any) -> Any:
+        value = proposal["value"]
+        if isinstance(value, str) and len(value) > self.max_chars:
+            for callback in self.__dict__.get("_too_long", ()):
+                callback()
+            return value[:self.max_chars]
+        return value
+
+
+class Text(_AtMost, w.Text):
+    """``ipywidgets.Text`` keeping at most ``max_chars`` characters (default :data:`MAX_TEXT_CHARS`)."""
+
+    def __init__(self, max_chars: int = MAX_TEXT_CHARS, **kwargs: Any) -> None:
+        self.max_chars = max_chars
+        super().__init__(**kwargs)
+
+
+class Textarea(_AtMost, w.Textarea):
+    """``ipywidgets.Textarea`` keeping at most ``max_chars`` characters."""
+
+    def __init__(self, max_chars: int = MAX_TEXT_CHARS, **kwargs: Any) -> None:
+        self.max_chars = max_chars
+        super().__init__(**kwargs)
+
+
+class Combobox(_AtMost, w.Combobox):
+    """``ipywidgets.Combobox`` keeping at most ``max_chars`` characters."""
+
+    def __init__(self, max_chars: int = MAX_TEXT_CHARS, **kwargs: Any) -> None:
+        self.max_chars = max_chars
+        super().__init__(**kwargs)

@@ -128,7 +128,7 @@ def test_the_export_has_no_cell_a_spreadsheet_would_run(room):
 def test_the_export_keeps_the_files_separator():
     room = read_cohort(b"step1;step2;specialty\n245;224;IM\n")
     text = export_csv(room).decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("line;step1;step2;specialty;") and "\r\n" in text
+    assert text.splitlines()[0].startswith('"line";"step1";"step2";"specialty";') and "\r\n" in text
 
 
 CELL_TEXT = st.text(st.characters(exclude_characters="\0\r", codec="utf-8"), min_size=1, max_size=10)
@@ -146,8 +146,22 @@ def test_property_any_typed_text_comes_back_inert_and_recoverable(values):
     assert len(exported) == len(values)
     for row, value in zip(exported, values, strict=True):
         assert not row["stage"].startswith(FORMULA_STARTS)
-        assert row["stage"] == value or (row["stage"] == "'" + value and value.startswith(FORMULA_STARTS))
+        assert row["stage"] == neutralise(value) and row["stage"].replace("'", "") == value.replace("'", "")
         assert not row["error"].startswith(FORMULA_STARTS)
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_a_formula_inside_a_cell_is_neutralised_and_quoted_whatever_the_separator(sep):
+    """Issue 19, item 9: ``x,=cmd|' /C calc'!A0,y`` in a tab or semicolon file came out unquoted, so a spreadsheet
+    splitting on commas ran ``=cmd|...``; `` =1+1`` passed too. Every reading of the export finds neither."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=sep).writerows([["step1", "step2", "specialty", "stage"],
+                                                 ["228", "248", "x,=cmd|' /C calc'!A0,y", " =1+1"]])
+    text = export_csv(read_cohort(buffer.getvalue().encode())).decode("utf-8-sig")
+    assert f"{sep}\"x,'=cmd|' /C calc'!A0,y\"{sep}" in text and f"{sep}\"' =1+1\"{sep}" in text
+    for reading in (",", ";", "\t"):
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=reading):
+            assert not [c for c in row if re.match(r"\s*[=+@]", c) or re.match(r"\s*-\D", c)], (reading, row)
 
 
 def test_export_table_does_not_change_the_room(room):

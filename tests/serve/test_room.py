@@ -82,7 +82,7 @@ def test_past_the_cap_visitors_get_the_room_full_page(server, page):
     assert page.get_by_role("link", name="Try again now").is_visible()
 
     # The server is still up; when someone leaves, the next visitor gets in.
-    assert server.shutdown_kernel(inside[0].kernel_id) == 204
+    assert server.shutdown_kernel(inside[0].kernel_id, inside[0].cookies["stepguide_visitor"]) == 204
     deadline = time.monotonic() + 60
     again = _visit(server.url)
     while again.outcome == "full" and time.monotonic() < deadline:
@@ -92,7 +92,7 @@ def test_past_the_cap_visitors_get_the_room_full_page(server, page):
     assert _kernel_budget_ok(server)[0] <= CAP
 
     for v in [*inside[1:], again]:
-        assert server.shutdown_kernel(v.kernel_id) == 204
+        assert server.shutdown_kernel(v.kernel_id, v.cookies["stepguide_visitor"]) == 204
     assert server.wait_for_kernel_count(server.pool_size, timeout=60) == server.pool_size
     # The startup probe of deploy/k8s: 200 once the pool is full and has run the notebook again.
     deadline = time.monotonic() + 60

@@ -27,8 +27,9 @@ from stepguide.ui.model import TEXT_FIELDS, GuideModel
 from stepguide.ui.pages.cohort_page import cohort, cohort_example  # noqa: F401  (chapter 6)
 from stepguide.ui.programs_view import ProgramsView
 from stepguide.ui.sources import sources_html
-from stepguide.ui.views import ChartPanel, ModelHTML, glossary
+from stepguide.ui.views import ChartPanel, ModelHTML, bound_text, glossary
 from stepguide.ui.widgets import PageLandmark
+from stepguide.ui.widgets import Text as TextInput
 
 CHAPTERS: tuple[tuple[str, str], ...] = tuple((stem, title) for title, stem in options("chapter"))  # notebook, title
 PROFILE = ("step1_mode", "step1", "step2_pending", "step2", "step2_exam", "specialty")  # step2_exam: 214-217 only
@@ -44,8 +45,8 @@ def error_html(error: InputError) -> str:
     return render.alert(name, error.problem)
 
 
-def _text_input(name: str) -> w.Text:
-    return w.Text(description=label("email_field", name), placeholder=hint("email_field", name),
+def _text_input(name: str) -> TextInput:
+    return TextInput(description=label("email_field", name), placeholder=hint("email_field", name),
                   continuous_update=True, style={"description_width": "initial"},
                   layout=w.Layout(width="100%", max_width="560px")).add_class(f"sg-field-{name.replace('_', '-')}")
 
@@ -81,6 +82,7 @@ class Chapter(w.VBox):
         for name, widget in later.items():
             widget.value = texts.get(name, "")
             widget.observe(lambda change, name=name: m.type_text(**{name: change.new}), names="value")
+            bound_text(widget, m, label("email_field", name))
         self.inputs: dict[str, w.Widget] = {**self.controls.inputs, **later}
         self.message = ModelHTML(m, lambda model: error_html(model.input_error) if model.input_error else "",
                                  "sg-message", on=("input_error",))

@@ -1,6 +1,6 @@
 // Front end of the adviser's page (stepguide.ui.pages.cohort_page), no network requests of its own.
 // kind "upload":   a labelled <input type=file>. The file is read in the browser (File API): one over
-//                  `max_bytes` is refused before anything is sent; otherwise it goes to the kernel in
+//                  `page_max_bytes` is refused before anything is sent (the kernel checks its own limit too); otherwise it goes to the kernel in
 //                  `chunk_size` binary messages, a few in flight, each acknowledged, so the progress bar
 //                  shows what has arrived. The kernel then drives the same bar (`progress`, `status`)
 //                  while it reads and judges the rows.
@@ -82,7 +82,7 @@ function renderUpload({ model, el }) {
     const file = input.files && input.files[0];
     if (!file) return;
     input.value = ""; // choosing the same file again is a new upload
-    if (file.size > model.get("max_bytes")) {
+    if (file.size > model.get("page_max_bytes")) {
       upload = null;
       bar.hidden = true;
       status.textContent = model.get("too_big").replace("{size}", human(file.size)).replace("{name}", file.name);
