@@ -101,6 +101,7 @@ class VoilaProcess:
         self.port = port
         self.log_path = log_path
         self.pool_size = pool_size
+        self.visitors_kernels: set[str] = set()  # kernels that answered 403: bound to a page's visitor
 
     # -- kernels -----------------------------------------------------------
     def kernel_processes(self) -> dict[str, Any]:
@@ -117,7 +118,10 @@ class VoilaProcess:
 
     def kernel_model(self, kernel_id: str) -> dict[str, Any] | None:
         """Return ``GET /api/kernels/<id>``, None if it answers 404 (kernel gone), ``{}`` if 403 (alive, and
-        bound to the visitor whose page has it: only that visitor's cookie reads it)."""
+        bound to the visitor whose page has it: only that visitor's cookie reads it). A kernel that answered 403
+        once is a visitor's for good and is not asked again (each refusal is a line in the server's log)."""
+        if kernel_id in self.visitors_kernels:
+            return {}
         try:
             with urllib.request.urlopen(f"{self.url}api/kernels/{kernel_id}", timeout=10) as r:
                 return json.load(r)
@@ -125,6 +129,7 @@ class VoilaProcess:
             if e.code == 404:
                 return None
             if e.code == 403:
+                self.visitors_kernels.add(kernel_id)
                 return {}
             raise
 

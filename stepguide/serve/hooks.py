@@ -123,7 +123,9 @@ class QuietLogFilter(logging.Filter):
 #:   widget state it cannot build) with its traceback through Python's ``logging``; with no handler
 #:   configured, that goes to ``sys.stderr``, which the kernel forwards to the page as a ``stream``
 #:   message: server paths in the page (issue 19, item 10). A root handler on the process's real
-#:   stderr, with :data:`LEAN_KERNEL_ARGS`' ``capture_fd_output=False``, keeps it in the server's log.
+#:   stderr, with :data:`LEAN_KERNEL_ARGS`' ``capture_fd_output=False``, keeps it in the server's log; at
+#:   ERROR, as the WARNING left ("No such comm", a page's message to a widget the kernel has just closed) asks
+#:   nothing of anyone.
 #: The two imports:
 #: * ``debugpy``: ipykernel imports it unconditionally when it is installed,
 #:   which costs ~8 MiB RSS and ~0.1 s per kernel. A dashboard never debugs.
@@ -155,7 +157,8 @@ LEAN_KERNEL_LAUNCHER = (
     "sys.modules['rfc3987_syntax'] = None\n"
     "import logging\n"
     "logging.getLogger('IPKernelApp').addFilter(lambda r: 'without encryption' not in str(r.msg))\n"
-    "logging.basicConfig(stream=sys.stderr, format='stepguide kernel %(levelname)s %(name)s: %(message)s')\n"
+    "logging.basicConfig(stream=sys.stderr, level=logging.ERROR,\n"
+    "                    format='stepguide kernel %(levelname)s %(name)s: %(message)s')\n"
     "from ipykernel import kernelapp\n"
     "kernelapp.launch_new_instance()\n"
 )

@@ -202,8 +202,14 @@ def test_plotly_js_fetched_once_from_the_page_head(server, page) -> None:
     outside: list[str] = []  # a workshop network may have no internet: the page must not need it
     page.on("request", lambda r: fetched.append(r.url) if "stepguide/static/plotly" in r.url else None)
     page.on("request", lambda r: None if r.url.startswith((server.url, "blob:", "data:")) else outside.append(r.url))
+    refused: list[str] = []
+    page.on("response", lambda r: refused.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     open_dashboard(page, server.url)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 8")
+    assert refused == []
+    # This page's kernel is its visitor's: the harness must not ask for it (a stranger's request is refused and
+    # logged, as it should be, and would be the harness's line, not the visit's).
+    server.visitors_kernels.add(json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"])
     assert page.evaluate("() => !!document.querySelector('head script#stepguide-plotly')")
     assert sorted(url.split("?")[0].rsplit("/", 1)[1] for url in fetched) == ["plotly-basic.min.js", "plotly_view.js"]
     assert outside == []
