@@ -118,10 +118,8 @@ class VoilaProcess:
 
     def kernel_model(self, kernel_id: str) -> dict[str, Any] | None:
         """Return ``GET /api/kernels/<id>``, None if it answers 404 (kernel gone), ``{}`` if 403 (alive, and
-        bound to the visitor whose page has it: only that visitor's cookie reads it). A kernel that answered 403
-        once is a visitor's for good and is not asked again (each refusal is a line in the server's log)."""
-        if kernel_id in self.visitors_kernels:
-            return {}
+        bound to the visitor whose page has it: only that visitor's cookie reads it; remembered in
+        :attr:`visitors_kernels`)."""
         try:
             with urllib.request.urlopen(f"{self.url}api/kernels/{kernel_id}", timeout=10) as r:
                 return json.load(r)
@@ -179,6 +177,8 @@ class VoilaProcess:
         while time.monotonic() < deadline:
             quiet = True
             for kid in self.kernel_processes():
+                if kid in self.visitors_kernels:  # a page's, for good: not asked again (each refusal is a log line)
+                    continue
                 model = self.kernel_model(kid)
                 if not model:  # gone, or a visitor's (a page's kernel is busy only while its page asks)
                     continue
