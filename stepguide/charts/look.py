@@ -194,7 +194,13 @@ def _wrap_columns(layout: Spec, data: list[Spec]) -> None:
     slot = (PHONE - 70) / max(1, len(labels))
     if not labels or all(_text_px(x, size) <= slot - 6 for x in labels):
         return
-    wrapped = [wrap(x, _per_line(slot - 6, size)) for x in labels]
+    # A word is never split ("Neutra/l" reads as two words): the labels' type shrinks until the longest word fits
+    # its slot, down to 10 px, and the lines break between words.
+    longest = max(_text_px(word, size) for x in labels for word in x.split() or [x])
+    if longest > slot - 6:
+        size = max(10, int(size * (slot - 6) / longest))
+        axis["tickfont"] = {**axis.get("tickfont", {}), "size": size}
+    wrapped = [textwrap.wrap(x, _per_line(slot - 6, size), break_long_words=False) or [""] for x in labels]
     axis.update(tickvals=labels, ticktext=["<br>".join(w) for w in wrapped], tickangle=0)
     _lower(layout, round(size * 1.3) * (max(len(w) for w in wrapped) - 1))
 
