@@ -5,6 +5,8 @@ layout's promises for every chart and a spread of situations, without a browser.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import stepguide as sg
@@ -34,6 +36,24 @@ def test_the_phone_layout_wraps_text_and_puts_the_mark_in_its_label(situation) -
             longest = max(len(line) for line in note["text"].split("<br>"))
             assert longest * note["font"]["size"] * GLYPH <= PHONE - 50, (key, note["text"])
         assert phone["height"] >= wide["height"] and phone["margin"]["b"] >= wide["margin"]["b"], key
+
+
+@pytest.mark.parametrize("situation", SITUATIONS[:2], ids=lambda s: f"{s['step1']}-{s['step2']}")
+def test_a_column_label_breaks_between_words_and_fits_its_slot(situation) -> None:
+    """"Neutral" never becomes "Neutra" and "l": the lines are the label's own words, and the longest word fits its
+    column at the type size the phone layout gives the labels."""
+    a = sg.assess(**situation)
+    for key in KEYS:
+        spec = charts.figure_for(a, key)
+        axis = {**spec["layout"], **spec["layout"]["meta"]["narrow"]}.get("xaxis", {})
+        if not axis.get("ticktext") or not axis.get("tickvals"):
+            continue
+        size = axis.get("tickfont", {}).get("size") or spec["layout"]["template"]["layout"]["font"]["size"]
+        slot = (PHONE - 70) / len(axis["tickvals"])
+        for label, text in zip(axis["tickvals"], axis["ticktext"], strict=True):
+            lines = [line for line in re.sub(r"<(?!br>)[^>]*>", "", text).split("<br>") if line != YOU_ARE_HERE]
+            assert " ".join(lines).split() == str(label).split(), (key, label, lines)
+            assert max(len(word) for word in str(label).split()) * size * GLYPH <= slot - 6 or size == 10, (key, label)
 
 
 def test_a_flow_keeps_its_layout_and_its_width() -> None:
