@@ -52,7 +52,6 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import suppress
@@ -76,6 +75,7 @@ from stepguide.serve.admission import (
     auto_cap,
     available_mib,
 )
+from stepguide.serve.pacing import Bucket
 
 
 @dataclass
@@ -137,36 +137,6 @@ class PoolCount:
         """An entry that :meth:`reserve` counted (``was_free``) failed to start: it is free for nobody."""
         if was_free and self.free > 0:
             self.free -= 1
-
-
-class Bucket:
-    """A token bucket: ``rate`` messages a second on average, ``burst`` at once (issue 19, item 2: one device's
-    slider flood, unpaced, made another visitor's slowest answer 531 ms instead of 20 ms)."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, float(burst)
-        self.tokens, self.at = float(burst), time.monotonic()
-
-    def _refill(self) -> None:
-        now = time.monotonic()
-        self.tokens, self.at = min(self.burst, self.tokens + (now - self.at) * self.rate), now
-
-    def take(self) -> bool:
-        """Spend one message if the budget allows it now."""
-        self._refill()
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
-
-    def wait(self) -> float:
-        """Seconds until one message is allowed."""
-        self._refill()
-        return max(0.0, (1 - self.tokens) / self.rate)
-
-    def full(self) -> bool:
-        self._refill()
-        return self.tokens >= self.burst
 
 
 #: The cookie naming a visitor's browser: random, HttpOnly, set on the first page request that lacks it.
@@ -326,13 +296,9 @@ class RoomKernelManager(AsyncMappingKernelManager):
 
     def _hand_out(self, kernel_id: str) -> None:
         """``kernel_id`` now belongs to the page being served: count it for its client, free it if it never connects."""
-        arrival = ARRIVAL.get()
-        client = arrival.client if arrival is not None else "?"
-        if arrival is not None and not arrival.handed:
-            arrival.handed = True
-            self._leave_arriving(client)
-        visitor = arrival.visitor if arrival is not None else ""
-        self.pages[kernel_id] = Page(client, asyncio.get_running_loop().time(), visitor=visitor)
+        arrival = ARRIVAL.get() or Arrival("?", handed=True)
+        self.arrived(arrival)
+        self.pages[kernel_id] = Page(arrival.client, asyncio.get_running_loop().time(), visitor=arrival.visitor)
         if self.claim_timeout > 0:
             asyncio.ensure_future(self._free_if_unclaimed(kernel_id))
 
@@ -436,9 +402,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
             page = self.pages.get(kernel_id)
             if page is None or page.connected or kernel_id not in self:
                 return None
-            last = getattr(self.get_kernel(kernel_id), "last_activity", None)
-            idle = (_utcnow() - last).total_seconds() if last else float("inf")
-            return self.claim_timeout - min(idle, loop.time() - page.served)
+            return self.claim_timeout - min(self._idle_for(kernel_id, float("inf")), loop.time() - page.served)
 
         if not await self._due(remaining):
             return
@@ -507,16 +471,20 @@ class RoomKernelManager(AsyncMappingKernelManager):
         try:
             await asyncio.sleep(quiet)
             while loop.time() < deadline and kernel_id in self:
-                kernel = self.get_kernel(kernel_id)
-                last = getattr(kernel, "last_activity", None)
-                idle_for = (_utcnow() - last).total_seconds() if last else quiet
+                idle_for = self._idle_for(kernel_id, quiet)
                 # idle after running the notebook; or silent for a while if the state was never reported
-                if idle_for >= 2 or (getattr(kernel, "execution_state", "") == "idle" and idle_for >= quiet):
+                if idle_for >= 2 or (getattr(self.get_kernel(kernel_id), "execution_state", "") == "idle"
+                                     and idle_for >= quiet):
                     break
                 await asyncio.sleep(0.05)
         finally:
             self.warming -= 1
             self._pool_gate.release()
+
+    def _idle_for(self, kernel_id: str, unknown: float) -> float:
+        """Seconds since ``kernel_id``'s last activity (``unknown`` if it never reported any)."""
+        last = getattr(self.get_kernel(kernel_id), "last_activity", None)
+        return (datetime.now(UTC) - last).total_seconds() if last else unknown
 
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         try:
@@ -532,7 +500,3 @@ class RoomKernelManager(AsyncMappingKernelManager):
         async with self._changed:
             self._changed.notify_all()
         await ensure_async(super().shutdown_all(*args, **kwargs))
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
