@@ -298,8 +298,7 @@ def with_phone_layout(spec: Spec) -> Spec:
     left: float = PLOT_LEFT
     if axis.get("type") == "category" and axis.get("ticktext"):
         size = layout["template"]["layout"]["font"]["size"]
-        left = 16 + max(_text_px(line, size) for t in axis["ticktext"] for line in re.sub(
-            r"<(?!br>)[^>]*>", "", t).split("<br>"))
+        left = 16 + max(_text_px(line, size) for t in axis["ticktext"] for line in t.split("<br>"))
     _rewrap(layout, PHONE - left)
     _keep_inside(layout, PHONE - left - 12)
     _fit_rows(layout)

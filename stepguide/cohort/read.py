@@ -173,7 +173,7 @@ def parse_cohort(source: bytes | bytearray | memoryview | str | os.PathLike[str]
     ignored = []
     for j, col in enumerate(columns):
         if col is not None:
-            keep[col] = _map_unique(values[j], lambda v: FLAG_WORDS.get(v.strip().lower(), v)) if col in FLAGS \
+            keep[col] = map_unique(values[j], lambda v: FLAG_WORDS.get(v.strip().lower(), v)) if col in FLAGS \
                 else values[j]
             continue
         filled = next((k for k, (v, n) in enumerate(zip(values[j], fields, strict=True))
@@ -234,7 +234,7 @@ def _check_size(size: int, max_bytes: int) -> None:
         raise ValueError(size_error(size, max_bytes))
 
 
-def _map_unique(values: list[str], fn: Callable[[str], object]) -> list[Any]:
+def map_unique(values: list[str], fn: Callable[[str], object]) -> list[Any]:
     """``fn`` applied once per distinct value (a class has few), then mapped over every row."""
     seen = {u: fn(u) for u in dict.fromkeys(values)}
     return [seen[v] for v in values]

@@ -22,12 +22,12 @@ import csv
 import io
 import itertools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from stepguide.cohort.read import Cohort
+from stepguide.cohort.read import Cohort, map_unique
 from stepguide.rules.cells import FORMULA_STARTS, QUOTING, neutralise  # noqa: F401 (the class export's, defined once)
 from stepguide.rules.frame import NUMBER_COLUMNS
 from stepguide.rules.inputs import DEFAULTS, parse_month, parse_specialty
@@ -77,11 +77,6 @@ def trend_shares(cohort: Cohort) -> dict[str, float]:
     return {key: round(100 * float(counts.get(key, 0)) / len(trends), 1) for key in ids}
 
 
-def _canonical(values: list[Any], parse: Callable[[Any], Any]) -> list[Any]:
-    seen = {u: parse(u) for u in dict.fromkeys(values)}
-    return [seen[v] for v in values]
-
-
 @dataclass(frozen=True)
 class Grid:
     """A tally by two verdicts: ``index`` (rows, named ``index_name``) by ``columns``, the first column being the
@@ -108,7 +103,7 @@ def specialty_grid(cohort: Cohort) -> Grid:
     """Judged students per specialty (aliases folded into one name, most students first) and per value verdict id
     (C3's order; "not out yet" only when some are)."""
     values = chart_values("C3").col("id")
-    spec = _canonical(cohort.judged_column("specialty"), parse_specialty)
+    spec = map_unique(cohort.judged_column("specialty"), parse_specialty)
     verdicts = [NOT_OUT if v is None else v for v in cohort.judged_column("value")]
     counts = Counter(zip(spec, verdicts, strict=True))
     columns = values + ([NOT_OUT] if NOT_OUT in verdicts else [])
@@ -128,7 +123,7 @@ def month_grid(cohort: Cohort) -> Grid:
     Without a month column every row was judged with the guide's default month, so that is the one shown.
     """
     n = len(cohort.judged_rows)
-    months = _canonical(cohort.judged_column("month"), parse_month) if "month" in cohort.columns \
+    months = map_unique(cohort.judged_column("month"), parse_month) if "month" in cohort.columns \
         else [DEFAULTS["month"]] * n
     emails = cohort.judged_column("email")
     present = set(months)
@@ -197,7 +192,7 @@ def export_columns(cohort: Cohort) -> dict[str, Sequence[Any]]:
     for name, values in out.items():
         if name == "line" or name in NUMBER_COLUMNS:  # numbers we computed stay numbers
             continue
-        risky = {u: neutralise(u) for u in dict.fromkeys(values) if neutralise(u) is not u}
+        risky = {u: n for u in dict.fromkeys(values) if (n := neutralise(u)) is not u}
         if risky:
             out[name] = [risky.get(v, v) if isinstance(v, str) else v for v in values]
     return out

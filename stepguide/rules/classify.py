@@ -19,7 +19,7 @@ from functools import cache
 from operator import itemgetter
 from typing import NamedTuple
 
-from stepguide.rules.decision import DecisionTable, decision_table
+from stepguide.rules.decision import decision_table
 from stepguide.rules.inputs import Profile, passing_score
 from stepguide.rules.scores import Band, band_of, bands, threshold, trend_of
 from stepguide.rules.tables import Row, season, specialties, table
@@ -67,13 +67,6 @@ class Verdict(NamedTuple):
     template_part: str | None    # which part of the template (E5 retake/step1, E6 before/posted)
     c1_profile: str | None       # C1 bar id
     conflicts: tuple[str, ...]   # conflicts.csv ids where the articles differ for this person
-
-
-@cache
-def _tables() -> tuple[DecisionTable, DecisionTable, DecisionTable, DecisionTable]:
-    """The four decision tables (value, helps, email, template), compiled once."""
-    return (decision_table("value_rules", VALUE_KEYS), decision_table("helps_rules", HELPS_KEYS),
-            decision_table("email_decision", EMAIL_KEYS), decision_table("template_choice", TEMPLATE_KEYS))
 
 
 @cache
@@ -223,7 +216,9 @@ def decide(sc: Scores, st: Situation) -> Verdict:
         "very_high": _YN[sc.very_high], "similar": _YN[sc.similar], "phase": st.phase, "stage": st.stage,
         "score": "pending" if pending else "out", "requires_step2": _YN[st.requires_step2],
     }
-    value_table, helps_table, email_table, template_table = _tables()
+    value_table, helps_table, email_table, template_table = (
+        decision_table("value_rules", VALUE_KEYS), decision_table("helps_rules", HELPS_KEYS),
+        decision_table("email_decision", EMAIL_KEYS), decision_table("template_choice", TEMPLATE_KEYS))
     value = value_rule = None
     if not pending:
         row = value_table.first(facts)

@@ -50,11 +50,12 @@ __all__ = [
 def _refuse_strangers(handler: Any) -> None:
     """403 for a request about a kernel (its websocket, ``api/kernels/<id>``, the shutdown beacon) that does not
     carry the visitor cookie of the page the kernel was handed to (:meth:`RoomKernelManager.belongs`)."""
-    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler  # its route names the kernel unnamed
-
     kernel_id = (handler.path_kwargs or {}).get("kernel_id")
-    if kernel_id is None and isinstance(handler, VoilaShutdownKernelHandler) and handler.path_args:
-        kernel_id = handler.path_args[0]
+    if kernel_id is None and handler.path_args:
+        from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler  # its route names the kernel unnamed
+
+        if isinstance(handler, VoilaShutdownKernelHandler):
+            kernel_id = handler.path_args[0]
     if not kernel_id:
         return
     from stepguide.serve.room import VISITOR_COOKIE, RoomKernelManager

@@ -14,6 +14,7 @@ visitor cookie its kernel is bound to (``stepguide_visitor``, see
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -37,10 +38,13 @@ from stepguide.serve.room import ARRIVAL, VISITOR_COOKIE, RoomKernelManager
 STATUS_ROUTE = "stepguide/room.json"
 VISITOR_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")  # what secrets.token_urlsafe(24) gives; anything else gets a new one
 
+
+@functools.cache
 def notice_html(page: str, retry_after: int | None = None) -> str:
     """One of the room's notices (``room_full``, ``too_many_pages``, ``not_a_page``: ``<page>.body.html``, its
     title in its first line) in the one page shell, ``notice.html``: self-contained (no script, no request to
-    anywhere), reloading itself after ``retry_after`` seconds when given."""
+    anywhere), reloading itself after ``retry_after`` seconds when given. Made once per notice: refusals come
+    in floods."""
     files = resources.files(__package__)
     first, body = files.joinpath(f"{page}.body.html").read_text(encoding="utf-8").split("\n", 1)
     title = first.removeprefix("<!-- title: ").removesuffix(" -->")

@@ -180,7 +180,7 @@ class PlotlyView(SendsEdits, anywidget.AnyWidget):
 
     A new ``figure`` or ``label`` goes to the page as the edits that make it from the one it has
     (:mod:`stepguide.ui.edits`): a moved line sends the line, not the chart. The front end itself is
-    fetched once per page from ``<base_url>stepguide/static/plotly_view.js`` (:data:`_LOADER`).
+    fetched once per page from ``<base_url>voila/templates/stepguide/static/plotly_view.js`` (:data:`_LOADER`).
     """
 
     _esm = _front_end()

@@ -205,8 +205,8 @@ class ProgramsView(w.VBox):
 
     def load_sample(self) -> None:
         """The workshop's 12 programs, put in the paste box (so they can be edited) and read."""
-        self.paste.value = sample_programs_text()
-        self._read_paste()  # also when the box already held the sample
+        self._set_paste(sample_programs_text())
+        self._read_paste()  # read once, also when the box already held the sample
 
     def clear(self) -> None:
         self._set_paste("")

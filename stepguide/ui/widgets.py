@@ -215,6 +215,10 @@ class _AtMost(traitlets.HasTraits):
 
     max_chars = MAX_TEXT_CHARS
 
+    def __init__(self, max_chars: int = MAX_TEXT_CHARS, **kwargs: Any) -> None:
+        self.max_chars = max_chars
+        super().__init__(**kwargs)
+
     def on_too_long(self, callback: Callable[[], None]) -> None:
         """Run ``callback()`` each time a longer value arrives (it has been cut already)."""
         self.__dict__.setdefault("_too_long", []).append(callback)
@@ -232,22 +236,10 @@ class _AtMost(traitlets.HasTraits):
 class Text(_AtMost, w.Text):
     """``ipywidgets.Text`` keeping at most ``max_chars`` characters (default :data:`MAX_TEXT_CHARS`)."""
 
-    def __init__(self, max_chars: int = MAX_TEXT_CHARS, **kwargs: Any) -> None:
-        self.max_chars = max_chars
-        super().__init__(**kwargs)
-
 
 class Textarea(_AtMost, w.Textarea):
     """``ipywidgets.Textarea`` keeping at most ``max_chars`` characters."""
 
-    def __init__(self, max_chars: int = MAX_TEXT_CHARS, **kwargs: Any) -> None:
-        self.max_chars = max_chars
-        super().__init__(**kwargs)
-
 
 class Combobox(_AtMost, w.Combobox):
     """``ipywidgets.Combobox`` keeping at most ``max_chars`` characters."""
-
-    def __init__(self, max_chars: int = MAX_TEXT_CHARS, **kwargs: Any) -> None:
-        self.max_chars = max_chars
-        super().__init__(**kwargs)

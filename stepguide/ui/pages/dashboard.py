@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -30,11 +29,10 @@ from stepguide.ui.programs_view import ProgramsView
 from stepguide.ui.sources import sources_html
 from stepguide.ui.theme import ThemeToggle
 from stepguide.ui.url_state import SituationLink
-from stepguide.ui.widgets import CopyButton, DownloadLink, PageLandmark, lean_layouts
+from stepguide.ui.widgets import CopyButton, DownloadLink, PageLandmark, joined, lean_layouts
 
 __all__ = ["Dashboard", "CopyButton", "DownloadLink"]
 
-_STATIC = Path(__file__).resolve().parents[1] / "static"
 log = logging.getLogger(__name__)
 
 CHARTS = ("c5", "c3", "matched", "c1", "c2", "c4", "f2", "f3", "f4")  # the charts this page shows
@@ -43,7 +41,7 @@ CHARTS = ("c5", "c3", "matched", "c1", "c2", "c4", "f2", "f3", "f4")  # the char
 class _PageSetup(PageLandmark):
     """The page landmark plus the pages' stylesheets."""
 
-    _css = "\n".join((_STATIC / name).read_text(encoding="utf-8") for name in ("guide.css", "dashboard.css"))
+    _css = joined("guide.css", "dashboard.css")
 
 
 def _describe_error(model: GuideModel) -> str:

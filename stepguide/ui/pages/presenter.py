@@ -11,7 +11,6 @@ every screen is current when you reach it.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -20,11 +19,10 @@ from stepguide.rules.words import label
 from stepguide.ui import render
 from stepguide.ui.model import START
 from stepguide.ui.pages.dashboard import Dashboard
-from stepguide.ui.widgets import PageLandmark
+from stepguide.ui.widgets import PageLandmark, joined
 
 __all__ = ["Presenter", "PROGRAMS", "SCREENS", "VERDICT_SCREENS"]
 
-_STATIC = Path(__file__).resolve().parents[1] / "static"
 # A verdict screen = (verdict card key, chart key, heading), in the order a workshop walks through them; the
 # headings are labels.csv's group ``screen``, keyed by the card.
 VERDICT_SCREENS = tuple((card, chart, label("screen", card)) for card, chart in (
@@ -35,8 +33,7 @@ SCREENS: tuple[tuple[str, str | None, str], ...] = (*VERDICT_SCREENS, (PROGRAMS,
 
 
 class _PresenterSetup(PageLandmark):
-    _css = "\n".join((_STATIC / name).read_text(encoding="utf-8")
-                      for name in ("guide.css", "dashboard.css", "presenter.css"))
+    _css = joined("guide.css", "dashboard.css", "presenter.css")
 
 
 class Presenter:

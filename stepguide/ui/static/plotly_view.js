@@ -239,10 +239,15 @@ const prepared = (view, dark) => prepare(figureOf(view), { k: scaleOf(view),
   palette: dark ? view.model.get("_palette") : null, width: view.printing || view.plot.offsetWidth, print: view.printing });
 
 // A figure wider than its box (a flow: meta.min_width) keeps its width; the box scrolls (and takes focus).
+function wideFor(view) {
+  const need = Number(figureOf(view).layout?.meta?.min_width) || 0;
+  return !view.printing && need > 0 && view.box.clientWidth > 0 && need > view.box.clientWidth;
+}
+
 function fitWidth(view) {
   const { box, plot } = view;
   const need = Number(figureOf(view).layout?.meta?.min_width) || 0;
-  const wide = !view.printing && need > 0 && box.clientWidth > 0 && need > box.clientWidth;
+  const wide = wideFor(view);
   if (wide === view.wide) return;
   view.wide = wide;
   plot.style.width = wide ? `${need}px` : "100%";
@@ -323,8 +328,7 @@ function observe(view) {
   const resized = new ResizeObserver((entries) => {
     if (!view.Plotly || !entries.some((e) => e.contentRect.width > 0)) return;
     if (!view.wanted) return view.asked && want(view); // shown after being asked while hidden
-    const need = Number(figureOf(view).layout?.meta?.min_width) || 0;
-    if ((need && need > box.clientWidth) !== view.wide || (plot.offsetWidth < NARROW) !== view.narrowAt) {
+    if (wideFor(view) !== view.wide || (plot.offsetWidth < NARROW) !== view.narrowAt) {
       return draw(view); // laid out for another width
     }
     cancelAnimationFrame(frame);
