@@ -9,29 +9,19 @@ alike.
 from __future__ import annotations
 
 import functools
-import os
 import subprocess
-import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+
+from stepguide.serve.project import static_python
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUILD = REPO_ROOT / "deploy" / "static" / "build_site.py"
 DASHBOARD = "voici/render/dashboard.html"
 #: Chromium resolves no name but 127.0.0.1: anything a page tries to fetch from elsewhere fails at once.
 BLOCK_OUTSIDE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
-
-
-def static_python() -> str:
-    """The static build's own environment (``make install-static``): ``$STEPGUIDE_STATIC_PYTHON``, else the clone's
-    ``.venv-static``, else this interpreter (which then needs the ``static`` extra itself)."""
-    chosen = os.environ.get("STEPGUIDE_STATIC_PYTHON")
-    if chosen:
-        return chosen
-    venv = REPO_ROOT / ".venv-static" / "bin" / "python"
-    return str(venv) if venv.is_file() else sys.executable
 
 
 def build_site(out: Path, cache: Path | None = None) -> Path:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from stepguide.serve.processes import stop_processes
+from stepguide.serve.project import server_env
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VOILA_CONFIG = REPO_ROOT / "voila.json"
@@ -46,21 +47,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Return the environment for the Voila server, which its kernels inherit.
-
-    Puts the repository on ``PYTHONPATH`` so that ``stepguide.serve.hooks`` (named
-    in ``voila.json``) can be imported before the package is installed, and its
-    ``share/jupyter`` first on ``JUPYTER_PATH``, so Voila uses this checkout's
-    template (an installed copy may be older).
-    """
-    env = dict(os.environ if base is None else base)
-    for name, first in (("PYTHONPATH", REPO_ROOT), ("JUPYTER_PATH", REPO_ROOT / "share" / "jupyter")):
-        parts = [str(first)] + [p for p in env.get(name, "").split(os.pathsep) if p]
-        env[name] = os.pathsep.join(dict.fromkeys(parts))
-    return env
 
 
 def kernel_id_from_cmdline(cmdline: list[str]) -> str | None:

@@ -140,7 +140,13 @@ def by_month(cohort: Cohort) -> pd.DataFrame:
 
 
 def attention_list(cohort: Cohort) -> list[str]:
-    """Per row: why it needs an adviser's attention ("" if it does not), from ``data/cohort_attention.csv``."""
+    """Per row: why it needs an adviser's attention ("" if it does not), from ``data/cohort_attention.csv``.
+
+    Worked out once per judged file (the page's summary, its table and each export ask for it); kept on the
+    cohort as its ``cached_property`` values are."""
+    kept: list[str] | None = cohort.__dict__.get("_attention")
+    if kept is not None:
+        return kept
     errors = cohort.columns["error"]
     reasons = [""] * len(errors)
     for rule in table("cohort_attention").sorted_by("order"):
@@ -149,6 +155,7 @@ def attention_list(cohort: Cohort) -> list[str]:
         for i, (v, e) in enumerate(zip(col, errors, strict=True)):
             if e is None and v in hits:
                 reasons[i] = f"{reasons[i]}; {why}" if reasons[i] else why
+    cohort.__dict__["_attention"] = reasons
     return reasons
 
 

@@ -29,17 +29,6 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _server_env() -> dict[str, str]:
-    """The environment for a server: in a clone, the clone on ``PYTHONPATH`` (voila.json names our classes) and its
-    ``share/jupyter`` first on ``JUPYTER_PATH`` (Voila then uses the clone's template, not an older installed copy)."""
-    env = dict(os.environ)
-    if project.in_checkout():
-        root = project.project_root()
-        for name, first in (("PYTHONPATH", root), ("JUPYTER_PATH", root / "share" / "jupyter")):
-            env[name] = os.pathsep.join(p for p in (str(first), env.get(name, "")) if p)
-    return env
-
-
 def dashboard_argv(notebook: Path, port: int, host: str, pool: int | None, extra: list[str]) -> list[str]:
     """The Voila command line that ``stepguide dashboard`` runs (from :func:`project.project_root`)."""
     argv = [sys.executable, "-m", "voila", str(notebook), f"--port={port}", f"--Voila.ip={host}",
@@ -61,7 +50,7 @@ def dashboard(a: argparse.Namespace) -> int:
     print(f"stepguide {notebook.stem}: http://{shown}:{a.port}/  (Ctrl-C to stop)", flush=True)
     os.chdir(project.project_root())  # Voila reads voila.json from here
     argv = dashboard_argv(notebook, a.port, a.host, a.pool, a.voila_args)
-    os.execve(sys.executable, argv, _server_env())
+    os.execve(sys.executable, argv, project.server_env())
     return 0  # not reached
 
 
@@ -115,7 +104,7 @@ def lab(a: argparse.Namespace) -> int:
         copied = copy_chapters(folder)
         print(f"stepguide lab: the chapters are in {folder} ({len(copied)} copied now; your changes stay yours)")
     argv = lab_argv(folder, a.port, a.host, not a.no_browser)
-    os.execve(sys.executable, argv, _server_env())
+    os.execve(sys.executable, argv, project.server_env())
     return 0  # not reached
 
 
@@ -127,9 +116,7 @@ def static(a: argparse.Namespace) -> int:
               "wheel for the browser): git clone the repository, then run `make static` there", file=sys.stderr)
         return 2
     out = (a.out or root / "_site").resolve()
-    builder = root / ".venv-static" / "bin" / "python"  # its own environment (make install-static)
-    python = str(builder) if builder.is_file() else sys.executable
-    done = subprocess.run([python, str(build), "--out", str(out)], env=_server_env())
+    done = subprocess.run([project.static_python(), str(build), "--out", str(out)], env=project.server_env())
     if done.returncode or not a.serve:
         return done.returncode
     shown = "127.0.0.1" if a.host in ("0.0.0.0", "") else a.host

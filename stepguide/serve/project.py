@@ -8,6 +8,8 @@ server runs with :func:`project_root` as its cwd.
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -44,3 +46,26 @@ def find_notebook(name: str) -> Path:
     if path.suffix == ".ipynb" and path.is_file():
         return path.resolve()
     raise FileNotFoundError(f"notebook {name!r} not found: give one of {', '.join(known)} or a path to a .ipynb file")
+
+
+def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a server (and its kernels): in a clone, the clone first on ``PYTHONPATH`` (voila.json
+    names our classes) and its ``share/jupyter`` first on ``JUPYTER_PATH`` (Voila then uses the clone's template,
+    not an older installed copy); ``base`` (default: this process's environment) otherwise unchanged."""
+    env = dict(os.environ if base is None else base)
+    if in_checkout():
+        root = PACKAGE.parent
+        for name, first in (("PYTHONPATH", root), ("JUPYTER_PATH", root / "share" / "jupyter")):
+            parts = [str(first)] + [p for p in env.get(name, "").split(os.pathsep) if p]
+            env[name] = os.pathsep.join(dict.fromkeys(parts))
+    return env
+
+
+def static_python() -> str:
+    """The static build's own environment (``make install-static``): ``$STEPGUIDE_STATIC_PYTHON``, else the clone's
+    ``.venv-static``, else this interpreter (which then needs the ``static`` extra itself)."""
+    chosen = os.environ.get("STEPGUIDE_STATIC_PYTHON")
+    if chosen:
+        return chosen
+    venv = PACKAGE.parent / ".venv-static" / "bin" / "python"
+    return str(venv) if venv.is_file() else sys.executable

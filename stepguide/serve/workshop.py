@@ -47,7 +47,7 @@ from stepguide.serve import balancer
 from stepguide.serve.admission import KERNEL_MIB, RESERVE_MIB, RETRY_AFTER_S, auto_cap, available_mib
 from stepguide.serve.join import join_page, qr_text, share_url
 from stepguide.serve.processes import stop_processes
-from stepguide.serve.project import project_root
+from stepguide.serve.project import project_root, server_env
 from stepguide.serve.room_pages import room_full_html
 
 #: Resident memory of one Voila worker with 30 pages open, MiB (2 workers and HAProxy: 326-352 MiB,
@@ -146,12 +146,7 @@ class Workshop:
         """Start the workers, then the proxy; ``stop()`` ends whatever was started."""
         notebook, plan, host, port, run_dir = self.notebook, self.room_plan, self.host, self.port, self.run_dir
         use_proxy, voila_args = self.use_proxy, self.voila_args
-        env = dict(os.environ)
-        root = project_root()
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
-        if (root / "share" / "jupyter").is_dir():  # a clone: its template before an installed copy
-            env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(root / "share" / "jupyter"),
-                                                              env.get("JUPYTER_PATH", "")) if p)
+        env, root = server_env(), project_root()
         bind = "127.0.0.1" if use_proxy else host
         self._worker_env, self._root = env, root
         self._worker_argvs = [
