@@ -89,8 +89,13 @@ class Server:
         self.proc: WorkshopProcess | VoilaProcess
         if name == "workshop":
             extra = [f"--{k}={getattr(args, k)}" for k in ("room", "workers", "cap") if getattr(args, k) is not None]
-            # This one machine stands for every device in the room: the workers' per-device page limits are off.
+            # This one machine stands for every device in the room: the workers' per-device page limits and message
+            # budgets are off, and HAProxy lets this one address hold every visitor's connections (a websocket
+            # each, then the beacons; before, the 101st connection was refused and no beacon of a room of 100
+            # arrived, so no kernel was freed).
+            extra += [f"--per-source={8 * max(args.users) + 20}"]  # --assets: six files at once each
             extra += ["--", "--RoomKernelManager.max_per_client=0", "--RoomKernelManager.max_pending_per_client=0",
+                      "--RoomKernelManager.messages_per_second=0",
                       *(args.voila_arg or [])]
             started = time.monotonic()
             self.proc = start_workshop(*extra, run_dir=workdir / "workshop", timeout=900)

@@ -132,9 +132,10 @@ class Workshop:
     """The running workers and proxy; :meth:`stop` ends them and every kernel."""
 
     def __init__(self, notebook: Path, room_plan: RoomPlan, host: str, port: int, run_dir: Path,
-                 voila_args: list[str], use_proxy: bool, trusted_proxies: list[str] | None = None) -> None:
+                 voila_args: list[str], use_proxy: bool, trusted_proxies: list[str] | None = None,
+                 per_source: int = balancer.PER_SOURCE) -> None:
         self.notebook, self.room_plan, self.host, self.port = notebook, room_plan, host, port
-        self.run_dir, self.use_proxy = run_dir, use_proxy
+        self.run_dir, self.use_proxy, self.per_source = run_dir, use_proxy, per_source
         self.worker_ports = [pick_port() for _ in range(room_plan.workers)] if use_proxy else [port]
         self.procs: list[subprocess.Popen[bytes]] = []
         self._kids: dict[int, list[Any]] = {}  # each worker's kernels as last seen, to stop them if it dies
@@ -161,7 +162,8 @@ class Workshop:
             full = run_dir / "room_full.http"
             full.write_text(balancer.room_full_response(room_full_html(RETRY_AFTER_S), RETRY_AFTER_S), encoding="utf-8")
             cfg = run_dir / "haproxy.cfg"
-            cfg.write_text(balancer.haproxy_config(host, port, self.worker_ports, room_full=str(full)))
+            cfg.write_text(balancer.haproxy_config(host, port, self.worker_ports, per_source=self.per_source,
+                                                     room_full=str(full)))
             binary = balancer.haproxy_binary()
             if binary is None:
                 raise RuntimeError("haproxy not found: install it (Debian: apt-get install haproxy) or use one worker")
@@ -258,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--trusted-proxies", default=env("TRUSTED_PROXIES") or "",
                     help="addresses or networks of a proxy in front of the workers whose X-Forwarded-For names "
                          "the visitor's device, comma-separated (env TRUSTED_PROXIES; HAProxy on loopback always)")
+    ap.add_argument("--per-source", type=int, default=int(env("PER_SOURCE") or balancer.PER_SOURCE),
+                    help="connections one client address may hold through HAProxy (env PER_SOURCE; default "
+                         f"{balancer.PER_SOURCE}: ~6 per browser and a websocket per tab); raise it for a room "
+                         "behind one NAT, with the workers' max_per_client and messages_per_second")
     ap.add_argument("--notebook", type=Path, default=None, help="default: notebooks/dashboard.ipynb")
     ap.add_argument("--run-dir", type=Path, default=None, help="logs and generated files (default: a temp dir)")
     ap.add_argument("--no-qr", action="store_true", help="do not draw the QR code in the terminal")
@@ -283,6 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     if not notebook.is_file():
         print(f"workshop: notebook not found: {notebook}", file=sys.stderr)
         return 2
+    if a.per_source < 1:
+        print("workshop: --per-source must be at least 1 (connections one client address holds), "
+              f"got {a.per_source}", file=sys.stderr)
+        return 2
     trusted = [t.strip() for t in a.trusted_proxies.split(",") if t.strip()]
     for t in trusted:
         try:
@@ -292,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             return 2
     shop = Workshop(notebook, p, a.host, a.port, run_dir, a.voila_args, use_proxy=workers > 1,
-                    trusted_proxies=trusted)
+                    trusted_proxies=trusted, per_source=a.per_source)
 
     def _stop(*_: object) -> None:
         raise KeyboardInterrupt

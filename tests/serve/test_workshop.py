@@ -200,6 +200,13 @@ def test_workshop_rejects_a_proxy_that_is_no_address(tmp_path, capsys):
     assert "--trusted-proxies" in capsys.readouterr().err
 
 
+def test_workshop_rejects_a_connection_limit_below_one(tmp_path, capsys):
+    from stepguide.serve.workshop import main
+
+    assert main(["--per-source", "0", "--workers", "1", "--cap", "4", "--run-dir", str(tmp_path)]) == 2
+    assert "--per-source must be at least 1" in capsys.readouterr().err
+
+
 def test_a_new_page_goes_to_a_worker_with_room(tmp_path):
     """Issue 19, items 4 and 6: page requests ignore the worker cookie and skip full workers; when none can take
     one, HAProxy answers with the room's own page."""
