@@ -43,9 +43,10 @@ install: $(RUNTIME)
 install-test: $(TESTING)
 install-static: $(STATIC_ENV)
 
-## make dashboard: start the Voila dashboard on http://127.0.0.1:8866 (PORT=... to change)
+## make dashboard: start the Voila dashboard on http://127.0.0.1:8866 (PORT=... to change; NOTEBOOK=presenter,
+## 02_timing ... for another page): the `stepguide dashboard` command, run from this clone
 dashboard: $(RUNTIME)
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash scripts/dashboard.sh
+	$(PY) -m stepguide.serve.cli dashboard $(if $(NOTEBOOK),--notebook $(NOTEBOOK))
 
 ## make workshop: serve a room on its network: ROOM=60 people, WORKERS=cores, PORT=8866, CAP=kernels (default: memory)
 workshop: $(RUNTIME) haproxy

@@ -69,10 +69,7 @@ def test_the_commands_that_open_a_chapter_as_a_page_exist(document: str) -> None
     such command names a notebook that is there."""
     text = (ROOT / document).read_text()
     named = re.findall(r"stepguide dashboard --notebook (\w+)", text)
-    scripted = re.findall(r"scripts/dashboard\.sh (notebooks/\w+\.ipynb)", text)
-    assert named and scripted
-    for name in named:
+    made = re.findall(r"make dashboard NOTEBOOK=(\w+)", text)
+    assert named and made
+    for name in named + made:
         assert project.find_notebook(name).is_file()
-    for path in scripted:
-        assert (ROOT / path).is_file()
-    assert (ROOT / "scripts" / "dashboard.sh").is_file()
