@@ -27,8 +27,8 @@ import traitlets
 from stepguide.rules.inputs import InputError, make_profile
 from stepguide.rules.words import label, say
 from stepguide.ui.controls import ProfileControls, model_values
+from stepguide.ui.front_ends import esm
 from stepguide.ui.model import GuideModel
-from stepguide.ui.widgets import with_clipboard
 
 
 class Page(Protocol):
@@ -112,7 +112,7 @@ class SituationLink(anywidget.AnyWidget):
     lists the inputs as (label, value) for the printed plan.
     """
 
-    _esm = with_clipboard("url_state.js")
+    _esm = esm("url_state.js")
     state = traitlets.Unicode("").tag(sync=True)
     notice = traitlets.Unicode("").tag(sync=True)
     summary: traitlets.List[list[str]] = traitlets.List([]).tag(sync=True)

@@ -17,9 +17,10 @@ from recording_comm import RecordingComm
 from stepguide import charts
 from stepguide.rules.assessment import assess
 from stepguide.ui.edits import json_edits, text_edits
+from stepguide.ui.front_ends import STATIC
 from stepguide.ui.plan import plan_markdown
 from stepguide.ui.render import why
-from stepguide.ui.widgets import STATIC, DownloadLink
+from stepguide.ui.widgets import DownloadLink
 
 NODE = shutil.which("node")
 
