@@ -132,7 +132,10 @@ class CohortDownload(CohortWidget):
         self.on_msg(self._on_message)
 
     def provide(self, make: Callable[[], bytes] | None, filename: str | None = None) -> None:
-        """What to save from now on (None disables the button)."""
+        """What to save from now on (None disables the button). Disabling a disabled button sends nothing: a
+        slider step with an empty program list would otherwise send three updates that change nothing."""
+        if make is None and self._make is None and (not filename or filename == self.filename):
+            return
         self._make = make
         with self.hold_sync():
             if filename:

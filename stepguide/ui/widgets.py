@@ -38,7 +38,7 @@ class PageLandmark(anywidget.AnyWidget):
         super().__init__(label=label, **kwargs)
 
 
-class Disclosure(anywidget.AnyWidget):
+class Disclosure(SendsEdits, anywidget.AnyWidget):
     """A section that opens and closes: a real ``<button>`` (``aria-expanded``, ``aria-controls``) over ``content``.
 
     ipywidgets' Accordion header is a ``<div>`` that Tab never reaches; this one is a button, so the keyboard
@@ -47,6 +47,7 @@ class Disclosure(anywidget.AnyWidget):
     """
 
     _esm = esm("disclosure.js")
+    _edited = ("content",)  # "What the words mean": a slider step moves the reader's mark in its table
     title = traitlets.Unicode("").tag(sync=True)
     content = traitlets.Unicode("").tag(sync=True)
     expanded = traitlets.Bool(False).tag(sync=True)

@@ -29,6 +29,52 @@ async function copyText(text) {
 }
 
 
+// followEdits(model, names), shared by the widgets whose long text or figure stepguide.ui.edits sends as edits
+// of the page's copy (a slider step changes a few words of an 11 kB plan): joined in front of their modules,
+// like clipboard.js. A text's length is checked; on a mismatch the page asks the kernel for the whole value.
+
+function applyEdits(value, ops) {
+  if (typeof value === "string") {
+    let out = "";
+    let at = 0;
+    for (const [start, end, text] of ops) {
+      out += value.slice(at, start) + text;
+      at = end;
+    }
+    return out + value.slice(at);
+  }
+  let root = structuredClone(value);
+  for (const [path, ...set] of ops) {
+    if (!path.length) {
+      root = set[0];
+      continue;
+    }
+    let node = root;
+    for (const key of path.slice(0, -1)) node = node[key];
+    const last = path[path.length - 1];
+    if (set.length) node[last] = set[0];
+    else delete node[last];
+  }
+  return root;
+}
+
+function followEdits(model, names) {
+  model.on("msg:custom", (msg) => {
+    for (const [name, ops] of Object.entries((msg && msg.edits) || {})) {
+      if (!names.includes(name)) continue;
+      let next;
+      try {
+        next = applyEdits(model.get(name), ops);
+      } catch (_) {
+        next = undefined;
+      }
+      const size = msg.sizes && msg.sizes[name];
+      if (next === undefined || (size !== undefined && next.length !== size)) model.send({ resend: name });
+      else model.set(name, next);
+    }
+  });
+}
+
 // Front end of stepguide.ui.url_state.SituationLink.
 // * On first render: a non-empty URL fragment is sent to Python, which applies
 //   what it can; otherwise the current inputs are written to the fragment.
@@ -171,4 +217,8 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+function initialize({ model }) {
+  followEdits(model, ["summary"]);
+}
+
+export default { initialize, render };
