@@ -20,6 +20,7 @@ from typing import Any
 import anywidget
 import ipywidgets as w
 import traitlets
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from stepguide.ui.edits import SendsEdits, text_edits
 from stepguide.ui.front_ends import IN_BROWSER, esm, url
@@ -208,6 +209,40 @@ def lean_layouts(*roots: w.Widget) -> None:
         walk(root)
     for old, _ in new.values():
         old.close()
+
+
+class SharedHTMLStyle(HTMLStyle):
+    """The default style of many HTML widgets, one model on the page: it refuses any change (which would restyle
+    every widget sharing it); give a widget that needs its own style its own ``HTMLStyle``."""
+
+    _frozen = False
+
+    @traitlets.validate("background", "description_width", "font_size", "text_color")
+    def _refuse(self, proposal: Any) -> Any:
+        if self._frozen:
+            raise traitlets.TraitError("a shared HTML style cannot change: give this widget its own style")
+        return proposal["value"]
+
+
+def share_styles(*roots: w.Widget) -> None:
+    """Let every HTML widget in the ``roots``' trees whose style is the default share one style model (ipywidgets
+    allows a style shared between widgets): ~100 fewer models at each dashboard load."""
+    def values(style: w.Widget) -> dict[str, Any]:
+        return {k: v for k, v in style.get_state().items() if not k.startswith("_")}
+
+    shared = SharedHTMLStyle()
+    shared._frozen, default = True, values(shared)
+
+    def walk(widget: Any) -> None:
+        style: Any = getattr(widget, "style", None)
+        if type(style) is HTMLStyle and values(style) == default:
+            widget.style = shared
+            style.close()
+        for child in getattr(widget, "children", ()):
+            walk(child)
+
+    for root in roots:
+        walk(root)
 #: Characters a short text field keeps (a name, a program, one sentence of evidence): several times what any needs.
 MAX_TEXT_CHARS = 1_000
 

@@ -30,7 +30,7 @@ from stepguide.ui.programs_view import ProgramsView
 from stepguide.ui.sources import sources_html
 from stepguide.ui.theme import ThemeToggle
 from stepguide.ui.url_state import SituationLink
-from stepguide.ui.widgets import CopyButton, DownloadLink, PageLandmark, lean_layouts
+from stepguide.ui.widgets import CopyButton, DownloadLink, PageLandmark, lean_layouts, share_styles
 
 __all__ = ["Dashboard", "CopyButton", "DownloadLink"]
 
@@ -104,6 +104,7 @@ class Dashboard:
         self.widget = self._layout()
         # ~120 layouts without their unset properties: ~80 kB less at each page load
         lean_layouts(self.widget, self.controls, views.page_edits(m))
+        share_styles(self.widget)  # one default style for ~100 HTML widgets
 
     @property
     def assessment(self):  # noqa: ANN201 - the model's, for readers of the page
