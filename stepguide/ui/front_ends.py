@@ -53,8 +53,9 @@ GLOSSARY = "glossary.html"
 SCOPE = "SG-SCOPE"
 #: Style sheets are copied one by one (a page links several, in order, and shares them with the other pages).
 SHEETS = ("guide.css", "dashboard.css", "presenter.css", "cohort.css")
-#: What the template preloads on the dashboard (``resources.metadata.name == "dashboard"``): the files of its first
-#: screen, fetched while the kernel connects. The charts' module is preloaded on every page.
+#: What the template preloads on the dashboard (``resources.metadata.name == "dashboard"``) under Voila: the files of
+#: its first screen, fetched while the kernel connects (the static edition sends them inline: a preload there
+#: would go unused). The charts' module is preloaded on every page.
 DASHBOARD_FIRST = ("guide.css", "dashboard.css", "page_landmark.js", "theme.js", "url_state.js", "disclosure.js",
                    "page_edits.js", "download_link.js", "copy_button.js")
 
@@ -107,7 +108,7 @@ def css(*sheets: str) -> str:
 def preloads() -> str:
     """The template's lines that fetch the dashboard's first screen while the kernel connects."""
     lines = [f'<link rel="modulepreload" href="{{{{ resources.base_url }}}}{url("plotly_view.js")}">',
-             "{%- if resources.metadata and resources.metadata.name == 'dashboard' %}"]
+             "{%- if frontend != 'voici' and resources.metadata and resources.metadata.name == 'dashboard' %}"]
     for name in DASHBOARD_FIRST:
         kind = 'rel="preload" as="style"' if name.endswith(".css") else 'rel="modulepreload"'
         lines.append(f'<link {kind} href="{{{{ resources.base_url }}}}{url(name)}">')
