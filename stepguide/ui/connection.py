@@ -30,7 +30,7 @@ import anywidget
 import traitlets
 
 from stepguide.rules.words import say
-from stepguide.ui.widgets import STATIC
+from stepguide.ui.front_ends import esm
 
 __all__ = ["ConnectionBanner"]
 
@@ -47,7 +47,7 @@ class ConnectionBanner(anywidget.AnyWidget):
     kernel does nothing with them.
     """
 
-    _esm = STATIC / "connection.js"
+    _esm = esm("connection.js")
     words = traitlets.Dict().tag(sync=True)
     answer_within = traitlets.Float(3.0).tag(sync=True)
     give_up_after = traitlets.Float(6.0).tag(sync=True)

@@ -18,7 +18,6 @@ import copy
 import datetime as _dt
 import decimal
 import functools
-import hashlib
 import math
 import os
 import re
@@ -33,9 +32,9 @@ import traitlets
 
 from stepguide.charts.look import DARK, PALETTE
 from stepguide.ui.edits import SendsEdits
-from stepguide.ui.widgets import STATIC, joined
+from stepguide.ui.front_ends import esm
 
-__all__ = ["PlotlyView", "module_text", "module_version", "plotly_js_path", "plotly_version", "to_figure_dict"]
+__all__ = ["PlotlyView", "plotly_js_path", "plotly_version", "to_figure_dict"]
 
 #: The plotly.js bundle our template ships (bar, scatter, pie: all the guide draws; a quarter of plotly's full
 #: one, which is most of the dashboard's time to first chart), served at <base_url>voila/templates/stepguide/static/.
@@ -72,38 +71,6 @@ def plotly_version() -> str:
     if not found:
         return ""
     return ("basic-" if found.group(1) else "") + found.group(2)
-
-
-def module_text() -> str:
-    """The chart's front end as the page runs it: ``static/edits.js`` then ``static/plotly_view.js``."""
-    return joined("edits.js", "plotly_view.js")
-
-
-@functools.cache
-def module_version() -> str:
-    """A hash of :func:`module_text`: the URL query that lets the browser cache it for good."""
-    return hashlib.sha1(module_text().encode("utf-8")).hexdigest()[:12]
-
-
-# Sent as each chart's ``_esm``: the page fetches the front end once, from the stepguide template's static folder
-# (next to plotly.js, served by every Voila; :func:`write_template_module` copies it
-# there, and a test checks the copy), instead of receiving and compiling 16 kB per chart. ``?v=`` is its hash,
-# which the template's preload names too (checked by a test). The in-browser kernel (Pyodide: no Voila route, no
-# network between kernel and page) sends the module itself.
-_LOADER = (STATIC / "plotly_view_loader.js").read_text(encoding="utf-8")
-TEMPLATE_MODULE = "plotly_view.js"  # its name in the template's static folder
-
-
-def write_template_module(template: Path = _CHECKOUT_TEMPLATE) -> Path:
-    """Copy :func:`module_text` into the template's static folder (run after changing plotly_view.js or edits.js;
-    the template's preload names the new ``?v=``)."""
-    path = template / "static" / TEMPLATE_MODULE
-    path.write_text(module_text(), encoding="utf-8")
-    return path
-
-
-def _front_end() -> str:
-    return module_text() if sys.platform == "emscripten" else _LOADER.replace("VERSION", module_version())
 
 
 def _jsonable(value: Any) -> Any:
@@ -180,10 +147,11 @@ class PlotlyView(SendsEdits, anywidget.AnyWidget):
 
     A new ``figure`` or ``label`` goes to the page as the edits that make it from the one it has
     (:mod:`stepguide.ui.edits`): a moved line sends the line, not the chart. The front end itself is
-    fetched once per page from ``<base_url>voila/templates/stepguide/static/plotly_view.js`` (:data:`_LOADER`).
+    fetched once per page from ``<base_url>voila/templates/stepguide/static/plotly_view.js``
+    (:mod:`stepguide.ui.front_ends`).
     """
 
-    _esm = _front_end()
+    _esm = esm("plotly_view.js")
     _edited = ("figure", "label")
     figure = _Figure({"data": [], "layout": {}}).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import anywidget
 
-from stepguide.ui.widgets import STATIC
+from stepguide.ui.front_ends import esm
 
 __all__ = ["ThemeToggle"]
 
@@ -17,4 +17,4 @@ __all__ = ["ThemeToggle"]
 class ThemeToggle(anywidget.AnyWidget):
     """A "Dark theme" button (``aria-pressed``); until pressed the page follows ``prefers-color-scheme``."""
 
-    _esm = STATIC / "theme.js"
+    _esm = esm("theme.js")

@@ -22,7 +22,7 @@ import traitlets
 
 from stepguide.cohort.file import MAX_BYTES, human_size, size_error
 from stepguide.rules.words import label, say
-from stepguide.ui.widgets import STATIC
+from stepguide.ui.front_ends import css, esm
 
 CHUNK_BYTES = 256 * 1024
 SEND_SHARE = 0.4  # of the progress bar: sending (the front end's part); the rest is reading and judging
@@ -34,8 +34,8 @@ def _button(key: str) -> str:
 
 
 class CohortWidget(anywidget.AnyWidget):
-    _esm = STATIC / "cohort.js"
-    _css = STATIC / "cohort.css"
+    _esm = esm("cohort.js", ("cohort.css",))
+    _css = css("cohort.css")
     kind = traitlets.Unicode("").tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
 
@@ -132,7 +132,10 @@ class CohortDownload(CohortWidget):
         self.on_msg(self._on_message)
 
     def provide(self, make: Callable[[], bytes] | None, filename: str | None = None) -> None:
-        """What to save from now on (None disables the button)."""
+        """What to save from now on (None disables the button). Disabling a disabled button sends nothing: a
+        slider step with an empty program list would otherwise send three updates that change nothing."""
+        if make is None and self._make is None and (not filename or filename == self.filename):
+            return
         self._make = make
         with self.hold_sync():
             if filename:

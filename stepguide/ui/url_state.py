@@ -27,8 +27,9 @@ import traitlets
 from stepguide.rules.inputs import InputError, make_profile
 from stepguide.rules.words import label, say
 from stepguide.ui.controls import ProfileControls, model_values
+from stepguide.ui.edits import SendsEdits
+from stepguide.ui.front_ends import esm
 from stepguide.ui.model import GuideModel
-from stepguide.ui.widgets import with_clipboard
 
 
 class Page(Protocol):
@@ -104,7 +105,7 @@ def parse_fragment(fragment: str) -> list[tuple[str, str]]:
     return list(dict(pairs).items())
 
 
-class SituationLink(anywidget.AnyWidget):
+class SituationLink(SendsEdits, anywidget.AnyWidget):
     """Keeps the URL fragment and a dashboard's inputs in step; shows "Copy link to this situation".
 
     ``state`` is the current inputs' fragment (the page writes it to the URL),
@@ -112,7 +113,8 @@ class SituationLink(anywidget.AnyWidget):
     lists the inputs as (label, value) for the printed plan.
     """
 
-    _esm = with_clipboard("url_state.js")
+    _esm = esm("url_state.js")
+    _edited = ("summary",)  # a slider step changes one value of it
     state = traitlets.Unicode("").tag(sync=True)
     notice = traitlets.Unicode("").tag(sync=True)
     summary: traitlets.List[list[str]] = traitlets.List([]).tag(sync=True)

@@ -20,6 +20,7 @@ from stepguide.rules.assessment import Assessment
 from stepguide.rules.email import USER_FIELDS
 from stepguide.rules.words import hint, ids, label, say, source
 from stepguide.ui import render
+from stepguide.ui.front_ends import GLOSSARY
 from stepguide.ui.model import GuideModel
 from stepguide.ui.plan import (
     cards,
@@ -65,8 +66,14 @@ def page_edits(model: GuideModel) -> PageEdits:
 
 def glossary(model: GuideModel) -> w.HTML:
     """The page's explanations of every inventory ID, hidden until a badge opens one (render.glossary_block)."""
-    with render.badge_scope(page_key(model)):
-        return w.HTML(render.glossary_block()).add_class("sg-glossary-box")
+    box, key = w.HTML().add_class("sg-glossary-box"), page_key(model)
+
+    def whole() -> str:
+        with render.badge_scope(key):
+            return render.glossary_block()
+
+    page_edits(model).fill(box, GLOSSARY, key, whole)  # fetched by the page after its first paint
+    return box
 
 
 

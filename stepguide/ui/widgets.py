@@ -1,4 +1,4 @@
-"""Small front-end widgets the pages share, each with its own ES module in ``static/`` (:data:`STATIC`).
+"""Small front-end widgets the pages share, each with its own ES module in ``static/`` (:mod:`stepguide.ui.front_ends`).
 
 ipywidgets gives slider handles no accessible name, toggle buttons no pressed state and a page no ``main``
 landmark (:class:`PageLandmark` fixes these for the ``.sg-main`` box it sits in, and holds the page's polite
@@ -15,35 +15,15 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import anywidget
 import ipywidgets as w
 import traitlets
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from stepguide.ui.edits import SendsEdits, text_edits
-
-# The widgets' ES modules and style sheets: a widget names its file, ``_esm = STATIC / "x.js"``.
-#
-# anywidget reads the file (and with ``ANYWIDGET_HMR=1`` in a source checkout, with ``watchfiles``
-# installed, pushes each saved change to the open page).
-STATIC = Path(__file__).with_name("static")
-
-
-def joined(*names: str) -> str:
-    """The files ``static/<name>`` as one module, helpers first (``clipboard.js``'s ``copyText``, ``edits.js``'s
-    ``followEdits``).
-
-    The one place modules are joined: anywidget loads an ``_esm`` from a blob: URL, which has no folder for
-    ``import "./clipboard.js"`` to resolve against. The price: a joined module does not hot-reload.
-    """
-    return "\n".join((STATIC / part).read_text(encoding="utf-8") for part in names)
-
-
-def with_clipboard(name: str) -> str:
-    """``static/<name>`` with ``static/clipboard.js`` (its ``copyText``) in front, for the widgets that copy text."""
-    return joined("clipboard.js", name)
+from stepguide.ui.front_ends import IN_BROWSER, esm, url
 
 
 class PageLandmark(anywidget.AnyWidget):
@@ -51,7 +31,7 @@ class PageLandmark(anywidget.AnyWidget):
     toggle buttons ``aria-pressed``, and says ``announce`` in a polite live region (``role=status``) whenever it
     changes: set it to a one-line summary when, and only when, what it summarises changes."""
 
-    _esm = STATIC / "page_landmark.js"
+    _esm = esm("page_landmark.js")
     label = traitlets.Unicode("").tag(sync=True)
     announce = traitlets.Unicode("").tag(sync=True)
 
@@ -59,7 +39,7 @@ class PageLandmark(anywidget.AnyWidget):
         super().__init__(label=label, **kwargs)
 
 
-class Disclosure(anywidget.AnyWidget):
+class Disclosure(SendsEdits, anywidget.AnyWidget):
     """A section that opens and closes: a real ``<button>`` (``aria-expanded``, ``aria-controls``) over ``content``.
 
     ipywidgets' Accordion header is a ``<div>`` that Tab never reaches; this one is a button, so the keyboard
@@ -67,7 +47,8 @@ class Disclosure(anywidget.AnyWidget):
     :mod:`stepguide.ui.render`; ``expanded`` follows the reader's clicks, and opening costs no kernel round trip.
     """
 
-    _esm = STATIC / "disclosure.js"
+    _esm = esm("disclosure.js")
+    _edited = ("content",)  # "What the words mean": a slider step moves the reader's mark in its table
     title = traitlets.Unicode("").tag(sync=True)
     content = traitlets.Unicode("").tag(sync=True)
     expanded = traitlets.Bool(False).tag(sync=True)
@@ -83,7 +64,7 @@ class CopyButton(SendsEdits, anywidget.AnyWidget):
     a page with one button per program says which program's note each one copies.
     """
 
-    _esm = joined("clipboard.js", "edits.js", "copy_button.js")
+    _esm = esm("copy_button.js")
     _edited = ("text",)  # a slider step changes a few words of the email: sent as edits (stepguide.ui.edits)
     label = traitlets.Unicode("").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
@@ -100,7 +81,7 @@ class DownloadLink(SendsEdits, anywidget.AnyWidget):
     11 kB, of which a slider step changes a few words.
     """
 
-    _esm = joined("edits.js", "download_link.js")
+    _esm = esm("download_link.js")
     _edited = ("text",)
     label = traitlets.Unicode("").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
@@ -118,13 +99,21 @@ class PageEdits(anywidget.AnyWidget):
     Never displayed: anywidget runs its front end (``static/page_edits.js``) when the page creates its model,
     and that applies each edit to the HTML view's own model, so the view redraws as after a whole update.
     Changes sent inside ``hold_sync()`` go as one message.
+
+    It also fills HTML views from the template's static folder (:meth:`fill`): the badges' glossary, the same
+    61 kB on every page, is fetched once after the first paint and then kept by the browser, not sent at each
+    visit.
     """
 
-    _esm = joined("edits.js", "page_edits.js")
+    _esm = esm("page_edits.js")
+    # HTML views the page fills from a static file: model id -> {"src": its URL under the base URL, "scope": the
+    # page key that replaces the file's SCOPE}
+    fills = traitlets.Dict({}).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         self._views: weakref.WeakValueDictionary[str, EditedHTML] = weakref.WeakValueDictionary()
         self._pending: list[dict[str, Any]] = []
+        self._wholes: dict[str, tuple[w.HTML, Callable[[], str]]] = {}
         super().__init__(**kwargs)
         self.on_msg(self._on_page_msg)
 
@@ -137,6 +126,16 @@ class PageEdits(anywidget.AnyWidget):
         if not self._holding_sync:
             self.send_state([])
 
+    def fill(self, view: w.HTML, name: str, scope: str, whole: Callable[[], str]) -> None:
+        """Have the page fill ``view`` with the template's static file ``name`` (its ``SCOPE`` replaced by
+        ``scope``); ``whole()`` is the same HTML, sent instead where there is no server (Pyodide) or the page could
+        not fetch the file."""
+        if IN_BROWSER:
+            view.value = whole()
+            return
+        self._wholes[view.model_id] = (view, whole)
+        self.fills = {**self.fills, view.model_id: {"src": url(name), "scope": scope}}
+
     def send_state(self, key: Any = None) -> None:
         if self._pending:
             pending, self._pending = self._pending, []
@@ -145,6 +144,10 @@ class PageEdits(anywidget.AnyWidget):
             super().send_state(key)
 
     def _on_page_msg(self, widget: Any, content: Any, buffers: Any) -> None:
+        filled = self._wholes.pop(content.get("unfetched", ""), None) if isinstance(content, dict) else None
+        if filled is not None:
+            filled[0].value = filled[1]()
+            return
         view = self._views.get(content.get("resend", "")) if isinstance(content, dict) else None
         if view is not None:
             self._pending.append({"target": view.model_id, "value": view.value})
@@ -206,6 +209,40 @@ def lean_layouts(*roots: w.Widget) -> None:
         walk(root)
     for old, _ in new.values():
         old.close()
+
+
+class SharedHTMLStyle(HTMLStyle):
+    """The default style of many HTML widgets, one model on the page: it refuses any change (which would restyle
+    every widget sharing it); give a widget that needs its own style its own ``HTMLStyle``."""
+
+    _frozen = False
+
+    @traitlets.validate("background", "description_width", "font_size", "text_color")
+    def _refuse(self, proposal: Any) -> Any:
+        if self._frozen:
+            raise traitlets.TraitError("a shared HTML style cannot change: give this widget its own style")
+        return proposal["value"]
+
+
+def share_styles(*roots: w.Widget) -> None:
+    """Let every HTML widget in the ``roots``' trees whose style is the default share one style model (ipywidgets
+    allows a style shared between widgets): ~100 fewer models at each dashboard load."""
+    def values(style: w.Widget) -> dict[str, Any]:
+        return {k: v for k, v in style.get_state().items() if not k.startswith("_")}
+
+    shared = SharedHTMLStyle()
+    shared._frozen, default = True, values(shared)
+
+    def walk(widget: Any) -> None:
+        style: Any = getattr(widget, "style", None)
+        if type(style) is HTMLStyle and values(style) == default:
+            widget.style = shared
+            style.close()
+        for child in getattr(widget, "children", ()):
+            walk(child)
+
+    for root in roots:
+        walk(root)
 #: Characters a short text field keeps (a name, a program, one sentence of evidence): several times what any needs.
 MAX_TEXT_CHARS = 1_000
 

@@ -17,9 +17,10 @@ from recording_comm import RecordingComm
 from stepguide import charts
 from stepguide.rules.assessment import assess
 from stepguide.ui.edits import json_edits, text_edits
+from stepguide.ui.front_ends import STATIC
 from stepguide.ui.plan import plan_markdown
 from stepguide.ui.render import why
-from stepguide.ui.widgets import STATIC, DownloadLink
+from stepguide.ui.widgets import DownloadLink
 
 NODE = shutil.which("node")
 
@@ -141,3 +142,20 @@ def test_the_dashboards_layouts_leave_unset_properties_out(monkeypatch) -> None:
     box.display = "none"
     box.display = None  # an update says so, even though the whole state leaves None out
     assert [m["state"] for m in box.comm.sent] == [{"display": "none"}, {"display": None}]
+
+
+def test_the_dashboards_html_widgets_share_one_default_style_that_cannot_change(monkeypatch) -> None:
+    import traitlets
+    from ipywidgets.widgets.widget import _instances
+    from ipywidgets.widgets.widget_string import HTMLStyle
+
+    from stepguide.ui.pages.dashboard import Dashboard
+
+    monkeypatch.setattr(comm, "create_comm", RecordingComm)
+    before = {id(x) for x in _instances.values() if isinstance(x, HTMLStyle)}
+    d = Dashboard(month="Oct")
+    made = [x for x in _instances.values() if isinstance(x, HTMLStyle) and id(x) not in before]
+    assert len(made) == 1 and d.why.style is d.sources.style is made[0]  # the per-widget ones were closed
+    with pytest.raises(traitlets.TraitError):
+        d.why.style.font_size = "30px"
+    assert d.why.style.font_size is None

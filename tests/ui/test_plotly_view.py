@@ -25,15 +25,9 @@ from stepguide.charts.figures import cohort_c5_figure
 from stepguide.charts.look import DARK, PALETTE
 from stepguide.rules.tables import examples, table
 from stepguide.serve.hooks import NoDelayKernelWebsocketConnection, VoilaIdentityProvider
-from stepguide.ui.plotly_view import (
-    PlotlyView,
-    module_text,
-    module_version,
-    plotly_js_path,
-    plotly_version,
-    to_figure_dict,
-)
-from stepguide.ui.widgets import STATIC
+from stepguide.ui import front_ends
+from stepguide.ui.front_ends import STATIC, module_text
+from stepguide.ui.plotly_view import PlotlyView, plotly_js_path, plotly_version, to_figure_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,7 +75,7 @@ def test_traits_and_sync_metadata() -> None:
     state = view.get_state()
     for key in ("figure", "label", "config", "_plotly_version", "_esm"):
         assert key in state
-    assert "voila/templates/stepguide/static/plotly_view.js" in state["_esm"]  # which loads plotly.js
+    assert "voila/templates/stepguide/static/" in state["_esm"] and '"plotly_view.js?v=' in state["_esm"]
     json.dumps(state["figure"], allow_nan=False)
 
 
@@ -245,15 +239,21 @@ def test_the_page_and_the_widget_ask_for_the_same_plotly_js() -> None:
         STATIC / "plotly_view.js").read_text()
 
 
-def test_the_charts_front_end_is_the_templates_static_file_named_by_its_hash() -> None:
-    """Every chart imports one module, the template's static ``plotly_view.js`` (edits.js + plotly_view.js), which
-    the template preloads under the same ``?v=`` (its hash): after changing either file, run
-    ``stepguide.ui.plotly_view.write_template_module()`` and put the new hash in the template's preload."""
-    assert (TEMPLATE / "static" / "plotly_view.js").read_text(encoding="utf-8") == module_text()
-    url = f"voila/templates/stepguide/static/plotly_view.js?v={module_version()}"
-    assert f'<link rel="modulepreload" href="{{{{ resources.base_url }}}}{url}">' in (
-        TEMPLATE / "index.html.j2").read_text()
-    assert url + "`" in PlotlyView()._esm
+def test_the_front_ends_are_the_templates_static_files_named_by_their_hash() -> None:
+    """Every chart imports one module, the template's static ``plotly_view.js`` (edits.js + plotly_view.js), and
+    every other widget its own file beside it, style sheets likewise; the template preloads the charts' module and
+    the dashboard's first screen under the same ``?v=`` (their hashes). After changing a file in ``static/``, run
+    ``stepguide.ui.front_ends.write_template_files()``."""
+    page = (TEMPLATE / "index.html.j2").read_text()
+    for name in (*front_ends.MODULES, *front_ends.SHEETS, front_ends.GLOSSARY):
+        assert (TEMPLATE / "static" / name).read_text(encoding="utf-8") == module_text(name), name
+    assert front_ends.preloads() in page
+    assert module_text("plotly_view.js") == "\n".join(
+        (STATIC / name).read_text(encoding="utf-8") for name in ("edits.js", "plotly_view.js"))
+    url = f"voila/templates/stepguide/static/plotly_view.js?v={front_ends.version('plotly_view.js')}"
+    assert f'<link rel="modulepreload" href="{{{{ resources.base_url }}}}{url}">' in page
+    assert 'plotly_view.js?v=' + front_ends.version("plotly_view.js") + '"' in PlotlyView()._esm
+    assert front_ends.version("plotly_view.js") != front_ends.version("theme.js")
 
 
 def test_voila_identity_provider_adds_routes_only_for_standalone_voila() -> None:
@@ -278,8 +278,8 @@ def test_esm_is_small() -> None:
     (14 kB until issue 18: following JupyterLab's dark theme, a phone's layout and a flow's sideways scroll;
     sent once per chart until issue 20, now fetched once per page.)
     """
-    assert len(module_text().encode()) < 20_000
-    assert "voila/templates/stepguide/static/plotly-basic.min.js" in module_text()
+    assert len(module_text("plotly_view.js").encode()) < 20_000
+    assert "voila/templates/stepguide/static/plotly-basic.min.js" in module_text("plotly_view.js")
 
 
 # --- the dark theme's colours: one table, data/palette.csv --------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -17,11 +18,12 @@ from data_tables import table_names
 from stepguide.rules.articles import articles, glossary, ids_in, ids_in_text, publications
 from stepguide.rules.tables import table
 from stepguide.ui import render
+from stepguide.ui.front_ends import GLOSSARY, SCOPE, TEMPLATE, url
 from stepguide.ui.pages.dashboard import Dashboard
 from stepguide.ui.pages.guide import start_here
 from stepguide.ui.plan import plan_markdown
 from stepguide.ui.sources import sources_html
-from stepguide.ui.views import page_key
+from stepguide.ui.views import page_edits, page_key
 
 ANY_ID = re.compile(r"\b[A-Z][0-9]{1,2}\b")
 BADGE = re.compile(r'<button type="button" class="sg-rule" popovertarget="([^"]+)"[^>]*>([A-Z][0-9]+)</button>')
@@ -120,6 +122,14 @@ def test_badge_is_a_button_that_opens_its_explanation():
     assert render.prose("PGY1, Step 1, 2025 and Z9") == "PGY1, Step 1, 2025 and Z9"  # only glossary IDs
 
 
+def glossary_of(page: Any) -> str:
+    """The page's glossary as its browser shows it: the template's static file that the page's PageEdits has it
+    fetch, with the page's own scope."""
+    fill = page_edits(page.model).fills[page.glossary.model_id]
+    assert fill["src"] == url(GLOSSARY) and page.glossary.value == ""  # not sent in the page's state
+    return (TEMPLATE / "static" / GLOSSARY).read_text(encoding="utf-8").replace(SCOPE, fill["scope"])
+
+
 @pytest.fixture(scope="module")
 def dash() -> Dashboard:
     return Dashboard()
@@ -131,7 +141,7 @@ def test_no_bare_id_on_the_dashboard(dash, kw):
     dash.set(**kw)
     out = page_html(dash)
     assert bare_ids(out) == []
-    block = dash.glossary.value
+    block = glossary_of(dash)
     for target, item in BADGE.findall(out):  # each badge opens an explanation on this page
         assert target == f"{page_key(dash.model)}-{item}" and f'id="{target}"' in block
     for key, view in dash.views.items():  # an ID a chart's words mention has a badge in its heading
@@ -144,7 +154,7 @@ def test_chapters_and_start_here_have_badges_that_open():
         ch = make()
         out = ch.verdict.value + ch.details.value
         assert bare_ids(out) == [], make.__name__
-        assert all(f'id="{t}"' in ch.glossary.value for t, _ in BADGE.findall(out)), make.__name__
+        assert all(f'id="{t}"' in glossary_of(ch) for t, _ in BADGE.findall(out)), make.__name__
     page = start_here()
     assert bare_ids(page.value) == [] and "sg-sources" in page.value
     assert all(f'id="{t}"' in page.glossary.value for t, _ in BADGE.findall(page.value))

@@ -5,6 +5,7 @@ runs them, so ``make test`` does.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,11 +14,13 @@ import anywidget
 import pytest
 
 from stepguide.ui.connection import ConnectionBanner
+from stepguide.ui.front_ends import MODULES, SHEETS, STATIC, module_text, version
 from stepguide.ui.pages.cohort_page import CohortDownload, CohortUpload
-from stepguide.ui.plotly_view import PlotlyView, module_text, module_version
+from stepguide.ui.pages.dashboard import Dashboard
+from stepguide.ui.plotly_view import PlotlyView
 from stepguide.ui.theme import ThemeToggle
 from stepguide.ui.url_state import SituationLink
-from stepguide.ui.widgets import STATIC, CopyButton, Disclosure, DownloadLink, PageLandmark
+from stepguide.ui.widgets import CopyButton, Disclosure, DownloadLink, PageLandmark
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
@@ -27,42 +30,47 @@ def _text(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("widget, esm", [
-    (ThemeToggle, "theme.js"), (ConnectionBanner, "connection.js"), (PageLandmark, "page_landmark.js"),
-    (CohortUpload, "cohort.js"), (CohortDownload, "cohort.js"), (Disclosure, "disclosure.js"),
+@pytest.mark.parametrize("widget, module, sheets", [
+    (ThemeToggle, "theme.js", ()), (ConnectionBanner, "connection.js", ()), (PageLandmark, "page_landmark.js", ()),
+    (CohortUpload, "cohort.js", ("cohort.css",)), (CohortDownload, "cohort.js", ("cohort.css",)),
+    (Disclosure, "disclosure.js", ()), (CopyButton, "copy_button.js", ()), (SituationLink, "url_state.js", ()),
+    (DownloadLink, "download_link.js", ()), (PlotlyView, "plotly_view.js", ()),
+    (Dashboard, "page_landmark.js", ("guide.css", "dashboard.css")),
 ])
-def test_a_widget_sends_its_own_file(widget: type[anywidget.AnyWidget], esm: str) -> None:
-    assert str(widget._esm) == _text(esm)
+def test_a_widget_sends_a_loader_of_its_front_end_which_the_server_serves(
+        widget: type[anywidget.AnyWidget] | type[Dashboard], module: str, sheets: tuple[str, ...]) -> None:
+    """Each widget's ``_esm`` imports its one module from the template's static folder by hash (fetched once per
+    page, whatever the number of widgets), after linking its style sheets; it sends no style sheet itself."""
+    made = Dashboard().landmark if widget is Dashboard else None  # the dashboard's page setup, as the page has it
+    loader = str(made._esm if made else widget._esm)  # type: ignore[union-attr]
+    assert len(loader) < 1500
+    assert f'new URL("{module}?v={version(module)}", folder)' in loader
+    assert "voila/templates/stepguide/static/`" in loader
+    assert "export default (await import(" in loader
+    linked = re.findall(r'"sg-sheet-[\w-]+", "([\w.-]+)\?v=(\w+)"', loader)
+    assert linked == [(name, version(name)) for name in sheets]
+    assert not str(getattr(made or widget, "_css", ""))
 
 
-@pytest.mark.parametrize("widget, parts", [
-    (CopyButton, ("clipboard.js", "edits.js", "copy_button.js")), (SituationLink, ("clipboard.js", "url_state.js")),
-    (DownloadLink, ("edits.js", "download_link.js")),
+@pytest.mark.parametrize("module, parts", [
+    ("copy_button.js", ("clipboard.js", "edits.js", "copy_button.js")),
+    ("url_state.js", ("clipboard.js", "edits.js", "url_state.js")), ("disclosure.js", ("edits.js", "disclosure.js")),
+    ("download_link.js", ("edits.js", "download_link.js")), ("plotly_view.js", ("edits.js", "plotly_view.js")),
+    ("page_edits.js", ("edits.js", "page_edits.js")), ("theme.js", ("theme.js",)),
 ])
-def test_joined_modules_put_their_helpers_first(widget: type[anywidget.AnyWidget], parts: tuple[str, ...]) -> None:
-    assert str(widget._esm) == "\n".join(_text(name) for name in parts)
-
-
-def test_a_chart_sends_a_loader_of_its_module_which_the_server_serves() -> None:
-    """Each chart's ``_esm`` imports the one plotly_view.js (with edits.js in front) from the server, by hash."""
-    assert module_text() == _text("edits.js") + "\n" + _text("plotly_view.js")
-    assert PlotlyView._esm == _text("plotly_view_loader.js").replace("VERSION", module_version())
-    assert len(PlotlyView._esm) < 800
-    assert f"voila/templates/stepguide/static/plotly_view.js?v={module_version()}`" in PlotlyView._esm
-    assert "export default (await import(" in PlotlyView._esm
-
-
-def test_the_cohort_widgets_send_their_style_sheet() -> None:
-    assert str(CohortUpload._css) == str(CohortDownload._css) == _text("cohort.css")
+def test_joined_modules_put_their_helpers_first(module: str, parts: tuple[str, ...]) -> None:
+    assert module_text(module) == "\n".join(_text(name) for name in parts)
 
 
 def test_every_module_is_used_and_keeps_a_default_export() -> None:
     used = {"plotly_view.js", "theme.js", "connection.js", "page_landmark.js", "download_link.js", "cohort.js",
             "page_edits.js",
-            "copy_button.js", "url_state.js", "clipboard.js", "edits.js", "plotly_view_loader.js", "disclosure.js"}
+            "copy_button.js", "url_state.js", "clipboard.js", "edits.js", "front_end_loader.js", "disclosure.js"}
     assert {p.name for p in STATIC.glob("*.js")} == used
-    for name in used - {"clipboard.js", "edits.js", "plotly_view_loader.js"}:
+    assert {part for parts in MODULES.values() for part in parts} == used - {"front_end_loader.js"}
+    for name in used - {"clipboard.js", "edits.js", "front_end_loader.js"}:
         assert "export default { " in _text(name), name
+    assert {p.name for p in STATIC.glob("*.css")} == set(SHEETS)
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed: the front-end unit tests (tests/js) need it "

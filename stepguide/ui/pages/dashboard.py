@@ -23,13 +23,14 @@ from stepguide.rules.words import hint, label, say
 from stepguide.ui import render, views
 from stepguide.ui.connection import ConnectionBanner
 from stepguide.ui.controls import ProfileControls
+from stepguide.ui.front_ends import css, esm
 from stepguide.ui.model import GuideModel
 from stepguide.ui.plan import had_drop
 from stepguide.ui.programs_view import ProgramsView
 from stepguide.ui.sources import sources_html
 from stepguide.ui.theme import ThemeToggle
 from stepguide.ui.url_state import SituationLink
-from stepguide.ui.widgets import CopyButton, DownloadLink, PageLandmark, joined, lean_layouts
+from stepguide.ui.widgets import CopyButton, DownloadLink, PageLandmark, lean_layouts, share_styles
 
 __all__ = ["Dashboard", "CopyButton", "DownloadLink"]
 
@@ -41,7 +42,8 @@ CHARTS = ("c5", "c3", "matched", "c1", "c2", "c4", "f2", "f3", "f4")  # the char
 class _PageSetup(PageLandmark):
     """The page landmark plus the pages' stylesheets."""
 
-    _css = joined("guide.css", "dashboard.css")
+    _esm = esm("page_landmark.js", ("guide.css", "dashboard.css"))
+    _css = css("guide.css", "dashboard.css")
 
 
 def _describe_error(model: GuideModel) -> str:
@@ -102,6 +104,7 @@ class Dashboard:
         self.widget = self._layout()
         # ~120 layouts without their unset properties: ~80 kB less at each page load
         lean_layouts(self.widget, self.controls, views.page_edits(m))
+        share_styles(self.widget)  # one default style for ~100 HTML widgets
 
     @property
     def assessment(self):  # noqa: ANN201 - the model's, for readers of the page

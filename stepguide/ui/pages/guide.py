@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -23,6 +22,7 @@ from stepguide.rules.tables import table
 from stepguide.rules.words import hint, label, options
 from stepguide.ui import chapter_text, render
 from stepguide.ui.controls import ProfileControls
+from stepguide.ui.front_ends import css, esm
 from stepguide.ui.model import TEXT_FIELDS, GuideModel
 from stepguide.ui.pages.cohort_page import cohort, cohort_example  # noqa: F401  (chapter 6)
 from stepguide.ui.programs_view import ProgramsView
@@ -112,7 +112,8 @@ class Chapter(w.VBox):
 class _Landmark(PageLandmark):
     """The chapter's landmark, carrying the shared component styles."""
 
-    _css = (Path(__file__).resolve().parents[1] / "static" / "guide.css").read_text(encoding="utf-8")
+    _esm = esm("page_landmark.js", ("guide.css",))
+    _css = css("guide.css")
 
 
 def risk_by_profile(**initial: Any) -> Chapter:

@@ -17,9 +17,10 @@ import ipywidgets as w
 
 from stepguide.rules.words import label
 from stepguide.ui import render
+from stepguide.ui.front_ends import css, esm
 from stepguide.ui.model import START
 from stepguide.ui.pages.dashboard import Dashboard
-from stepguide.ui.widgets import PageLandmark, joined
+from stepguide.ui.widgets import PageLandmark
 
 __all__ = ["Presenter", "PROGRAMS", "SCREENS", "VERDICT_SCREENS"]
 
@@ -33,7 +34,8 @@ SCREENS: tuple[tuple[str, str | None, str], ...] = (*VERDICT_SCREENS, (PROGRAMS,
 
 
 class _PresenterSetup(PageLandmark):
-    _css = joined("guide.css", "dashboard.css", "presenter.css")
+    _esm = esm("page_landmark.js", ("guide.css", "dashboard.css", "presenter.css"))
+    _css = css("guide.css", "dashboard.css", "presenter.css")
 
 
 class Presenter:

@@ -43,4 +43,8 @@ function render({ model, el }) {
   return () => on.forEach(([type, fn]) => model.off(type, fn));
 }
 
-export default { render };
+function initialize({ model }) {
+  followEdits(model, ["content"]);
+}
+
+export default { initialize, render };

@@ -1,5 +1,35 @@
 // Front end of stepguide.ui.widgets.PageEdits: applies the edits the kernel sends for the page's HTML views
 // (ipywidgets' own HTML models) in the order sent; a value that comes out the wrong length is asked for whole.
+// It also fills the HTML views named in `fills` (the badges' glossary) from the template's static folder after
+// the page's first paint; a badge pressed before its explanation has arrived opens it once it has. A file that
+// cannot be fetched is asked of the kernel whole.
+
+const SCOPE = /SG-SCOPE/g;
+
+function baseUrl() {
+  try {
+    return JSON.parse(document.getElementById("jupyter-config-data").textContent).baseUrl || "/";
+  } catch (_) {
+    return "/";
+  }
+}
+
+function fillViews(model) {
+  const fills = model.get("fills") || {};
+  const ready = Object.entries(fills).map(async ([target, { src, scope }]) => {
+    const view = await model.widget_manager.get_model(target);
+    try {
+      const response = await fetch(new URL(`${baseUrl().replace(/\/?$/, "/")}${src}`, document.baseURI));
+      if (!response.ok) throw new Error(`${response.status}`);
+      const html = (await response.text()).replace(SCOPE, scope);
+      view.set("value", html);
+      view.on("change:value", () => { if (!view.get("value")) view.set("value", html); });  // a state resent whole
+    } catch (_) {
+      model.send({ unfetched: target });
+    }
+  });
+  return Promise.allSettled(ready);
+}
 
 function initialize({ model }) {
   let queue = Promise.resolve();
@@ -15,6 +45,22 @@ function initialize({ model }) {
       queue = queue.then(() => apply(edit)).catch(() => model.send({ resend: edit.target }));
     }
   });
+  if (Object.keys(model.get("fills") || {}).length) {
+    let filled = null;
+    const early = (event) => {  // a badge pressed before the glossary is there: open its explanation when it is
+      const button = event.target.closest && event.target.closest("button[popovertarget]");
+      const id = button && button.getAttribute("popovertarget");
+      if (!id || document.getElementById(id) || !filled) return;
+      filled.then(() => {
+        const shown = document.getElementById(id);
+        if (shown && !shown.matches(":popover-open")) shown.showPopover();
+      });
+    };
+    document.addEventListener("click", early, true);
+    requestAnimationFrame(() => setTimeout(() => {
+      filled = fillViews(model).finally(() => setTimeout(() => document.removeEventListener("click", early, true), 0));
+    }, 0));
+  }
 }
 
 export default { initialize };

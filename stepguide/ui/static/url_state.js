@@ -140,4 +140,8 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+function initialize({ model }) {
+  followEdits(model, ["summary"]);
+}
+
+export default { initialize, render };
