@@ -110,7 +110,8 @@ def test_one_person_never_imports_pandas():
 def test_the_wheel_ships_what_is_ours_and_nothing_else(tmp_path: Path) -> None:
     """``py.typed`` tells type checkers to read stepguide's annotations (PEP 561); the data, the notebooks and the
     serving config travel with the code (``stepguide dashboard`` from a plain install); outside the package only our
-    template (plotly.js in its static folder), never any Jupyter config."""
+    template (plotly.js in its static folder, and the front ends made from ``stepguide/ui/static``), never any
+    Jupyter config."""
     import zipfile
 
     wheel_builder = pytest.importorskip("hatchling.builders.wheel")  # the build backend, in the test extra
@@ -127,6 +128,10 @@ def test_the_wheel_ships_what_is_ours_and_nothing_else(tmp_path: Path) -> None:
     assert data == {f"share/jupyter/voila/templates/stepguide/{p.relative_to(template).as_posix()}"
                     for p in template.rglob("*") if p.is_file()}
     assert "share/jupyter/voila/templates/stepguide/static/plotly-basic.min.js" in data
+    # the made files (git keeps none of them: hatch_build.py makes them for the wheel)
+    from stepguide.ui.front_ends import template_files
+
+    assert {f"share/jupyter/voila/templates/stepguide/{name}" for name in template_files()} <= data
     assert not any("etc/jupyter" in n for n in names)
     assert not [n for n in names if not n.startswith(("stepguide/", "stepguide-"))]
     dist = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))

@@ -298,6 +298,9 @@ def checkout_templates() -> dict[str, str]:
 def build(out: Path, cache: Path) -> None:
     """Assemble a lite folder in a temporary directory and let Voici build the site from it."""
     check_versions()
+    # The template's made files (front ends, style sheets, glossary, preloads: stepguide.ui.front_ends), which git
+    # does not keep: the pages include the preloads, and the site copies the static folder below.
+    run(sys.executable, "-m", "stepguide.ui.front_ends", cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     core = fetch_pyodide(cache)
     with tempfile.TemporaryDirectory(prefix="stepguide-static-") as tmp:
         lite = Path(tmp)

@@ -51,9 +51,13 @@ def find_notebook(name: str) -> Path:
 def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for a server (and its kernels): in a clone, the clone first on ``PYTHONPATH`` (voila.json
     names our classes) and its ``share/jupyter`` first on ``JUPYTER_PATH`` (Voila then uses the clone's template,
-    not an older installed copy); ``base`` (default: this process's environment) otherwise unchanged."""
+    not an older installed copy, with its made files current: :func:`stepguide.ui.front_ends.write_template_files`);
+    ``base`` (default: this process's environment) otherwise unchanged."""
     env = dict(os.environ if base is None else base)
     if in_checkout():
+        from stepguide.ui.front_ends import write_template_files  # stdlib only: the server stays light
+
+        write_template_files()
         root = PACKAGE.parent
         for name, first in (("PYTHONPATH", root), ("JUPYTER_PATH", root / "share" / "jupyter")):
             parts = [str(first)] + [p for p in env.get(name, "").split(os.pathsep) if p]

@@ -6,9 +6,9 @@ in a widget's state at every visit. Under Voila each widget's ``_esm`` is instea
 (``static/front_end_loader.js``) that links the widget's style sheets and imports its module from the stepguide
 template's static folder, ``<base_url>voila/templates/stepguide/static/<file>?v=<hash>``, which every Voila serves
 (standalone, in JupyterLab's server, under any base URL; ``?v=`` makes it send the file with a long cache), so a
-page fetches each file once and a later visit not at all. :func:`write_template_files` writes the copies there
-and the template's preloads of the dashboard's first screen (a test checks both are current). The in-browser
-kernel (Pyodide: no Voila route) sends the module and the style sheets themselves.
+page fetches each file once and a later visit not at all. :func:`write_template_files` makes those files and the
+template's preloads of the dashboard's first screen (made wherever the template is used, never kept in git). The
+in-browser kernel (Pyodide: no Voila route) sends the module and the style sheets themselves.
 
 A module is its files in ``static/`` joined, helpers first (``clipboard.js``'s ``copyText``, ``edits.js``'s
 ``followEdits``): anywidget loads an inline ``_esm`` from a blob: URL, which has no folder for
@@ -19,12 +19,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
+import os
 import sys
 from pathlib import Path
 
-__all__ = ["GLOSSARY", "IN_BROWSER", "MODULES", "SCOPE", "STATIC", "css", "esm", "joined", "module_text", "url",
-           "version", "write_template_files"]
+__all__ = ["GLOSSARY", "IN_BROWSER", "MODULES", "PRELOADS", "SCOPE", "STATIC", "css", "esm", "joined", "module_text",
+           "template_files", "url", "version", "write_template_files"]
 
 #: The widgets' ES modules and style sheets, as written (``tests/js`` tests their pure functions).
 STATIC = Path(__file__).with_name("static")
@@ -50,6 +50,9 @@ MODULES: dict[str, tuple[str, ...]] = {
 }
 #: Pages made here: the badges' glossary (the same on every page but for its scope, :data:`SCOPE`).
 GLOSSARY = "glossary.html"
+#: The template's preloads of the front ends (:func:`preloads`), in the template's folder; ``index.html.j2``
+#: includes it (``ignore missing``: without it a page still works, only later).
+PRELOADS = "stepguide_preloads.html.j2"
 SCOPE = "SG-SCOPE"
 #: Style sheets are copied one by one (a page links several, in order, and shares them with the other pages).
 SHEETS = ("guide.css", "dashboard.css", "presenter.css", "cohort.css")
@@ -66,7 +69,6 @@ FOLDER = "voila/templates/stepguide/static/"  # under the page's base URL
 # sent once per widget: without its comment lines
 _LOADER = "\n".join(line for line in (STATIC / "front_end_loader.js").read_text(encoding="utf-8").splitlines()
                     if not line.startswith("//"))
-_PRELOADS = re.compile(r"(\{#- front ends: written by [^#]*#\}\n)(.*?)(\{#- end of front ends -#\})", re.S)
 
 
 @functools.cache
@@ -115,15 +117,34 @@ def preloads() -> str:
     return "\n".join([*lines, "{%- endif %}", ""])
 
 
+def template_files() -> dict[str, str]:
+    """Every file this module makes for the template, by its path in the template's folder: the front ends,
+    style sheets and glossary in ``static/``, and :data:`PRELOADS` (which the template includes)."""
+    made = {f"static/{name}": module_text(name) for name in (*MODULES, *SHEETS, GLOSSARY)}
+    made[PRELOADS] = preloads()
+    return made
+
+
 def write_template_files(template: Path = TEMPLATE) -> list[Path]:
-    """Write every front end and style sheet into the template's static folder, and the template's preloads of
-    them (run after changing any file in ``static/``; a test checks the copies and the ``?v=`` are current)."""
+    """Write :func:`template_files` into ``template`` (a file already current is left alone; a changed one is
+    replaced whole, so a server reading it meanwhile never sees half of it).
+
+    They are made, never edited, and git ignores them: ``stepguide dashboard``/``workshop``/``lab`` and the
+    test harness write them when they start from a clone (:func:`stepguide.serve.project.server_env`), the
+    package's build writes them into the wheel (``hatch_build.py``), ``make static`` into the static site.
+    By hand: ``python -m stepguide.ui.front_ends``."""
     written = []
-    for name in (*MODULES, *SHEETS, GLOSSARY):
-        path = template / "static" / name
-        path.write_text(module_text(name), encoding="utf-8")
+    for relative, text in template_files().items():
+        path = template / relative
+        data = text.encode("utf-8")
+        if not path.is_file() or path.read_bytes() != data:
+            part = path.with_name(f".{path.name}.{os.getpid()}.part")
+            part.write_bytes(data)
+            os.replace(part, path)
         written.append(path)
-    page = template / "index.html.j2"
-    text = page.read_text(encoding="utf-8")
-    page.write_text(_PRELOADS.sub(lambda m: m[1] + preloads() + m[3], text), encoding="utf-8")
-    return [*written, page]
+    return written
+
+
+if __name__ == "__main__":
+    for made in write_template_files():
+        print(made)

@@ -25,6 +25,7 @@ from stepguide.charts.figures import cohort_c5_figure
 from stepguide.charts.look import DARK, PALETTE
 from stepguide.rules.tables import examples, table
 from stepguide.serve.hooks import NoDelayKernelWebsocketConnection, VoilaIdentityProvider
+from stepguide.serve.project import server_env
 from stepguide.ui import front_ends
 from stepguide.ui.front_ends import STATIC, module_text
 from stepguide.ui.plotly_view import PlotlyView, plotly_js_path, plotly_version, to_figure_dict
@@ -241,19 +242,36 @@ def test_the_page_and_the_widget_ask_for_the_same_plotly_js() -> None:
 
 def test_the_front_ends_are_the_templates_static_files_named_by_their_hash() -> None:
     """Every chart imports one module, the template's static ``plotly_view.js`` (edits.js + plotly_view.js), and
-    every other widget its own file beside it, style sheets likewise; the template preloads the charts' module and
-    the dashboard's first screen under the same ``?v=`` (their hashes). After changing a file in ``static/``, run
-    ``stepguide.ui.front_ends.write_template_files()``."""
-    page = (TEMPLATE / "index.html.j2").read_text()
+    every other widget its own file beside it, style sheets likewise; the template includes the preloads of the
+    charts' module and the dashboard's first screen under the same ``?v=`` (their hashes). A server started from
+    this clone (``server_env``) finds them all current, made from ``static/``: git keeps none of them."""
+    server_env()
     for name in (*front_ends.MODULES, *front_ends.SHEETS, front_ends.GLOSSARY):
         assert (TEMPLATE / "static" / name).read_text(encoding="utf-8") == module_text(name), name
-    assert front_ends.preloads() in page
+    assert (TEMPLATE / front_ends.PRELOADS).read_text(encoding="utf-8") == front_ends.preloads()
+    assert f"{{% include '{front_ends.PRELOADS}' ignore missing %}}" in (TEMPLATE / "index.html.j2").read_text()
     assert module_text("plotly_view.js") == "\n".join(
         (STATIC / name).read_text(encoding="utf-8") for name in ("edits.js", "plotly_view.js"))
     url = f"voila/templates/stepguide/static/plotly_view.js?v={front_ends.version('plotly_view.js')}"
-    assert f'<link rel="modulepreload" href="{{{{ resources.base_url }}}}{url}">' in page
+    assert f'<link rel="modulepreload" href="{{{{ resources.base_url }}}}{url}">' in front_ends.preloads()
     assert 'plotly_view.js?v=' + front_ends.version("plotly_view.js") + '"' in PlotlyView()._esm
     assert front_ends.version("plotly_view.js") != front_ends.version("theme.js")
+    tracked = subprocess.run(["git", "ls-files", str(TEMPLATE)], capture_output=True, text=True, cwd=ROOT).stdout
+    assert "static/plotly_view.js" not in tracked and front_ends.PRELOADS not in tracked
+
+
+def test_a_made_file_is_replaced_whole_and_a_current_one_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "static").mkdir()
+    first = front_ends.write_template_files(tmp_path)
+    assert {p.relative_to(tmp_path).as_posix() for p in first} == set(front_ends.template_files())
+    stale = tmp_path / "static" / "theme.js"
+    stale.write_text("old", encoding="utf-8")
+    kept = tmp_path / "static" / "guide.css"
+    before = kept.stat().st_mtime_ns
+    front_ends.write_template_files(tmp_path)
+    assert stale.read_text(encoding="utf-8") == module_text("theme.js")
+    assert kept.stat().st_mtime_ns == before
+    assert not list(tmp_path.rglob("*.part"))
 
 
 def test_voila_identity_provider_adds_routes_only_for_standalone_voila() -> None:
