@@ -36,6 +36,9 @@ def export(rev: str, into: Path) -> Path:
     into.mkdir(parents=True)
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(into, filter="data")
+    if (into / "stepguide" / "ui" / "front_ends.py").is_file():  # the template's made files, which git does not keep
+        subprocess.run([sys.executable, "-m", "stepguide.ui.front_ends"], cwd=into, check=True,
+                       env={**os.environ, "PYTHONPATH": str(into)}, stdout=subprocess.DEVNULL)
     return into
 
 

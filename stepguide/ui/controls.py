@@ -17,7 +17,7 @@ import ipywidgets as w
 from stepguide.rules.inputs import FIELD, FIELDS, exam_date_matters, score_range
 from stepguide.rules.words import hint, label, options
 from stepguide.ui.model import GuideModel
-from stepguide.ui.widgets import Combobox
+from stepguide.ui.widgets import Combobox, show
 
 # The inputs as the widgets show them: Step 1 as a result (Score, Pass, Fail) and a score, Step 2 CK as a score
 # and "not out yet"; every other input is one widget, made from its definition (stepguide.rules.inputs.SPEC).
@@ -123,7 +123,7 @@ class ProfileControls(w.VBox):
         if "step2_exam" in i:  # asked only when the exam date decides pass or fail (the model's score, 214-217)
             asked = exam_date_matters(self.model.values.get("step2"))
             i["step2_exam"].disabled = not asked
-            i["step2_exam"].layout.display = None if asked else "none"
+            show(i["step2_exam"], asked)
 
     def _on_widget(self, change: Any) -> None:
         self._enable()

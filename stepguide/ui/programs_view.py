@@ -29,8 +29,8 @@ from stepguide.rules.words import hint, label, say
 from stepguide.ui import render
 from stepguide.ui.model import GuideModel
 from stepguide.ui.upload import CohortDownload, CohortUpload
-from stepguide.ui.views import display, page_key
-from stepguide.ui.widgets import CopyButton, Textarea
+from stepguide.ui.views import page_key
+from stepguide.ui.widgets import CopyButton, Textarea, show
 
 MAILTO_LIMIT = 1800  # characters of a mailto: URL: longer ones some mail apps and browsers cut or refuse
 log = logging.getLogger(__name__)
@@ -135,9 +135,7 @@ class ProgramCard(w.VBox):
         with self.copy.hold_sync():
             if self.copy.text != text or self.copy.name != name:
                 self.copy.text, self.copy.name = text, name
-        shown = display(plan.draft is not None)
-        if self.tools.layout.display != shown:
-            self.tools.layout.display = shown
+        show(self.tools, plan.draft is not None)
 
 
 class ProgramsView(w.VBox):
@@ -297,7 +295,8 @@ class ProgramsView(w.VBox):
         if tuple(self.grid.children) != shown:
             self.grid.children = shown
         self._downloads(plans)
-        self.grid.layout.display = self.downloads.layout.display = display(bool(plans))
+        show(self.grid, bool(plans))
+        show(self.downloads, bool(plans))
         if plans:
             self.remove_class("sg-programs-empty")
         else:

@@ -42,6 +42,7 @@ from stepguide.ui.widgets import (
     PageEdits,
     PageLandmark,
     Text,
+    show,
 )
 
 Render = Callable[[GuideModel], str]
@@ -76,14 +77,6 @@ def glossary(model: GuideModel) -> w.HTML:
     return box
 
 
-
-def display(shown: bool) -> str:
-    """A layout's CSS display: "" (the page's own) or "none".
-
-    Not None for shown: the in-browser kernel (Pyodide) leaves a None out of the update it sends, so a box
-    hidden once would stay hidden there; the empty string clears the inline style in Voila and Voici alike.
-    """
-    return "" if shown else "none"
 
 class ModelHTML(EditedHTML):
     """HTML re-rendered from the model whenever one of ``on`` changes (blank until there is an assessment).
@@ -177,7 +170,7 @@ def error_line(model: GuideModel, describe: Render = _error_box) -> ModelHTML:
     """The model's error, if any, drawn by ``describe`` (which may read ``input_error``: the field and what it
     takes); hidden when there is none."""
     view = ModelHTML(model, lambda m: describe(m) if m.error else "", "sg-error", on=("error",))
-    sync = lambda *_: setattr(view.layout, "display", display(bool(model.error)))  # noqa: E731
+    sync = lambda *_: show(view, bool(model.error))  # noqa: E731
     model.observe(sync, names="error")
     sync()
     return view
@@ -252,7 +245,7 @@ class ChartPanel(_Follows, w.GridBox):
                     self._specs[key] = spec
                     self._title(key, view.label)
         for key, test in self._shown_if.items():
-            self.boxes[key].layout.display = display(test(a))
+            show(self.boxes[key], test(a))
 
     def _title(self, key: str, described: str) -> None:
         """The chart's heading with a badge for its own ID and for each ID its notes mention ("F2's branch...")."""
@@ -291,7 +284,8 @@ class EmailPanel(_Follows, w.VBox):
         d = self._model.draft
         if d is None:
             return
-        self.email_tools.layout.display = self.email_buttons.layout.display = display(d.send)
+        show(self.email_tools, d.send)
+        show(self.email_buttons, d.send)
         with self.copy.hold_sync(), self.download.hold_sync():
             self.copy.text = self.download.text = d.as_text() if d.send else ""
 
@@ -321,7 +315,7 @@ class InterviewPanel(_Follows, w.VBox):
 
     def refresh(self, change: Any = None) -> None:
         a = self._model.assessment
-        self.layout.display = display(a is not None and had_drop(a) and interview_ahead(a))
+        show(self, a is not None and had_drop(a) and interview_ahead(a))
 
 
 def plan_export(model: GuideModel) -> DownloadLink:

@@ -191,24 +191,64 @@ class LeanLayout(w.Layout):
         return state
 
 
+class SharedLayout(LeanLayout):
+    """One layout for every widget on a page that sets the same properties (most set none): one model where there
+    were ~120 (ipywidgets lets widgets share a layout). It refuses any change, which would move every widget
+    sharing it: :func:`show` gives a widget its own layout first; a widget that changes any other property later
+    is given its own ``Layout``."""
+
+    _frozen = False
+
+    @traitlets.validate(*w.Layout.class_own_traits(sync=True))
+    def _refuse(self, proposal: Any) -> Any:
+        if self._frozen:
+            raise traitlets.TraitError("a shared layout cannot change: give this widget its own layout (or use show())")
+        return proposal["value"]
+
+    def values(self) -> dict[str, Any]:
+        """The properties it sets."""
+        return {k: v for k, v in self.get_state().items() if v is not None and not k.startswith("_")}
+
+
 def lean_layouts(*roots: w.Widget) -> None:
-    """Give every widget in the ``roots``' trees a :class:`LeanLayout` with the same properties; the old ones close."""
-    new: dict[int, tuple[w.Layout, LeanLayout]] = {}
+    """Give the widgets in the ``roots``' trees that set the same layout properties one :class:`SharedLayout`,
+    which leaves the properties it does not set out of its state; the old layouts close."""
+    shared: dict[tuple[tuple[str, Any], ...], SharedLayout] = {}
+    old: dict[int, w.Layout] = {}
 
     def walk(widget: Any) -> None:
         layout = getattr(widget, "layout", None)
         if isinstance(layout, w.Layout) and not isinstance(layout, LeanLayout):
-            if id(layout) not in new:
-                values = {k: v for k, v in layout.get_state().items() if v is not None and not k.startswith("_")}
-                new[id(layout)] = (layout, LeanLayout(**values))
-            widget.layout = new[id(layout)][1]
+            values = {k: v for k, v in layout.get_state().items() if v is not None and not k.startswith("_")}
+            key = tuple(sorted(values.items(), key=lambda kv: kv[0]))
+            if key not in shared:
+                shared[key] = SharedLayout(**values)
+                shared[key]._frozen = True
+            old[id(layout)] = layout
+            widget.layout = shared[key]
         for child in getattr(widget, "children", ()):
             walk(child)
 
     for root in roots:
         walk(root)
-    for old, _ in new.values():
-        old.close()
+    for layout in old.values():
+        layout.close()
+
+
+def show(widget: w.DOMWidget, shown: bool) -> None:
+    """Show or hide ``widget``: its layout's CSS ``display``, "" (the page's own) or "none".
+
+    Never None for shown: the in-browser kernel (Pyodide) leaves a None out of the update it sends, so a widget
+    hidden once would stay hidden there; "" clears the inline style in Voila and Voici alike. A widget on a
+    :class:`SharedLayout` gets a layout of its own (the same properties) first.
+    """
+    value = "" if shown else "none"
+    layout = widget.layout
+    if isinstance(layout, SharedLayout):
+        if (layout.display or "") != value:
+            widget.layout = LeanLayout(**{**layout.values(), "display": value})
+    elif layout.display != value:
+        layout.display = value
 
 
 class SharedHTMLStyle(HTMLStyle):

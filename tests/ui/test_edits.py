@@ -137,11 +137,52 @@ def test_the_dashboards_layouts_leave_unset_properties_out(monkeypatch) -> None:
     state = step2.get_state()
     assert state["width"] == "calc(100% - 6px)" and "_model_name" in state  # the page needs the model's name
     assert not [k for k, v in state.items() if v is None and not k.startswith("_")]
-    box = d.chart_boxes["c5"].layout
-    box.comm.sent.clear()
-    box.display = "none"
-    box.display = None  # an update says so, even though the whole state leaves None out
-    assert [m["state"] for m in box.comm.sent] == [{"display": "none"}, {"display": None}]
+    own = LeanLayout(width="10px")
+    own.comm.sent.clear()
+    own.display = "none"
+    own.display = None  # an update says so, even though the whole state leaves None out
+    assert [m["state"] for m in own.comm.sent] == [{"display": "none"}, {"display": None}]
+    assert "display" not in own.get_state()
+
+
+def test_widgets_that_set_no_layout_share_one_and_show_gives_a_widget_its_own(monkeypatch) -> None:
+    import ipywidgets as w
+    import traitlets
+    from ipywidgets.widgets.widget import _instances
+
+    from stepguide.ui.pages.dashboard import Dashboard
+    from stepguide.ui.widgets import SharedLayout, show
+
+    monkeypatch.setattr(comm, "create_comm", RecordingComm)
+    before = {id(x) for x in _instances.values() if isinstance(x, w.Layout)}
+    d = Dashboard(month="Oct")
+    made = [x for x in _instances.values() if isinstance(x, w.Layout) and id(x) not in before]
+    assert all(isinstance(x, SharedLayout) for x in made)
+    [shared] = [x for x in made if not x.values()]  # the layout of the widgets that set none
+
+    def tree(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from tree(child)
+
+    laid_out = [x for x in tree(d.widget) if isinstance(getattr(x, "layout", None), w.Layout)]
+    assert len(made) * 4 < len(laid_out)  # one layout for each set of properties, not one per widget
+    sharing = [x for x in laid_out if x.layout is shared]
+    with pytest.raises(traitlets.TraitError):
+        shared.display = "none"  # it would hide every widget sharing it
+    box = d.chart_boxes["c5"]
+    boxes = box.layout  # shared by every chart's box (min-width 0)
+    assert sum(x.layout is boxes for x in laid_out) > 1
+    show(box, False)  # a layout of its own, hidden, with the properties it shared; the others stay as they were
+    assert box.layout is not boxes and box.layout.display == "none" and box.layout.min_width == "0"
+    assert boxes.display is None
+    show(box, True)
+    assert box.layout.display == ""  # not None: the in-browser kernel would leave a None out of its update
+    width = d.inputs["step2"]
+    assert isinstance(width.layout, SharedLayout) and width.layout.width == "calc(100% - 6px)"
+    show(width, False)  # its own layout keeps the properties it shared
+    assert width.layout.width == "calc(100% - 6px)" and width.layout.display == "none"
+    assert all(x.layout is shared for x in sharing) and sharing
 
 
 def test_the_dashboards_html_widgets_share_one_default_style_that_cannot_change(monkeypatch) -> None:
