@@ -38,7 +38,7 @@ def joined(*names: str) -> str:
 #: Each front end (its file name in the template's static folder) and the files of ``static/`` it joins.
 MODULES: dict[str, tuple[str, ...]] = {
     "plotly_view.js": ("edits.js", "plotly_view.js"),
-    "download_link.js": ("edits.js", "download_link.js"),
+    "download_link.js": ("download_link.js",),
     "copy_button.js": ("clipboard.js", "edits.js", "copy_button.js"),
     "page_edits.js": ("edits.js", "page_edits.js"),
     "url_state.js": ("clipboard.js", "edits.js", "url_state.js"),

@@ -264,7 +264,8 @@ class EmailPanel(_Follows, w.VBox):
         self.email_draft = ModelHTML(model, lambda m: render.draft(m.draft) if m.draft else "", "sg-email-draft",
                                      on=("draft",))
         self.copy = CopyButton(label("button", "copy_email")).add_class("sg-copy")
-        self.download = DownloadLink(label("button", "download_email"), "step2ck-email.txt").add_class("sg-download")
+        self.download = DownloadLink(label("button", "download_email"), "step2ck-email.txt",
+                                     make=lambda: self.copy.text).add_class("sg-download")  # what the copy copies
         self.fields = {k: Text(description=label("email_field", k), placeholder=hint("email_field", k),
                                layout=w.Layout(width="calc(100% - 6px)"), style={"description_width": "11em"}
                                ).add_class(f"sg-field-{k.replace('_', '-')}") for k in USER_FIELDS}
@@ -286,8 +287,7 @@ class EmailPanel(_Follows, w.VBox):
             return
         show(self.email_tools, d.send)
         show(self.email_buttons, d.send)
-        with self.copy.hold_sync(), self.download.hold_sync():
-            self.copy.text = self.download.text = d.as_text() if d.send else ""
+        self.copy.text = d.as_text() if d.send else ""
 
 
 def _credible(m: GuideModel) -> bool:
@@ -319,15 +319,11 @@ class InterviewPanel(_Follows, w.VBox):
 
 
 def plan_export(model: GuideModel) -> DownloadLink:
-    """The whole plan as a Markdown download, always current."""
-    link = DownloadLink(label("button", "export_plan"), "step2ck-plan.md", mime="text/markdown").add_class("sg-export")
+    """The whole plan as a Markdown download, made from the current inputs when clicked."""
+    def make() -> str:
+        if model.assessment is None or model.draft is None:
+            return ""
+        return plan_markdown(model.assessment, model.draft, model.texts.get("evidence"))
 
-    def refresh(*_: Any) -> None:
-        if model.assessment is not None and model.draft is not None:
-            text = plan_markdown(model.assessment, model.draft, model.texts.get("evidence"))
-            if text != link.text:
-                link.text = text
-
-    model.observe(refresh, names=["assessment", "draft", "texts"])
-    refresh()
-    return link
+    return DownloadLink(label("button", "export_plan"), "step2ck-plan.md", mime="text/markdown",
+                        make=make).add_class("sg-export")

@@ -74,22 +74,33 @@ class CopyButton(SendsEdits, anywidget.AnyWidget):
         super().__init__(label=label, text=text, **kwargs)
 
 
-class DownloadLink(SendsEdits, anywidget.AnyWidget):
-    """An ``<a download>`` link whose data: URL always holds the current ``text``: a real file download.
+class DownloadLink(anywidget.AnyWidget):
+    """An ``<a download>`` link to the text ``make()`` returns, made when the link is clicked: a real file download.
 
-    A change of ``text`` is sent as the edits that make it (:mod:`stepguide.ui.edits`): the plan export is
-    11 kB, of which a slider step changes a few words.
+    The page asks the kernel for the file on each click (one round trip) instead of holding it all along: the plan
+    export is 11 kB, which every visit received and every slider step edited, for the few who save it. The text a
+    click would save now is :attr:`text`.
     """
 
     _esm = esm("download_link.js")
-    _edited = ("text",)
     label = traitlets.Unicode("").tag(sync=True)
-    text = traitlets.Unicode("").tag(sync=True)
     filename = traitlets.Unicode("download.txt").tag(sync=True)
     mime = traitlets.Unicode("text/plain").tag(sync=True)
 
-    def __init__(self, label: str, filename: str, mime: str = "text/plain", **kwargs: Any) -> None:
+    def __init__(self, label: str, filename: str, mime: str = "text/plain", make: Callable[[], str] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(label=label, filename=filename, mime=mime, **kwargs)
+        self._make: Callable[[], str] = make if make is not None else str
+        self.on_msg(self._on_message)
+
+    @property
+    def text(self) -> str:
+        """The text a click would save now."""
+        return self._make()
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("kind") == "want":
+            self.send({"kind": "file", "id": content.get("id"), "text": self.text})
 
 
 class PageEdits(anywidget.AnyWidget):

@@ -20,7 +20,7 @@ from stepguide.ui.edits import json_edits, text_edits
 from stepguide.ui.front_ends import STATIC
 from stepguide.ui.plan import plan_markdown
 from stepguide.ui.render import why
-from stepguide.ui.widgets import DownloadLink
+from stepguide.ui.widgets import CopyButton, DownloadLink
 
 NODE = shutil.which("node")
 
@@ -85,18 +85,34 @@ def test_edits_are_small_or_not_sent() -> None:
 
 def test_a_widget_sends_whole_first_then_edits_and_whole_again_when_the_page_asks(monkeypatch) -> None:
     monkeypatch.setattr(comm, "create_comm", RecordingComm)
-    link = DownloadLink("Save", "plan.md")
-    sent = link.comm.sent
-    long = "".join(f"line {i} of the plan, about the score 248\n" for i in range(40))
-    link.text = long
+    button = CopyButton("Copy")
+    sent = button.comm.sent
+    long = "".join(f"line {i} of the email, about the score 248\n" for i in range(40))
+    button.text = long
     assert sent[-1]["method"] == "update" and sent[-1]["state"]["text"] == long
-    link.text = long.replace("248", "247", 1)
+    button.text = long.replace("248", "247", 1)
     assert sent[-1]["method"] == "custom"
-    assert sent[-1]["content"] == {"edits": {"text": [[36, 40, "247\n"]]}, "sizes": {"text": len(long)}}
-    link.filename = "other.md"  # not an edited trait: sent as ipywidgets sends it
-    assert sent[-1] == {"method": "update", "state": {"filename": "other.md"}, "buffer_paths": []}
-    link._handle_msg({"content": {"data": {"method": "custom", "content": {"resend": "text"}}}, "buffers": []})
-    assert sent[-1]["method"] == "update" and sent[-1]["state"]["text"] == link.text
+    assert sent[-1]["content"] == {"edits": {"text": [[37, 41, "247\n"]]}, "sizes": {"text": len(long)}}
+    button.name = "Copy the email"  # not an edited trait: sent as ipywidgets sends it
+    assert sent[-1] == {"method": "update", "state": {"name": "Copy the email"}, "buffer_paths": []}
+    button._handle_msg({"content": {"data": {"method": "custom", "content": {"resend": "text"}}}, "buffers": []})
+    assert sent[-1]["method"] == "update" and sent[-1]["state"]["text"] == button.text
+
+
+def test_a_download_is_made_when_the_page_asks_and_sent_nowhere_else(monkeypatch) -> None:
+    """A download link holds no text: a click asks for the file, and the answer names the click it answers."""
+    monkeypatch.setattr(comm, "create_comm", RecordingComm)
+    plan = ["version 1"]
+    link = DownloadLink("Save", "plan.md", make=lambda: plan[0])
+    sent = link.comm.sent
+    assert "text" not in link.get_state()
+    opened = len(sent)
+    plan[0] = "version 2"  # the inputs moved: nothing goes to the page
+    assert len(sent) == opened and link.text == "version 2"
+    link._handle_msg({"content": {"data": {"method": "custom", "content": {"kind": "want", "id": 3}}},
+                      "buffers": []})
+    assert sent[-1]["method"] == "custom"
+    assert sent[-1]["content"] == {"kind": "file", "id": 3, "text": "version 2"}
 
 
 def test_the_dashboards_html_views_send_edits_through_the_page_carrier(monkeypatch) -> None:

@@ -55,7 +55,7 @@ def test_a_widget_sends_a_loader_of_its_front_end_which_the_server_serves(
 @pytest.mark.parametrize("module, parts", [
     ("copy_button.js", ("clipboard.js", "edits.js", "copy_button.js")),
     ("url_state.js", ("clipboard.js", "edits.js", "url_state.js")), ("disclosure.js", ("edits.js", "disclosure.js")),
-    ("download_link.js", ("edits.js", "download_link.js")), ("plotly_view.js", ("edits.js", "plotly_view.js")),
+    ("download_link.js", ("download_link.js",)), ("plotly_view.js", ("edits.js", "plotly_view.js")),
     ("page_edits.js", ("edits.js", "page_edits.js")), ("theme.js", ("theme.js",)),
 ])
 def test_joined_modules_put_their_helpers_first(module: str, parts: tuple[str, ...]) -> None:
