@@ -56,11 +56,13 @@ PRELOADS = "stepguide_preloads.html.j2"
 SCOPE = "SG-SCOPE"
 #: Style sheets are copied one by one (a page links several, in order, and shares them with the other pages).
 SHEETS = ("guide.css", "dashboard.css", "presenter.css", "cohort.css")
-#: What the template preloads on the dashboard (``resources.metadata.name == "dashboard"``) under Voila: the files of
-#: its first screen, fetched while the kernel connects (the static edition sends them inline: a preload there
-#: would go unused). The charts' module is preloaded on every page.
-DASHBOARD_FIRST = ("guide.css", "dashboard.css", "page_landmark.js", "theme.js", "url_state.js", "disclosure.js",
-                   "page_edits.js", "download_link.js", "copy_button.js")
+#: What the template preloads on the dashboard (``resources.metadata.name == "dashboard"``) under Voila: every file
+#: its widgets import, fetched while the kernel connects (the page shows its widgets once each has its module: the
+#: one left to fetch after they mounted, the program list's cohort.js, delayed the first chart by a round trip; the
+#: static edition sends them inline, so a preload there would go unused). The charts' module is preloaded on every
+#: page.
+DASHBOARD_FIRST = ("guide.css", "dashboard.css", "cohort.css", "page_landmark.js", "theme.js", "url_state.js",
+                   "disclosure.js", "page_edits.js", "download_link.js", "copy_button.js", "connection.js", "cohort.js")
 
 #: True in the static edition's kernel (Pyodide), which has no server to fetch from.
 IN_BROWSER = sys.platform == "emscripten"
