@@ -6,10 +6,10 @@ the dashboard must become interactive, a slider step must give the verdict ``sg.
 console must stay free of errors, at a phone and a desktop width; the chapters must run and link to each
 other; chapter 6 judges a class file in the page (no pandas there) to the table the Voila page shows.
 
-Every page starts Python in the tab (7-10 s of CPU on a quiet machine), so this file boots each page once and
+Every page starts Python in the tab (~10 s of CPU on a quiet machine), so this file boots each page once and
 runs several checks per boot (the desktop dashboard carries the situation link, the exports, the email, the
-programs and the theme), and opens the pages it can in tabs at the same time (the pages of a test boot
-together, overlapping one page's waits with another's work).
+programs and the theme). The pages of a test open at once, in tabs (on 2 cores the boots are CPU-bound and
+gain little from it; with more cores they overlap; benchmarks/README.md).
 """
 from __future__ import annotations
 
