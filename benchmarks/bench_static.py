@@ -1,6 +1,6 @@
 """The static edition beside the Voila dashboard, in one run: time to interactive, bytes, tab memory, site size.
 
-    .venv/bin/python benchmarks/bench_static.py [--runs 3] [--site _site] [--no-save]
+    .venv/bin/python benchmarks/bench_static.py [--runs 3] [--site _site] [--baseline OTHER_SITE] [--no-save]
 
 Both are served on loopback the way their make targets serve them: ``_site/`` by Python's http.server
 (``make static-serve``; built first if ``--site`` is missing), the dashboard by standalone Voila with the
@@ -15,7 +15,9 @@ Bytes = every response's body and headers as Chromium counted them (page, web wo
 ``requestfinished`` on the context), uncompressed on both servers; **gzip** = what the same static files
 weigh gzipped (level 6), as most static hosts send them. Tab memory = USS of all of Chromium's processes
 with the page open, less the same browser on about:blank (the Pyodide worker lives in the tab's renderer).
-Appends a record to ``benchmarks/results/static.json``.
+``--baseline`` measures a second build of the site in the same run, interleaved with the first (e.g. the
+build of main's checkout, to give a change's before and after under the same machine load) as config
+``baseline``. Appends a record to ``benchmarks/results/static.json``.
 """
 from __future__ import annotations
 
@@ -132,18 +134,29 @@ def summary(runs: list[dict[str, Any]], visit_kind: str, key: str) -> float:
     return round(statistics.median(r[visit_kind][key] for r in runs), 1)
 
 
+def ratios(runs: list[dict[str, Any]], voila: list[dict[str, Any]]) -> str:
+    """Each run's first/repeat ratio to the Voila visits of the same round (the load they shared)."""
+    return ", ".join(f"{s['first']['interactive_ms'] / v['first']['interactive_ms']:.1f}/"
+                     f"{s['repeat']['interactive_ms'] / v['repeat']['interactive_ms']:.1f}"
+                     for s, v in zip(runs, voila, strict=True))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--site", type=Path, default=ROOT / "_site")
+    parser.add_argument("--baseline", type=Path, help="another build of the site, measured in the same run")
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     if not (args.site / "index.html").exists():
         build_site(args.site)
     record: dict[str, Any] = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
                               "load_before": round(psutil.getloadavg()[0], 2), "configs": {}}
-    with StaticServer(args.site) as static, start_voila(ROOT / "notebooks" / "dashboard.ipynb") as voila:
+    with (StaticServer(args.site) as static, StaticServer(args.baseline or args.site) as baseline,
+          start_voila(ROOT / "notebooks" / "dashboard.ipynb") as voila):
         urls = {"static": (static.url + DASHBOARD, True), "voila": (voila.url, False)}
+        if args.baseline:
+            urls["baseline"] = (baseline.url + DASHBOARD, True)
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in urls}
         for _ in range(args.runs):  # interleaved, so machine load hits both alike
             static.requests.clear()
@@ -158,16 +171,19 @@ def main() -> None:
                                                   for key in ("interactive_ms", "bytes", "requests")},
                                    "tab_mib": summary(rs, "first", "tab_mib"),
                                    "js_heap_mib": summary(rs, "first", "js_heap_mib")}
-    s, v = record["configs"]["static"], record["configs"]["voila"]
+    v = record["configs"]["voila"]
     print(f"load {record['load_before']} -> {record['load_after']}, {args.runs} runs, medians")
     print(f"{'':8} {'first ms':>9} {'repeat ms':>9} {'first MB':>9} {'repeat MB':>9} {'reqs':>5} {'tab MiB':>8} "
           f"{'JS heap':>8}")
-    for name, c in (("static", s), ("voila", v)):
+    for name, c in record["configs"].items():
         print(f"{name:8} {c['first_interactive_ms']:9.0f} {c['repeat_interactive_ms']:9.0f} "
               f"{c['first_bytes'] / 1e6:9.1f} "
               f"{c['repeat_bytes'] / 1e6:9.2f} {c['first_requests']:5.0f} {c['tab_mib']:8.0f} {c['js_heap_mib']:8.0f}")
-    print(f"ratio static/voila: first {s['first_interactive_ms'] / v['first_interactive_ms']:.1f}x, "
-          f"repeat {s['repeat_interactive_ms'] / v['repeat_interactive_ms']:.1f}x")
+    for name, c in record["configs"].items():
+        if name != "voila":
+            print(f"ratio {name}/voila: first {c['first_interactive_ms'] / v['first_interactive_ms']:.1f}x, "
+                  f"repeat {c['repeat_interactive_ms'] / v['repeat_interactive_ms']:.1f}x "
+                  f"(per run: {ratios(c['runs'], v['runs'])})")
     print("site:", json.dumps(record["site"], indent=1))
     if not args.no_save:
         RESULTS.parent.mkdir(exist_ok=True)

@@ -12,6 +12,7 @@ students and their scores never leave the tab. Everything comes from the registr
 
 The kernel's packages are shipped as bytecode, compiled by that same Pyodide under Node (``precompile.js``),
 as Pyodide's own distribution ships them: a visitor's browser then does not compile IPython on every visit.
+stepguide keeps its sources beside its bytecode (``__pycache__``), so its tracebacks stay readable.
 
 The site gets its own ``pyodide-lock.json`` listing exactly the wheels it carries, and every one is loaded at
 kernel start (``loadPyodideOptions.packages``), so neither piplite nor micropip ever looks for a package
@@ -169,9 +170,11 @@ def lock_spec(core: Path, pyodide_dir: Path) -> tuple[Any, dict[str, list[str]]]
     return spec, dropped
 
 
-def precompile(core: Path, pyodide_dir: Path, wheels: list[str]) -> None:
-    """Ship bytecode instead of source (as Pyodide's own packages do), compiled by Pyodide under Node."""
-    run("node", HERE / "precompile.js", core, pyodide_dir, *sorted(wheels))
+def precompile(core: Path, pyodide_dir: Path, wheels: list[str], keep_source: list[str]) -> None:
+    """Ship bytecode instead of source (as Pyodide's own packages do), compiled by Pyodide under Node; the
+    ``keep_source`` wheels get their bytecode beside their sources instead."""
+    run("node", HERE / "precompile.js", core, pyodide_dir, *[f"--keep-source={w}" for w in sorted(keep_source)],
+        *sorted(wheels))
 
 
 def write_lock(spec: Any, pyodide_dir: Path) -> None:
@@ -316,9 +319,11 @@ def build(out: Path, cache: Path) -> None:
         spec, dropped = lock_spec(core, pyodide_dir)
         for name, missing in dropped.items():
             print(f"  lock: {name} runs in the browser without {', '.join(missing)}")
-        # stepguide stays as source: its tracebacks stay readable, and it is a small part of the start-up
+        # stepguide keeps its sources (readable tracebacks) with its bytecode beside them: compiling it took
+        # ~0.25 s of every visit's kernel start (benchmarks/README.md)
         precompile(core, pyodide_dir, [p.file_name for n, p in spec.packages.items()
-                                       if n not in ("stepguide", *PLACEHOLDERS)])
+                                       if n not in ("stepguide", *PLACEHOLDERS)],
+                   keep_source=[spec.packages["stepguide"].file_name])
         write_lock(spec, pyodide_dir)
         lite_config(lite)
         contents = lite / "contents"

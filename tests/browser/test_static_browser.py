@@ -5,6 +5,11 @@ and recorded, so "nothing blocked" means nothing was attempted. Python runs in t
 the dashboard must become interactive, a slider step must give the verdict ``sg.assess`` gives, the
 console must stay free of errors, at a phone and a desktop width; the chapters must run and link to each
 other; chapter 6 judges a class file in the page (no pandas there) to the table the Voila page shows.
+
+Every page starts Python in the tab (~10 s of CPU on a quiet machine), so this file boots each page once and
+runs several checks per boot (the desktop dashboard carries the situation link, the exports, the email, the
+programs and the theme). The pages of a test open at once, in tabs (on 2 cores the boots are CPU-bound and
+gain little from it; with more cores they overlap; benchmarks/README.md).
 """
 from __future__ import annotations
 
@@ -70,7 +75,8 @@ def shut_browser(browser: Any) -> Iterator[Any]:
 
 
 class Visit:
-    """One page in a fresh context: what it logged, threw and tried to fetch from outside the site."""
+    """One browser context (fresh: empty cache and storage) with its tabs: what they logged, threw and tried to
+    fetch from outside the site."""
 
     def __init__(self, browser: Any, server: StaticServer, size: str = "desktop") -> None:
         width, height = VIEWPORTS[size]
@@ -89,15 +95,26 @@ class Visit:
                 request_route.abort()
 
         self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(30_000)
-        self.page.on("console", lambda m: self.console.append((m.type, m.text)))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.url = server.url
+        self.page = self._new_page()
+
+    def _new_page(self) -> Any:
+        page = self.context.new_page()
+        page.set_default_timeout(30_000)
+        page.on("console", lambda m: self.console.append((m.type, m.text)))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        return page
 
     def open(self, path: str) -> Any:
+        """Go to ``path`` in the first tab (returns once the page has loaded; its kernel starts in the tab)."""
         self.page.goto(self.url + path)
         return self.page
+
+    def tab(self, path: str) -> Any:
+        """Open ``path`` in a new tab of the same context, so its Python starts beside the other tabs'."""
+        page = self._new_page()
+        page.goto(self.url + path)
+        return page
 
     def problems(self) -> list[str]:
         """Console errors and warnings, less Voici's own two, and uncaught exceptions."""
@@ -121,43 +138,72 @@ def visit(shut_browser: Any, site: StaticServer) -> Iterator[Any]:
         v.close()
 
 
-@pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_dashboard_runs_in_the_browser_alone(visit, site: StaticServer, size: str) -> None:
-    v = visit(size)
-    page = v.open(DASHBOARD + "#month=Oct")  # the page starts in today's month; the example's is October
+SITUATION = "#step1_mode=Score&step1=250&step2=230&specialty=Internal%20Medicine&month=Oct"
+START_LINK = "step1_mode=Score&step1=228&step2=248&specialty=Internal%20Medicine&month=Oct"
+
+
+@pytest.fixture(scope="module")
+def dashboards(shut_browser: Any, site: StaticServer) -> Iterator[dict[str, Visit]]:
+    """The dashboard at a phone's size (opened at the example's month) and at a desktop's (opened from a situation
+    link), both opened at once: their two kernels start side by side while the phone's test runs."""
+    opened = {size: Visit(shut_browser, site, size) for size in ("phone", "desktop")}
+    opened["phone"].open(DASHBOARD + "#month=Oct")  # the page starts in today's month; the example's is October
+    opened["desktop"].open(DASHBOARD + SITUATION)
+    yield opened
+    for v in opened.values():
+        v.close()
+
+
+def interactive(page: Any) -> None:
+    """The kernel has run the notebook and answered the page: main region, C5 chart drawn, situation link written."""
     page.locator(".sg-main[role=main]").wait_for(timeout=BOOT)
     page.locator(".sg-chart-c5 .js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=BOOT)
     page.wait_for_function("() => location.hash.includes('step2=') && location.hash.includes('month=Oct')")
-    wait_for_state(page, sg.assess(**START))
 
-    handle = page.locator(".sg-step2 [role=slider]")
-    handle.focus()
-    for _ in range(10):
+
+def step2_left(page: Any, steps: int) -> None:
+    """Move the Step 2 CK slider down ``steps`` points with the keyboard."""
+    page.locator(".sg-step2 [role=slider]").focus()
+    for _ in range(steps):
         page.keyboard.press("ArrowLeft")
+
+
+def check_slider(page: Any) -> None:
+    """From the example's situation, ten steps down the Step 2 CK slider give ``sg.assess``'s verdict and link."""
+    wait_for_state(page, sg.assess(**START))
+    step2_left(page, 10)
     lower = sg.assess(**{**START, "step2": 238})
     assert lower.trend != sg.assess(**START).trend
     wait_for_state(page, lower)
     page.wait_for_function("() => location.hash.includes('step2=238')")
 
+
+def test_dashboard_runs_in_the_browser_alone_on_a_phone(dashboards: dict[str, Visit], site: StaticServer) -> None:
+    v = dashboards["phone"]
+    page = v.page
+    interactive(page)
+    check_slider(page)
     assert v.blocked == [], "the page tried to reach outside the site"
     assert site.failed() == [], "the site is missing files the page asked for"
     assert v.problems() == []
 
 
-def test_situation_link_email_export_and_theme_work_offline(visit) -> None:
-    from playwright.sync_api import expect
-
-    v = visit()
-    page = v.open(f"{DASHBOARD}#step1_mode=Score&step1=250&step2=230&specialty=Internal%20Medicine&month=Oct")
-    page.locator(".sg-main[role=main]").wait_for(timeout=BOOT)
+def check_situation_link_and_plan(page: Any) -> None:
+    """The link's situation is applied in the page, and the plan it exports (made in the page) says so."""
     drop = sg.assess(**{**START, "step1": 250, "step2": 230})
-    wait_for_state(page, drop)  # the link's situation, applied in the page
+    wait_for_state(page, drop)
     with page.expect_download() as info:
         page.locator(".sg-export a").click()
     plan = Path(info.value.path()).read_text(encoding="utf-8")
     assert f"**Score trend:** {drop.trend_label} ({drop.delta:+d} points)" in plan
 
-    page.evaluate("location.hash = 'step1_mode=Score&step1=228&step2=248&specialty=Internal%20Medicine&month=Oct'")
+
+def check_email(page: Any) -> None:
+    """The example's situation set through the address; the typed name reaches the email draft as text, and its
+    download. The name is cleared again: it signs the program notes' drafts too, which check_programs reads."""
+    from playwright.sync_api import expect
+
+    page.evaluate(f"location.hash = '{START_LINK}'")
     first = sg.assess(**START)
     wait_for_state(page, first)
     page.locator(".sg-field-name input").fill("Jordan <b>Lee</b>")
@@ -168,10 +214,51 @@ def test_situation_link_email_export_and_theme_work_offline(visit) -> None:
     with page.expect_download() as info:
         page.locator(".sg-download a").click()
     assert Path(info.value.path()).read_text(encoding="utf-8") == expected.as_text()
+    page.locator(".sg-field-name input").fill("")
+    expect(draft).not_to_contain_text("Jordan")
 
+
+def check_programs(page: Any) -> None:
+    """Issue 21, from the example's situation set through the address: the sample list becomes 12 cards that
+    follow the slider (as do the verdict and the situation link); its CSV is made in the page's Python
+    when clicked; then the program case book, as on the dashboard (program_pages.py): each of its 28 situations
+    opened through the page's situation link with its cases' programs pasted, every card read back."""
+    from playwright.sync_api import expect
+
+    from stepguide.cohort.program_report import programs_csv
+    from stepguide.rules.programs import plan_programs, sample_programs
+
+    page.evaluate(f"location.hash = '{START_LINK}'")
+    wait_for_state(page, sg.assess(**START))
+    page.get_by_role("button", name=label("button", "programs_sample")).click()
+    actions = page.locator(".sg-program-action strong")
+    expect(actions).to_have_count(12, timeout=BOOT)
+    expect(actions).to_have_text([p.action_label for p in plan_programs(sg.assess(**START), sample_programs())])
+    step2_left(page, 30)
+    lowest = sg.assess(**{**START, "step2": 218})
+    wait_for_state(page, lowest)
+    page.wait_for_function("() => location.hash.includes('step2=218')")
+    expect(actions).to_have_text([p.action_label for p in plan_programs(lowest, sample_programs())])
+    with page.expect_download() as saved:
+        page.get_by_role("button", name=label("button", "programs_csv")).click()
+    assert Path(saved.value.path()).read_bytes() == programs_csv(plan_programs(lowest, sample_programs()))
+    assert walk_case_book(page, timeout=BOOT) == []
+
+
+def test_dashboard_runs_in_the_browser_alone_on_a_desktop(dashboards: dict[str, Visit], site: StaticServer) -> None:
+    """One boot, every check the dashboard's page offers offline: the situation link it was opened from, the plan's
+    export, the email, the programs (issue 21) and the slider, and the theme."""
+    v = dashboards["desktop"]
+    page = v.page
+    interactive(page)
+    check_situation_link_and_plan(page)
+    check_email(page)
+    check_programs(page)  # its slider run checks the desktop's slider (the phone's test: check_slider)
     page.get_by_role("button", name="Dark theme").click()
     page.wait_for_function("() => document.documentElement.dataset.sgTheme === 'dark'")
-    assert v.blocked == [] and v.problems() == []
+    assert v.blocked == [], "the page tried to reach outside the site"
+    assert site.failed() == [], "the site is missing files the page asked for"
+    assert v.problems() == []
 
 
 CLASS_FILE = ("Step 1;Step 2 CK;Specialty;Month;Stage;Credible reason\r\n245;233;IM;Oct;before invites;yes\r\n"
@@ -215,6 +302,7 @@ def test_front_page_chapters_and_links(visit, site: StaticServer) -> None:
     titles = [t.strip() for t in page.locator("ol a").all_inner_texts()]
     assert titles == ["Start here", *[title for _, title in CHAPTERS]]
     assert page.locator("a.open").get_attribute("href") == DASHBOARD
+    advisers = v.tab("voici/render/06_for_advisers.html")  # its kernel starts while the first tab walks the links
 
     page = v.open("voici/render/03_score_trends.html")
     page.locator(".js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=BOOT)
@@ -226,7 +314,8 @@ def test_front_page_chapters_and_links(visit, site: StaticServer) -> None:
     written.click()
     page.wait_for_url(re.compile(rf"/voici/render/{stem}\.html$"))
 
-    page = v.open("voici/render/06_for_advisers.html")  # a class file judged in the adviser's browser, offline
+    page.goto("about:blank")  # the last chapter's kernel is not needed: stop it
+    page = advisers  # a class file judged in the adviser's browser, offline
     page.locator(".sg-cohort-page input[type=file]").set_input_files(
         files=[{"name": "room.csv", "mimeType": "text/csv", "buffer": CLASS_FILE}], timeout=BOOT)
     status = page.locator(".sg-cohort-upload [role=status]")
@@ -290,45 +379,13 @@ def test_the_lock_covers_what_the_dashboard_imports(site: StaticServer) -> None:
     assert not {"pandas", "numpy", "plotly", "voila"} & set(imported)
 
 
-def test_my_programs_plans_the_sample_in_the_browser_alone(visit, site: StaticServer) -> None:
-    """Issue 21 in the static edition: the sample list becomes 12 cards that follow the slider, offline."""
-    from playwright.sync_api import expect
-
-    from stepguide.cohort.program_report import programs_csv
-    from stepguide.rules.programs import plan_programs, sample_programs
-
-    v = visit()
-    page = v.open(DASHBOARD + "#month=Oct")
-    page.locator(".sg-chart-c5 .js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=BOOT)
-    page.wait_for_function("() => location.hash.includes('month=Oct')")
-    wait_for_state(page, sg.assess(**START))
-    page.get_by_role("button", name=label("button", "programs_sample")).click()
-    actions = page.locator(".sg-program-action strong")
-    expect(actions).to_have_count(12, timeout=BOOT)
-    expect(actions).to_have_text([p.action_label for p in plan_programs(sg.assess(**START), sample_programs())])
-    handle = page.locator(".sg-step2 [role=slider]")
-    handle.focus()
-    for _ in range(30):
-        page.keyboard.press("ArrowLeft")
-    lower = sg.assess(**{**START, "step2": 218})
-    wait_for_state(page, lower)
-    expect(actions).to_have_text([p.action_label for p in plan_programs(lower, sample_programs())])
-    with page.expect_download() as saved:  # the file is made in the page's Python when clicked
-        page.get_by_role("button", name=label("button", "programs_csv")).click()
-    assert Path(saved.value.path()).read_bytes() == programs_csv(plan_programs(lower, sample_programs()))
-
-    # The program case book, as on the dashboard (program_pages.py): each of its 28 situations opened through the
-    # page's situation link with its cases' programs pasted, every card read back.
-    assert walk_case_book(page, timeout=BOOT) == []
-    assert v.blocked == [] and site.failed() == [] and v.problems() == []
-
-
 def test_every_other_page_runs(visit, site: StaticServer) -> None:
-    """The chapters not driven above and the presenter view: each draws its first chart, with a clean console."""
+    """The chapters not driven above and the presenter view: each draws its first chart, with a clean console.
+    All six open at once, in tabs: their kernels start side by side."""
     v = visit()
-    for stem in ("01_risk_by_profile", "02_timing", "04_to_email_or_not", "05_after_a_drop", "07_my_programs",
-                 "presenter"):
-        page = v.open(f"voici/render/{stem}.html")
+    stems = ("01_risk_by_profile", "02_timing", "04_to_email_or_not", "05_after_a_drop", "07_my_programs", "presenter")
+    pages = {stem: v.tab(f"voici/render/{stem}.html") for stem in stems}
+    for stem, page in pages.items():
         page.locator(".js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=BOOT)
         assert page.locator(".sg-banner:visible").count() == 0, stem  # no false "lost connection"
     assert v.blocked == [] and site.failed() == [] and v.problems() == []
