@@ -243,6 +243,11 @@ def check_programs(page: Any) -> None:
         page.get_by_role("button", name=label("button", "programs_csv")).click()
     assert Path(saved.value.path()).read_bytes() == programs_csv(plan_programs(lowest, sample_programs()))
     assert walk_case_book(page, timeout=BOOT) == []
+    # That much work keeps the in-browser kernel busy for seconds, and its control channel stops answering: the
+    # "not answering" it may have shown meanwhile clears once the kernel answers (on the shell channel), and no
+    # input stays inert.
+    expect(page.locator(".sg-banner")).to_be_hidden(timeout=BOOT)
+    expect(page.locator(".sg-main [inert]")).to_have_count(0)
 
 
 def test_dashboard_runs_in_the_browser_alone_on_a_desktop(dashboards: dict[str, Visit], site: StaticServer) -> None:

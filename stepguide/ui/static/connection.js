@@ -10,6 +10,9 @@
 // * a hung kernel (stopped, stuck): every second the page asks the kernel for
 //   its kernel_info on the control channel; no answer within `answer_within`
 //   seconds shows "not answering" (data-connection="hung"), an answer clears it;
+//   a question unanswered for three times that is asked again on the shell
+//   channel, and from then on there (the in-browser kernel stops answering on
+//   its control channel after a busy spell);
 // * a server gone for good: while the connection or the kernel is lost the
 //   page asks the server for its kernel; no answer for `give_up_after` seconds
 //   says the server is not coming back (data-connection="gone"); an answer
@@ -98,21 +101,27 @@ function render({ model, el }) {
   // -- a kernel that stops answering ---------------------------------------
   let asked = null; // when the unanswered question was sent (ms)
   let ask = 0;
+  let shell = false; // the control channel lost a question: ask on the shell channel from then on
   const ping = () => {
     if (gone || kernel.isDisposed || kernel.connectionStatus !== "connected") return;
     if (asked !== null) {
-      if (Date.now() - asked >= 1000 * model.get("answer_within") && el.dataset.connection === "ok") show("not_answering", "hung");
-      return; // one question at a time: a hung kernel answers them all when it wakes
+      const waited = Date.now() - asked;
+      const within = 1000 * model.get("answer_within");
+      if (waited >= within && el.dataset.connection === "ok") show("not_answering", "hung");
+      // One question at a time (a hung kernel answers them all when it wakes), but not one for ever: the in-browser
+      // kernel (JupyterLite), after a few busy seconds, answers nothing more on its control channel, and the banner
+      // would stay up with the inputs inert.
+      if (waited < 3 * within) return;
+      shell = true; // asked again on the shell channel, which the in-browser kernel's own start-up uses
     }
     asked = Date.now();
     const mine = ++ask;
     const answered = () => {
-      if (mine !== ask) return;
-      asked = null;
-      if (el.dataset.connection === "hung") clear();
+      if (mine === ask) asked = null;
+      if (el.dataset.connection === "hung") clear(); // any answer, even to an older question: it answers
     };
     try {
-      if (typeof kernel.sendControlMessage === "function") {
+      if (typeof kernel.sendControlMessage === "function" && !shell) {
         const id = `sg-ping-${mine}-${Math.random().toString(16).slice(2)}`;
         const msg = { header: { msg_id: id, msg_type: "kernel_info_request", session: kernel.clientId,
                                 username: kernel.username || "", date: new Date().toISOString(), version: "5.3" },
