@@ -125,9 +125,9 @@ def free_port() -> int:
 
 def start_voila(root: Path, nodelay: bool) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-           "JUPYTER_PATH": os.pathsep.join(filter(None, [str(ROOT / "share" / "jupyter"),
-                                                         os.environ.get("JUPYTER_PATH")]))}
+    from stepguide.serve.project import server_env
+
+    env = server_env()  # this checkout first, its template's made files current
     env["JUPYTER_CONFIG_DIR"] = str(root / "config")
     with open(root / "voila.log", "wb") as log:  # the server keeps its own copy
         proc = subprocess.Popen(

@@ -67,10 +67,11 @@ w.VBox([button, view, untitled, toolbar, move, marker])
 
 
 def _env(tmp: Path) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-           # this checkout's template (its static folder holds plotly.js) before an installed copy
-           "JUPYTER_PATH": os.pathsep.join(filter(None, [str(ROOT / "share" / "jupyter"),
-                                                         os.environ.get("JUPYTER_PATH")]))}
+    from stepguide.serve.project import server_env
+
+    # this checkout first on PYTHONPATH, and its template (plotly.js and the charts' front end in its static folder,
+    # made current) before an installed copy
+    env = server_env()
     # A private config dir keeps a developer's own config out of the test.
     env["JUPYTER_CONFIG_DIR"] = str(tmp / "config")
     return env
@@ -210,6 +211,19 @@ def test_renders_updates_and_stays_small(voila_url: str, page) -> None:
 
     total = ws_bytes["sent"] + ws_bytes["received"]
     assert 0 < total < WS_BUDGET, ws_bytes
+
+
+def test_a_style_sheet_that_arrives_after_the_first_draw_rescales_the_chart(voila_url: str, page) -> None:
+    """The page's style sheets are linked by the widgets' loaders, so one can land after a chart's first draw (the
+    presenter's ``--sg-chart-scale: 1.5`` did, in CI): the chart takes the new scale when it arrives."""
+    page.goto(voila_url)
+    plot = ".stepguide-plotly-view .js-plotly-plot"
+    page.locator(plot).first.locator(".main-svg").first.wait_for(timeout=20_000)
+    height = page.evaluate(f"() => document.querySelector('{plot}')._fullLayout.height")
+    page.evaluate("""() => document.head.appendChild(Object.assign(document.createElement('link'),
+        { rel: 'stylesheet', href: 'data:text/css,:root{--sg-chart-scale:1.5}' }))""")
+    page.wait_for_function(f"want => document.querySelector('{plot}')._fullLayout.height >= want",
+                           arg=height * 1.5 - 1, timeout=10_000)  # the chart's height follows the scale
 
 
 def test_an_update_that_moves_only_a_mark_keeps_the_data(voila_url: str, page) -> None:

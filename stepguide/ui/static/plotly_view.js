@@ -151,12 +151,18 @@ function isDark() {
   return ours ? ours === "dark" : document.body?.getAttribute("data-jp-theme-light") === "false";
 }
 
+// Every chart on the page, told when the theme changes ("theme") or a style sheet arrives ("sheet": the page's
+// sheets are linked by the widgets' loaders, and one may land after a chart's first draw, e.g. the presenter's
+// --sg-chart-scale).
 function views() {
   if (!window[VIEWS]) {
     const set = (window[VIEWS] = new Set());
-    const redraw = new MutationObserver(() => set.forEach((fn) => fn()));
+    const redraw = new MutationObserver(() => set.forEach((fn) => fn("theme")));
     redraw.observe(document.documentElement, { attributes: true, attributeFilter: ["data-sg-theme"] });
     if (document.body) redraw.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light"] });
+    document.addEventListener("load", (event) => {
+      if (event.target instanceof HTMLLinkElement && event.target.rel === "stylesheet") set.forEach((fn) => fn("sheet"));
+    }, true);
   }
   return window[VIEWS];
 }
@@ -355,7 +361,14 @@ function render({ model, el }) {
   view.buttons.forEach((b) => b.addEventListener("click", () => download(view, b.textContent.toLowerCase())));
   const stop = observe(view);
   const registry = views();
-  registry.add(redraw);
+  const onPage = (why) => {
+    if (why !== "sheet") return redraw();
+    const k = view.k; // drawn at this scale; a sheet that changes it (read again) redraws the chart
+    if (!k) return;
+    view.k = 0;
+    if (scaleOf(view) !== k) draw(view);
+  };
+  registry.add(onPage);
   showTools(view);
   draw(view);
   loadPlotly(model.get("_plotly_version"))
@@ -366,7 +379,7 @@ function render({ model, el }) {
     .catch((err) => fail(view, err));
   return () => {
     view.alive = false;
-    registry.delete(redraw);
+    registry.delete(onPage);
     stop();
     on.forEach(([type, fn]) => model.off(type, fn));
     page.abort();
