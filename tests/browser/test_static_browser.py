@@ -8,8 +8,8 @@ other; chapter 6 judges a class file in the page (no pandas there) to the table 
 
 Every page starts Python in the tab (~10 s of CPU on a quiet machine), so this file boots each page once and
 runs several checks per boot (the desktop dashboard carries the situation link, the exports, the email, the
-programs and the theme). The pages of a test open at once, in tabs (on 2 cores the boots are CPU-bound and
-gain little from it; with more cores they overlap; benchmarks/README.md).
+programs and the theme). Two boots at most run at once (the two dashboards; chapter 6 beside the link walk): on 2
+cores the boots are CPU-bound, and more at once only starve the suite's other worker (benchmarks/README.md).
 """
 from __future__ import annotations
 
@@ -386,13 +386,15 @@ def test_the_lock_covers_what_the_dashboard_imports(site: StaticServer) -> None:
 
 def test_every_other_page_runs(visit, site: StaticServer) -> None:
     """The chapters not driven above and the presenter view: each draws its first chart, with a clean console.
-    All six open at once, in tabs: their kernels start side by side."""
+    One after another, each tab closed after its check: six Pyodide boots at once took as long on 2 cores and
+    starved the suite's other worker (a Voila page there timed out in CI)."""
     v = visit()
     stems = ("01_risk_by_profile", "02_timing", "04_to_email_or_not", "05_after_a_drop", "07_my_programs", "presenter")
-    pages = {stem: v.tab(f"voici/render/{stem}.html") for stem in stems}
-    for stem, page in pages.items():
+    for stem in stems:
+        page = v.tab(f"voici/render/{stem}.html")
         page.locator(".js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=BOOT)
         assert page.locator(".sg-banner:visible").count() == 0, stem  # no false "lost connection"
+        page.close()
     assert v.blocked == [] and site.failed() == [] and v.problems() == []
 
 
