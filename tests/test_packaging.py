@@ -128,7 +128,7 @@ def test_the_wheel_ships_what_is_ours_and_nothing_else(tmp_path: Path) -> None:
     assert data == {f"share/jupyter/voila/templates/stepguide/{p.relative_to(template).as_posix()}"
                     for p in template.rglob("*") if p.is_file()}
     assert "share/jupyter/voila/templates/stepguide/static/plotly-basic.min.js" in data
-    # the made files (git keeps none of them: hatch_build.py makes them for the wheel)
+    # the made files (git keeps none of them: deploy/hatch_build.py makes them for the wheel)
     from stepguide.ui.front_ends import template_files
 
     assert {f"share/jupyter/voila/templates/stepguide/{name}" for name in template_files()} <= data

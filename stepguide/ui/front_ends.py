@@ -133,7 +133,7 @@ def write_template_files(template: Path = TEMPLATE) -> list[Path]:
 
     They are made, never edited, and git ignores them: ``stepguide dashboard``/``workshop``/``lab`` and the
     test harness write them when they start from a clone (:func:`stepguide.serve.project.server_env`), the
-    package's build writes them into the wheel (``hatch_build.py``), ``make static`` into the static site.
+    package's build writes them into the wheel (``deploy/hatch_build.py``), ``make static`` into the static site.
     By hand: ``python -m stepguide.ui.front_ends``."""
     written = []
     for relative, text in template_files().items():
