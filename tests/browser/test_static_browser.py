@@ -8,8 +8,8 @@ other; chapter 6 judges a class file in the page (no pandas there) to the table 
 
 Every page starts Python in the tab (~10 s of CPU on a quiet machine), so this file boots each page once and
 runs several checks per boot (the desktop dashboard carries the situation link, the exports, the email, the
-programs and the theme). Two boots at most run at once (the two dashboards; chapter 6 beside the link walk): on 2
-cores the boots are CPU-bound, and more at once only starve the suite's other worker (benchmarks/README.md).
+programs and the theme). One boot at a time: on 2 cores the boots are CPU-bound, so booting pages side by side
+gains nothing and starves the suite's other worker (a Voila page there timed out; benchmarks/README.md).
 """
 from __future__ import annotations
 
@@ -142,18 +142,6 @@ SITUATION = "#step1_mode=Score&step1=250&step2=230&specialty=Internal%20Medicine
 START_LINK = "step1_mode=Score&step1=228&step2=248&specialty=Internal%20Medicine&month=Oct"
 
 
-@pytest.fixture(scope="module")
-def dashboards(shut_browser: Any, site: StaticServer) -> Iterator[dict[str, Visit]]:
-    """The dashboard at a phone's size (opened at the example's month) and at a desktop's (opened from a situation
-    link), both opened at once: their two kernels start side by side while the phone's test runs."""
-    opened = {size: Visit(shut_browser, site, size) for size in ("phone", "desktop")}
-    opened["phone"].open(DASHBOARD + "#month=Oct")  # the page starts in today's month; the example's is October
-    opened["desktop"].open(DASHBOARD + SITUATION)
-    yield opened
-    for v in opened.values():
-        v.close()
-
-
 def interactive(page: Any) -> None:
     """The kernel has run the notebook and answered the page: main region, C5 chart drawn, situation link written."""
     page.locator(".sg-main[role=main]").wait_for(timeout=BOOT)
@@ -178,9 +166,9 @@ def check_slider(page: Any) -> None:
     page.wait_for_function("() => location.hash.includes('step2=238')")
 
 
-def test_dashboard_runs_in_the_browser_alone_on_a_phone(dashboards: dict[str, Visit], site: StaticServer) -> None:
-    v = dashboards["phone"]
-    page = v.page
+def test_dashboard_runs_in_the_browser_alone_on_a_phone(visit, site: StaticServer) -> None:
+    v = visit("phone")
+    page = v.open(DASHBOARD + "#month=Oct")  # the page starts in today's month; the example's is October
     interactive(page)
     check_slider(page)
     assert v.blocked == [], "the page tried to reach outside the site"
@@ -250,11 +238,11 @@ def check_programs(page: Any) -> None:
     expect(page.locator(".sg-main [inert]")).to_have_count(0)
 
 
-def test_dashboard_runs_in_the_browser_alone_on_a_desktop(dashboards: dict[str, Visit], site: StaticServer) -> None:
+def test_dashboard_runs_in_the_browser_alone_on_a_desktop(visit, site: StaticServer) -> None:
     """One boot, every check the dashboard's page offers offline: the situation link it was opened from, the plan's
     export, the email, the programs (issue 21) and the slider, and the theme."""
-    v = dashboards["desktop"]
-    page = v.page
+    v = visit("desktop")
+    page = v.open(DASHBOARD + SITUATION)
     interactive(page)
     check_situation_link_and_plan(page)
     check_email(page)
@@ -307,7 +295,6 @@ def test_front_page_chapters_and_links(visit, site: StaticServer) -> None:
     titles = [t.strip() for t in page.locator("ol a").all_inner_texts()]
     assert titles == ["Start here", *[title for _, title in CHAPTERS]]
     assert page.locator("a.open").get_attribute("href") == DASHBOARD
-    advisers = v.tab("voici/render/06_for_advisers.html")  # its kernel starts while the first tab walks the links
 
     page = v.open("voici/render/03_score_trends.html")
     page.locator(".js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=BOOT)
@@ -319,8 +306,7 @@ def test_front_page_chapters_and_links(visit, site: StaticServer) -> None:
     written.click()
     page.wait_for_url(re.compile(rf"/voici/render/{stem}\.html$"))
 
-    page.goto("about:blank")  # the last chapter's kernel is not needed: stop it
-    page = advisers  # a class file judged in the adviser's browser, offline
+    page = v.open("voici/render/06_for_advisers.html")  # a class file judged in the adviser's browser, offline
     page.locator(".sg-cohort-page input[type=file]").set_input_files(
         files=[{"name": "room.csv", "mimeType": "text/csv", "buffer": CLASS_FILE}], timeout=BOOT)
     status = page.locator(".sg-cohort-upload [role=status]")
