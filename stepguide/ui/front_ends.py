@@ -23,8 +23,8 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["GLOSSARY", "IN_BROWSER", "MODULES", "PRELOADS", "SCOPE", "STATIC", "css", "esm", "joined", "module_text",
-           "template_files", "url", "version", "write_template_files"]
+__all__ = ["GLOSSARY", "IN_BROWSER", "MODULES", "PRELOADS", "SCOPE", "STATIC", "esm", "joined", "module_text",
+           "styled", "template_files", "url", "version", "write_template_files"]
 
 #: The widgets' ES modules and style sheets, as written (``tests/js`` tests their pure functions).
 STATIC = Path(__file__).with_name("static")
@@ -95,18 +95,18 @@ def url(name: str) -> str:
     return f"{FOLDER}{name}?v={version(name)}"
 
 
-def esm(module: str, sheets: tuple[str, ...] = ()) -> str:
-    """A widget's ``_esm``: the loader of ``module`` that links ``sheets`` first (in order); in Pyodide the module."""
+def styled(module: str, *sheets: str) -> tuple[str, str]:
+    """A widget's ``_esm`` and ``_css``: the loader of ``module`` that links ``sheets`` first (in order), and no
+    ``_css``; in Pyodide the module and the sheets themselves."""
     if IN_BROWSER:
-        return module_text(module)
+        return module_text(module), "\n".join(module_text(name) for name in sheets)
     links = [[f"sg-sheet-{name.removesuffix('.css')}", f"{name}?v={version(name)}"] for name in sheets]
-    return (_LOADER.replace("SHEETS", json.dumps(links))
-            .replace("MODULE", f"{module}?v={version(module)}"))
+    return _LOADER.replace("SHEETS", json.dumps(links)).replace("MODULE", f"{module}?v={version(module)}"), ""
 
 
-def css(*sheets: str) -> str:
-    """A widget's ``_css``: nothing (:func:`esm` links the sheets), in Pyodide the sheets themselves."""
-    return "\n".join(module_text(name) for name in sheets) if IN_BROWSER else ""
+def esm(module: str) -> str:
+    """A widget's ``_esm`` when it has no style sheet of its own (:func:`styled`)."""
+    return styled(module)[0]
 
 
 def preloads() -> str:

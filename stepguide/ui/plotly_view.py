@@ -32,14 +32,13 @@ import traitlets
 
 from stepguide.charts.look import DARK, PALETTE
 from stepguide.ui.edits import SendsEdits
-from stepguide.ui.front_ends import esm
+from stepguide.ui.front_ends import TEMPLATE, esm
 
 __all__ = ["PlotlyView", "plotly_js_path", "plotly_version", "to_figure_dict"]
 
 #: The plotly.js bundle our template ships (bar, scatter, pie: all the guide draws; a quarter of plotly's full
 #: one, which is most of the dashboard's time to first chart), served at <base_url>voila/templates/stepguide/static/.
 PLOTLY_BUNDLE = "plotly-basic.min.js"
-_CHECKOUT_TEMPLATE = Path(__file__).resolve().parents[2] / "share" / "jupyter" / "voila" / "templates" / "stepguide"
 # The dark page's colours: each chart colour that changes, by id, as [light, dark] (data/palette.csv).
 _DARK_PAIRS = {key: [light, DARK[key]] for key, light in PALETTE.items() if DARK[key] != light}
 
@@ -54,7 +53,7 @@ def plotly_js_path() -> Path:
         path = root / "voila" / "templates" / "stepguide" / "static" / PLOTLY_BUNDLE
         if path.is_file():
             return path
-    path = _CHECKOUT_TEMPLATE / "static" / PLOTLY_BUNDLE
+    path = TEMPLATE / "static" / PLOTLY_BUNDLE
     if path.is_file():
         return path
     raise FileNotFoundError(f"{PLOTLY_BUNDLE} is not in any stepguide Voila template: reinstall stepguide")

@@ -22,7 +22,7 @@ import traitlets
 
 from stepguide.cohort.file import MAX_BYTES, human_size, size_error
 from stepguide.rules.words import label, say
-from stepguide.ui.front_ends import css, esm
+from stepguide.ui.front_ends import styled
 
 CHUNK_BYTES = 256 * 1024
 SEND_SHARE = 0.4  # of the progress bar: sending (the front end's part); the rest is reading and judging
@@ -34,8 +34,7 @@ def _button(key: str) -> str:
 
 
 class CohortWidget(anywidget.AnyWidget):
-    _esm = esm("cohort.js", ("cohort.css",))
-    _css = css("cohort.css")
+    _esm, _css = styled("cohort.js", "cohort.css")
     kind = traitlets.Unicode("").tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 import anywidget
 import ipywidgets as w
@@ -202,23 +202,35 @@ class LeanLayout(w.Layout):
         return state
 
 
-class SharedLayout(LeanLayout):
-    """One layout for every widget on a page that sets the same properties (most set none): one model where there
-    were ~120 (ipywidgets lets widgets share a layout). It refuses any change, which would move every widget
-    sharing it: :func:`show` gives a widget its own layout first; a widget that changes any other property later
-    is given its own ``Layout``."""
+def _properties(model: w.Widget, keep_none: bool = False) -> dict[str, Any]:
+    """A layout's or style's properties as its state names them (those it leaves unset too, with ``keep_none``)."""
+    return {k: v for k, v in model.get_state().items() if not k.startswith("_") and (keep_none or v is not None)}
+
+
+class _Shared:
+    """A layout or style model many widgets share: once :meth:`freeze` is called it refuses any change of its
+    properties, which would reach every widget sharing it (give that widget a model of its own instead)."""
 
     _frozen = False
 
-    @traitlets.validate(*w.Layout.class_own_traits(sync=True))
-    def _refuse(self, proposal: Any) -> Any:
-        if self._frozen:
-            raise traitlets.TraitError("a shared layout cannot change: give this widget its own layout (or use show())")
-        return proposal["value"]
+    def freeze(self) -> Self:
+        self._frozen = True
+        return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        synced = self.has_trait(name) and self.trait_metadata(name, "sync")  # type: ignore[attr-defined]
+        if self._frozen and synced and not name.startswith("_"):  # (its comm, say, may still close)
+            raise traitlets.TraitError(f"a shared {type(self).__name__} cannot change: give this widget its own")
+        super().__setattr__(name, value)
+
+
+class SharedLayout(_Shared, LeanLayout):
+    """One layout for every widget on a page that sets the same properties (most set none): one model where there
+    were ~120 (ipywidgets lets widgets share a layout). :func:`show` gives a widget its own layout first."""
 
     def values(self) -> dict[str, Any]:
         """The properties it sets."""
-        return {k: v for k, v in self.get_state().items() if v is not None and not k.startswith("_")}
+        return _properties(self)
 
 
 def lean_layouts(*roots: w.Widget) -> None:
@@ -230,11 +242,10 @@ def lean_layouts(*roots: w.Widget) -> None:
     def walk(widget: Any) -> None:
         layout = getattr(widget, "layout", None)
         if isinstance(layout, w.Layout) and not isinstance(layout, LeanLayout):
-            values = {k: v for k, v in layout.get_state().items() if v is not None and not k.startswith("_")}
+            values = _properties(layout)
             key = tuple(sorted(values.items(), key=lambda kv: kv[0]))
             if key not in shared:
-                shared[key] = SharedLayout(**values)
-                shared[key]._frozen = True
+                shared[key] = SharedLayout(**values).freeze()
             old[id(layout)] = layout
             widget.layout = shared[key]
         for child in getattr(widget, "children", ()):
@@ -262,31 +273,19 @@ def show(widget: w.DOMWidget, shown: bool) -> None:
         layout.display = value
 
 
-class SharedHTMLStyle(HTMLStyle):
-    """The default style of many HTML widgets, one model on the page: it refuses any change (which would restyle
-    every widget sharing it); give a widget that needs its own style its own ``HTMLStyle``."""
-
-    _frozen = False
-
-    @traitlets.validate("background", "description_width", "font_size", "text_color")
-    def _refuse(self, proposal: Any) -> Any:
-        if self._frozen:
-            raise traitlets.TraitError("a shared HTML style cannot change: give this widget its own style")
-        return proposal["value"]
+class SharedHTMLStyle(_Shared, HTMLStyle):
+    """The default style of many HTML widgets, one model on the page (:func:`share_styles`)."""
 
 
 def share_styles(*roots: w.Widget) -> None:
     """Let every HTML widget in the ``roots``' trees whose style is the default share one style model (ipywidgets
     allows a style shared between widgets): ~100 fewer models at each dashboard load."""
-    def values(style: w.Widget) -> dict[str, Any]:
-        return {k: v for k, v in style.get_state().items() if not k.startswith("_")}
-
-    shared = SharedHTMLStyle()
-    shared._frozen, default = True, values(shared)
+    shared = SharedHTMLStyle().freeze()
+    default = _properties(shared, keep_none=True)
 
     def walk(widget: Any) -> None:
         style: Any = getattr(widget, "style", None)
-        if type(style) is HTMLStyle and values(style) == default:
+        if type(style) is HTMLStyle and _properties(style, keep_none=True) == default:
             widget.style = shared
             style.close()
         for child in getattr(widget, "children", ()):

@@ -23,7 +23,7 @@ from stepguide.rules.words import hint, label, say
 from stepguide.ui import render, views
 from stepguide.ui.connection import ConnectionBanner
 from stepguide.ui.controls import ProfileControls
-from stepguide.ui.front_ends import css, esm
+from stepguide.ui.front_ends import styled
 from stepguide.ui.model import GuideModel
 from stepguide.ui.plan import had_drop
 from stepguide.ui.programs_view import ProgramsView
@@ -42,8 +42,7 @@ CHARTS = ("c5", "c3", "matched", "c1", "c2", "c4", "f2", "f3", "f4")  # the char
 class _PageSetup(PageLandmark):
     """The page landmark plus the pages' stylesheets."""
 
-    _esm = esm("page_landmark.js", ("guide.css", "dashboard.css"))
-    _css = css("guide.css", "dashboard.css")
+    _esm, _css = styled("page_landmark.js", "guide.css", "dashboard.css")
 
 
 def _describe_error(model: GuideModel) -> str:

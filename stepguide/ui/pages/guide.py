@@ -22,7 +22,7 @@ from stepguide.rules.tables import table
 from stepguide.rules.words import hint, label, options
 from stepguide.ui import chapter_text, render
 from stepguide.ui.controls import ProfileControls
-from stepguide.ui.front_ends import css, esm
+from stepguide.ui.front_ends import styled
 from stepguide.ui.model import TEXT_FIELDS, GuideModel
 from stepguide.ui.pages.cohort_page import cohort, cohort_example  # noqa: F401  (chapter 6)
 from stepguide.ui.programs_view import ProgramsView
@@ -112,8 +112,7 @@ class Chapter(w.VBox):
 class _Landmark(PageLandmark):
     """The chapter's landmark, carrying the shared component styles."""
 
-    _esm = esm("page_landmark.js", ("guide.css",))
-    _css = css("guide.css")
+    _esm, _css = styled("page_landmark.js", "guide.css")
 
 
 def risk_by_profile(**initial: Any) -> Chapter:

@@ -17,7 +17,7 @@ import ipywidgets as w
 
 from stepguide.rules.words import label
 from stepguide.ui import render
-from stepguide.ui.front_ends import css, esm
+from stepguide.ui.front_ends import styled
 from stepguide.ui.model import START
 from stepguide.ui.pages.dashboard import Dashboard
 from stepguide.ui.widgets import PageLandmark
@@ -34,8 +34,7 @@ SCREENS: tuple[tuple[str, str | None, str], ...] = (*VERDICT_SCREENS, (PROGRAMS,
 
 
 class _PresenterSetup(PageLandmark):
-    _esm = esm("page_landmark.js", ("guide.css", "dashboard.css", "presenter.css"))
-    _css = css("guide.css", "dashboard.css", "presenter.css")
+    _esm, _css = styled("page_landmark.js", "guide.css", "dashboard.css", "presenter.css")
 
 
 class Presenter:
